@@ -1,0 +1,1 @@
+//! Interface state, actions, keymap and the `update` step (no IO).

@@ -1,0 +1,14 @@
+//! The domain: projects, targets, statuses, progress maths and search.
+//! Nothing in here knows about terminals, files or the clock.
+
+pub mod date;
+pub mod model;
+pub mod progress;
+pub mod search;
+pub mod status;
+pub mod suggest;
+
+pub use date::PartialDate;
+pub use model::*;
+pub use progress::{assess, Progress, ProgressState};
+pub use status::Status;

@@ -1,0 +1,246 @@
+//! The tracker's records. Plain data: no YAML, no files, no terminal.
+
+use super::date::PartialDate;
+use super::status::Status;
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Tracker {
+    pub schema_version: u32,
+    pub sources: Vec<Source>,
+    pub chains: Vec<Chain>,
+    pub areas: Vec<Area>,
+    pub projects: Vec<Project>,
+    pub targets: Vec<Target>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Source {
+    pub id: String,
+    pub file: String,
+    pub title: String,
+    pub outlet: Option<String>,
+    pub author: Option<String>,
+    pub published: PartialDate,
+    pub dating_note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Chain {
+    pub id: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub aliases: Vec<String>,
+    /// One of the district's "2+6" featured industry chains.
+    pub featured: bool,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Area {
+    pub id: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub aliases: Vec<String>,
+    pub note: Option<String>,
+}
+
+/// Where a fact comes from: a source id and the words copied from it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    pub source: String,
+    pub quote: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Figure {
+    pub value: f64,
+    pub unit: String,
+    pub measures: String,
+    pub source: String,
+    pub quote: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Milestone {
+    pub due: PartialDate,
+    pub expect: Status,
+    pub text: String,
+    pub reached: Option<PartialDate>,
+    pub source: String,
+    pub quote: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HistoryEntry {
+    pub date: PartialDate,
+    pub status: Option<Status>,
+    pub note: String,
+    /// Entries copied from a report cite it; entries typed by users do not.
+    pub source: Option<String>,
+    pub quote: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Project {
+    pub id: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub aliases: Vec<String>,
+    pub chain: String,
+    pub area: Option<String>,
+    pub parent: Option<String>,
+    pub status: Status,
+    pub note: Option<String>,
+    pub figures: Vec<Figure>,
+    pub milestones: Vec<Milestone>,
+    pub history: Vec<HistoryEntry>,
+    pub sources: Vec<Evidence>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Comparator {
+    #[serde(rename = ">=")]
+    AtLeast,
+    #[serde(rename = "<=")]
+    AtMost,
+    #[serde(rename = "=")]
+    Exactly,
+}
+
+impl Comparator {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Comparator::AtLeast => ">=",
+            Comparator::AtMost => "<=",
+            Comparator::Exactly => "=",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            ">=" | "≥" => Some(Comparator::AtLeast),
+            "<=" | "≤" => Some(Comparator::AtMost),
+            "=" | "==" => Some(Comparator::Exactly),
+            _ => None,
+        }
+    }
+}
+
+/// The time a goal or result covers: a calendar year or an explicit span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    Year(i32),
+    Span { start: NaiveDate, end: NaiveDate },
+}
+
+impl Period {
+    pub fn start(&self) -> NaiveDate {
+        match *self {
+            Period::Year(y) => NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or(NaiveDate::MIN),
+            Period::Span { start, .. } => start,
+        }
+    }
+
+    pub fn end(&self) -> NaiveDate {
+        match *self {
+            Period::Year(y) => NaiveDate::from_ymd_opt(y, 12, 31).unwrap_or(NaiveDate::MAX),
+            Period::Span { end, .. } => end,
+        }
+    }
+
+    pub fn label(&self) -> String {
+        match *self {
+            Period::Year(y) => y.to_string(),
+            Period::Span { start, end } => {
+                let whole_years = start.month() == 1
+                    && start.day() == 1
+                    && end.month() == 12
+                    && end.day() == 31;
+                if whole_years {
+                    format!("{}–{}", start.year(), end.year())
+                } else {
+                    format!("{start}–{end}")
+                }
+            }
+        }
+    }
+}
+
+impl Serialize for Period {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Period", 2)?;
+        st.serialize_field("start", &self.start().to_string())?;
+        st.serialize_field("end", &self.end().to_string())?;
+        st.end()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Baseline {
+    pub value: f64,
+    pub date: PartialDate,
+    pub source: Option<String>,
+    pub quote: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Actual {
+    pub value: f64,
+    pub date: NaiveDate,
+    pub note: Option<String>,
+    pub source: Option<String>,
+    pub quote: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Target {
+    pub id: String,
+    pub metric_zh: String,
+    pub metric_en: String,
+    pub chain: String,
+    pub area: Option<String>,
+    pub period: Period,
+    pub comparator: Option<Comparator>,
+    /// Absent for a result a report gives with no goal attached.
+    pub target: Option<f64>,
+    pub unit: String,
+    pub baseline: Option<Baseline>,
+    pub actual: Option<Actual>,
+    pub note: Option<String>,
+    pub sources: Vec<Evidence>,
+}
+
+impl Tracker {
+    pub fn project(&self, id: &str) -> Option<&Project> {
+        self.projects.iter().find(|p| p.id == id)
+    }
+
+    pub fn target(&self, id: &str) -> Option<&Target> {
+        self.targets.iter().find(|t| t.id == id)
+    }
+
+    pub fn chain(&self, id: &str) -> Option<&Chain> {
+        self.chains.iter().find(|c| c.id == id)
+    }
+
+    pub fn area(&self, id: &str) -> Option<&Area> {
+        self.areas.iter().find(|a| a.id == id)
+    }
+
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.id == id)
+    }
+}
+
+/// Formats a number without a trailing ".0" (30, not 30.0; 1.8 stays 1.8).
+pub fn format_number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        let s = format!("{v:.4}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}

@@ -1,0 +1,389 @@
+//! The filter engine shared by the interface and `list --filter`.
+//!
+//! Queries are words; every word must match. A bare word matches fuzzily
+//! (skim's algorithm) against names, aliases, ids, chain and area names, and
+//! against the pinyin of Chinese names, full ("renhelu") or initials ("rhl").
+//! `chain:`, `area:` and `status:` prefixes narrow a word to one field.
+//! Keys (lower-case forms, pinyin) are computed once when the index is built.
+
+use super::model::{Project, Target, Tracker};
+use super::progress::ProgressState;
+use super::status::Status;
+use fuzzy_matcher::skim::SkimMatcherV2;
+use fuzzy_matcher::FuzzyMatcher;
+use pinyin::ToPinyin;
+use std::collections::HashMap;
+
+/// One searchable string with its pinyin forms. The maps give, for each
+/// char of a pinyin form, the index of the Chinese char it came from, so a
+/// pinyin match can be highlighted on the Chinese name.
+#[derive(Debug, Clone)]
+pub struct NameKeys {
+    pub text: String,
+    full: String,
+    full_map: Vec<usize>,
+    initials: String,
+    initials_map: Vec<usize>,
+}
+
+impl NameKeys {
+    pub fn new(text: &str) -> Self {
+        let mut full = String::new();
+        let mut full_map = Vec::new();
+        let mut initials = String::new();
+        let mut initials_map = Vec::new();
+        let mut has_han = false;
+        for (i, ch) in text.chars().enumerate() {
+            match ch.to_pinyin() {
+                Some(py) => {
+                    has_han = true;
+                    for c in py.plain().chars() {
+                        full.push(c);
+                        full_map.push(i);
+                    }
+                    for c in py.first_letter().chars() {
+                        initials.push(c);
+                        initials_map.push(i);
+                    }
+                }
+                None if ch.is_alphanumeric() => {
+                    for c in ch.to_lowercase() {
+                        full.push(c);
+                        full_map.push(i);
+                        initials.push(c);
+                        initials_map.push(i);
+                    }
+                }
+                None => {}
+            }
+        }
+        if !has_han {
+            // Pure Latin text: the plain match covers it.
+            full.clear();
+            full_map.clear();
+            initials.clear();
+            initials_map.clear();
+        }
+        NameKeys { text: text.to_string(), full, full_map, initials, initials_map }
+    }
+
+    /// Best score of `word` against the text or its pinyin, with the char
+    /// indices of `text` to highlight.
+    pub fn matches(&self, m: &Matcher, word: &str) -> Option<(i64, Vec<usize>)> {
+        let mut best = m.fuzzy(&self.text, word);
+        if word.is_ascii() && !self.full.is_empty() {
+            for (form, map) in [(&self.full, &self.full_map), (&self.initials, &self.initials_map)] {
+                if let Some((score, idx)) = m.fuzzy(form, word) {
+                    if best.as_ref().is_none_or(|(b, _)| score > *b) {
+                        let mut hl: Vec<usize> = idx.iter().filter_map(|&i| map.get(i).copied()).collect();
+                        hl.dedup();
+                        best = Some((score, hl));
+                    }
+                }
+            }
+        }
+        best
+    }
+}
+
+/// Wraps skim's matcher with the rule that a match must be tight enough to
+/// mean something: a long word scattered over a long name is noise.
+pub struct Matcher {
+    skim: SkimMatcherV2,
+}
+
+impl Default for Matcher {
+    fn default() -> Self {
+        Matcher { skim: SkimMatcherV2::default().ignore_case() }
+    }
+}
+
+impl Matcher {
+    pub fn fuzzy(&self, text: &str, word: &str) -> Option<(i64, Vec<usize>)> {
+        let (score, idx) = self.skim.fuzzy_indices(text, word)?;
+        // Skim scores about 16 per matched char plus bonuses for adjacent and
+        // word-start matches; reject matches whose chars are mostly scattered.
+        let n = word.chars().count() as i64;
+        (score >= 12 * n).then_some((score, idx))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Any,
+    Chain,
+    Area,
+    Status,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    pub field: Field,
+    pub word: String,
+}
+
+/// A parsed query: words, each optionally narrowed by a field prefix.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Query {
+    pub terms: Vec<Term>,
+}
+
+impl Query {
+    pub fn parse(q: &str) -> Query {
+        let terms = q
+            .split_whitespace()
+            .filter_map(|tok| {
+                let (field, word) = match tok.split_once(':').or_else(|| tok.split_once('：')) {
+                    Some((f, w)) => match f.to_lowercase().as_str() {
+                        "chain" | "c" | "链" => (Field::Chain, w),
+                        "area" | "a" | "区" | "区域" => (Field::Area, w),
+                        "status" | "s" | "state" | "状态" => (Field::Status, w),
+                        _ => (Field::Any, tok),
+                    },
+                    None => (Field::Any, tok),
+                };
+                (!word.is_empty()).then(|| Term { field, word: word.to_string() })
+            })
+            .collect();
+        Query { terms }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+}
+
+/// A matching record: its index in the tracker, score and highlights.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub index: usize,
+    pub score: i64,
+    /// Char indices to highlight in the Chinese name (or metric).
+    pub hl_zh: Vec<usize>,
+    /// Char indices to highlight in the English name (or metric).
+    pub hl_en: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+struct RecordKeys {
+    zh: NameKeys,
+    en: NameKeys,
+    /// Aliases and the id.
+    other: Vec<NameKeys>,
+    chain: Option<usize>,
+    area: Option<usize>,
+}
+
+/// Search keys for a whole tracker, computed once at load.
+#[derive(Debug, Clone)]
+pub struct SearchIndex {
+    chains: Vec<Vec<NameKeys>>,
+    areas: Vec<Vec<NameKeys>>,
+    projects: Vec<RecordKeys>,
+    targets: Vec<RecordKeys>,
+}
+
+fn names_of(id: &str, zh: &str, en: &str, aliases: &[String]) -> Vec<NameKeys> {
+    let mut v = vec![NameKeys::new(zh), NameKeys::new(en), NameKeys::new(id)];
+    v.extend(aliases.iter().map(|a| NameKeys::new(a)));
+    v
+}
+
+impl SearchIndex {
+    pub fn build(t: &Tracker) -> Self {
+        let chain_ix: HashMap<&str, usize> = t.chains.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
+        let area_ix: HashMap<&str, usize> = t.areas.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
+        let project_keys = |p: &Project| RecordKeys {
+            zh: NameKeys::new(&p.name_zh),
+            en: NameKeys::new(&p.name_en),
+            other: std::iter::once(&p.id).chain(&p.aliases).map(|s| NameKeys::new(s)).collect(),
+            chain: chain_ix.get(p.chain.as_str()).copied(),
+            area: p.area.as_deref().and_then(|a| area_ix.get(a).copied()),
+        };
+        let target_keys = |x: &Target| RecordKeys {
+            zh: NameKeys::new(&x.metric_zh),
+            en: NameKeys::new(&x.metric_en),
+            other: vec![NameKeys::new(&x.id)],
+            chain: chain_ix.get(x.chain.as_str()).copied(),
+            area: x.area.as_deref().and_then(|a| area_ix.get(a).copied()),
+        };
+        SearchIndex {
+            chains: t.chains.iter().map(|c| names_of(&c.id, &c.name_zh, &c.name_en, &c.aliases)).collect(),
+            areas: t.areas.iter().map(|a| names_of(&a.id, &a.name_zh, &a.name_en, &a.aliases)).collect(),
+            projects: t.projects.iter().map(project_keys).collect(),
+            targets: t.targets.iter().map(target_keys).collect(),
+        }
+    }
+
+    /// Chains (by index) matching `q` as a free query, best first; all when empty.
+    pub fn filter_chains(&self, m: &Matcher, q: &str) -> Vec<usize> {
+        filter_named(&self.chains, m, q)
+    }
+
+    pub fn filter_areas(&self, m: &Matcher, q: &str) -> Vec<usize> {
+        filter_named(&self.areas, m, q)
+    }
+
+    pub fn filter_projects(&self, t: &Tracker, m: &Matcher, q: &Query) -> Vec<Hit> {
+        let ctx = TermScores::new(self, m, q);
+        let status_of = |i: usize| StatusLabels::of_status(t.projects[i].status);
+        rank(&self.projects, m, q, &ctx, status_of)
+    }
+
+    /// `states[i]` is the progress state of target `i` today.
+    pub fn filter_targets(&self, m: &Matcher, q: &Query, states: &[ProgressState]) -> Vec<Hit> {
+        let ctx = TermScores::new(self, m, q);
+        let status_of = |i: usize| StatusLabels::of_state(states.get(i).copied().unwrap_or(ProgressState::NoData));
+        rank(&self.targets, m, q, &ctx, status_of)
+    }
+}
+
+fn filter_named(list: &[Vec<NameKeys>], m: &Matcher, q: &str) -> Vec<usize> {
+    let words: Vec<&str> = q.split_whitespace().collect();
+    let mut scored: Vec<(i64, usize)> = list
+        .iter()
+        .enumerate()
+        .filter_map(|(i, keys)| {
+            let mut total = 0;
+            for w in &words {
+                total += keys.iter().filter_map(|k| k.matches(m, w)).map(|(s, _)| s).max()?;
+            }
+            Some((total, i))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.into_iter().map(|(_, i)| i).collect()
+}
+
+/// Per-query scores of each chain and area for each term, computed once
+/// per query rather than once per record.
+struct TermScores {
+    chain: Vec<Vec<Option<i64>>>,
+    area: Vec<Vec<Option<i64>>>,
+}
+
+impl TermScores {
+    fn new(ix: &SearchIndex, m: &Matcher, q: &Query) -> Self {
+        let score = |list: &Vec<Vec<NameKeys>>, word: &str| -> Vec<Option<i64>> {
+            list.iter()
+                .map(|keys| keys.iter().filter_map(|k| k.matches(m, word)).map(|(s, _)| s).max())
+                .collect()
+        };
+        TermScores {
+            chain: q.terms.iter().map(|t| score(&ix.chains, &t.word)).collect(),
+            area: q.terms.iter().map(|t| score(&ix.areas, &t.word)).collect(),
+        }
+    }
+}
+
+struct StatusLabels([&'static str; 3]);
+
+impl StatusLabels {
+    fn of_status(s: Status) -> Self {
+        StatusLabels([s.id(), s.label_zh(), s.label_en()])
+    }
+    fn of_state(s: ProgressState) -> Self {
+        StatusLabels([s.id(), s.label_zh(), s.label_en()])
+    }
+}
+
+fn rank(
+    records: &[RecordKeys],
+    m: &Matcher,
+    q: &Query,
+    ctx: &TermScores,
+    status_of: impl Fn(usize) -> StatusLabels,
+) -> Vec<Hit> {
+    let mut hits: Vec<Hit> = records
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            let mut hit = Hit { index: i, score: 0, hl_zh: vec![], hl_en: vec![] };
+            for (ti, term) in q.terms.iter().enumerate() {
+                let lookup = |scores: &Vec<Option<i64>>, ix: Option<usize>| ix.and_then(|x| scores[x]);
+                let s = match term.field {
+                    Field::Chain => lookup(&ctx.chain[ti], r.chain)?,
+                    Field::Area => lookup(&ctx.area[ti], r.area)?,
+                    Field::Status => {
+                        let labels = status_of(i);
+                        labels.0.iter().filter_map(|l| m.fuzzy(l, &term.word)).map(|(s, _)| s).max()?
+                    }
+                    Field::Any => {
+                        let zh = r.zh.matches(m, &term.word);
+                        let en = r.en.matches(m, &term.word);
+                        let other = r.other.iter().filter_map(|k| k.matches(m, &term.word)).map(|(s, _)| s).max();
+                        // Chain and area names count, but less than the record's own names.
+                        let group = [lookup(&ctx.chain[ti], r.chain), lookup(&ctx.area[ti], r.area)]
+                            .into_iter()
+                            .flatten()
+                            .max()
+                            .map(|s| s / 2);
+                        let best = [zh.as_ref().map(|x| x.0), en.as_ref().map(|x| x.0), other, group]
+                            .into_iter()
+                            .flatten()
+                            .max()?;
+                        if let Some((_, idx)) = zh {
+                            hit.hl_zh.extend(idx);
+                        }
+                        if let Some((_, idx)) = en {
+                            hit.hl_en.extend(idx);
+                        }
+                        best
+                    }
+                };
+                hit.score += s;
+            }
+            hit.hl_zh.sort_unstable();
+            hit.hl_zh.dedup();
+            hit.hl_en.sort_unstable();
+            hit.hl_en.dedup();
+            Some(hit)
+        })
+        .collect();
+    if !q.is_empty() {
+        hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
+    }
+    hits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_prefixes_and_words() {
+        let q = Query::parse("chain:数字  area:cruise park status:stalled weird:x");
+        let fields: Vec<Field> = q.terms.iter().map(|t| t.field).collect();
+        assert_eq!(fields, [Field::Chain, Field::Area, Field::Any, Field::Status, Field::Any]);
+        assert_eq!(q.terms[0].word, "数字");
+        assert_eq!(q.terms[4].word, "weird:x");
+        assert!(Query::parse("   chain:  ").is_empty());
+    }
+
+    #[test]
+    fn pinyin_full_and_initials_match_and_highlight_the_chinese() {
+        let m = Matcher::default();
+        let k = NameKeys::new("人和路旧城改造项目");
+        let (_, hl) = k.matches(&m, "renhelu").expect("full pinyin");
+        assert_eq!(hl, vec![0, 1, 2]);
+        let (_, hl) = k.matches(&m, "rhl").expect("initials");
+        assert_eq!(hl, vec![0, 1, 2]);
+        assert!(NameKeys::new("邮轮港城").matches(&m, "ylg").is_some());
+        assert!(k.matches(&m, "youlun").is_none());
+    }
+
+    #[test]
+    fn chinese_words_match_chinese_text() {
+        let m = Matcher::default();
+        let (_, hl) = NameKeys::new("浪潮大数据产业园").matches(&m, "数据").unwrap();
+        assert_eq!(hl, vec![3, 4]);
+        assert!(NameKeys::new("浪潮大数据产业园").matches(&m, "邮轮").is_none());
+    }
+
+    #[test]
+    fn scattered_matches_are_rejected() {
+        let m = Matcher::default();
+        assert!(m.fuzzy("Renhe Road Old Town Redevelopment", "cruise").is_none());
+        assert!(m.fuzzy("Cruise Port City", "cruise").is_some());
+    }
+}

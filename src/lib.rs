@@ -1,0 +1,17 @@
+//! shibei-tracker: projects and stated goals of Qingdao's Shibei district,
+//! traced to the news reports they come from.
+//!
+//! Layers, dependencies flowing downwards only:
+//! - `domain`: records, statuses, progress maths, search (no IO, no terminal)
+//! - `store`: YAML load/validate/save (files)
+//! - `cli`: the non-interactive commands
+//! - `app`: interface state, actions, keymap and `update` (no IO)
+//! - `ui`: pure drawing of the app state
+//! - `tui`: terminal setup and the event loop
+
+pub mod domain;
+pub mod store;
+pub mod text;
+pub mod app;
+pub mod ui;
+pub mod tui;

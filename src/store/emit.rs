@@ -1,0 +1,234 @@
+//! Writes the tracker as YAML with a fixed field order and formatting, so an
+//! edit to one record changes only that record's lines, and loading then
+//! saving an unchanged file gives back the same bytes.
+
+use super::validate::valid_id;
+use crate::domain::*;
+use std::fmt::Write;
+
+struct Out {
+    s: String,
+}
+
+/// A YAML double-quoted scalar. JSON string syntax is a subset of it, and
+/// serde_json leaves Chinese text unescaped, so it stays readable.
+fn quoted(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+/// Ids are written plain when they are valid ids (they cannot need quoting).
+fn ident(s: &str) -> String {
+    if valid_id(s) && s.parse::<f64>().is_err() {
+        s.to_string()
+    } else {
+        quoted(s)
+    }
+}
+
+/// Rust prints the shortest text that reads back as the same f64.
+fn number(v: f64) -> String {
+    format!("{v}")
+}
+
+impl Out {
+    fn line(&mut self, indent: usize, text: &str) {
+        let _ = writeln!(self.s, "{:indent$}{text}", "");
+    }
+
+    /// Writes `key: value`, the first field of a list item getting the dash.
+    fn field(&mut self, indent: usize, first: &mut bool, key: &str, value: &str) {
+        if *first {
+            self.line(indent, &format!("- {key}: {value}"));
+            *first = false;
+        } else {
+            self.line(indent + 2, &format!("{key}: {value}"));
+        }
+    }
+
+    fn list(&mut self, indent: usize, first: &mut bool, key: &str, items: &[String]) {
+        let v = format!("[{}]", items.iter().map(|s| quoted(s)).collect::<Vec<_>>().join(", "));
+        self.field(indent, first, key, &v);
+    }
+
+    fn opt(&mut self, indent: usize, first: &mut bool, key: &str, value: &Option<String>) {
+        if let Some(v) = value {
+            self.field(indent, first, key, &quoted(v));
+        }
+    }
+
+    fn header(&mut self, indent: usize, first: &mut bool, key: &str) {
+        self.field(indent, first, key, "");
+        // `field` wrote "key: " with a trailing space; a header has none.
+        self.s.pop();
+        self.s.pop();
+        self.s.push('\n');
+    }
+}
+
+pub fn emit(t: &Tracker) -> String {
+    let mut o = Out { s: String::with_capacity(1 << 20) };
+    o.line(0, &format!("schema_version: {}", t.schema_version));
+    section(&mut o, "sources", &t.sources, |o, s| {
+        let f = &mut true;
+        o.field(2, f, "id", &ident(&s.id));
+        o.field(2, f, "file", &quoted(&s.file));
+        o.field(2, f, "title", &quoted(&s.title));
+        o.opt(2, f, "outlet", &s.outlet);
+        o.opt(2, f, "author", &s.author);
+        o.field(2, f, "published", &quoted(&s.published.to_string()));
+        o.opt(2, f, "dating_note", &s.dating_note);
+    });
+    section(&mut o, "chains", &t.chains, |o, c| {
+        let f = &mut true;
+        o.field(2, f, "id", &ident(&c.id));
+        o.field(2, f, "name_zh", &quoted(&c.name_zh));
+        o.field(2, f, "name_en", &quoted(&c.name_en));
+        o.list(2, f, "aliases", &c.aliases);
+        o.field(2, f, "featured", if c.featured { "true" } else { "false" });
+        o.opt(2, f, "note", &c.note);
+    });
+    section(&mut o, "areas", &t.areas, |o, a| {
+        let f = &mut true;
+        o.field(2, f, "id", &ident(&a.id));
+        o.field(2, f, "name_zh", &quoted(&a.name_zh));
+        o.field(2, f, "name_en", &quoted(&a.name_en));
+        o.list(2, f, "aliases", &a.aliases);
+        o.opt(2, f, "note", &a.note);
+    });
+    section(&mut o, "projects", &t.projects, project);
+    section(&mut o, "targets", &t.targets, target);
+    o.s
+}
+
+fn section<T>(o: &mut Out, key: &str, items: &[T], each: impl Fn(&mut Out, &T)) {
+    if items.is_empty() {
+        o.line(0, &format!("{key}: []"));
+        return;
+    }
+    o.line(0, &format!("{key}:"));
+    for item in items {
+        each(o, item);
+    }
+}
+
+fn evidence(o: &mut Out, indent: usize, source: &str, quote: &str) {
+    let f = &mut false;
+    o.field(indent, f, "source", &ident(source));
+    o.field(indent, f, "quote", &quoted(quote));
+}
+
+fn project(o: &mut Out, p: &Project) {
+    let f = &mut true;
+    o.field(2, f, "id", &ident(&p.id));
+    o.field(2, f, "name_zh", &quoted(&p.name_zh));
+    o.field(2, f, "name_en", &quoted(&p.name_en));
+    o.list(2, f, "aliases", &p.aliases);
+    o.field(2, f, "chain", &ident(&p.chain));
+    if let Some(a) = &p.area {
+        o.field(2, f, "area", &ident(a));
+    }
+    if let Some(a) = &p.parent {
+        o.field(2, f, "parent", &ident(a));
+    }
+    o.field(2, f, "status", p.status.id());
+    o.opt(2, f, "note", &p.note);
+    if !p.figures.is_empty() {
+        o.header(2, f, "figures");
+        for x in &p.figures {
+            let g = &mut true;
+            o.field(4, g, "value", &number(x.value));
+            o.field(4, g, "unit", &quoted(&x.unit));
+            o.field(4, g, "measures", &quoted(&x.measures));
+            evidence(o, 4, &x.source, &x.quote);
+        }
+    }
+    if !p.milestones.is_empty() {
+        o.header(2, f, "milestones");
+        for m in &p.milestones {
+            let g = &mut true;
+            o.field(4, g, "due", &quoted(&m.due.to_string()));
+            o.field(4, g, "expect", m.expect.id());
+            o.field(4, g, "text", &quoted(&m.text));
+            if let Some(r) = m.reached {
+                o.field(4, g, "reached", &quoted(&r.to_string()));
+            }
+            evidence(o, 4, &m.source, &m.quote);
+        }
+    }
+    if !p.history.is_empty() {
+        o.header(2, f, "history");
+        for h in &p.history {
+            let g = &mut true;
+            o.field(4, g, "date", &quoted(&h.date.to_string()));
+            if let Some(s) = h.status {
+                o.field(4, g, "status", s.id());
+            }
+            o.field(4, g, "note", &quoted(&h.note));
+            if let Some(s) = &h.source {
+                o.field(4, g, "source", &ident(s));
+            }
+            o.opt(4, g, "quote", &h.quote);
+        }
+    }
+    o.header(2, f, "sources");
+    for e in &p.sources {
+        let g = &mut true;
+        o.field(4, g, "source", &ident(&e.source));
+        o.field(4, g, "quote", &quoted(&e.quote));
+    }
+}
+
+fn target(o: &mut Out, t: &Target) {
+    let f = &mut true;
+    o.field(2, f, "id", &ident(&t.id));
+    o.field(2, f, "metric_zh", &quoted(&t.metric_zh));
+    o.field(2, f, "metric_en", &quoted(&t.metric_en));
+    o.field(2, f, "chain", &ident(&t.chain));
+    if let Some(a) = &t.area {
+        o.field(2, f, "area", &ident(a));
+    }
+    let period = match t.period {
+        Period::Year(y) => y.to_string(),
+        Period::Span { start, end } => format!("{{start: \"{start}\", end: \"{end}\"}}"),
+    };
+    o.field(2, f, "period", &period);
+    if let Some(c) = t.comparator {
+        o.field(2, f, "comparator", &quoted(c.symbol()));
+    }
+    if let Some(v) = t.target {
+        o.field(2, f, "target", &number(v));
+    }
+    o.field(2, f, "unit", &quoted(&t.unit));
+    if let Some(b) = &t.baseline {
+        o.header(2, f, "baseline");
+        o.line(6, &format!("value: {}", number(b.value)));
+        o.line(6, &format!("date: {}", quoted(&b.date.to_string())));
+        if let Some(s) = &b.source {
+            o.line(6, &format!("source: {}", ident(s)));
+        }
+        if let Some(q) = &b.quote {
+            o.line(6, &format!("quote: {}", quoted(q)));
+        }
+    }
+    if let Some(a) = &t.actual {
+        o.header(2, f, "actual");
+        o.line(6, &format!("value: {}", number(a.value)));
+        o.line(6, &format!("date: {}", quoted(&a.date.to_string())));
+        if let Some(n) = &a.note {
+            o.line(6, &format!("note: {}", quoted(n)));
+        }
+        if let Some(s) = &a.source {
+            o.line(6, &format!("source: {}", ident(s)));
+        }
+        if let Some(q) = &a.quote {
+            o.line(6, &format!("quote: {}", quoted(q)));
+        }
+    }
+    o.opt(2, f, "note", &t.note);
+    o.header(2, f, "sources");
+    for e in &t.sources {
+        let g = &mut true;
+        o.field(4, g, "source", &ident(&e.source));
+        o.field(4, g, "quote", &quoted(&e.quote));
+    }
+}

@@ -1,0 +1,278 @@
+//! Storage: the one place that knows YAML and files. Loads and validates
+//! `tracker.yaml` with located errors, and saves it atomically.
+
+pub mod decode;
+pub mod emit;
+pub mod locate;
+pub mod path;
+pub mod validate;
+
+use crate::domain::Tracker;
+use std::fmt;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+pub use emit::emit;
+
+/// One problem with the file, placed at a line and column when it has one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: PathBuf,
+    /// 1-based; `None` for problems with the file as a whole.
+    pub position: Option<(usize, usize)>,
+    /// The document path of the field, e.g. `projects[3].status`.
+    pub field: String,
+    pub message: String,
+    pub hint: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some((line, col)) = self.position {
+            write!(f, ":{line}:{col}")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if !self.field.is_empty() {
+            write!(f, " ({})", self.field)?;
+        }
+        if !self.hint.is_empty() {
+            write!(f, " — {}", self.hint)?;
+        }
+        Ok(())
+    }
+}
+
+fn whole_file(file: &Path, message: impl Into<String>, hint: impl Into<String>) -> Problem {
+    Problem { file: file.to_path_buf(), position: None, field: String::new(), message: message.into(), hint: hint.into() }
+}
+
+/// A tracker as loaded, with the exact text it came from (to detect changes
+/// made on disk by someone else before saving over them).
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub tracker: Tracker,
+    pub text: String,
+}
+
+/// The folder holding the reports a tracker file cites: `seeds/` beside it.
+pub fn seeds_dir(file: &Path) -> PathBuf {
+    file.parent().map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p }).unwrap_or(Path::new(".")).join("seeds")
+}
+
+pub fn read_text(file: &Path) -> Result<String, Problem> {
+    let meta = fs::metadata(file).map_err(|e| match e.kind() {
+        io::ErrorKind::NotFound => whole_file(file, "no such file", "check the path, or pass --file PATH (or set TRACKER_FILE)"),
+        io::ErrorKind::PermissionDenied => whole_file(file, "permission denied reading the file", "check the file's permissions"),
+        _ => whole_file(file, format!("cannot read the file: {e}"), "check the path and permissions"),
+    })?;
+    if meta.is_dir() {
+        return Err(whole_file(file, "this is a directory, not a tracker file", "point --file at the tracker.yaml inside it"));
+    }
+    let bytes = fs::read(file).map_err(|e| whole_file(file, format!("cannot read the file: {e}"), "check the file's permissions"))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+        let col = good.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+        Problem {
+            file: file.to_path_buf(),
+            position: Some((line, col)),
+            field: String::new(),
+            message: "the file is not valid UTF-8 text".into(),
+            hint: "save it as UTF-8 (GBK or GB18030 files must be converted first, e.g. with iconv -f GB18030 -t UTF-8)".into(),
+        }
+    })
+}
+
+/// Lines (1-based) that carry YAML comments, which a rewrite would drop.
+pub fn comment_lines(text: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    for (no, line) in text.lines().enumerate() {
+        let (mut in_double, mut in_single, mut escaped) = (false, false, false);
+        let mut prev_space = true;
+        for ch in line.chars() {
+            if in_double {
+                if escaped {
+                    escaped = false;
+                } else if ch == '\\' {
+                    escaped = true;
+                } else if ch == '"' {
+                    in_double = false;
+                }
+            } else if in_single {
+                if ch == '\'' {
+                    in_single = false;
+                }
+            } else if ch == '#' && prev_space {
+                out.push(no + 1);
+                break;
+            } else if (ch == '"' || ch == '\'') && prev_space {
+                if ch == '"' {
+                    in_double = true;
+                } else {
+                    in_single = true;
+                }
+            }
+            prev_space = ch.is_whitespace() || ch == '[' || ch == '{' || ch == ',';
+        }
+    }
+    out
+}
+
+/// Parses and validates tracker text. `file` only labels the problems;
+/// `seeds` is where the cited reports are read from.
+pub fn parse(text: &str, file: &Path, seeds: &Path) -> Result<Tracker, Vec<Problem>> {
+    if text.trim().is_empty() {
+        return Err(vec![whole_file(
+            file,
+            "the file is empty",
+            "a tracker file starts with `schema_version: 1` followed by sources, chains, areas, projects and targets (see docs/schema.md)",
+        )]);
+    }
+    let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+        let position = e.location().map(|l| (l.line(), l.column()));
+        let line_text = position.and_then(|(l, _)| text.lines().nth(l.saturating_sub(1))).unwrap_or("");
+        let hint = if line_text.contains('\t') || (position.is_none() && text.contains('\t')) {
+            "YAML does not allow tabs for indentation: indent with spaces"
+        } else {
+            "fix the YAML syntax at this place (indentation, a missing colon, or an unclosed quote)"
+        };
+        let message = e.to_string();
+        let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+        vec![Problem { file: file.to_path_buf(), position, field: String::new(), message: format!("YAML syntax: {message}"), hint: hint.into() }]
+    })?;
+    let mut dec = decode::Decoder::default();
+    let tracker = dec.tracker(&value);
+    let mut issues = dec.issues;
+    if let Some(t) = &tracker {
+        let texts = t
+            .sources
+            .iter()
+            .map(|s| {
+                let body = fs::read_to_string(seeds.join(&s.file)).ok().map(|b| validate::squeeze(&b));
+                (s.id.clone(), body)
+            })
+            .collect();
+        issues.extend(validate::check(t, &texts));
+    }
+    if issues.is_empty() {
+        if let Some(t) = tracker {
+            return Ok(t);
+        }
+    }
+    let mut problems: Vec<Problem> = issues
+        .into_iter()
+        .map(|i| Problem {
+            file: file.to_path_buf(),
+            position: Some(locate::locate(text, &i.path)),
+            field: i.path.to_string(),
+            message: i.message,
+            hint: i.hint,
+        })
+        .collect();
+    problems.sort_by_key(|p| p.position);
+    Err(problems)
+}
+
+/// Reads, parses and validates a tracker file.
+pub fn load(file: &Path) -> Result<Loaded, Vec<Problem>> {
+    let text = read_text(file).map_err(|p| vec![p])?;
+    let tracker = parse(&text, file, &seeds_dir(file))?;
+    Ok(Loaded { tracker, text })
+}
+
+#[derive(Debug)]
+pub enum SaveError {
+    /// The file holds comments a rewrite would drop.
+    Comments(Vec<usize>),
+    /// The file changed on disk since it was loaded.
+    ChangedOnDisk,
+    ReadOnly,
+    Io(String),
+}
+
+impl SaveError {
+    pub fn describe(&self, file: &Path) -> String {
+        let f = file.display();
+        match self {
+            SaveError::Comments(lines) => format!(
+                "{f}: not saved: the file holds YAML comments (line{} {}) that saving would drop — move them into `note` fields, then try again",
+                if lines.len() == 1 { "" } else { "s" },
+                lines.iter().take(8).map(|l| l.to_string()).collect::<Vec<_>>().join(", ")
+            ),
+            SaveError::ChangedOnDisk => format!("{f}: not saved: the file changed on disk since it was loaded — reload and make the change again"),
+            SaveError::ReadOnly => format!("{f}: not saved: the file is read-only — make it writable (chmod u+w) or work on a copy with --file"),
+            SaveError::Io(e) => format!("{f}: not saved: {e} — the file on disk is unchanged"),
+        }
+    }
+}
+
+/// Saves `tracker` over `file`, provided the file still holds `expected`
+/// (the text it was loaded from). Returns the text written.
+pub fn save(file: &Path, tracker: &Tracker, expected: &str) -> Result<String, SaveError> {
+    let current = fs::read(file).map_err(|e| SaveError::Io(format!("cannot read the file before saving: {e}")))?;
+    if current != expected.as_bytes() {
+        return Err(SaveError::ChangedOnDisk);
+    }
+    let comments = comment_lines(expected);
+    if !comments.is_empty() {
+        return Err(SaveError::Comments(comments));
+    }
+    let text = emit(tracker);
+    if text == expected {
+        return Ok(text);
+    }
+    atomic_write(file, text.as_bytes())?;
+    Ok(text)
+}
+
+/// Writes `bytes` to `file` atomically: a temporary file in the same folder,
+/// flushed to disk, given the original's permissions, then renamed over it.
+/// On any error the temporary file is removed and the original is untouched.
+pub fn atomic_write(file: &Path, bytes: &[u8]) -> Result<(), SaveError> {
+    let meta = fs::metadata(file).ok();
+    if meta.as_ref().is_some_and(|m| m.permissions().readonly()) {
+        return Err(SaveError::ReadOnly);
+    }
+    let dir = match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "tracker.yaml".into());
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| -> io::Result<()> {
+        let mut f = fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        f.write_all(bytes)?;
+        if let Some(m) = &meta {
+            f.set_permissions(m.permissions())?;
+        }
+        f.sync_all()?;
+        drop(f);
+        fs::rename(&tmp, file)?;
+        // Make the rename itself durable.
+        if let Ok(d) = fs::File::open(&dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    result.map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        if e.kind() == io::ErrorKind::PermissionDenied {
+            SaveError::Io(format!("permission denied writing in {}", dir.display()))
+        } else {
+            SaveError::Io(e.to_string())
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_comments_but_not_hashes_in_quotes() {
+        let text = "a: 1 # why\n# whole line\nb: \"x # y\"\nc: 'p #q'\nd: x#y\n";
+        assert_eq!(comment_lines(text), vec![1, 2]);
+    }
+}

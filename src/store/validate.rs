@@ -1,0 +1,196 @@
+//! Checks that need the whole tracker: unique ids, references, values,
+//! and every quote against the report it cites.
+
+use super::path::{DocPath, Issue};
+use crate::domain::suggest::closest;
+use crate::domain::*;
+use std::collections::{HashMap, HashSet};
+
+/// The text of each source file, looked up by source id. `None` when the
+/// file could not be read (reported once, at the source).
+pub type SourceTexts = HashMap<String, Option<String>>;
+
+/// Removes whitespace, which page layout and OCR put in arbitrary places.
+pub fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+pub fn valid_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+struct Checker<'a> {
+    issues: Vec<Issue>,
+    texts: &'a SourceTexts,
+    sources: HashSet<&'a str>,
+}
+
+impl<'a> Checker<'a> {
+    fn push(&mut self, path: DocPath, message: impl Into<String>, hint: impl Into<String>) {
+        self.issues.push(Issue::new(path, message, hint));
+    }
+
+    fn ids<'b>(&mut self, path: &DocPath, what: &str, ids: impl Iterator<Item = &'b str>) {
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (i, id) in ids.enumerate() {
+            let at = path.index(i).key("id");
+            if id.is_empty() {
+                continue; // already reported as missing
+            }
+            if !valid_id(id) {
+                self.push(at.clone(), format!("{what} id \"{id}\" is not a valid id"), "use lower-case letters, digits and hyphens, e.g. renhe-road-renewal");
+            }
+            if let Some(first) = seen.insert(id, i) {
+                self.push(at, format!("duplicate {what} id \"{id}\" (also {path}[{first}])"), "give each record its own id");
+            }
+        }
+    }
+
+    fn reference(&mut self, path: DocPath, what: &str, value: &str, known: &[&str]) {
+        if value.is_empty() || known.contains(&value) {
+            return;
+        }
+        let near = closest(value, known.iter().copied());
+        let hint = if near.is_empty() {
+            format!("use the id of an existing {what}, or add the {what} first")
+        } else {
+            format!("did you mean {}?", near.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(" or "))
+        };
+        self.push(path, format!("unknown {what} \"{value}\""), hint);
+    }
+
+    /// `quote` must occur verbatim (whitespace aside) in the file of `source`.
+    fn evidence(&mut self, path: &DocPath, source: &str, quote: &str) {
+        if source.is_empty() {
+            return;
+        }
+        if !self.sources.contains(source) {
+            let known: Vec<&str> = self.sources.iter().copied().collect();
+            self.reference(path.key("source"), "source", source, &known);
+            return;
+        }
+        let Some(Some(text)) = self.texts.get(source) else { return };
+        let q = squeeze(quote);
+        if q.is_empty() {
+            return; // reported as an empty field
+        }
+        if !text.contains(&q) {
+            self.push(
+                path.key("quote"),
+                format!("quote not found in source \"{source}\": \"{}\"", shorten(quote, 40)),
+                "copy the words exactly from the report (spaces and line breaks may differ; OCR errors must be kept)",
+            );
+        }
+    }
+
+    fn optional_evidence(&mut self, path: &DocPath, source: &Option<String>, quote: &Option<String>) {
+        match (source, quote) {
+            (Some(s), Some(q)) => self.evidence(path, s, q),
+            (Some(_), None) => self.push(path.key("quote"), "a `source` without a `quote`", "add the words from the report that support it"),
+            (None, Some(_)) => self.push(path.key("source"), "a `quote` without a `source`", "add the id of the report it comes from"),
+            (None, None) => {}
+        }
+    }
+}
+
+fn shorten(s: &str, n: usize) -> String {
+    let mut out: String = s.chars().take(n).collect();
+    if s.chars().count() > n {
+        out.push('…');
+    }
+    out
+}
+
+pub fn check(t: &Tracker, texts: &SourceTexts) -> Vec<Issue> {
+    let mut c = Checker {
+        issues: Vec::new(),
+        texts,
+        sources: t.sources.iter().map(|s| s.id.as_str()).collect(),
+    };
+    let root = DocPath::root();
+    c.ids(&root.key("sources"), "source", t.sources.iter().map(|s| s.id.as_str()));
+    c.ids(&root.key("chains"), "chain", t.chains.iter().map(|s| s.id.as_str()));
+    c.ids(&root.key("areas"), "area", t.areas.iter().map(|s| s.id.as_str()));
+    c.ids(&root.key("projects"), "project", t.projects.iter().map(|s| s.id.as_str()));
+    c.ids(&root.key("targets"), "target", t.targets.iter().map(|s| s.id.as_str()));
+
+    let chains: Vec<&str> = t.chains.iter().map(|x| x.id.as_str()).collect();
+    let areas: Vec<&str> = t.areas.iter().map(|x| x.id.as_str()).collect();
+    let projects: Vec<&str> = t.projects.iter().map(|x| x.id.as_str()).collect();
+
+    for (i, s) in t.sources.iter().enumerate() {
+        if let Some(None) = texts.get(&s.id) {
+            c.push(root.key("sources").index(i).key("file"), format!("cannot read source file seeds/{}", s.file), "put the report under seeds/ next to the tracker file, or fix the file name");
+        }
+    }
+
+    for (i, p) in t.projects.iter().enumerate() {
+        let at = root.key("projects").index(i);
+        c.reference(at.key("chain"), "chain", &p.chain, &chains);
+        if let Some(a) = &p.area {
+            c.reference(at.key("area"), "area", a, &areas);
+        }
+        if let Some(parent) = &p.parent {
+            c.reference(at.key("parent"), "project", parent, &projects);
+            if parent_cycle(t, &p.id) {
+                c.push(at.key("parent"), format!("project \"{}\" is its own ancestor through `parent`", p.id), "point `parent` at the larger project this one is part of");
+            }
+        }
+        if p.sources.is_empty() {
+            c.push(at.key("sources"), format!("project \"{}\" cites no source", p.id), "add at least one `- source: … quote: …`");
+        }
+        for (j, e) in p.sources.iter().enumerate() {
+            c.evidence(&at.key("sources").index(j), &e.source, &e.quote);
+        }
+        for (j, f) in p.figures.iter().enumerate() {
+            c.evidence(&at.key("figures").index(j), &f.source, &f.quote);
+        }
+        for (j, m) in p.milestones.iter().enumerate() {
+            c.evidence(&at.key("milestones").index(j), &m.source, &m.quote);
+        }
+        for (j, h) in p.history.iter().enumerate() {
+            c.optional_evidence(&at.key("history").index(j), &h.source, &h.quote);
+        }
+    }
+
+    for (i, x) in t.targets.iter().enumerate() {
+        let at = root.key("targets").index(i);
+        c.reference(at.key("chain"), "chain", &x.chain, &chains);
+        if let Some(a) = &x.area {
+            c.reference(at.key("area"), "area", a, &areas);
+        }
+        match (x.target, x.comparator) {
+            (Some(v), _) if v < 0.0 => c.push(at.key("target"), format!("negative target value {v}"), "targets are amounts to reach or stay under; write a value of 0 or more"),
+            (Some(_), None) => c.push(at.key("comparator"), "a `target` without a `comparator`", "add `comparator: \">=\"` (以上, 突破), \"<=\" (以内) or \"=\""),
+            (None, Some(_)) => c.push(at.key("target"), "a `comparator` without a `target` value", "add the target value, or remove the comparator for a reported result"),
+            _ => {}
+        }
+        if x.sources.is_empty() {
+            c.push(at.key("sources"), format!("target \"{}\" cites no source", x.id), "add at least one `- source: … quote: …`");
+        }
+        for (j, e) in x.sources.iter().enumerate() {
+            c.evidence(&at.key("sources").index(j), &e.source, &e.quote);
+        }
+        if let Some(b) = &x.baseline {
+            c.optional_evidence(&at.key("baseline"), &b.source, &b.quote);
+        }
+        if let Some(a) = &x.actual {
+            c.optional_evidence(&at.key("actual"), &a.source, &a.quote);
+        }
+    }
+    c.issues
+}
+
+fn parent_cycle(t: &Tracker, start: &str) -> bool {
+    let mut seen = HashSet::new();
+    let mut cur = start;
+    while let Some(p) = t.project(cur).and_then(|p| p.parent.as_deref()) {
+        if p == start || !seen.insert(p) {
+            return p == start;
+        }
+        cur = p;
+    }
+    false
+}
