@@ -9,7 +9,9 @@
 //! - `ui`: pure drawing of the app state
 //! - `tui`: terminal setup and the event loop
 
+pub mod cli;
 pub mod domain;
+pub mod report;
 pub mod store;
 pub mod text;
 pub mod app;

@@ -2,11 +2,13 @@
 //! Nothing in here knows about terminals, files or the clock.
 
 pub mod date;
+pub mod edit;
 pub mod model;
 pub mod progress;
 pub mod search;
 pub mod status;
 pub mod suggest;
+pub mod summary;
 
 pub use date::PartialDate;
 pub use model::*;

@@ -178,6 +178,16 @@ impl Serialize for Period {
     }
 }
 
+/// A level is approached from its baseline; a flow starts from zero every
+/// period, its baseline being only the previous period's figure to compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    #[default]
+    Level,
+    Flow,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Baseline {
     pub value: f64,
@@ -189,7 +199,8 @@ pub struct Baseline {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Actual {
     pub value: f64,
-    pub date: NaiveDate,
+    /// As-of date; as precise as the report allows ("2018-10" for 目前 in an October report).
+    pub date: PartialDate,
     pub note: Option<String>,
     pub source: Option<String>,
     pub quote: Option<String>,
@@ -207,6 +218,9 @@ pub struct Target {
     /// Absent for a result a report gives with no goal attached.
     pub target: Option<f64>,
     pub unit: String,
+    /// Whether the measure is counted afresh each period (new firms this
+    /// year) rather than a level (buildings standing, total fund size).
+    pub measure: Measure,
     pub baseline: Option<Baseline>,
     pub actual: Option<Actual>,
     pub note: Option<String>,

@@ -101,7 +101,11 @@ pub fn assess(t: &Target, today: NaiveDate) -> Progress {
             return Progress { state, percent: None, expected: None, days_left };
         }
     };
-    let base = t.baseline.as_ref().map(|b| b.value);
+    // A flow (new firms this year) starts from zero whatever last year gave.
+    let base = match t.measure {
+        super::model::Measure::Level => t.baseline.as_ref().map(|b| b.value),
+        super::model::Measure::Flow => None,
+    };
     let percent = actual.map(|a| percent_of_way(a, base, goal, cmp));
     let expected = {
         let total = (end - start).num_days() + 1;
@@ -224,6 +228,7 @@ mod tests {
             comparator: Some(cmp),
             target: Some(target),
             unit: "家".into(),
+            measure: crate::domain::model::Measure::Level,
             baseline: base.map(|value| Baseline {
                 value,
                 date: PartialDate::parse("2023").unwrap(),
@@ -232,7 +237,7 @@ mod tests {
             }),
             actual: actual.map(|value| Actual {
                 value,
-                date: day("2024-06-30"),
+                date: PartialDate::parse("2024-06-30").unwrap(),
                 note: None,
                 source: None,
                 quote: None,
@@ -324,6 +329,15 @@ mod tests {
         let p = assess(&t, day("2024-01-01"));
         assert_eq!(p.state, ProgressState::Reported);
         assert_eq!(p.percent, None);
+    }
+
+    #[test]
+    fn flow_goal_counts_from_zero_not_from_last_years_figure() {
+        let mut t = goal(60.0, Comparator::AtLeast, Some(55.0), Some(30.0));
+        t.measure = crate::domain::model::Measure::Flow;
+        let p = assess(&t, day("2024-06-30"));
+        assert!((p.percent.unwrap() - 50.0).abs() < 1e-9);
+        assert_eq!(p.state, ProgressState::OnTrack);
     }
 
     #[test]

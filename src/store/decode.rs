@@ -20,9 +20,9 @@ pub const FIGURE_KEYS: [&str; 5] = ["value", "unit", "measures", "source", "quot
 pub const MILESTONE_KEYS: [&str; 6] = ["due", "expect", "text", "reached", "source", "quote"];
 pub const HISTORY_KEYS: [&str; 5] = ["date", "status", "note", "source", "quote"];
 pub const EVIDENCE_KEYS: [&str; 2] = ["source", "quote"];
-pub const TARGET_KEYS: [&str; 13] = [
-    "id", "metric_zh", "metric_en", "chain", "area", "period", "comparator", "target", "unit", "baseline", "actual",
-    "note", "sources",
+pub const TARGET_KEYS: [&str; 14] = [
+    "id", "metric_zh", "metric_en", "chain", "area", "period", "comparator", "target", "unit", "measure", "baseline",
+    "actual", "note", "sources",
 ];
 pub const BASELINE_KEYS: [&str; 4] = ["value", "date", "source", "quote"];
 pub const ACTUAL_KEYS: [&str; 5] = ["value", "date", "note", "source", "quote"];
@@ -399,7 +399,7 @@ impl Decoder {
         let actual = self.get(&o, "actual").and_then(|v| {
             let a = self.obj(v, o.path.key("actual"), &ACTUAL_KEYS)?;
             let value = self.req_number(&a, "value");
-            let date = self.required(&a, "date", "the as-of date").and_then(|v| self.day_of(v, a.path.key("date")));
+            let date = self.required(&a, "date", "the as-of date").and_then(|v| self.partial_date_of(v, a.path.key("date")));
             Some(Actual {
                 value: value?,
                 date: date?,
@@ -418,6 +418,14 @@ impl Decoder {
             comparator,
             target,
             unit: self.req_text(&o, "unit"),
+            measure: match self.opt_text(&o, "measure").as_deref() {
+                None | Some("level") => Measure::Level,
+                Some("flow") => Measure::Flow,
+                Some(other) => {
+                    self.issue(o.path.key("measure"), format!("unknown measure \"{other}\""), "use `level` (an amount standing at a date) or `flow` (counted afresh each period)");
+                    Measure::Level
+                }
+            },
             baseline,
             actual,
             note: self.opt_text(&o, "note"),

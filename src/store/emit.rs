@@ -199,6 +199,9 @@ fn target(o: &mut Out, t: &Target) {
         o.field(2, f, "target", &number(v));
     }
     o.field(2, f, "unit", &quoted(&t.unit));
+    if t.measure == Measure::Flow {
+        o.field(2, f, "measure", "flow");
+    }
     if let Some(b) = &t.baseline {
         o.header(2, f, "baseline");
         o.line(6, &format!("value: {}", number(b.value)));
