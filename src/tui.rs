@@ -1,8 +1,153 @@
-//! Terminal setup and teardown, and the event loop.
+//! Terminal setup and teardown, and the event loop. The only module that
+//! knows crossterm: events become our own `Key`s and `Action`s here.
 
+use crate::app::{handle_key, update, Action, App, Effect, Key, KeyCode};
+use ratatui::crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEvent, KeyEventKind, KeyModifiers,
+    MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{
+    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
+};
+use ratatui::prelude::CrosstermBackend;
+use ratatui::Terminal;
+use std::io::{self, Stdout};
 use std::path::Path;
 
 /// Runs the interactive interface on `file`. Returns a message for stderr on failure.
-pub fn run(_file: &Path, _today: chrono::NaiveDate) -> Result<(), String> {
-    Err("the terminal interface is not built yet; use `shibei-tracker list`".into())
+pub fn run(file: &Path, today: chrono::NaiveDate) -> Result<(), String> {
+    // Load before touching the terminal, so errors print on a normal screen.
+    let loaded = crate::store::load(file).map_err(|problems| {
+        problems
+            .iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    })?;
+    let label = file.file_name().map_or_else(
+        || file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let mut app = App::new(loaded.tracker, label, today);
+
+    install_panic_hook();
+    let _guard = TerminalGuard::enter().map_err(|e| format!("cannot set up the terminal: {e}"))?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))
+        .map_err(|e| format!("cannot set up the terminal: {e}"))?;
+    event_loop(&mut terminal, &mut app).map_err(|e| format!("terminal error: {e}"))
+    // `_guard` restores the terminal here, on success and on error alike.
+}
+
+fn event_loop(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &mut App) -> io::Result<()> {
+    let size = terminal.size()?;
+    update(
+        app,
+        Action::Resize {
+            width: size.width,
+            height: size.height,
+        },
+    );
+    loop {
+        terminal.draw(|f| crate::ui::draw(f, app))?;
+        // Block until something happens: redraw only on events.
+        let effects = match event::read()? {
+            Event::Key(k) if k.kind != KeyEventKind::Release => match convert_key(k) {
+                Some(key) => handle_key(app, key),
+                None => continue,
+            },
+            Event::Mouse(m) => match convert_mouse(m) {
+                Some(a) => update(app, a),
+                None => continue,
+            },
+            Event::Resize(width, height) => update(app, Action::Resize { width, height }),
+            _ => continue,
+        };
+        if effects.contains(&Effect::Quit) {
+            return Ok(());
+        }
+    }
+}
+
+fn convert_key(k: KeyEvent) -> Option<Key> {
+    use ratatui::crossterm::event::KeyCode as C;
+    let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+    let code = match k.code {
+        C::Char(c) => KeyCode::Char(c),
+        C::Enter => KeyCode::Enter,
+        C::Esc => KeyCode::Esc,
+        C::Tab => KeyCode::Tab,
+        C::BackTab => KeyCode::BackTab,
+        C::Backspace => KeyCode::Backspace,
+        C::Up => KeyCode::Up,
+        C::Down => KeyCode::Down,
+        C::Left => KeyCode::Left,
+        C::Right => KeyCode::Right,
+        C::PageUp => KeyCode::PageUp,
+        C::PageDown => KeyCode::PageDown,
+        C::Home => KeyCode::Home,
+        C::End => KeyCode::End,
+        C::Delete => KeyCode::Delete,
+        _ => return None,
+    };
+    // Ctrl-letters arrive lower-case; keep the keymap's spelling.
+    let code = match code {
+        KeyCode::Char(c) if ctrl => KeyCode::Char(c.to_ascii_lowercase()),
+        other => other,
+    };
+    Some(Key { code, ctrl })
+}
+
+fn convert_mouse(m: MouseEvent) -> Option<Action> {
+    match m.kind {
+        MouseEventKind::ScrollDown => Some(Action::ScrollDown),
+        MouseEventKind::ScrollUp => Some(Action::ScrollUp),
+        MouseEventKind::Down(MouseButton::Left) => Some(Action::Click {
+            column: m.column,
+            row: m.row,
+        }),
+        _ => None,
+    }
+}
+
+/// Puts the terminal back (raw mode off, main screen, mouse released).
+/// Safe to call more than once; errors are ignored because there is
+/// nothing better to do with them while exiting.
+pub fn restore() {
+    let _ = disable_raw_mode();
+    let _ = execute!(
+        io::stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        ratatui::crossterm::cursor::Show
+    );
+}
+
+/// Restores the terminal when dropped: on normal exit, `?` errors and unwinding.
+struct TerminalGuard;
+
+impl TerminalGuard {
+    fn enter() -> io::Result<TerminalGuard> {
+        enable_raw_mode()?;
+        // Built before the rest so a failure below still restores raw mode.
+        let guard = TerminalGuard;
+        execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+        Ok(guard)
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// Restores the terminal before the panic message prints, so the message
+/// is readable and the shell is usable afterwards.
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        previous(info);
+    }));
 }

@@ -1,0 +1,488 @@
+//! Keys and the one table mapping (mode, key) to an action. The help
+//! overlay is generated from `KEYMAP`, so it cannot disagree with it.
+//! `Key` is our own type: crossterm stays in `tui.rs`.
+
+use super::action::Action;
+use super::state::{Mode, PickerKind, View};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyCode {
+    Char(char),
+    Enter,
+    Esc,
+    Tab,
+    BackTab,
+    Backspace,
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    Delete,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+}
+
+impl Key {
+    pub const fn ch(c: char) -> Key {
+        Key {
+            code: KeyCode::Char(c),
+            ctrl: false,
+        }
+    }
+
+    pub const fn code(code: KeyCode) -> Key {
+        Key { code, ctrl: false }
+    }
+
+    pub const fn ctrl(c: char) -> Key {
+        Key {
+            code: KeyCode::Char(c),
+            ctrl: true,
+        }
+    }
+
+    /// A short name for the help overlay. ASCII only: arrows such as the
+    /// up arrow are of ambiguous width in CJK terminals.
+    pub fn label(&self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "Shift-Tab".into(),
+            KeyCode::Backspace => "Backspace".into(),
+            KeyCode::Up => "Up".into(),
+            KeyCode::Down => "Down".into(),
+            KeyCode::Left => "Left".into(),
+            KeyCode::Right => "Right".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            KeyCode::Delete => "Del".into(),
+        };
+        if self.ctrl {
+            format!("Ctrl-{}", base.to_uppercase())
+        } else {
+            base
+        }
+    }
+}
+
+/// What a binding does: a fixed action, or typing the key's character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    Do(Action),
+    TypeChar,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    /// `None`: in every mode (after the mode's own bindings).
+    pub mode: Option<Mode>,
+    pub keys: &'static [Key],
+    /// Matches any printable character not bound otherwise (text entry).
+    pub any_char: bool,
+    pub bound: Bound,
+    pub help: &'static str,
+}
+
+const fn bind(mode: Mode, keys: &'static [Key], action: Action, help: &'static str) -> Binding {
+    Binding {
+        mode: Some(mode),
+        keys,
+        any_char: false,
+        bound: Bound::Do(action),
+        help,
+    }
+}
+
+const fn typing(mode: Mode, help: &'static str) -> Binding {
+    Binding {
+        mode: Some(mode),
+        keys: &[],
+        any_char: true,
+        bound: Bound::TypeChar,
+        help,
+    }
+}
+
+use KeyCode as K;
+use Mode::*;
+
+/// The one keymap. Order matters only for the help overlay.
+pub static KEYMAP: &[Binding] = &[
+    // Browsing a list.
+    bind(
+        Normal,
+        &[Key::ch('j'), Key::code(K::Down)],
+        Action::MoveDown,
+        "move down",
+    ),
+    bind(
+        Normal,
+        &[Key::ch('k'), Key::code(K::Up)],
+        Action::MoveUp,
+        "move up",
+    ),
+    bind(
+        Normal,
+        &[Key::code(K::PageDown), Key::ctrl('d')],
+        Action::PageDown,
+        "page down",
+    ),
+    bind(
+        Normal,
+        &[Key::code(K::PageUp), Key::ctrl('u')],
+        Action::PageUp,
+        "page up",
+    ),
+    bind(
+        Normal,
+        &[Key::ch('g'), Key::code(K::Home)],
+        Action::Top,
+        "first row",
+    ),
+    bind(
+        Normal,
+        &[Key::ch('G'), Key::code(K::End)],
+        Action::Bottom,
+        "last row",
+    ),
+    bind(
+        Normal,
+        &[Key::code(K::Enter)],
+        Action::OpenDetail,
+        "details (on a chain: its projects)",
+    ),
+    bind(
+        Normal,
+        &[Key::code(K::Esc)],
+        Action::Back,
+        "clear the filter",
+    ),
+    bind(
+        Normal,
+        &[Key::ch('/')],
+        Action::OpenFilter,
+        "filter: words, chain: area: status:, pinyin",
+    ),
+    bind(
+        Normal,
+        &[Key::ch('c')],
+        Action::OpenPicker(PickerKind::Chain),
+        "pick a chain to filter by",
+    ),
+    bind(
+        Normal,
+        &[Key::ch('a')],
+        Action::OpenPicker(PickerKind::Area),
+        "pick an area to filter by",
+    ),
+    bind(
+        Normal,
+        &[Key::ch('o')],
+        Action::CycleSort,
+        "sort: relevance, name, status, chain, area, due",
+    ),
+    bind(
+        Normal,
+        &[Key::code(K::Tab), Key::code(K::Right), Key::ch('l')],
+        Action::NextView,
+        "next view",
+    ),
+    bind(
+        Normal,
+        &[Key::code(K::BackTab), Key::code(K::Left), Key::ch('h')],
+        Action::PrevView,
+        "previous view",
+    ),
+    bind(
+        Normal,
+        &[Key::ch('1')],
+        Action::ShowView(View::Projects),
+        "Projects view",
+    ),
+    bind(
+        Normal,
+        &[Key::ch('2')],
+        Action::ShowView(View::Goals),
+        "Goals view",
+    ),
+    bind(
+        Normal,
+        &[Key::ch('3')],
+        Action::ShowView(View::Chains),
+        "Chains view",
+    ),
+    bind(Normal, &[Key::ch('?')], Action::ToggleHelp, "this help"),
+    bind(Normal, &[Key::ch('q')], Action::Quit, "quit"),
+    // The filter line.
+    bind(
+        Filter,
+        &[Key::code(K::Enter)],
+        Action::AcceptFilter,
+        "keep the filter, back to the list",
+    ),
+    bind(
+        Filter,
+        &[Key::code(K::Esc)],
+        Action::CancelFilter,
+        "clear the filter",
+    ),
+    bind(
+        Filter,
+        &[Key::code(K::Backspace)],
+        Action::DeleteChar,
+        "delete a character",
+    ),
+    bind(
+        Filter,
+        &[Key::ctrl('u')],
+        Action::ClearLine,
+        "clear the line",
+    ),
+    bind(
+        Filter,
+        &[Key::code(K::Down), Key::ctrl('n')],
+        Action::MoveDown,
+        "move down the results",
+    ),
+    bind(
+        Filter,
+        &[Key::code(K::Up), Key::ctrl('p')],
+        Action::MoveUp,
+        "move up the results",
+    ),
+    typing(Filter, "type to filter (results update as you type)"),
+    // Chain and area pickers.
+    bind(
+        Picker,
+        &[Key::code(K::Enter)],
+        Action::PickerAccept,
+        "use the highlighted entry",
+    ),
+    bind(
+        Picker,
+        &[Key::code(K::Esc)],
+        Action::PickerCancel,
+        "close the picker",
+    ),
+    bind(
+        Picker,
+        &[Key::code(K::Down), Key::ctrl('n'), Key::code(K::Tab)],
+        Action::PickerDown,
+        "move down",
+    ),
+    bind(
+        Picker,
+        &[Key::code(K::Up), Key::ctrl('p'), Key::code(K::BackTab)],
+        Action::PickerUp,
+        "move up",
+    ),
+    bind(
+        Picker,
+        &[Key::code(K::Backspace)],
+        Action::DeleteChar,
+        "delete a character",
+    ),
+    bind(
+        Picker,
+        &[Key::ctrl('u')],
+        Action::ClearLine,
+        "clear the line",
+    ),
+    typing(Picker, "type to narrow the list"),
+    // Details.
+    bind(
+        Detail,
+        &[
+            Key::code(K::Esc),
+            Key::code(K::Enter),
+            Key::code(K::Backspace),
+        ],
+        Action::CloseOverlay,
+        "back to the list",
+    ),
+    bind(
+        Detail,
+        &[Key::ch('j'), Key::code(K::Down)],
+        Action::ScrollDown,
+        "scroll down",
+    ),
+    bind(
+        Detail,
+        &[Key::ch('k'), Key::code(K::Up)],
+        Action::ScrollUp,
+        "scroll up",
+    ),
+    bind(
+        Detail,
+        &[Key::code(K::PageDown), Key::ch(' ')],
+        Action::PageDown,
+        "page down",
+    ),
+    bind(Detail, &[Key::code(K::PageUp)], Action::PageUp, "page up"),
+    bind(
+        Detail,
+        &[Key::ch('g'), Key::code(K::Home)],
+        Action::Top,
+        "top",
+    ),
+    bind(Detail, &[Key::ch('?')], Action::ToggleHelp, "help"),
+    bind(Detail, &[Key::ch('q')], Action::Quit, "quit"),
+    // Help.
+    bind(
+        Help,
+        &[
+            Key::code(K::Esc),
+            Key::ch('?'),
+            Key::ch('q'),
+            Key::code(K::Enter),
+        ],
+        Action::CloseOverlay,
+        "close the help",
+    ),
+    bind(
+        Help,
+        &[Key::ch('j'), Key::code(K::Down)],
+        Action::ScrollDown,
+        "scroll down",
+    ),
+    bind(
+        Help,
+        &[Key::ch('k'), Key::code(K::Up)],
+        Action::ScrollUp,
+        "scroll up",
+    ),
+    // Everywhere.
+    Binding {
+        mode: None,
+        keys: &[Key::ctrl('c')],
+        any_char: false,
+        bound: Bound::Do(Action::Quit),
+        help: "quit",
+    },
+];
+
+/// The action `key` means in `mode`: the mode's exact bindings first, then
+/// its text entry, then the bindings that hold everywhere.
+pub fn resolve(mode: Mode, key: Key) -> Option<Action> {
+    let exact = |m: Option<Mode>| {
+        KEYMAP
+            .iter()
+            .find(|b| b.mode == m && b.keys.contains(&key))
+            .map(|b| b.bound)
+    };
+    let typed = || match key {
+        Key {
+            code: KeyCode::Char(c),
+            ctrl: false,
+        } if !c.is_control() => KEYMAP
+            .iter()
+            .find(|b| b.mode == Some(mode) && b.any_char)
+            .map(|b| b.bound),
+        _ => None,
+    };
+    let bound = exact(Some(mode)).or_else(typed).or_else(|| exact(None))?;
+    Some(match bound {
+        Bound::Do(a) => a,
+        Bound::TypeChar => match key.code {
+            KeyCode::Char(c) => Action::Input(c),
+            _ => return None,
+        },
+    })
+}
+
+/// Parses a key sequence such as `"/ r h l <enter> <c-c>"`, for tests and
+/// replay. Tokens are separated by spaces; `<name>` is a named key, a
+/// token of several plain characters types each of them.
+pub fn parse_keys(s: &str) -> Result<Vec<Key>, String> {
+    let mut out = Vec::new();
+    for tok in s.split_whitespace() {
+        if tok.len() > 2 && tok.starts_with('<') && tok.ends_with('>') {
+            out.push(
+                named_key(&tok[1..tok.len() - 1]).ok_or_else(|| format!("unknown key {tok}"))?,
+            );
+        } else {
+            out.extend(tok.chars().map(Key::ch));
+        }
+    }
+    Ok(out)
+}
+
+fn named_key(name: &str) -> Option<Key> {
+    let lower = name.to_ascii_lowercase();
+    if let Some(rest) = lower.strip_prefix("c-") {
+        let mut chars = rest.chars();
+        let c = chars.next()?;
+        return chars.next().is_none().then_some(Key::ctrl(c));
+    }
+    let code = match lower.as_str() {
+        "enter" | "cr" => K::Enter,
+        "esc" => K::Esc,
+        "tab" => K::Tab,
+        "s-tab" | "backtab" => K::BackTab,
+        "bs" | "backspace" => K::Backspace,
+        "up" => K::Up,
+        "down" => K::Down,
+        "left" => K::Left,
+        "right" => K::Right,
+        "pgup" | "pageup" => K::PageUp,
+        "pgdn" | "pagedown" => K::PageDown,
+        "home" => K::Home,
+        "end" => K::End,
+        "del" => K::Delete,
+        "space" => K::Char(' '),
+        "lt" => K::Char('<'),
+        _ => return None,
+    };
+    Some(Key::code(code))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_named_and_plain_keys() {
+        let keys = parse_keys("/ rhl <enter> <c-c> <S-Tab>").unwrap();
+        assert_eq!(keys[0], Key::ch('/'));
+        assert_eq!(keys[1..4], [Key::ch('r'), Key::ch('h'), Key::ch('l')]);
+        assert_eq!(keys[4], Key::code(K::Enter));
+        assert_eq!(keys[5], Key::ctrl('c'));
+        assert_eq!(keys[6], Key::code(K::BackTab));
+        assert!(parse_keys("<nope>").is_err());
+    }
+
+    #[test]
+    fn typing_wins_over_list_keys_in_text_entry() {
+        assert_eq!(resolve(Normal, Key::ch('q')), Some(Action::Quit));
+        assert_eq!(resolve(Filter, Key::ch('q')), Some(Action::Input('q')));
+        assert_eq!(resolve(Picker, Key::ch('j')), Some(Action::Input('j')));
+        assert_eq!(resolve(Filter, Key::ctrl('c')), Some(Action::Quit));
+        assert_eq!(resolve(Normal, Key::ch('Z')), None);
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_a_mode() {
+        for (i, a) in KEYMAP.iter().enumerate() {
+            for b in &KEYMAP[i + 1..] {
+                if a.mode == b.mode {
+                    for k in a.keys {
+                        assert!(!b.keys.contains(k), "{k:?} bound twice in {:?}", a.mode);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,268 @@
+//! The detail popup: every field of a project or goal, its dated history,
+//! milestones, figures and the source quotes with the report's title and date.
+
+use super::cells::{plain, wrap};
+use super::{centered, goals::target_label, theme};
+use crate::app::{App, View};
+use crate::domain::progress::is_overdue;
+use crate::domain::{format_number, Project, Target, Tracker};
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+use ratatui::Frame;
+
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    let (title, lines) = match app.view {
+        View::Projects => match app
+            .selected_project()
+            .and_then(|i| app.tracker.projects.get(i))
+        {
+            Some(p) => (p.name_zh.clone(), project_lines(&app.tracker, p, app)),
+            None => return,
+        },
+        View::Goals => match app
+            .selected_goal()
+            .and_then(|i| app.tracker.targets.get(i).map(|t| (i, t)))
+        {
+            Some((i, t)) => (t.metric_zh.clone(), goal_lines(&app.tracker, t, i, app)),
+            None => return,
+        },
+        View::Chains => return,
+    };
+    // Leave the tab row and the status bar visible around the popup.
+    let popup = centered(
+        area,
+        area.width.saturating_sub(4).max(10),
+        area.height.saturating_sub(2),
+    );
+    let inner_w = popup.width.saturating_sub(2) as usize;
+    let block = Block::bordered()
+        .title(plain(format!(" {title} "), inner_w))
+        .title_bottom(plain(" Esc back  j/k scroll ", inner_w));
+    let inner_h = popup.height.saturating_sub(2);
+    // Wrap here, where the width is known, so the scroll can be clamped
+    // to the real height; only the rows on screen are handed to ratatui.
+    let rows: Vec<Line> = lines.into_iter().flat_map(|l| wrap(l, inner_w)).collect();
+    let scroll = (app.detail_scroll as usize).min(rows.len().saturating_sub(inner_h as usize));
+    let shown: Vec<Line> = rows
+        .into_iter()
+        .skip(scroll)
+        .take(inner_h as usize)
+        .collect();
+    super::clear_popup(frame, popup);
+    frame.render_widget(Paragraph::new(shown).block(block), popup);
+}
+
+fn heading(s: &str) -> Line<'static> {
+    Line::styled(s.to_string(), theme::heading())
+}
+
+fn field(label: &str, value: impl Into<String>) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{label:<10}"), theme::dim()),
+        Span::raw(value.into()),
+    ])
+}
+
+/// A quote with the title and date of the report it comes from.
+fn quote(t: &Tracker, source: &str, quote: &str) -> Vec<Line<'static>> {
+    let cite = match t.source(source) {
+        Some(s) => format!("    {} ({}, {})", s.title, s.published, s.id),
+        None => format!("    {source}"),
+    };
+    vec![
+        Line::styled(
+            format!("    「{quote}」"),
+            Style::new().add_modifier(Modifier::ITALIC),
+        ),
+        Line::styled(cite, theme::dim()),
+    ]
+}
+
+fn names(t: &Tracker, chain: &str, area: Option<&str>) -> (String, String) {
+    let c = t.chain(chain).map_or(chain.to_string(), |c| {
+        format!("{} {} ({})", c.name_zh, c.name_en, c.id)
+    });
+    let a = area.map_or("-".to_string(), |a| {
+        t.area(a).map_or(a.to_string(), |x| {
+            format!("{} {} ({})", x.name_zh, x.name_en, x.id)
+        })
+    });
+    (c, a)
+}
+
+pub fn project_lines(t: &Tracker, p: &Project, app: &App) -> Vec<Line<'static>> {
+    let (chain, area) = names(t, &p.chain, p.area.as_deref());
+    let mut v = vec![
+        Line::styled(p.name_zh.clone(), Style::new().add_modifier(Modifier::BOLD)),
+        Line::raw(p.name_en.clone()),
+        Line::raw(""),
+        field("Id", p.id.clone()),
+        field("Chain", chain),
+        field("Area", area),
+        Line::from(vec![
+            Span::styled(format!("{:<10}", "Status"), theme::dim()),
+            Span::styled(
+                format!("{} {}", p.status.label_zh(), p.status.label_en()),
+                theme::status(p.status),
+            ),
+        ]),
+    ];
+    if let Some(parent) = &p.parent {
+        let name = t
+            .project(parent)
+            .map_or(parent.clone(), |x| format!("{} ({parent})", x.name_zh));
+        v.push(field("Part of", name));
+    }
+    if !p.aliases.is_empty() {
+        v.push(field("Aliases", p.aliases.join(", ")));
+    }
+    if let Some(n) = p.note.as_deref().filter(|n| !n.is_empty()) {
+        v.push(field("Note", n.to_string()));
+    }
+    if !p.history.is_empty() {
+        v.push(Line::raw(""));
+        v.push(heading("History"));
+        let mut hist: Vec<_> = p.history.iter().collect();
+        hist.sort_by_key(|h| h.date);
+        for h in hist {
+            let status = h
+                .status
+                .map_or(String::new(), |s| format!("{}  ", s.label_zh()));
+            v.push(Line::raw(format!("  {}  {status}{}", h.date, h.note)));
+            if let (Some(s), Some(q)) = (&h.source, &h.quote) {
+                v.extend(quote(t, s, q));
+            }
+        }
+    }
+    if !p.milestones.is_empty() {
+        v.push(Line::raw(""));
+        v.push(heading("Milestones"));
+        for m in &p.milestones {
+            let (mark, style) = match m.reached {
+                Some(d) => (
+                    format!("reached {d}"),
+                    theme::status(crate::domain::Status::Completed),
+                ),
+                None if is_overdue(p, m, app.today) => ("OVERDUE".to_string(), theme::overdue()),
+                None if p.status.has_reached(m.expect) => {
+                    ("reached (by status)".to_string(), theme::dim())
+                }
+                None => ("open".to_string(), Style::new()),
+            };
+            v.push(Line::from(vec![
+                Span::raw(format!(
+                    "  due {}  expect {}  {}  ",
+                    m.due,
+                    m.expect.label_en(),
+                    m.text
+                )),
+                Span::styled(format!("[{mark}]"), style),
+            ]));
+            v.extend(quote(t, &m.source, &m.quote));
+        }
+    }
+    if !p.figures.is_empty() {
+        v.push(Line::raw(""));
+        v.push(heading("Figures"));
+        for f in &p.figures {
+            v.push(Line::raw(format!(
+                "  {} {}  {}",
+                format_number(f.value),
+                f.unit,
+                f.measures
+            )));
+            v.extend(quote(t, &f.source, &f.quote));
+        }
+    }
+    v.push(Line::raw(""));
+    v.push(heading("Sources"));
+    for e in &p.sources {
+        v.extend(quote(t, &e.source, &e.quote));
+    }
+    v
+}
+
+pub fn goal_lines(t: &Tracker, g: &Target, index: usize, app: &App) -> Vec<Line<'static>> {
+    let (chain, area) = names(t, &g.chain, g.area.as_deref());
+    let mut v = vec![
+        Line::styled(
+            g.metric_zh.clone(),
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
+        Line::raw(g.metric_en.clone()),
+        Line::raw(""),
+        field("Id", g.id.clone()),
+        field("Chain", chain),
+        field("Area", area),
+        field("Period", g.period.label()),
+        field("Target", target_label(g)),
+    ];
+    if let Some(pr) = app.progress.get(index) {
+        let pct = pr
+            .percent
+            .map_or(String::new(), |p| format!("  {p:.0}% of the way"));
+        let expected = pr.expected.map_or(String::new(), |e| {
+            format!(
+                "  (expected by now: {})",
+                format_number((e * 10.0).round() / 10.0)
+            )
+        });
+        v.push(Line::from(vec![
+            Span::styled(format!("{:<10}", "State"), theme::dim()),
+            Span::styled(
+                format!("{} {}{pct}", pr.state.label_en(), pr.state.label_zh()),
+                theme::state(pr.state),
+            ),
+            Span::raw(expected),
+        ]));
+        let days = if pr.days_left >= 0 {
+            format!("{} days left", pr.days_left)
+        } else {
+            format!("ended {} days ago", -pr.days_left)
+        };
+        v.push(field("Time", days));
+    }
+    if let Some(b) = &g.baseline {
+        v.push(Line::raw(""));
+        v.push(heading("Baseline"));
+        v.push(Line::raw(format!(
+            "  {}{} as of {}",
+            format_number(b.value),
+            g.unit,
+            b.date
+        )));
+        if let (Some(s), Some(q)) = (&b.source, &b.quote) {
+            v.extend(quote(t, s, q));
+        }
+    }
+    v.push(Line::raw(""));
+    v.push(heading("Actual"));
+    match &g.actual {
+        Some(a) => {
+            v.push(Line::raw(format!(
+                "  {}{} as of {}",
+                format_number(a.value),
+                g.unit,
+                a.date
+            )));
+            if let Some(n) = a.note.as_deref().filter(|n| !n.is_empty()) {
+                v.push(Line::raw(format!("  note: {n}")));
+            }
+            if let (Some(s), Some(q)) = (&a.source, &a.quote) {
+                v.extend(quote(t, s, q));
+            }
+        }
+        None => v.push(Line::styled("  not reported yet", theme::dim())),
+    }
+    if let Some(n) = g.note.as_deref().filter(|n| !n.is_empty()) {
+        v.push(field("Note", n.to_string()));
+    }
+    v.push(Line::raw(""));
+    v.push(heading("Sources"));
+    for e in &g.sources {
+        v.extend(quote(t, &e.source, &e.quote));
+    }
+    v
+}
