@@ -22,7 +22,10 @@ pub struct Failure {
 impl Failure {
     /// A problem with the data or the request (exit 1).
     pub fn usage(message: impl Into<String>) -> Self {
-        Failure { message: message.into(), code: 1 }
+        Failure {
+            message: message.into(),
+            code: 1,
+        }
     }
 }
 
@@ -39,7 +42,12 @@ fn load(file: &Path) -> Result<Loaded, Failure> {
     store::load(file).map_err(|problems| {
         let mut msg: String = problems.iter().map(|p| format!("{p}\n")).collect();
         let n = problems.len();
-        let _ = write!(msg, "{n} problem{} in {}; nothing was changed", if n == 1 { "" } else { "s" }, file.display());
+        let _ = write!(
+            msg,
+            "{n} problem{} in {}; nothing was changed",
+            if n == 1 { "" } else { "s" },
+            file.display()
+        );
         Failure::usage(msg)
     })
 }
@@ -47,9 +55,16 @@ fn load(file: &Path) -> Result<Loaded, Failure> {
 fn unknown_id(kind: &str, id: &str, known: Vec<&str>) -> Failure {
     let near = closest(id, known);
     let hint = if near.is_empty() {
-        "run `shibei-tracker list` (projects) or `shibei-tracker progress` (targets) to see the ids".to_string()
+        "run `shibei-tracker list` (projects) or `shibei-tracker progress` (targets) to see the ids"
+            .to_string()
     } else {
-        format!("did you mean {}?", near.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "))
+        format!(
+            "did you mean {}?",
+            near.iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     };
     Failure::usage(format!("unknown {kind} id \"{id}\" — {hint}"))
 }
@@ -76,7 +91,16 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
         out.push('\n');
     };
     line(headers.to_vec(), &mut out);
-    line(widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().iter().map(|s| s.as_str()).collect(), &mut out);
+    line(
+        widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .iter()
+            .map(|s| s.as_str())
+            .collect(),
+        &mut out,
+    );
     for r in rows {
         line(r.iter().map(|s| s.as_str()).collect(), &mut out);
     }
@@ -91,7 +115,12 @@ fn csv(headers: &[&str], rows: &[Vec<String>]) -> String {
             s.to_string()
         }
     };
-    let mut out = headers.iter().map(|h| field(h)).collect::<Vec<_>>().join(",") + "\n";
+    let mut out = headers
+        .iter()
+        .map(|h| field(h))
+        .collect::<Vec<_>>()
+        .join(",")
+        + "\n";
     for r in rows {
         out += &(r.iter().map(|c| field(c)).collect::<Vec<_>>().join(",") + "\n");
     }
@@ -103,18 +132,29 @@ fn json_text(v: &Value) -> String {
 }
 
 fn chain_label(t: &Tracker, id: &str) -> String {
-    t.chain(id).map(|c| c.name_zh.clone()).unwrap_or_else(|| id.to_string())
+    t.chain(id)
+        .map(|c| c.name_zh.clone())
+        .unwrap_or_else(|| id.to_string())
 }
 
 fn area_label(t: &Tracker, id: Option<&str>) -> String {
-    id.map(|a| t.area(a).map(|x| x.name_zh.clone()).unwrap_or_else(|| a.to_string())).unwrap_or_default()
+    id.map(|a| {
+        t.area(a)
+            .map(|x| x.name_zh.clone())
+            .unwrap_or_else(|| a.to_string())
+    })
+    .unwrap_or_default()
 }
 
 /// "2023 已建成 (overdue)" for the next milestone of a project.
 pub fn next_due_label(p: &Project, today: NaiveDate) -> String {
     match next_milestone(p) {
         Some((_, m)) => {
-            let late = if progress::is_overdue(p, m, today) { " OVERDUE" } else { "" };
+            let late = if progress::is_overdue(p, m, today) {
+                " OVERDUE"
+            } else {
+                ""
+            };
             format!("{} {}{late}", m.due, m.expect.label_zh())
         }
         None => String::new(),
@@ -124,7 +164,11 @@ pub fn next_due_label(p: &Project, today: NaiveDate) -> String {
 pub fn list(file: &Path, today: NaiveDate, format: Format, filter: Option<&str>) -> Outcome {
     let t = load(file)?.tracker;
     let order: Vec<usize> = match filter {
-        Some(q) => SearchIndex::build(&t).filter_projects(&t, &Matcher::default(), &Query::parse(q)).into_iter().map(|h| h.index).collect(),
+        Some(q) => SearchIndex::build(&t)
+            .filter_projects(&t, &Matcher::default(), &Query::parse(q))
+            .into_iter()
+            .map(|h| h.index)
+            .collect(),
         None => (0..t.projects.len()).collect(),
     };
     let projects: Vec<&Project> = order.iter().map(|&i| &t.projects[i]).collect();
@@ -148,7 +192,15 @@ pub fn list(file: &Path, today: NaiveDate, format: Format, filter: Option<&str>)
             json_text(&Value::Array(items))
         }
         Format::Table | Format::Csv => {
-            let headers = ["id", "name_zh", "name_en", "chain", "area", "status", "next_milestone"];
+            let headers = [
+                "id",
+                "name_zh",
+                "name_en",
+                "chain",
+                "area",
+                "status",
+                "next_milestone",
+            ];
             let rows: Vec<Vec<String>> = projects
                 .iter()
                 .map(|p| {
@@ -157,7 +209,15 @@ pub fn list(file: &Path, today: NaiveDate, format: Format, filter: Option<&str>)
                     } else {
                         (chain_label(&t, &p.chain), area_label(&t, p.area.as_deref()))
                     };
-                    vec![p.id.clone(), p.name_zh.clone(), p.name_en.clone(), chain, area, p.status.id().to_string(), next_due_label(p, today)]
+                    vec![
+                        p.id.clone(),
+                        p.name_zh.clone(),
+                        p.name_en.clone(),
+                        chain,
+                        area,
+                        p.status.id().to_string(),
+                        next_due_label(p, today),
+                    ]
                 })
                 .collect();
             if format == Format::Csv {
@@ -173,7 +233,12 @@ pub fn list(file: &Path, today: NaiveDate, format: Format, filter: Option<&str>)
 
 fn quote_line(t: &Tracker, source: &str, quote: &str) -> String {
     match t.source(source) {
-        Some(s) => format!("「{quote}」 — {} ({}, {})", s.title, s.outlet.as_deref().unwrap_or("outlet unknown"), s.published),
+        Some(s) => format!(
+            "「{quote}」 — {} ({}, {})",
+            s.title,
+            s.outlet.as_deref().unwrap_or("outlet unknown"),
+            s.published
+        ),
         None => format!("「{quote}」 — {source}"),
     }
 }
@@ -183,7 +248,10 @@ pub fn show(file: &Path, today: NaiveDate, id: &str, as_json: bool) -> Outcome {
     if let Some(p) = t.project(id) {
         if as_json {
             let mut v = serde_json::to_value(p).unwrap_or(Value::Null);
-            v["overdue_milestones"] = json!(overdue_milestones(p, today).iter().map(|m| m.due.to_string()).collect::<Vec<_>>());
+            v["overdue_milestones"] = json!(overdue_milestones(p, today)
+                .iter()
+                .map(|m| m.due.to_string())
+                .collect::<Vec<_>>());
             return Ok(json_text(&v));
         }
         return Ok(project_text(&t, p, today));
@@ -196,7 +264,12 @@ pub fn show(file: &Path, today: NaiveDate, id: &str, as_json: bool) -> Outcome {
         }
         return Ok(target_text(&t, x, today));
     }
-    let ids: Vec<&str> = t.projects.iter().map(|p| p.id.as_str()).chain(t.targets.iter().map(|x| x.id.as_str())).collect();
+    let ids: Vec<&str> = t
+        .projects
+        .iter()
+        .map(|p| p.id.as_str())
+        .chain(t.targets.iter().map(|x| x.id.as_str()))
+        .collect();
     Err(unknown_id("project or target", id, ids))
 }
 
@@ -207,24 +280,42 @@ pub fn project_text(t: &Tracker, p: &Project, today: NaiveDate) -> String {
     if !p.aliases.is_empty() {
         let _ = writeln!(o, "aliases:  {}", p.aliases.join(", "));
     }
-    let chain = t.chain(&p.chain).map(|c| format!("{} {} ({})", c.name_zh, c.name_en, c.id)).unwrap_or(p.chain.clone());
+    let chain = t
+        .chain(&p.chain)
+        .map(|c| format!("{} {} ({})", c.name_zh, c.name_en, c.id))
+        .unwrap_or(p.chain.clone());
     let _ = writeln!(o, "chain:    {chain}");
     if let Some(a) = p.area.as_deref() {
-        let area = t.area(a).map(|x| format!("{} {} ({})", x.name_zh, x.name_en, x.id)).unwrap_or(a.to_string());
+        let area = t
+            .area(a)
+            .map(|x| format!("{} {} ({})", x.name_zh, x.name_en, x.id))
+            .unwrap_or(a.to_string());
         let _ = writeln!(o, "area:     {area}");
     }
     if let Some(parent) = p.parent.as_deref() {
         let name = t.project(parent).map(|x| x.name_zh.as_str()).unwrap_or("");
         let _ = writeln!(o, "part of:  {name} ({parent})");
     }
-    let _ = writeln!(o, "status:   {} {} ({})", p.status.label_zh(), p.status.label_en(), p.status.id());
+    let _ = writeln!(
+        o,
+        "status:   {} {} ({})",
+        p.status.label_zh(),
+        p.status.label_en(),
+        p.status.id()
+    );
     if let Some(n) = &p.note {
         let _ = writeln!(o, "note:     {n}");
     }
     if !p.figures.is_empty() {
         let _ = writeln!(o, "\nFigures");
         for f in &p.figures {
-            let _ = writeln!(o, "  {} {} — {}", format_number(f.value), f.unit, f.measures);
+            let _ = writeln!(
+                o,
+                "  {} {} — {}",
+                format_number(f.value),
+                f.unit,
+                f.measures
+            );
             let _ = writeln!(o, "    {}", quote_line(t, &f.source, &f.quote));
         }
     }
@@ -237,7 +328,13 @@ pub fn project_text(t: &Tracker, p: &Project, today: NaiveDate) -> String {
                 None if p.status.has_reached(m.expect) => "reached".to_string(),
                 None => "open".to_string(),
             };
-            let _ = writeln!(o, "  due {}  expect {}  {}  [{state}]", m.due, m.expect.id(), m.text);
+            let _ = writeln!(
+                o,
+                "  due {}  expect {}  {}  [{state}]",
+                m.due,
+                m.expect.id(),
+                m.text
+            );
             let _ = writeln!(o, "    {}", quote_line(t, &m.source, &m.quote));
         }
     }
@@ -270,8 +367,16 @@ pub fn target_cells(t: &Tracker, x: &Target, today: NaiveDate) -> (Progress, [St
         (Some(c), Some(v)) => format!("{} {}", c.symbol(), value_with_unit(v, &x.unit)),
         _ => String::new(),
     };
-    let base = x.baseline.as_ref().map(|b| format!("{} ({})", value_with_unit(b.value, &x.unit), b.date)).unwrap_or_default();
-    let actual = x.actual.as_ref().map(|a| format!("{} ({})", value_with_unit(a.value, &x.unit), a.date)).unwrap_or_default();
+    let base = x
+        .baseline
+        .as_ref()
+        .map(|b| format!("{} ({})", value_with_unit(b.value, &x.unit), b.date))
+        .unwrap_or_default();
+    let actual = x
+        .actual
+        .as_ref()
+        .map(|a| format!("{} ({})", value_with_unit(a.value, &x.unit), a.date))
+        .unwrap_or_default();
     let percent = pr.percent.map(|p| format!("{p:.0}%")).unwrap_or_default();
     let _ = t;
     (pr, [goal, base, actual, percent, x.period.label()])
@@ -282,25 +387,53 @@ pub fn target_text(t: &Tracker, x: &Target, today: NaiveDate) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "{}  {}", x.metric_zh, x.metric_en);
     let _ = writeln!(o, "id:        {}", x.id);
-    let _ = writeln!(o, "chain:     {}", t.chain(&x.chain).map(|c| format!("{} {} ({})", c.name_zh, c.name_en, c.id)).unwrap_or(x.chain.clone()));
+    let _ = writeln!(
+        o,
+        "chain:     {}",
+        t.chain(&x.chain)
+            .map(|c| format!("{} {} ({})", c.name_zh, c.name_en, c.id))
+            .unwrap_or(x.chain.clone())
+    );
     if let Some(a) = x.area.as_deref() {
         let _ = writeln!(o, "area:      {}", area_label(t, Some(a)));
     }
     let _ = writeln!(o, "period:    {period}");
     if !goal.is_empty() {
-        let _ = writeln!(o, "target:    {goal}{}", if x.measure == Measure::Flow { " (counted afresh each period)" } else { "" });
+        let _ = writeln!(
+            o,
+            "target:    {goal}{}",
+            if x.measure == Measure::Flow {
+                " (counted afresh each period)"
+            } else {
+                ""
+            }
+        );
     }
     if !base.is_empty() {
         let _ = writeln!(o, "baseline:  {base}");
     }
-    let _ = writeln!(o, "actual:    {}", if actual.is_empty() { "not recorded" } else { &actual });
+    let _ = writeln!(
+        o,
+        "actual:    {}",
+        if actual.is_empty() {
+            "not recorded"
+        } else {
+            &actual
+        }
+    );
     if let Some(n) = x.actual.as_ref().and_then(|a| a.note.as_ref()) {
         let _ = writeln!(o, "           note: {n}");
     }
     if !percent.is_empty() {
         let _ = writeln!(o, "progress:  {percent}");
     }
-    let _ = writeln!(o, "state:     {} {} ({})", pr.state.label_zh(), pr.state.label_en(), pr.state.id());
+    let _ = writeln!(
+        o,
+        "state:     {} {} ({})",
+        pr.state.label_zh(),
+        pr.state.label_en(),
+        pr.state.id()
+    );
     if let Some(n) = &x.note {
         let _ = writeln!(o, "note:      {n}");
     }
@@ -309,8 +442,18 @@ pub fn target_text(t: &Tracker, x: &Target, today: NaiveDate) -> String {
         let _ = writeln!(o, "  {}", quote_line(t, &e.source, &e.quote));
     }
     for (label, ev) in [
-        ("baseline", x.baseline.as_ref().and_then(|b| b.source.as_ref().zip(b.quote.as_ref()))),
-        ("actual", x.actual.as_ref().and_then(|a| a.source.as_ref().zip(a.quote.as_ref()))),
+        (
+            "baseline",
+            x.baseline
+                .as_ref()
+                .and_then(|b| b.source.as_ref().zip(b.quote.as_ref())),
+        ),
+        (
+            "actual",
+            x.actual
+                .as_ref()
+                .and_then(|a| a.source.as_ref().zip(a.quote.as_ref())),
+        ),
     ] {
         if let Some((s, q)) = ev {
             let _ = writeln!(o, "  ({label}) {}", quote_line(t, s, q));
@@ -323,10 +466,18 @@ pub fn progress(file: &Path, today: NaiveDate, chain: Option<&str>, format: Form
     let t = load(file)?.tracker;
     if let Some(c) = chain {
         if t.chain(c).is_none() {
-            return Err(unknown_id("chain", c, t.chains.iter().map(|c| c.id.as_str()).collect()));
+            return Err(unknown_id(
+                "chain",
+                c,
+                t.chains.iter().map(|c| c.id.as_str()).collect(),
+            ));
         }
     }
-    let targets: Vec<&Target> = t.targets.iter().filter(|x| chain.is_none_or(|c| x.chain == c)).collect();
+    let targets: Vec<&Target> = t
+        .targets
+        .iter()
+        .filter(|x| chain.is_none_or(|c| x.chain == c))
+        .collect();
     if format == Format::Json {
         let items: Vec<Value> = targets
             .iter()
@@ -344,16 +495,46 @@ pub fn progress(file: &Path, today: NaiveDate, chain: Option<&str>, format: Form
             .collect();
         return Ok(json_text(&Value::Array(items)));
     }
-    let headers = ["id", "metric_zh", "metric_en", "chain", "period", "target", "baseline", "actual", "percent", "state"];
+    let headers = [
+        "id",
+        "metric_zh",
+        "metric_en",
+        "chain",
+        "period",
+        "target",
+        "baseline",
+        "actual",
+        "percent",
+        "state",
+    ];
     let rows: Vec<Vec<String>> = targets
         .iter()
         .map(|x| {
             let (pr, [goal, base, actual, percent, period]) = target_cells(&t, x, today);
-            let chain = if format == Format::Csv { x.chain.clone() } else { chain_label(&t, &x.chain) };
-            vec![x.id.clone(), x.metric_zh.clone(), x.metric_en.clone(), chain, period, goal, base, actual, percent, pr.state.id().to_string()]
+            let chain = if format == Format::Csv {
+                x.chain.clone()
+            } else {
+                chain_label(&t, &x.chain)
+            };
+            vec![
+                x.id.clone(),
+                x.metric_zh.clone(),
+                x.metric_en.clone(),
+                chain,
+                period,
+                goal,
+                base,
+                actual,
+                percent,
+                pr.state.id().to_string(),
+            ]
         })
         .collect();
-    Ok(if format == Format::Csv { csv(&headers, &rows) } else { table(&headers, &rows) })
+    Ok(if format == Format::Csv {
+        csv(&headers, &rows)
+    } else {
+        table(&headers, &rows)
+    })
 }
 
 /// Applies one edit to the file and saves it atomically.
@@ -361,7 +542,9 @@ fn edit_file(file: &Path, edit: impl FnOnce(&Tracker) -> Result<Edit, Failure>) 
     let loaded = load(file)?;
     let comments = store::comment_lines(&loaded.text);
     if !comments.is_empty() {
-        return Err(Failure::usage(store::SaveError::Comments(comments).describe(file)));
+        return Err(Failure::usage(
+            store::SaveError::Comments(comments).describe(file),
+        ));
     }
     let mut t = loaded.tracker;
     let e = edit(&t)?;
@@ -370,18 +553,39 @@ fn edit_file(file: &Path, edit: impl FnOnce(&Tracker) -> Result<Edit, Failure>) 
     Ok(format!("{}\nsaved {}\n", change.summary, file.display()))
 }
 
-pub fn set_status(file: &Path, project: &str, status: &str, note: Option<String>, date: NaiveDate) -> Outcome {
+pub fn set_status(
+    file: &Path,
+    project: &str,
+    status: &str,
+    note: Option<String>,
+    date: NaiveDate,
+) -> Outcome {
     edit_file(file, |t| {
         if t.project(project).is_none() {
-            return Err(unknown_id("project", project, t.projects.iter().map(|p| p.id.as_str()).collect()));
+            return Err(unknown_id(
+                "project",
+                project,
+                t.projects.iter().map(|p| p.id.as_str()).collect(),
+            ));
         }
         let st = Status::parse(status).ok_or_else(|| {
             let ids = Status::ALL.map(|s| s.id());
             let near = closest(status, ids);
-            let hint = near.first().map(|n| format!("did you mean `{n}`? ")).unwrap_or_default();
-            Failure::usage(format!("unknown status \"{status}\" — {hint}statuses: {}", ids.join(", ")))
+            let hint = near
+                .first()
+                .map(|n| format!("did you mean `{n}`? "))
+                .unwrap_or_default();
+            Failure::usage(format!(
+                "unknown status \"{status}\" — {hint}statuses: {}",
+                ids.join(", ")
+            ))
         })?;
-        Ok(Edit::SetStatus { project: project.to_string(), status: st, date, note })
+        Ok(Edit::SetStatus {
+            project: project.to_string(),
+            status: st,
+            date,
+            note,
+        })
     })
 }
 
@@ -394,13 +598,28 @@ pub fn parse_value(s: &str) -> Result<f64, String> {
     }
 }
 
-pub fn set_actual(file: &Path, target: &str, value: &str, note: Option<String>, date: NaiveDate) -> Outcome {
+pub fn set_actual(
+    file: &Path,
+    target: &str,
+    value: &str,
+    note: Option<String>,
+    date: NaiveDate,
+) -> Outcome {
     edit_file(file, |t| {
         if t.target(target).is_none() {
-            return Err(unknown_id("target", target, t.targets.iter().map(|x| x.id.as_str()).collect()));
+            return Err(unknown_id(
+                "target",
+                target,
+                t.targets.iter().map(|x| x.id.as_str()).collect(),
+            ));
         }
         let value = parse_value(value).map_err(Failure::usage)?;
-        Ok(Edit::SetActual { target: target.to_string(), value, date, note })
+        Ok(Edit::SetActual {
+            target: target.to_string(),
+            value,
+            date,
+            note,
+        })
     })
 }
 
@@ -410,15 +629,29 @@ pub fn validate(file: &Path) -> Outcome {
     let quotes: usize = t
         .projects
         .iter()
-        .map(|p| p.sources.len() + p.figures.len() + p.milestones.len() + p.history.iter().filter(|h| h.quote.is_some()).count())
+        .map(|p| {
+            p.sources.len()
+                + p.figures.len()
+                + p.milestones.len()
+                + p.history.iter().filter(|h| h.quote.is_some()).count()
+        })
         .sum::<usize>()
         + t.targets
             .iter()
-            .map(|x| x.sources.len() + usize::from(x.baseline.as_ref().is_some_and(|b| b.quote.is_some())) + usize::from(x.actual.as_ref().is_some_and(|a| a.quote.is_some())))
+            .map(|x| {
+                x.sources.len()
+                    + usize::from(x.baseline.as_ref().is_some_and(|b| b.quote.is_some()))
+                    + usize::from(x.actual.as_ref().is_some_and(|a| a.quote.is_some()))
+            })
             .sum::<usize>();
     let comments = store::comment_lines(&loaded.text);
     if !comments.is_empty() {
-        eprintln!("warning: {}", store::SaveError::Comments(comments).describe(file).replace("not saved: ", ""));
+        eprintln!(
+            "warning: {}",
+            store::SaveError::Comments(comments)
+                .describe(file)
+                .replace("not saved: ", "")
+        );
     }
     Ok(format!(
         "{}: ok — {} sources, {} chains, {} areas, {} projects, {} targets, {} quotes found verbatim\n",
@@ -437,9 +670,12 @@ pub fn normalize(file: &Path) -> Outcome {
     let before = loaded.text.clone();
     let comments = store::comment_lines(&before);
     if !comments.is_empty() {
-        return Err(Failure::usage(store::SaveError::Comments(comments).describe(file)));
+        return Err(Failure::usage(
+            store::SaveError::Comments(comments).describe(file),
+        ));
     }
-    let after = store::save(file, &loaded.tracker, &before).map_err(|e| Failure::usage(e.describe(file)))?;
+    let after = store::save(file, &loaded.tracker, &before)
+        .map_err(|e| Failure::usage(e.describe(file)))?;
     Ok(if after == before {
         format!("{}: already in canonical form\n", file.display())
     } else {

@@ -9,11 +9,11 @@
 //! - `ui`: pure drawing of the app state
 //! - `tui`: terminal setup and the event loop
 
+pub mod app;
 pub mod cli;
 pub mod domain;
 pub mod report;
 pub mod store;
 pub mod text;
-pub mod app;
-pub mod ui;
 pub mod tui;
+pub mod ui;

@@ -15,19 +15,41 @@ fn md_escape(s: &str) -> String {
     s.replace('|', "\\|")
 }
 
-pub fn report_command(file: &Path, today: NaiveDate, chain: Option<&str>, as_json: bool) -> Outcome {
+pub fn report_command(
+    file: &Path,
+    today: NaiveDate,
+    chain: Option<&str>,
+    as_json: bool,
+) -> Outcome {
     let t = store::load(file)
-        .map_err(|ps| Failure::usage(ps.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n")))?
+        .map_err(|ps| {
+            Failure::usage(
+                ps.iter()
+                    .map(|p| p.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            )
+        })?
         .tracker;
     if let Some(c) = chain {
         if t.chain(c).is_none() {
             let near = suggest::closest(c, t.chains.iter().map(|x| x.id.as_str()));
-            return Err(Failure::usage(format!("unknown chain id \"{c}\" — did you mean {}?", near.join(", "))));
+            return Err(Failure::usage(format!(
+                "unknown chain id \"{c}\" — did you mean {}?",
+                near.join(", ")
+            )));
         }
     }
     let keep = |id: &str| chain.is_none_or(|c| c == id);
-    let board: Vec<_> = ranked(by_chain(&t, today)).into_iter().filter(|s| keep(&s.chain)).collect();
-    let stalled: Vec<&Project> = t.projects.iter().filter(|p| keep(&p.chain) && p.status == Status::Stalled).collect();
+    let board: Vec<_> = ranked(by_chain(&t, today))
+        .into_iter()
+        .filter(|s| keep(&s.chain))
+        .collect();
+    let stalled: Vec<&Project> = t
+        .projects
+        .iter()
+        .filter(|p| keep(&p.chain) && p.status == Status::Stalled)
+        .collect();
     let overdue: Vec<(&Project, Vec<&Milestone>)> = t
         .projects
         .iter()
@@ -55,14 +77,26 @@ pub fn report_command(file: &Path, today: NaiveDate, chain: Option<&str>, as_jso
     }
 
     let mut o = String::new();
-    let scope = chain.and_then(|c| t.chain(c)).map(|c| format!(" — {} {}", c.name_zh, c.name_en)).unwrap_or_default();
-    let _ = writeln!(o, "# 市北区项目与目标简报 Shibei district briefing{scope}\n");
+    let scope = chain
+        .and_then(|c| t.chain(c))
+        .map(|c| format!(" — {} {}", c.name_zh, c.name_en))
+        .unwrap_or_default();
+    let _ = writeln!(
+        o,
+        "# 市北区项目与目标简报 Shibei district briefing{scope}\n"
+    );
     let _ = writeln!(o, "As of {today}. Source file: `{}`. Every figure below traces to a quoted sentence; run `shibei-tracker show ID` for the quotes.\n", file.display());
     let _ = writeln!(o, "## Chains\n");
     let _ = writeln!(o, "| Rank | Chain | Projects | Advancing | Stalled | Overdue milestones | Goals | Met | On track | At risk | Missed | Unreported |");
-    let _ = writeln!(o, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let _ = writeln!(
+        o,
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    );
     for (i, s) in board.iter().enumerate() {
-        let name = t.chain(&s.chain).map(|c| format!("{} {}", c.name_zh, c.name_en)).unwrap_or(s.chain.clone());
+        let name = t
+            .chain(&s.chain)
+            .map(|c| format!("{} {}", c.name_zh, c.name_en))
+            .unwrap_or(s.chain.clone());
         let _ = writeln!(
             o,
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
@@ -87,10 +121,33 @@ pub fn report_command(file: &Path, today: NaiveDate, chain: Option<&str>, as_jso
         let _ = writeln!(o, "| Goal | Period | Target | Actual | Progress | State |");
         let _ = writeln!(o, "|---|---|---:|---:|---:|---|");
         for (x, p) in &goals {
-            let target = format!("{} {}{}", x.comparator.map(|c| c.symbol()).unwrap_or(""), x.target.map(format_number).unwrap_or_default(), x.unit);
-            let actual = x.actual.as_ref().map(|a| format!("{}{} ({})", format_number(a.value), x.unit, a.date)).unwrap_or_else(|| "—".into());
-            let pct = p.percent.map(|v| format!("{v:.0}%")).unwrap_or_else(|| "—".into());
-            let _ = writeln!(o, "| {} {} (`{}`) | {} | {} | {} | {} | {} |", md_escape(&x.metric_zh), md_escape(&x.metric_en), x.id, x.period.label(), md_escape(&target), actual, pct, p.state.label_en());
+            let target = format!(
+                "{} {}{}",
+                x.comparator.map(|c| c.symbol()).unwrap_or(""),
+                x.target.map(format_number).unwrap_or_default(),
+                x.unit
+            );
+            let actual = x
+                .actual
+                .as_ref()
+                .map(|a| format!("{}{} ({})", format_number(a.value), x.unit, a.date))
+                .unwrap_or_else(|| "—".into());
+            let pct = p
+                .percent
+                .map(|v| format!("{v:.0}%"))
+                .unwrap_or_else(|| "—".into());
+            let _ = writeln!(
+                o,
+                "| {} {} (`{}`) | {} | {} | {} | {} | {} |",
+                md_escape(&x.metric_zh),
+                md_escape(&x.metric_en),
+                x.id,
+                x.period.label(),
+                md_escape(&target),
+                actual,
+                pct,
+                p.state.label_en()
+            );
         }
     }
     let _ = writeln!(o, "\n## Needs attention\n");
@@ -98,16 +155,44 @@ pub fn report_command(file: &Path, today: NaiveDate, chain: Option<&str>, as_jso
     for p in &stalled {
         let _ = writeln!(o, "- {} {} (`{}`)", p.name_zh, p.name_en, p.id);
     }
-    let _ = writeln!(o, "\n### Overdue milestones ({})\n", overdue.iter().map(|(_, m)| m.len()).sum::<usize>());
+    let _ = writeln!(
+        o,
+        "\n### Overdue milestones ({})\n",
+        overdue.iter().map(|(_, m)| m.len()).sum::<usize>()
+    );
     for (p, ms) in &overdue {
         for m in ms {
-            let _ = writeln!(o, "- {} {} (`{}`): due {}, expected {} — “{}”", p.name_zh, p.name_en, p.id, m.due, m.expect.label_en().to_lowercase(), m.text);
+            let _ = writeln!(
+                o,
+                "- {} {} (`{}`): due {}, expected {} — “{}”",
+                p.name_zh,
+                p.name_en,
+                p.id,
+                m.due,
+                m.expect.label_en().to_lowercase(),
+                m.text
+            );
         }
     }
-    let attention: Vec<&(&Target, Progress)> = goals.iter().filter(|(_, p)| p.state.needs_attention()).collect();
-    let _ = writeln!(o, "\n### Goals at risk or unreported ({})\n", attention.len());
+    let attention: Vec<&(&Target, Progress)> = goals
+        .iter()
+        .filter(|(_, p)| p.state.needs_attention())
+        .collect();
+    let _ = writeln!(
+        o,
+        "\n### Goals at risk or unreported ({})\n",
+        attention.len()
+    );
     for (x, p) in attention {
-        let _ = writeln!(o, "- {} {} (`{}`), {}: {}", x.metric_zh, x.metric_en, x.id, x.period.label(), p.state.label_en());
+        let _ = writeln!(
+            o,
+            "- {} {} (`{}`), {}: {}",
+            x.metric_zh,
+            x.metric_en,
+            x.id,
+            x.period.label(),
+            p.state.label_en()
+        );
     }
     Ok(o)
 }

@@ -32,16 +32,28 @@ impl PartialDate {
         };
         let year = num(parts.first()?, 4)? as i32;
         let date = match parts.len() {
-            1 => PartialDate { year, month: None, day: None },
+            1 => PartialDate {
+                year,
+                month: None,
+                day: None,
+            },
             2 => {
                 let month = num(parts[1], 2).filter(|m| (1..=12).contains(m))?;
-                PartialDate { year, month: Some(month), day: None }
+                PartialDate {
+                    year,
+                    month: Some(month),
+                    day: None,
+                }
             }
             3 => {
                 let month = num(parts[1], 2)?;
                 let day = num(parts[2], 2)?;
                 NaiveDate::from_ymd_opt(year, month, day)?;
-                PartialDate { year, month: Some(month), day: Some(day) }
+                PartialDate {
+                    year,
+                    month: Some(month),
+                    day: Some(day),
+                }
             }
             _ => return None,
         };
@@ -59,7 +71,11 @@ impl PartialDate {
         match (self.month, self.day) {
             (Some(m), Some(d)) => NaiveDate::from_ymd_opt(self.year, m, d),
             (Some(m), None) => {
-                let (y, nm) = if m == 12 { (self.year + 1, 1) } else { (self.year, m + 1) };
+                let (y, nm) = if m == 12 {
+                    (self.year + 1, 1)
+                } else {
+                    (self.year, m + 1)
+                };
                 NaiveDate::from_ymd_opt(y, nm, 1).and_then(|d| d.pred_opt())
             }
             _ => NaiveDate::from_ymd_opt(self.year, 12, 31),
@@ -102,7 +118,11 @@ impl serde::Serialize for PartialDate {
 /// Parses a full `YYYY-MM-DD` date.
 pub fn parse_day(s: &str) -> Option<NaiveDate> {
     match PartialDate::parse(s)? {
-        PartialDate { year, month: Some(m), day: Some(d) } => NaiveDate::from_ymd_opt(year, m, d),
+        PartialDate {
+            year,
+            month: Some(m),
+            day: Some(d),
+        } => NaiveDate::from_ymd_opt(year, m, d),
         _ => None,
     }
 }
@@ -118,23 +138,47 @@ mod tests {
     #[test]
     fn parses_each_precision() {
         assert_eq!(PartialDate::parse("2008").unwrap().to_string(), "2008");
-        assert_eq!(PartialDate::parse("2013-12").unwrap().to_string(), "2013-12");
-        assert_eq!(PartialDate::parse("2022-12-01").unwrap().to_string(), "2022-12-01");
+        assert_eq!(
+            PartialDate::parse("2013-12").unwrap().to_string(),
+            "2013-12"
+        );
+        assert_eq!(
+            PartialDate::parse("2022-12-01").unwrap().to_string(),
+            "2022-12-01"
+        );
     }
 
     #[test]
     fn rejects_impossible_dates() {
-        for bad in ["2023-02-30", "2023-13", "23", "2023-1-05", "2023/01/05", "", "abcd", "2023-12-01-02"] {
-            assert!(PartialDate::parse(bad).is_none(), "{bad} should be rejected");
+        for bad in [
+            "2023-02-30",
+            "2023-13",
+            "23",
+            "2023-1-05",
+            "2023/01/05",
+            "",
+            "abcd",
+            "2023-12-01-02",
+        ] {
+            assert!(
+                PartialDate::parse(bad).is_none(),
+                "{bad} should be rejected"
+            );
         }
     }
 
     #[test]
     fn spans_cover_the_whole_period() {
         let y = PartialDate::parse("2023").unwrap();
-        assert_eq!((y.first_day(), y.last_day()), (d("2023-01-01"), d("2023-12-31")));
+        assert_eq!(
+            (y.first_day(), y.last_day()),
+            (d("2023-01-01"), d("2023-12-31"))
+        );
         let m = PartialDate::parse("2024-02").unwrap();
-        assert_eq!((m.first_day(), m.last_day()), (d("2024-02-01"), d("2024-02-29")));
+        assert_eq!(
+            (m.first_day(), m.last_day()),
+            (d("2024-02-01"), d("2024-02-29"))
+        );
         let dec = PartialDate::parse("2013-12").unwrap();
         assert_eq!(dec.last_day(), d("2013-12-31"));
     }

@@ -8,8 +8,18 @@ use chrono::NaiveDate;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Edit {
-    SetStatus { project: String, status: Status, date: NaiveDate, note: Option<String> },
-    SetActual { target: String, value: f64, date: NaiveDate, note: Option<String> },
+    SetStatus {
+        project: String,
+        status: Status,
+        date: NaiveDate,
+        note: Option<String>,
+    },
+    SetActual {
+        target: String,
+        value: f64,
+        date: NaiveDate,
+        note: Option<String>,
+    },
     /// Marks the project's next milestone reached on `date`.
     MarkMilestone { project: String, date: NaiveDate },
 }
@@ -40,8 +50,18 @@ impl Record {
     /// Puts this version of the record back into `t`.
     pub fn restore_into(&self, t: &mut Tracker) -> bool {
         match self {
-            Record::Project(p) => t.projects.iter_mut().find(|x| x.id == p.id).map(|x| *x = p.clone()).is_some(),
-            Record::Target(p) => t.targets.iter_mut().find(|x| x.id == p.id).map(|x| *x = p.clone()).is_some(),
+            Record::Project(p) => t
+                .projects
+                .iter_mut()
+                .find(|x| x.id == p.id)
+                .map(|x| *x = p.clone())
+                .is_some(),
+            Record::Target(p) => t
+                .targets
+                .iter_mut()
+                .find(|x| x.id == p.id)
+                .map(|x| *x = p.clone())
+                .is_some(),
         }
     }
 }
@@ -66,8 +86,17 @@ impl Edit {
 /// Applies `edit` to `t`; on error `t` is unchanged.
 pub fn apply(t: &mut Tracker, edit: &Edit) -> Result<Change, String> {
     match edit {
-        Edit::SetStatus { project, status, date, note } => {
-            let p = t.projects.iter_mut().find(|p| &p.id == project).ok_or_else(|| format!("unknown project \"{project}\""))?;
+        Edit::SetStatus {
+            project,
+            status,
+            date,
+            note,
+        } => {
+            let p = t
+                .projects
+                .iter_mut()
+                .find(|p| &p.id == project)
+                .ok_or_else(|| format!("unknown project \"{project}\""))?;
             let before = Record::Project(p.clone());
             let old = p.status;
             p.status = *status;
@@ -75,29 +104,64 @@ pub fn apply(t: &mut Tracker, edit: &Edit) -> Result<Change, String> {
                 Some(n) if !n.is_empty() => n.to_string(),
                 _ => format!("Status changed from {} to {}", old.id(), status.id()),
             };
-            p.history.push(HistoryEntry { date: PartialDate::day(*date), status: Some(*status), note, source: None, quote: None });
+            p.history.push(HistoryEntry {
+                date: PartialDate::day(*date),
+                status: Some(*status),
+                note,
+                source: None,
+                quote: None,
+            });
             Ok(Change {
                 before,
                 after: Record::Project(p.clone()),
                 summary: format!("{}: {} -> {} ({})", p.id, old.id(), status.id(), date),
             })
         }
-        Edit::SetActual { target, value, date, note } => {
+        Edit::SetActual {
+            target,
+            value,
+            date,
+            note,
+        } => {
             if !value.is_finite() {
                 return Err(format!("{value} is not a number"));
             }
-            let x = t.targets.iter_mut().find(|x| &x.id == target).ok_or_else(|| format!("unknown target \"{target}\""))?;
+            let x = t
+                .targets
+                .iter_mut()
+                .find(|x| &x.id == target)
+                .ok_or_else(|| format!("unknown target \"{target}\""))?;
             let before = Record::Target(x.clone());
-            let note = note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_string);
-            x.actual = Some(Actual { value: *value, date: PartialDate::day(*date), note, source: None, quote: None });
+            let note = note
+                .as_deref()
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(str::to_string);
+            x.actual = Some(Actual {
+                value: *value,
+                date: PartialDate::day(*date),
+                note,
+                source: None,
+                quote: None,
+            });
             Ok(Change {
                 before,
                 after: Record::Target(x.clone()),
-                summary: format!("{}: actual {} {} as of {}", x.id, super::model::format_number(*value), x.unit, date),
+                summary: format!(
+                    "{}: actual {} {} as of {}",
+                    x.id,
+                    super::model::format_number(*value),
+                    x.unit,
+                    date
+                ),
             })
         }
         Edit::MarkMilestone { project, date } => {
-            let p = t.projects.iter_mut().find(|p| &p.id == project).ok_or_else(|| format!("unknown project \"{project}\""))?;
+            let p = t
+                .projects
+                .iter_mut()
+                .find(|p| &p.id == project)
+                .ok_or_else(|| format!("unknown project \"{project}\""))?;
             let before = Record::Project(p.clone());
             let Some((i, m)) = super::progress::next_milestone(p) else {
                 return Err(if p.milestones.is_empty() {
@@ -151,7 +215,12 @@ mod tests {
     fn set_status_appends_history_and_restores() {
         let mut t = tracker();
         let date = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
-        let edit = Edit::SetStatus { project: "p".into(), status: Status::UnderConstruction, date, note: Some("复工".into()) };
+        let edit = Edit::SetStatus {
+            project: "p".into(),
+            status: Status::UnderConstruction,
+            date,
+            note: Some("复工".into()),
+        };
         let ch = apply(&mut t, &edit).unwrap();
         assert_eq!(t.projects[0].status, Status::UnderConstruction);
         assert_eq!(t.projects[0].history[0].note, "复工");
@@ -163,8 +232,24 @@ mod tests {
     fn unknown_ids_and_missing_milestones_are_errors() {
         let mut t = tracker();
         let date = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
-        assert!(apply(&mut t, &Edit::MarkMilestone { project: "p".into(), date }).is_err());
-        assert!(apply(&mut t, &Edit::SetActual { target: "x".into(), value: 1.0, date, note: None }).is_err());
+        assert!(apply(
+            &mut t,
+            &Edit::MarkMilestone {
+                project: "p".into(),
+                date
+            }
+        )
+        .is_err());
+        assert!(apply(
+            &mut t,
+            &Edit::SetActual {
+                target: "x".into(),
+                value: 1.0,
+                date,
+                note: None
+            }
+        )
+        .is_err());
         assert_eq!(t, tracker());
     }
 }

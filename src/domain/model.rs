@@ -154,10 +154,8 @@ impl Period {
         match *self {
             Period::Year(y) => y.to_string(),
             Period::Span { start, end } => {
-                let whole_years = start.month() == 1
-                    && start.day() == 1
-                    && end.month() == 12
-                    && end.day() == 31;
+                let whole_years =
+                    start.month() == 1 && start.day() == 1 && end.month() == 12 && end.day() == 31;
                 if whole_years {
                     format!("{}–{}", start.year(), end.year())
                 } else {

@@ -98,7 +98,12 @@ pub fn assess(t: &Target, today: NaiveDate) -> Progress {
             } else {
                 ProgressState::NoData
             };
-            return Progress { state, percent: None, expected: None, days_left };
+            return Progress {
+                state,
+                percent: None,
+                expected: None,
+                days_left,
+            };
         }
     };
     // A flow (new firms this year) starts from zero whatever last year gave.
@@ -110,7 +115,11 @@ pub fn assess(t: &Target, today: NaiveDate) -> Progress {
     let expected = {
         let total = (end - start).num_days() + 1;
         let elapsed = ((today - start).num_days() + 1).clamp(0, total);
-        let fraction = if total > 0 { elapsed as f64 / total as f64 } else { 1.0 };
+        let fraction = if total > 0 {
+            elapsed as f64 / total as f64
+        } else {
+            1.0
+        };
         let from = base.unwrap_or(if cmp == Comparator::AtMost { goal } else { 0.0 });
         Some(from + (goal - from) * fraction)
     };
@@ -140,7 +149,12 @@ pub fn assess(t: &Target, today: NaiveDate) -> Progress {
             }
         }
     };
-    Progress { state, percent, expected, days_left }
+    Progress {
+        state,
+        percent,
+        expected,
+        days_left,
+    }
 }
 
 const EPSILON: f64 = 1e-9;
@@ -249,7 +263,10 @@ mod tests {
 
     #[test]
     fn exceeded_goal_is_met_with_overshoot() {
-        let p = assess(&goal(30.0, Comparator::AtLeast, None, Some(35.0)), day("2024-06-30"));
+        let p = assess(
+            &goal(30.0, Comparator::AtLeast, None, Some(35.0)),
+            day("2024-06-30"),
+        );
         assert_eq!(p.state, ProgressState::Met);
         assert!((p.percent.unwrap() - 116.666).abs() < 0.01);
     }
@@ -287,7 +304,10 @@ mod tests {
         let t = goal(60.0, Comparator::AtLeast, None, None);
         assert_eq!(assess(&t, day("2024-12-31")).state, ProgressState::NoData);
         assert_eq!(assess(&t, day("2023-05-01")).state, ProgressState::NoData);
-        assert_eq!(assess(&t, day("2025-01-01")).state, ProgressState::Unreported);
+        assert_eq!(
+            assess(&t, day("2025-01-01")).state,
+            ProgressState::Unreported
+        );
     }
 
     #[test]
@@ -310,7 +330,14 @@ mod tests {
         assert_eq!(assess(&t, day("2024-12-01")).state, ProgressState::AtRisk);
         let done = goal(60.0, Comparator::AtMost, Some(100.0), Some(55.0));
         assert_eq!(assess(&done, day("2024-02-01")).state, ProgressState::Met);
-        assert_eq!(assess(&goal(60.0, Comparator::AtMost, Some(100.0), Some(70.0)), day("2025-01-01")).state, ProgressState::Missed);
+        assert_eq!(
+            assess(
+                &goal(60.0, Comparator::AtMost, Some(100.0), Some(70.0)),
+                day("2025-01-01")
+            )
+            .state,
+            ProgressState::Missed
+        );
     }
 
     #[test]
@@ -343,7 +370,10 @@ mod tests {
     #[test]
     fn multi_year_period() {
         let mut t = goal(20.0, Comparator::AtLeast, None, Some(6.0));
-        t.period = Period::Span { start: day("2018-01-01"), end: day("2020-12-31") };
+        t.period = Period::Span {
+            start: day("2018-01-01"),
+            end: day("2020-12-31"),
+        };
         // A third of the way through three years, 6 of 20 is behind 6.67.
         assert_eq!(assess(&t, day("2018-12-31")).state, ProgressState::AtRisk);
         assert_eq!(assess(&t, day("2018-10-01")).state, ProgressState::OnTrack);

@@ -64,7 +64,13 @@ impl NameKeys {
             initials.clear();
             initials_map.clear();
         }
-        NameKeys { text: text.to_string(), full, full_map, initials, initials_map }
+        NameKeys {
+            text: text.to_string(),
+            full,
+            full_map,
+            initials,
+            initials_map,
+        }
     }
 
     /// Best score of `word` against the text or its pinyin, with the char
@@ -72,10 +78,14 @@ impl NameKeys {
     pub fn matches(&self, m: &Matcher, word: &str) -> Option<(i64, Vec<usize>)> {
         let mut best = m.fuzzy(&self.text, word);
         if word.is_ascii() && !self.full.is_empty() {
-            for (form, map) in [(&self.full, &self.full_map), (&self.initials, &self.initials_map)] {
+            for (form, map) in [
+                (&self.full, &self.full_map),
+                (&self.initials, &self.initials_map),
+            ] {
                 if let Some((score, idx)) = m.fuzzy(form, word) {
                     if best.as_ref().is_none_or(|(b, _)| score > *b) {
-                        let mut hl: Vec<usize> = idx.iter().filter_map(|&i| map.get(i).copied()).collect();
+                        let mut hl: Vec<usize> =
+                            idx.iter().filter_map(|&i| map.get(i).copied()).collect();
                         hl.dedup();
                         best = Some((score, hl));
                     }
@@ -94,7 +104,9 @@ pub struct Matcher {
 
 impl Default for Matcher {
     fn default() -> Self {
-        Matcher { skim: SkimMatcherV2::default().ignore_case() }
+        Matcher {
+            skim: SkimMatcherV2::default().ignore_case(),
+        }
     }
 }
 
@@ -142,7 +154,10 @@ impl Query {
                     },
                     None => (Field::Any, tok),
                 };
-                (!word.is_empty()).then(|| Term { field, word: word.to_string() })
+                (!word.is_empty()).then(|| Term {
+                    field,
+                    word: word.to_string(),
+                })
             })
             .collect();
         Query { terms }
@@ -191,12 +206,25 @@ fn names_of(id: &str, zh: &str, en: &str, aliases: &[String]) -> Vec<NameKeys> {
 
 impl SearchIndex {
     pub fn build(t: &Tracker) -> Self {
-        let chain_ix: HashMap<&str, usize> = t.chains.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
-        let area_ix: HashMap<&str, usize> = t.areas.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
+        let chain_ix: HashMap<&str, usize> = t
+            .chains
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str(), i))
+            .collect();
+        let area_ix: HashMap<&str, usize> = t
+            .areas
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.as_str(), i))
+            .collect();
         let project_keys = |p: &Project| RecordKeys {
             zh: NameKeys::new(&p.name_zh),
             en: NameKeys::new(&p.name_en),
-            other: std::iter::once(&p.id).chain(&p.aliases).map(|s| NameKeys::new(s)).collect(),
+            other: std::iter::once(&p.id)
+                .chain(&p.aliases)
+                .map(|s| NameKeys::new(s))
+                .collect(),
             chain: chain_ix.get(p.chain.as_str()).copied(),
             area: p.area.as_deref().and_then(|a| area_ix.get(a).copied()),
         };
@@ -208,8 +236,16 @@ impl SearchIndex {
             area: x.area.as_deref().and_then(|a| area_ix.get(a).copied()),
         };
         SearchIndex {
-            chains: t.chains.iter().map(|c| names_of(&c.id, &c.name_zh, &c.name_en, &c.aliases)).collect(),
-            areas: t.areas.iter().map(|a| names_of(&a.id, &a.name_zh, &a.name_en, &a.aliases)).collect(),
+            chains: t
+                .chains
+                .iter()
+                .map(|c| names_of(&c.id, &c.name_zh, &c.name_en, &c.aliases))
+                .collect(),
+            areas: t
+                .areas
+                .iter()
+                .map(|a| names_of(&a.id, &a.name_zh, &a.name_en, &a.aliases))
+                .collect(),
             projects: t.projects.iter().map(project_keys).collect(),
             targets: t.targets.iter().map(target_keys).collect(),
         }
@@ -233,7 +269,9 @@ impl SearchIndex {
     /// `states[i]` is the progress state of target `i` today.
     pub fn filter_targets(&self, m: &Matcher, q: &Query, states: &[ProgressState]) -> Vec<Hit> {
         let ctx = TermScores::new(self, m, q);
-        let status_of = |i: usize| StatusLabels::of_state(states.get(i).copied().unwrap_or(ProgressState::NoData));
+        let status_of = |i: usize| {
+            StatusLabels::of_state(states.get(i).copied().unwrap_or(ProgressState::NoData))
+        };
         rank(&self.targets, m, q, &ctx, status_of)
     }
 }
@@ -246,7 +284,11 @@ fn filter_named(list: &[Vec<NameKeys>], m: &Matcher, q: &str) -> Vec<usize> {
         .filter_map(|(i, keys)| {
             let mut total = 0;
             for w in &words {
-                total += keys.iter().filter_map(|k| k.matches(m, w)).map(|(s, _)| s).max()?;
+                total += keys
+                    .iter()
+                    .filter_map(|k| k.matches(m, w))
+                    .map(|(s, _)| s)
+                    .max()?;
             }
             Some((total, i))
         })
@@ -266,7 +308,12 @@ impl TermScores {
     fn new(ix: &SearchIndex, m: &Matcher, q: &Query) -> Self {
         let score = |list: &Vec<Vec<NameKeys>>, word: &str| -> Vec<Option<i64>> {
             list.iter()
-                .map(|keys| keys.iter().filter_map(|k| k.matches(m, word)).map(|(s, _)| s).max())
+                .map(|keys| {
+                    keys.iter()
+                        .filter_map(|k| k.matches(m, word))
+                        .map(|(s, _)| s)
+                        .max()
+                })
                 .collect()
         };
         TermScores {
@@ -298,30 +345,54 @@ fn rank(
         .iter()
         .enumerate()
         .filter_map(|(i, r)| {
-            let mut hit = Hit { index: i, score: 0, hl_zh: vec![], hl_en: vec![] };
+            let mut hit = Hit {
+                index: i,
+                score: 0,
+                hl_zh: vec![],
+                hl_en: vec![],
+            };
             for (ti, term) in q.terms.iter().enumerate() {
-                let lookup = |scores: &Vec<Option<i64>>, ix: Option<usize>| ix.and_then(|x| scores[x]);
+                let lookup =
+                    |scores: &Vec<Option<i64>>, ix: Option<usize>| ix.and_then(|x| scores[x]);
                 let s = match term.field {
                     Field::Chain => lookup(&ctx.chain[ti], r.chain)?,
                     Field::Area => lookup(&ctx.area[ti], r.area)?,
                     Field::Status => {
                         let labels = status_of(i);
-                        labels.0.iter().filter_map(|l| m.fuzzy(l, &term.word)).map(|(s, _)| s).max()?
+                        labels
+                            .0
+                            .iter()
+                            .filter_map(|l| m.fuzzy(l, &term.word))
+                            .map(|(s, _)| s)
+                            .max()?
                     }
                     Field::Any => {
                         let zh = r.zh.matches(m, &term.word);
                         let en = r.en.matches(m, &term.word);
-                        let other = r.other.iter().filter_map(|k| k.matches(m, &term.word)).map(|(s, _)| s).max();
+                        let other = r
+                            .other
+                            .iter()
+                            .filter_map(|k| k.matches(m, &term.word))
+                            .map(|(s, _)| s)
+                            .max();
                         // Chain and area names count, but less than the record's own names.
-                        let group = [lookup(&ctx.chain[ti], r.chain), lookup(&ctx.area[ti], r.area)]
-                            .into_iter()
-                            .flatten()
-                            .max()
-                            .map(|s| s / 2);
-                        let best = [zh.as_ref().map(|x| x.0), en.as_ref().map(|x| x.0), other, group]
-                            .into_iter()
-                            .flatten()
-                            .max()?;
+                        let group = [
+                            lookup(&ctx.chain[ti], r.chain),
+                            lookup(&ctx.area[ti], r.area),
+                        ]
+                        .into_iter()
+                        .flatten()
+                        .max()
+                        .map(|s| s / 2);
+                        let best = [
+                            zh.as_ref().map(|x| x.0),
+                            en.as_ref().map(|x| x.0),
+                            other,
+                            group,
+                        ]
+                        .into_iter()
+                        .flatten()
+                        .max()?;
                         if let Some((_, idx)) = zh {
                             hit.hl_zh.extend(idx);
                         }
@@ -354,7 +425,16 @@ mod tests {
     fn parses_prefixes_and_words() {
         let q = Query::parse("chain:数字  area:cruise park status:stalled weird:x");
         let fields: Vec<Field> = q.terms.iter().map(|t| t.field).collect();
-        assert_eq!(fields, [Field::Chain, Field::Area, Field::Any, Field::Status, Field::Any]);
+        assert_eq!(
+            fields,
+            [
+                Field::Chain,
+                Field::Area,
+                Field::Any,
+                Field::Status,
+                Field::Any
+            ]
+        );
         assert_eq!(q.terms[0].word, "数字");
         assert_eq!(q.terms[4].word, "weird:x");
         assert!(Query::parse("   chain:  ").is_empty());
@@ -375,15 +455,21 @@ mod tests {
     #[test]
     fn chinese_words_match_chinese_text() {
         let m = Matcher::default();
-        let (_, hl) = NameKeys::new("浪潮大数据产业园").matches(&m, "数据").unwrap();
+        let (_, hl) = NameKeys::new("浪潮大数据产业园")
+            .matches(&m, "数据")
+            .unwrap();
         assert_eq!(hl, vec![3, 4]);
-        assert!(NameKeys::new("浪潮大数据产业园").matches(&m, "邮轮").is_none());
+        assert!(NameKeys::new("浪潮大数据产业园")
+            .matches(&m, "邮轮")
+            .is_none());
     }
 
     #[test]
     fn scattered_matches_are_rejected() {
         let m = Matcher::default();
-        assert!(m.fuzzy("Renhe Road Old Town Redevelopment", "cruise").is_none());
+        assert!(m
+            .fuzzy("Renhe Road Old Town Redevelopment", "cruise")
+            .is_none());
         assert!(m.fuzzy("Cruise Port City", "cruise").is_some());
     }
 }

@@ -64,9 +64,9 @@ impl Status {
 
     pub fn parse(s: &str) -> Option<Status> {
         let s = s.trim();
-        Status::ALL.into_iter().find(|st| {
-            st.id() == s || st.label_zh() == s || st.label_en().eq_ignore_ascii_case(s)
-        })
+        Status::ALL
+            .into_iter()
+            .find(|st| st.id() == s || st.label_zh() == s || st.label_en().eq_ignore_ascii_case(s))
     }
 
     /// How far along the normal life of a project this status is; `None` for
@@ -107,7 +107,10 @@ mod tests {
 
     #[test]
     fn parses_ids_and_labels() {
-        assert_eq!(Status::parse("under_construction"), Some(Status::UnderConstruction));
+        assert_eq!(
+            Status::parse("under_construction"),
+            Some(Status::UnderConstruction)
+        );
         assert_eq!(Status::parse("在建"), Some(Status::UnderConstruction));
         assert_eq!(Status::parse("operating"), Some(Status::Operating));
         assert_eq!(Status::parse("Stalled"), Some(Status::Stalled));

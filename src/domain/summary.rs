@@ -27,11 +27,17 @@ pub struct ChainSummary {
 
 impl ChainSummary {
     pub fn status_count(&self, s: Status) -> usize {
-        Status::ALL.iter().position(|x| *x == s).map_or(0, |i| self.by_status[i])
+        Status::ALL
+            .iter()
+            .position(|x| *x == s)
+            .map_or(0, |i| self.by_status[i])
     }
 
     pub fn state_count(&self, s: ProgressState) -> usize {
-        ProgressState::ALL.iter().position(|x| *x == s).map_or(0, |i| self.by_state[i])
+        ProgressState::ALL
+            .iter()
+            .position(|x| *x == s)
+            .map_or(0, |i| self.by_state[i])
     }
 }
 
@@ -56,7 +62,10 @@ pub fn by_chain(t: &Tracker, today: NaiveDate) -> Vec<ChainSummary> {
                 if let Some(i) = Status::ALL.iter().position(|x| *x == p.status) {
                     s.by_status[i] += 1;
                 }
-                if matches!(p.status, Status::UnderConstruction | Status::Completed | Status::Operating) {
+                if matches!(
+                    p.status,
+                    Status::UnderConstruction | Status::Completed | Status::Operating
+                ) {
                     s.advancing += 1;
                 }
                 if p.status == Status::Stalled {

@@ -8,21 +8,59 @@ use crate::domain::suggest::closest;
 use crate::domain::*;
 use serde_yaml::{Mapping, Value};
 
-pub const TOP_KEYS: [&str; 6] = ["schema_version", "sources", "chains", "areas", "projects", "targets"];
-pub const SOURCE_KEYS: [&str; 7] = ["id", "file", "title", "outlet", "author", "published", "dating_note"];
+pub const TOP_KEYS: [&str; 6] = [
+    "schema_version",
+    "sources",
+    "chains",
+    "areas",
+    "projects",
+    "targets",
+];
+pub const SOURCE_KEYS: [&str; 7] = [
+    "id",
+    "file",
+    "title",
+    "outlet",
+    "author",
+    "published",
+    "dating_note",
+];
 pub const CHAIN_KEYS: [&str; 6] = ["id", "name_zh", "name_en", "aliases", "featured", "note"];
 pub const AREA_KEYS: [&str; 5] = ["id", "name_zh", "name_en", "aliases", "note"];
 pub const PROJECT_KEYS: [&str; 13] = [
-    "id", "name_zh", "name_en", "aliases", "chain", "area", "parent", "status", "note", "figures", "milestones",
-    "history", "sources",
+    "id",
+    "name_zh",
+    "name_en",
+    "aliases",
+    "chain",
+    "area",
+    "parent",
+    "status",
+    "note",
+    "figures",
+    "milestones",
+    "history",
+    "sources",
 ];
 pub const FIGURE_KEYS: [&str; 5] = ["value", "unit", "measures", "source", "quote"];
 pub const MILESTONE_KEYS: [&str; 6] = ["due", "expect", "text", "reached", "source", "quote"];
 pub const HISTORY_KEYS: [&str; 5] = ["date", "status", "note", "source", "quote"];
 pub const EVIDENCE_KEYS: [&str; 2] = ["source", "quote"];
 pub const TARGET_KEYS: [&str; 14] = [
-    "id", "metric_zh", "metric_en", "chain", "area", "period", "comparator", "target", "unit", "measure", "baseline",
-    "actual", "note", "sources",
+    "id",
+    "metric_zh",
+    "metric_en",
+    "chain",
+    "area",
+    "period",
+    "comparator",
+    "target",
+    "unit",
+    "measure",
+    "baseline",
+    "actual",
+    "note",
+    "sources",
 ];
 pub const BASELINE_KEYS: [&str; 4] = ["value", "date", "source", "quote"];
 pub const ACTUAL_KEYS: [&str; 5] = ["value", "date", "note", "source", "quote"];
@@ -58,16 +96,25 @@ impl Decoder {
 
     fn obj<'a>(&mut self, v: &'a Value, path: DocPath, allowed: &[&str]) -> Option<Obj<'a>> {
         let Value::Mapping(map) = v else {
-            self.issue(path, format!("expected a mapping of fields, found {}", kind_of(v)), "write the record as `key: value` lines");
+            self.issue(
+                path,
+                format!("expected a mapping of fields, found {}", kind_of(v)),
+                "write the record as `key: value` lines",
+            );
             return None;
         };
         for key in map.keys() {
             let name = key.as_str().unwrap_or("");
             if !allowed.contains(&name) {
-                let shown = key.as_str().map(str::to_string).unwrap_or_else(|| format!("{key:?}"));
+                let shown = key
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| format!("{key:?}"));
                 let near = closest(name, allowed.iter().copied());
                 let hint = match near.first() {
-                    Some(n) => format!("did you mean `{n}`? allowed fields: {}", allowed.join(", ")),
+                    Some(n) => {
+                        format!("did you mean `{n}`? allowed fields: {}", allowed.join(", "))
+                    }
                     None => format!("remove it; allowed fields: {}", allowed.join(", ")),
                 };
                 self.issue(path.key(&shown), format!("unknown field `{shown}`"), hint);
@@ -83,7 +130,11 @@ impl Decoder {
     fn required<'a>(&mut self, o: &Obj<'a>, key: &str, what: &str) -> Option<&'a Value> {
         let v = self.get(o, key);
         if v.is_none() {
-            self.issue(o.path.key(key), format!("missing required field `{key}`"), format!("add `{key}:` with {what}"));
+            self.issue(
+                o.path.key(key),
+                format!("missing required field `{key}`"),
+                format!("add `{key}:` with {what}"),
+            );
         }
         v
     }
@@ -92,7 +143,11 @@ impl Decoder {
         match v {
             Value::String(s) => Some(s.clone()),
             other => {
-                self.issue(path, format!("expected text, found {}", kind_of(other)), "put the value in double quotes");
+                self.issue(
+                    path,
+                    format!("expected text, found {}", kind_of(other)),
+                    "put the value in double quotes",
+                );
                 None
             }
         }
@@ -100,9 +155,15 @@ impl Decoder {
 
     fn req_text(&mut self, o: &Obj, key: &str) -> String {
         let v = self.required(o, key, "text");
-        let s = v.and_then(|v| self.text_of(v, o.path.key(key))).unwrap_or_default();
+        let s = v
+            .and_then(|v| self.text_of(v, o.path.key(key)))
+            .unwrap_or_default();
         if v.is_some() && s.trim().is_empty() {
-            self.issue(o.path.key(key), format!("`{key}` is empty"), "write the value, or remove the record");
+            self.issue(
+                o.path.key(key),
+                format!("`{key}` is empty"),
+                "write the value, or remove the record",
+            );
         }
         s
     }
@@ -113,13 +174,23 @@ impl Decoder {
     }
 
     fn text_list(&mut self, o: &Obj, key: &str) -> Vec<String> {
-        let Some(v) = self.get(o, key) else { return vec![] };
+        let Some(v) = self.get(o, key) else {
+            return vec![];
+        };
         let Value::Sequence(items) = v else {
-            self.issue(o.path.key(key), format!("expected a list, found {}", kind_of(v)), format!("write `{key}: [first, second]`"));
+            self.issue(
+                o.path.key(key),
+                format!("expected a list, found {}", kind_of(v)),
+                format!("write `{key}: [first, second]`"),
+            );
             return vec![];
         };
         let path = o.path.key(key);
-        items.iter().enumerate().filter_map(|(i, v)| self.text_of(v, path.index(i))).collect()
+        items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| self.text_of(v, path.index(i)))
+            .collect()
     }
 
     fn number_of(&mut self, v: &Value, path: DocPath) -> Option<f64> {
@@ -127,16 +198,28 @@ impl Decoder {
             Value::Number(n) => match n.as_f64() {
                 Some(f) if f.is_finite() => Some(f),
                 _ => {
-                    self.issue(path, "the number is not finite", "write an ordinary number such as 30 or 1.8");
+                    self.issue(
+                        path,
+                        "the number is not finite",
+                        "write an ordinary number such as 30 or 1.8",
+                    );
                     None
                 }
             },
             Value::String(s) => {
-                self.issue(path, format!("expected a number, found text \"{s}\""), "write digits only (30, 1.8); the unit goes in `unit`");
+                self.issue(
+                    path,
+                    format!("expected a number, found text \"{s}\""),
+                    "write digits only (30, 1.8); the unit goes in `unit`",
+                );
                 None
             }
             other => {
-                self.issue(path, format!("expected a number, found {}", kind_of(other)), "write digits only (30, 1.8)");
+                self.issue(
+                    path,
+                    format!("expected a number, found {}", kind_of(other)),
+                    "write digits only (30, 1.8)",
+                );
                 None
             }
         }
@@ -152,7 +235,11 @@ impl Decoder {
             Value::String(s) => Some(s.clone()),
             Value::Number(n) => Some(n.to_string()),
             other => {
-                self.issue(path.clone(), format!("expected a date, found {}", kind_of(other)), "write \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\"");
+                self.issue(
+                    path.clone(),
+                    format!("expected a date, found {}", kind_of(other)),
+                    "write \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\"",
+                );
                 None
             }
         }
@@ -162,7 +249,11 @@ impl Decoder {
         let s = self.date_text(v, &path)?;
         let d = PartialDate::parse(&s);
         if d.is_none() {
-            self.issue(path, format!("\"{s}\" is not a date"), "write \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\" (a real calendar date)");
+            self.issue(
+                path,
+                format!("\"{s}\" is not a date"),
+                "write \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\" (a real calendar date)",
+            );
         }
         d
     }
@@ -181,7 +272,11 @@ impl Decoder {
         let s = self.date_text(v, &path)?;
         let d = parse_day(&s);
         if d.is_none() {
-            self.issue(path, format!("\"{s}\" is not a full date"), "write \"YYYY-MM-DD\", a real calendar date");
+            self.issue(
+                path,
+                format!("\"{s}\" is not a full date"),
+                "write \"YYYY-MM-DD\", a real calendar date",
+            );
         }
         d
     }
@@ -208,14 +303,26 @@ impl Decoder {
         required: bool,
         mut each: impl FnMut(&mut Self, &Value, DocPath) -> Option<T>,
     ) -> Vec<T> {
-        let v = if required { self.required(o, key, "a list") } else { self.get(o, key) };
+        let v = if required {
+            self.required(o, key, "a list")
+        } else {
+            self.get(o, key)
+        };
         let Some(v) = v else { return vec![] };
         let path = o.path.key(key);
         let Value::Sequence(items) = v else {
-            self.issue(path, format!("expected a list, found {}", kind_of(v)), "write each entry on its own line starting with `- `");
+            self.issue(
+                path,
+                format!("expected a list, found {}", kind_of(v)),
+                "write each entry on its own line starting with `- `",
+            );
             return vec![];
         };
-        items.iter().enumerate().filter_map(|(i, item)| each(self, item, path.index(i))).collect()
+        items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| each(self, item, path.index(i)))
+            .collect()
     }
 
     pub fn tracker(&mut self, v: &Value) -> Option<Tracker> {
@@ -223,7 +330,14 @@ impl Decoder {
         let schema_version = match self.required(&o, "schema_version", "1") {
             Some(Value::Number(n)) if n.as_u64() == Some(1) => 1,
             Some(other) => {
-                self.issue(o.path.key("schema_version"), format!("unsupported schema_version {}", serde_yaml::to_string(other).unwrap_or_default().trim()), "this version of the tracker reads schema_version: 1");
+                self.issue(
+                    o.path.key("schema_version"),
+                    format!(
+                        "unsupported schema_version {}",
+                        serde_yaml::to_string(other).unwrap_or_default().trim()
+                    ),
+                    "this version of the tracker reads schema_version: 1",
+                );
                 1
             }
             None => 1,
@@ -246,7 +360,13 @@ impl Decoder {
             title: self.req_text(&o, "title"),
             outlet: self.opt_text(&o, "outlet"),
             author: self.opt_text(&o, "author"),
-            published: self.req_partial_date(&o, "published").unwrap_or(PartialDate { year: 1, month: None, day: None }),
+            published: self
+                .req_partial_date(&o, "published")
+                .unwrap_or(PartialDate {
+                    year: 1,
+                    month: None,
+                    day: None,
+                }),
             dating_note: self.opt_text(&o, "dating_note"),
         })
     }
@@ -257,7 +377,11 @@ impl Decoder {
             None => false,
             Some(Value::Bool(b)) => *b,
             Some(other) => {
-                self.issue(o.path.key("featured"), format!("expected true or false, found {}", kind_of(other)), "write `featured: true` for the \"2+6\" chains");
+                self.issue(
+                    o.path.key("featured"),
+                    format!("expected true or false, found {}", kind_of(other)),
+                    "write `featured: true` for the \"2+6\" chains",
+                );
                 false
             }
         };
@@ -284,7 +408,10 @@ impl Decoder {
 
     fn evidence(&mut self, v: &Value, path: DocPath) -> Option<Evidence> {
         let o = self.obj(v, path, &EVIDENCE_KEYS)?;
-        Some(Evidence { source: self.req_text(&o, "source"), quote: self.req_text(&o, "quote") })
+        Some(Evidence {
+            source: self.req_text(&o, "source"),
+            quote: self.req_text(&o, "quote"),
+        })
     }
 
     fn figure(&mut self, v: &Value, path: DocPath) -> Option<Figure> {
@@ -301,9 +428,15 @@ impl Decoder {
     fn milestone(&mut self, v: &Value, path: DocPath) -> Option<Milestone> {
         let o = self.obj(v, path, &MILESTONE_KEYS)?;
         let due = self.req_partial_date(&o, "due");
-        let expect = self.required(&o, "expect", "a status").and_then(|v| self.status_of(v, o.path.key("expect")));
+        let expect = self
+            .required(&o, "expect", "a status")
+            .and_then(|v| self.status_of(v, o.path.key("expect")));
         Some(Milestone {
-            due: due.unwrap_or(PartialDate { year: 1, month: None, day: None }),
+            due: due.unwrap_or(PartialDate {
+                year: 1,
+                month: None,
+                day: None,
+            }),
             expect: expect.unwrap_or(Status::Planned),
             text: self.req_text(&o, "text"),
             reached: self.opt_partial_date(&o, "reached"),
@@ -315,9 +448,15 @@ impl Decoder {
     fn history(&mut self, v: &Value, path: DocPath) -> Option<HistoryEntry> {
         let o = self.obj(v, path, &HISTORY_KEYS)?;
         let date = self.req_partial_date(&o, "date");
-        let status = self.get(&o, "status").and_then(|v| self.status_of(v, o.path.key("status")));
+        let status = self
+            .get(&o, "status")
+            .and_then(|v| self.status_of(v, o.path.key("status")));
         Some(HistoryEntry {
-            date: date.unwrap_or(PartialDate { year: 1, month: None, day: None }),
+            date: date.unwrap_or(PartialDate {
+                year: 1,
+                month: None,
+                day: None,
+            }),
             status,
             note: self.opt_text(&o, "note").unwrap_or_default(),
             source: self.opt_text(&o, "source"),
@@ -327,7 +466,9 @@ impl Decoder {
 
     fn project(&mut self, v: &Value, path: DocPath) -> Option<Project> {
         let o = self.obj(v, path, &PROJECT_KEYS)?;
-        let status = self.required(&o, "status", "a status").and_then(|v| self.status_of(v, o.path.key("status")));
+        let status = self
+            .required(&o, "status", "a status")
+            .and_then(|v| self.status_of(v, o.path.key("status")));
         Some(Project {
             id: self.req_text(&o, "id"),
             name_zh: self.req_text(&o, "name_zh"),
@@ -347,23 +488,33 @@ impl Decoder {
 
     fn period(&mut self, v: &Value, path: DocPath) -> Option<Period> {
         match v {
-            Value::Number(n) => match n.as_i64() {
-                Some(y) if (1000..=9999).contains(&y) => Some(Period::Year(y as i32)),
-                _ => {
-                    self.issue(path, format!("{n} is not a year"), "write a four-digit year, or {start: \"YYYY-MM-DD\", end: \"YYYY-MM-DD\"}");
-                    None
+            Value::Number(n) => {
+                match n.as_i64() {
+                    Some(y) if (1000..=9999).contains(&y) => Some(Period::Year(y as i32)),
+                    _ => {
+                        self.issue(path, format!("{n} is not a year"), "write a four-digit year, or {start: \"YYYY-MM-DD\", end: \"YYYY-MM-DD\"}");
+                        None
+                    }
                 }
-            },
+            }
             Value::String(s) if PartialDate::parse(s).is_some_and(|d| d.month.is_none()) => {
                 Some(Period::Year(PartialDate::parse(s)?.year))
             }
             Value::Mapping(_) => {
                 let o = self.obj(v, path.clone(), &["start", "end"])?;
-                let start = self.required(&o, "start", "a date").and_then(|v| self.day_of(v, o.path.key("start")));
-                let end = self.required(&o, "end", "a date").and_then(|v| self.day_of(v, o.path.key("end")));
+                let start = self
+                    .required(&o, "start", "a date")
+                    .and_then(|v| self.day_of(v, o.path.key("start")));
+                let end = self
+                    .required(&o, "end", "a date")
+                    .and_then(|v| self.day_of(v, o.path.key("end")));
                 let (start, end) = (start?, end?);
                 if end < start {
-                    self.issue(path, format!("the period ends ({end}) before it starts ({start})"), "swap `start` and `end`");
+                    self.issue(
+                        path,
+                        format!("the period ends ({end}) before it starts ({start})"),
+                        "swap `start` and `end`",
+                    );
                     return None;
                 }
                 Some(Period::Span { start, end })
@@ -377,16 +528,31 @@ impl Decoder {
 
     fn target(&mut self, v: &Value, path: DocPath) -> Option<Target> {
         let o = self.obj(v, path, &TARGET_KEYS)?;
-        let period = self.required(&o, "period", "a year").and_then(|v| self.period(v, o.path.key("period")));
+        let period = self
+            .required(&o, "period", "a year")
+            .and_then(|v| self.period(v, o.path.key("period")));
         let comparator = self.get(&o, "comparator").and_then(|v| {
             let s = self.text_of(v, o.path.key("comparator"))?;
             let c = Comparator::parse(&s);
             if c.is_none() {
-                self.issue(o.path.key("comparator"), format!("unknown comparator \"{s}\""), "use \">=\" (以上, 突破), \"<=\" (以内, 不超过) or \"=\"");
+                self.issue(
+                    o.path.key("comparator"),
+                    format!("unknown comparator \"{s}\""),
+                    "use \">=\" (以上, 突破), \"<=\" (以内, 不超过) or \"=\"",
+                );
             }
             c
         });
-        let target = self.get(&o, "target").and_then(|v| self.number_of(v, o.path.key("target")));
+        let target = self
+            .get(&o, "target")
+            .and_then(|v| self.number_of(v, o.path.key("target")));
+        // A target that failed to decode is already reported; don't also
+        // report its comparator as orphaned.
+        let comparator = if target.is_none() && self.get(&o, "target").is_some() {
+            None
+        } else {
+            comparator
+        };
         let baseline = self.get(&o, "baseline").and_then(|v| {
             let b = self.obj(v, o.path.key("baseline"), &BASELINE_KEYS)?;
             Some(Baseline {
@@ -399,7 +565,9 @@ impl Decoder {
         let actual = self.get(&o, "actual").and_then(|v| {
             let a = self.obj(v, o.path.key("actual"), &ACTUAL_KEYS)?;
             let value = self.req_number(&a, "value");
-            let date = self.required(&a, "date", "the as-of date").and_then(|v| self.partial_date_of(v, a.path.key("date")));
+            let date = self
+                .required(&a, "date", "the as-of date")
+                .and_then(|v| self.partial_date_of(v, a.path.key("date")));
             Some(Actual {
                 value: value?,
                 date: date?,

@@ -46,7 +46,14 @@ impl Out {
     }
 
     fn list(&mut self, indent: usize, first: &mut bool, key: &str, items: &[String]) {
-        let v = format!("[{}]", items.iter().map(|s| quoted(s)).collect::<Vec<_>>().join(", "));
+        let v = format!(
+            "[{}]",
+            items
+                .iter()
+                .map(|s| quoted(s))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
         self.field(indent, first, key, &v);
     }
 
@@ -66,7 +73,9 @@ impl Out {
 }
 
 pub fn emit(t: &Tracker) -> String {
-    let mut o = Out { s: String::with_capacity(1 << 20) };
+    let mut o = Out {
+        s: String::with_capacity(1 << 20),
+    };
     o.line(0, &format!("schema_version: {}", t.schema_version));
     section(&mut o, "sources", &t.sources, |o, s| {
         let f = &mut true;
@@ -136,45 +145,45 @@ fn project(o: &mut Out, p: &Project) {
         o.header(2, f, "figures");
         for x in &p.figures {
             let g = &mut true;
-            o.field(4, g, "value", &number(x.value));
-            o.field(4, g, "unit", &quoted(&x.unit));
-            o.field(4, g, "measures", &quoted(&x.measures));
-            evidence(o, 4, &x.source, &x.quote);
+            o.field(6, g, "value", &number(x.value));
+            o.field(6, g, "unit", &quoted(&x.unit));
+            o.field(6, g, "measures", &quoted(&x.measures));
+            evidence(o, 6, &x.source, &x.quote);
         }
     }
     if !p.milestones.is_empty() {
         o.header(2, f, "milestones");
         for m in &p.milestones {
             let g = &mut true;
-            o.field(4, g, "due", &quoted(&m.due.to_string()));
-            o.field(4, g, "expect", m.expect.id());
-            o.field(4, g, "text", &quoted(&m.text));
+            o.field(6, g, "due", &quoted(&m.due.to_string()));
+            o.field(6, g, "expect", m.expect.id());
+            o.field(6, g, "text", &quoted(&m.text));
             if let Some(r) = m.reached {
-                o.field(4, g, "reached", &quoted(&r.to_string()));
+                o.field(6, g, "reached", &quoted(&r.to_string()));
             }
-            evidence(o, 4, &m.source, &m.quote);
+            evidence(o, 6, &m.source, &m.quote);
         }
     }
     if !p.history.is_empty() {
         o.header(2, f, "history");
         for h in &p.history {
             let g = &mut true;
-            o.field(4, g, "date", &quoted(&h.date.to_string()));
+            o.field(6, g, "date", &quoted(&h.date.to_string()));
             if let Some(s) = h.status {
-                o.field(4, g, "status", s.id());
+                o.field(6, g, "status", s.id());
             }
-            o.field(4, g, "note", &quoted(&h.note));
+            o.field(6, g, "note", &quoted(&h.note));
             if let Some(s) = &h.source {
-                o.field(4, g, "source", &ident(s));
+                o.field(6, g, "source", &ident(s));
             }
-            o.opt(4, g, "quote", &h.quote);
+            o.opt(6, g, "quote", &h.quote);
         }
     }
     o.header(2, f, "sources");
     for e in &p.sources {
         let g = &mut true;
-        o.field(4, g, "source", &ident(&e.source));
-        o.field(4, g, "quote", &quoted(&e.quote));
+        o.field(6, g, "source", &ident(&e.source));
+        o.field(6, g, "quote", &quoted(&e.quote));
     }
 }
 
@@ -231,7 +240,7 @@ fn target(o: &mut Out, t: &Target) {
     o.header(2, f, "sources");
     for e in &t.sources {
         let g = &mut true;
-        o.field(4, g, "source", &ident(&e.source));
-        o.field(4, g, "quote", &quoted(&e.quote));
+        o.field(6, g, "source", &ident(&e.source));
+        o.field(6, g, "quote", &quoted(&e.quote));
     }
 }

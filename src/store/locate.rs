@@ -25,7 +25,11 @@ fn significant_lines(src: &str) -> Vec<Line<'_>> {
             if trimmed.is_empty() || trimmed.starts_with('#') || trimmed == "---" {
                 return None;
             }
-            Some(Line { no, indent: raw.len() - text.len(), text })
+            Some(Line {
+                no,
+                indent: raw.len() - text.len(),
+                text,
+            })
         })
         .collect()
 }
@@ -36,23 +40,36 @@ pub fn locate(src: &str, path: &DocPath) -> (usize, usize) {
     let mut scope: Vec<Line> = lines;
     let mut found = scope.first().map(|l| (l.no + 1, 1)).unwrap_or((1, 1));
     for seg in &path.0 {
-        let Some(first) = scope.first().copied() else { break };
+        let Some(first) = scope.first().copied() else {
+            break;
+        };
         let base = first.indent;
         match seg {
             Seg::Key(k) => {
-                let pos = scope.iter().position(|l| l.indent == base && key_of(l.text) == Some(k.as_str()));
+                let pos = scope
+                    .iter()
+                    .position(|l| l.indent == base && key_of(l.text) == Some(k.as_str()));
                 let Some(pos) = pos else { break };
                 let line = scope[pos];
                 found = (line.no + 1, line.indent + 1);
                 let end = scope[pos + 1..]
                     .iter()
-                    .position(|l| l.indent < base || (l.indent == base && !l.text.starts_with("- ")))
+                    .position(|l| {
+                        l.indent < base || (l.indent == base && !l.text.starts_with("- "))
+                    })
                     .map_or(scope.len(), |e| pos + 1 + e);
                 let rest = value_after_key(line.text);
                 let mut inner: Vec<Line> = scope[pos + 1..end].to_vec();
                 if !rest.is_empty() {
                     // The value sits on the key's line.
-                    inner.insert(0, Line { no: line.no, indent: line.indent + line.text.len() - rest.len(), text: rest });
+                    inner.insert(
+                        0,
+                        Line {
+                            no: line.no,
+                            indent: line.indent + line.text.len() - rest.len(),
+                            text: rest,
+                        },
+                    );
                 }
                 scope = inner;
             }
@@ -63,19 +80,28 @@ pub fn locate(src: &str, path: &DocPath) -> (usize, usize) {
                 let items: Vec<usize> = scope
                     .iter()
                     .enumerate()
-                    .filter(|(_, l)| l.indent == base && (l.text == "-" || l.text.starts_with("- ")))
+                    .filter(|(_, l)| {
+                        l.indent == base && (l.text == "-" || l.text.starts_with("- "))
+                    })
                     .map(|(n, _)| n)
                     .collect();
                 let Some(&start) = items.get(*i) else { break };
                 let end = items.get(i + 1).copied().unwrap_or_else(|| {
-                    scope[start + 1..].iter().position(|l| l.indent <= base).map_or(scope.len(), |e| start + 1 + e)
+                    scope[start + 1..]
+                        .iter()
+                        .position(|l| l.indent <= base)
+                        .map_or(scope.len(), |e| start + 1 + e)
                 });
                 let head = scope[start];
                 found = (head.no + 1, head.indent + 1);
                 let after_dash = head.text[1..].trim_start_matches(' ');
                 let mut inner: Vec<Line> = Vec::new();
                 if !after_dash.is_empty() {
-                    inner.push(Line { no: head.no, indent: head.indent + head.text.len() - after_dash.len(), text: after_dash });
+                    inner.push(Line {
+                        no: head.no,
+                        indent: head.indent + head.text.len() - after_dash.len(),
+                        text: after_dash,
+                    });
                 }
                 inner.extend_from_slice(&scope[start + 1..end]);
                 scope = inner;
@@ -89,13 +115,21 @@ pub fn locate(src: &str, path: &DocPath) -> (usize, usize) {
 fn key_of(text: &str) -> Option<&str> {
     let (k, _) = text.split_once(':')?;
     let k = k.trim();
-    let k = k.strip_prefix('"').and_then(|k| k.strip_suffix('"')).unwrap_or(k);
-    let k = k.strip_prefix('\'').and_then(|k| k.strip_suffix('\'')).unwrap_or(k);
+    let k = k
+        .strip_prefix('"')
+        .and_then(|k| k.strip_suffix('"'))
+        .unwrap_or(k);
+    let k = k
+        .strip_prefix('\'')
+        .and_then(|k| k.strip_suffix('\''))
+        .unwrap_or(k);
     Some(k)
 }
 
 fn value_after_key(text: &str) -> &str {
-    text.split_once(':').map(|(_, v)| v.trim_start_matches(' ')).unwrap_or("")
+    text.split_once(':')
+        .map(|(_, v)| v.trim_start_matches(' '))
+        .unwrap_or("")
 }
 
 #[cfg(test)]
@@ -114,7 +148,16 @@ mod tests {
 
     #[test]
     fn finds_nested_keys() {
-        assert_eq!(at(&[k("projects"), Seg::Index(0), k("history"), Seg::Index(1), k("date")]), (8, 9));
+        assert_eq!(
+            at(&[
+                k("projects"),
+                Seg::Index(0),
+                k("history"),
+                Seg::Index(1),
+                k("date")
+            ]),
+            (8, 9)
+        );
         assert_eq!(at(&[k("projects"), Seg::Index(1), k("id")]), (10, 5));
         assert_eq!(at(&[k("targets")]), (12, 1));
     }
@@ -122,7 +165,10 @@ mod tests {
     #[test]
     fn falls_back_to_the_nearest_found_parent() {
         assert_eq!(at(&[k("projects"), Seg::Index(1), k("status")]), (10, 3));
-        assert_eq!(at(&[k("projects"), Seg::Index(1), k("aliases"), Seg::Index(1)]), (11, 5));
+        assert_eq!(
+            at(&[k("projects"), Seg::Index(1), k("aliases"), Seg::Index(1)]),
+            (11, 5)
+        );
         assert_eq!(at(&[k("nothing")]), (1, 1));
     }
 }

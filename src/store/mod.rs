@@ -45,7 +45,13 @@ impl fmt::Display for Problem {
 }
 
 fn whole_file(file: &Path, message: impl Into<String>, hint: impl Into<String>) -> Problem {
-    Problem { file: file.to_path_buf(), position: None, field: String::new(), message: message.into(), hint: hint.into() }
+    Problem {
+        file: file.to_path_buf(),
+        position: None,
+        field: String::new(),
+        message: message.into(),
+        hint: hint.into(),
+    }
 }
 
 /// A tracker as loaded, with the exact text it came from (to detect changes
@@ -58,19 +64,50 @@ pub struct Loaded {
 
 /// The folder holding the reports a tracker file cites: `seeds/` beside it.
 pub fn seeds_dir(file: &Path) -> PathBuf {
-    file.parent().map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p }).unwrap_or(Path::new(".")).join("seeds")
+    file.parent()
+        .map(|p| {
+            if p.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                p
+            }
+        })
+        .unwrap_or(Path::new("."))
+        .join("seeds")
 }
 
 pub fn read_text(file: &Path) -> Result<String, Problem> {
     let meta = fs::metadata(file).map_err(|e| match e.kind() {
-        io::ErrorKind::NotFound => whole_file(file, "no such file", "check the path, or pass --file PATH (or set TRACKER_FILE)"),
-        io::ErrorKind::PermissionDenied => whole_file(file, "permission denied reading the file", "check the file's permissions"),
-        _ => whole_file(file, format!("cannot read the file: {e}"), "check the path and permissions"),
+        io::ErrorKind::NotFound => whole_file(
+            file,
+            "no such file",
+            "check the path, or pass --file PATH (or set TRACKER_FILE)",
+        ),
+        io::ErrorKind::PermissionDenied => whole_file(
+            file,
+            "permission denied reading the file",
+            "check the file's permissions",
+        ),
+        _ => whole_file(
+            file,
+            format!("cannot read the file: {e}"),
+            "check the path and permissions",
+        ),
     })?;
     if meta.is_dir() {
-        return Err(whole_file(file, "this is a directory, not a tracker file", "point --file at the tracker.yaml inside it"));
+        return Err(whole_file(
+            file,
+            "this is a directory, not a tracker file",
+            "point --file at the tracker.yaml inside it",
+        ));
     }
-    let bytes = fs::read(file).map_err(|e| whole_file(file, format!("cannot read the file: {e}"), "check the file's permissions"))?;
+    let bytes = fs::read(file).map_err(|e| {
+        whole_file(
+            file,
+            format!("cannot read the file: {e}"),
+            "check the file's permissions",
+        )
+    })?;
     String::from_utf8(bytes).map_err(|e| {
         let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
@@ -132,15 +169,27 @@ pub fn parse(text: &str, file: &Path, seeds: &Path) -> Result<Tracker, Vec<Probl
     }
     let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
         let position = e.location().map(|l| (l.line(), l.column()));
-        let line_text = position.and_then(|(l, _)| text.lines().nth(l.saturating_sub(1))).unwrap_or("");
+        let line_text = position
+            .and_then(|(l, _)| text.lines().nth(l.saturating_sub(1)))
+            .unwrap_or("");
         let hint = if line_text.contains('\t') || (position.is_none() && text.contains('\t')) {
             "YAML does not allow tabs for indentation: indent with spaces"
         } else {
             "fix the YAML syntax at this place (indentation, a missing colon, or an unclosed quote)"
         };
         let message = e.to_string();
-        let message = message.split(" at line ").next().unwrap_or(&message).to_string();
-        vec![Problem { file: file.to_path_buf(), position, field: String::new(), message: format!("YAML syntax: {message}"), hint: hint.into() }]
+        let message = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&message)
+            .to_string();
+        vec![Problem {
+            file: file.to_path_buf(),
+            position,
+            field: String::new(),
+            message: format!("YAML syntax: {message}"),
+            hint: hint.into(),
+        }]
     })?;
     let mut dec = decode::Decoder::default();
     let tracker = dec.tracker(&value);
@@ -150,7 +199,9 @@ pub fn parse(text: &str, file: &Path, seeds: &Path) -> Result<Tracker, Vec<Probl
             .sources
             .iter()
             .map(|s| {
-                let body = fs::read_to_string(seeds.join(&s.file)).ok().map(|b| validate::squeeze(&b));
+                let body = fs::read_to_string(seeds.join(&s.file))
+                    .ok()
+                    .map(|b| validate::squeeze(&b));
                 (s.id.clone(), body)
             })
             .collect();
@@ -211,7 +262,8 @@ impl SaveError {
 /// Saves `tracker` over `file`, provided the file still holds `expected`
 /// (the text it was loaded from). Returns the text written.
 pub fn save(file: &Path, tracker: &Tracker, expected: &str) -> Result<String, SaveError> {
-    let current = fs::read(file).map_err(|e| SaveError::Io(format!("cannot read the file before saving: {e}")))?;
+    let current = fs::read(file)
+        .map_err(|e| SaveError::Io(format!("cannot read the file before saving: {e}")))?;
     if current != expected.as_bytes() {
         return Err(SaveError::ChangedOnDisk);
     }
@@ -223,8 +275,26 @@ pub fn save(file: &Path, tracker: &Tracker, expected: &str) -> Result<String, Sa
     if text == expected {
         return Ok(text);
     }
+    check_round_trip(&text, tracker)?;
     atomic_write(file, text.as_bytes())?;
     Ok(text)
+}
+
+/// Refuses to write text that would not read back as the same tracker: a
+/// bug in the writer must never reach the user's file.
+fn check_round_trip(text: &str, tracker: &Tracker) -> Result<(), SaveError> {
+    let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+        SaveError::Io(format!(
+            "internal error: the text to save does not parse ({e})"
+        ))
+    })?;
+    let mut dec = decode::Decoder::default();
+    match dec.tracker(&value) {
+        Some(back) if dec.issues.is_empty() && &back == tracker => Ok(()),
+        _ => Err(SaveError::Io(
+            "internal error: the text to save does not read back as the same data".into(),
+        )),
+    }
 }
 
 /// Writes `bytes` to `file` atomically: a temporary file in the same folder,
@@ -239,10 +309,16 @@ pub fn atomic_write(file: &Path, bytes: &[u8]) -> Result<(), SaveError> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "tracker.yaml".into());
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "tracker.yaml".into());
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| -> io::Result<()> {
-        let mut f = fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
         f.write_all(bytes)?;
         if let Some(m) = &meta {
             f.set_permissions(m.permissions())?;

@@ -56,6 +56,10 @@ pub struct Issue {
 
 impl Issue {
     pub fn new(path: DocPath, message: impl Into<String>, hint: impl Into<String>) -> Self {
-        Issue { path, message: message.into(), hint: hint.into() }
+        Issue {
+            path,
+            message: message.into(),
+            hint: hint.into(),
+        }
     }
 }

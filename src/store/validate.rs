@@ -17,8 +17,12 @@ pub fn squeeze(s: &str) -> String {
 
 pub fn valid_id(id: &str) -> bool {
     let mut chars = id.chars();
-    chars.next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 struct Checker<'a> {
@@ -40,10 +44,18 @@ impl<'a> Checker<'a> {
                 continue; // already reported as missing
             }
             if !valid_id(id) {
-                self.push(at.clone(), format!("{what} id \"{id}\" is not a valid id"), "use lower-case letters, digits and hyphens, e.g. renhe-road-renewal");
+                self.push(
+                    at.clone(),
+                    format!("{what} id \"{id}\" is not a valid id"),
+                    "use lower-case letters, digits and hyphens, e.g. renhe-road-renewal",
+                );
             }
             if let Some(first) = seen.insert(id, i) {
-                self.push(at, format!("duplicate {what} id \"{id}\" (also {path}[{first}])"), "give each record its own id");
+                self.push(
+                    at,
+                    format!("duplicate {what} id \"{id}\" (also {path}[{first}])"),
+                    "give each record its own id",
+                );
             }
         }
     }
@@ -56,7 +68,13 @@ impl<'a> Checker<'a> {
         let hint = if near.is_empty() {
             format!("use the id of an existing {what}, or add the {what} first")
         } else {
-            format!("did you mean {}?", near.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(" or "))
+            format!(
+                "did you mean {}?",
+                near.iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            )
         };
         self.push(path, format!("unknown {what} \"{value}\""), hint);
     }
@@ -71,7 +89,9 @@ impl<'a> Checker<'a> {
             self.reference(path.key("source"), "source", source, &known);
             return;
         }
-        let Some(Some(text)) = self.texts.get(source) else { return };
+        let Some(Some(text)) = self.texts.get(source) else {
+            return;
+        };
         let q = squeeze(quote);
         if q.is_empty() {
             return; // reported as an empty field
@@ -85,11 +105,24 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn optional_evidence(&mut self, path: &DocPath, source: &Option<String>, quote: &Option<String>) {
+    fn optional_evidence(
+        &mut self,
+        path: &DocPath,
+        source: &Option<String>,
+        quote: &Option<String>,
+    ) {
         match (source, quote) {
             (Some(s), Some(q)) => self.evidence(path, s, q),
-            (Some(_), None) => self.push(path.key("quote"), "a `source` without a `quote`", "add the words from the report that support it"),
-            (None, Some(_)) => self.push(path.key("source"), "a `quote` without a `source`", "add the id of the report it comes from"),
+            (Some(_), None) => self.push(
+                path.key("quote"),
+                "a `source` without a `quote`",
+                "add the words from the report that support it",
+            ),
+            (None, Some(_)) => self.push(
+                path.key("source"),
+                "a `quote` without a `source`",
+                "add the id of the report it comes from",
+            ),
             (None, None) => {}
         }
     }
@@ -110,11 +143,31 @@ pub fn check(t: &Tracker, texts: &SourceTexts) -> Vec<Issue> {
         sources: t.sources.iter().map(|s| s.id.as_str()).collect(),
     };
     let root = DocPath::root();
-    c.ids(&root.key("sources"), "source", t.sources.iter().map(|s| s.id.as_str()));
-    c.ids(&root.key("chains"), "chain", t.chains.iter().map(|s| s.id.as_str()));
-    c.ids(&root.key("areas"), "area", t.areas.iter().map(|s| s.id.as_str()));
-    c.ids(&root.key("projects"), "project", t.projects.iter().map(|s| s.id.as_str()));
-    c.ids(&root.key("targets"), "target", t.targets.iter().map(|s| s.id.as_str()));
+    c.ids(
+        &root.key("sources"),
+        "source",
+        t.sources.iter().map(|s| s.id.as_str()),
+    );
+    c.ids(
+        &root.key("chains"),
+        "chain",
+        t.chains.iter().map(|s| s.id.as_str()),
+    );
+    c.ids(
+        &root.key("areas"),
+        "area",
+        t.areas.iter().map(|s| s.id.as_str()),
+    );
+    c.ids(
+        &root.key("projects"),
+        "project",
+        t.projects.iter().map(|s| s.id.as_str()),
+    );
+    c.ids(
+        &root.key("targets"),
+        "target",
+        t.targets.iter().map(|s| s.id.as_str()),
+    );
 
     let chains: Vec<&str> = t.chains.iter().map(|x| x.id.as_str()).collect();
     let areas: Vec<&str> = t.areas.iter().map(|x| x.id.as_str()).collect();
@@ -122,7 +175,11 @@ pub fn check(t: &Tracker, texts: &SourceTexts) -> Vec<Issue> {
 
     for (i, s) in t.sources.iter().enumerate() {
         if let Some(None) = texts.get(&s.id) {
-            c.push(root.key("sources").index(i).key("file"), format!("cannot read source file seeds/{}", s.file), "put the report under seeds/ next to the tracker file, or fix the file name");
+            c.push(
+                root.key("sources").index(i).key("file"),
+                format!("cannot read source file seeds/{}", s.file),
+                "put the report under seeds/ next to the tracker file, or fix the file name",
+            );
         }
     }
 
@@ -135,11 +192,19 @@ pub fn check(t: &Tracker, texts: &SourceTexts) -> Vec<Issue> {
         if let Some(parent) = &p.parent {
             c.reference(at.key("parent"), "project", parent, &projects);
             if parent_cycle(t, &p.id) {
-                c.push(at.key("parent"), format!("project \"{}\" is its own ancestor through `parent`", p.id), "point `parent` at the larger project this one is part of");
+                c.push(
+                    at.key("parent"),
+                    format!("project \"{}\" is its own ancestor through `parent`", p.id),
+                    "point `parent` at the larger project this one is part of",
+                );
             }
         }
         if p.sources.is_empty() {
-            c.push(at.key("sources"), format!("project \"{}\" cites no source", p.id), "add at least one `- source: … quote: …`");
+            c.push(
+                at.key("sources"),
+                format!("project \"{}\" cites no source", p.id),
+                "add at least one `- source: … quote: …`",
+            );
         }
         for (j, e) in p.sources.iter().enumerate() {
             c.evidence(&at.key("sources").index(j), &e.source, &e.quote);
@@ -162,13 +227,29 @@ pub fn check(t: &Tracker, texts: &SourceTexts) -> Vec<Issue> {
             c.reference(at.key("area"), "area", a, &areas);
         }
         match (x.target, x.comparator) {
-            (Some(v), _) if v < 0.0 => c.push(at.key("target"), format!("negative target value {v}"), "targets are amounts to reach or stay under; write a value of 0 or more"),
-            (Some(_), None) => c.push(at.key("comparator"), "a `target` without a `comparator`", "add `comparator: \">=\"` (以上, 突破), \"<=\" (以内) or \"=\""),
-            (None, Some(_)) => c.push(at.key("target"), "a `comparator` without a `target` value", "add the target value, or remove the comparator for a reported result"),
+            (Some(v), _) if v < 0.0 => c.push(
+                at.key("target"),
+                format!("negative target value {v}"),
+                "targets are amounts to reach or stay under; write a value of 0 or more",
+            ),
+            (Some(_), None) => c.push(
+                at.key("comparator"),
+                "a `target` without a `comparator`",
+                "add `comparator: \">=\"` (以上, 突破), \"<=\" (以内) or \"=\"",
+            ),
+            (None, Some(_)) => c.push(
+                at.key("target"),
+                "a `comparator` without a `target` value",
+                "add the target value, or remove the comparator for a reported result",
+            ),
             _ => {}
         }
         if x.sources.is_empty() {
-            c.push(at.key("sources"), format!("target \"{}\" cites no source", x.id), "add at least one `- source: … quote: …`");
+            c.push(
+                at.key("sources"),
+                format!("target \"{}\" cites no source", x.id),
+                "add at least one `- source: … quote: …`",
+            );
         }
         for (j, e) in x.sources.iter().enumerate() {
             c.evidence(&at.key("sources").index(j), &e.source, &e.quote);

@@ -1,0 +1,516 @@
+//! Runs the real binary: every bad fixture, every command, saving rules.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_shibei-tracker");
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .env_remove("TRACKER_FILE")
+        .output()
+        .expect("binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A copy of the valid fixture (with its seeds) in a temporary folder.
+fn scratch() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("seeds")).unwrap();
+    fs::copy(
+        fixtures().join("valid/seeds/report.txt"),
+        dir.path().join("seeds/report.txt"),
+    )
+    .unwrap();
+    let file = dir.path().join("tracker.yaml");
+    fs::copy(fixtures().join("valid/tracker.yaml"), &file).unwrap();
+    (dir, file)
+}
+
+fn validate(file: &Path) -> Output {
+    run(&["--file", file.to_str().unwrap(), "validate"])
+}
+
+/// Each bad fixture fails with exit 1 and a located message naming the field.
+#[test]
+fn every_bad_input_gets_a_located_error() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "unknown_field.yaml",
+            ":50:5: unknown field `budget`",
+            "(projects[1].budget)",
+        ),
+        (
+            "duplicate_id.yaml",
+            ":47:5: duplicate project id \"renhe-road-renewal\"",
+            "(projects[1].id)",
+        ),
+        (
+            "unknown_chain.yaml",
+            ":51:5: unknown chain \"urban-industry-x\"",
+            "did you mean `urban-industry`?",
+        ),
+        (
+            "unknown_area.yaml",
+            ":30:5: unknown area \"taidongg\"",
+            "did you mean `taidong`?",
+        ),
+        (
+            "unknown_source.yaml",
+            ":57:9: unknown source \"r2021\"",
+            "(projects[1].milestones[0].source)",
+        ),
+        (
+            "unknown_status.yaml",
+            ":52:5: unknown status \"building\"",
+            "(projects[1].status)",
+        ),
+        (
+            "bad_date.yaml",
+            ":39:9: \"2013-13\" is not a date",
+            "(projects[0].history[0].date)",
+        ),
+        (
+            "negative_target.yaml",
+            ":69:5: negative target value -60",
+            "(targets[0].target)",
+        ),
+        (
+            "non_numeric_target.yaml",
+            ":69:5: expected a number, found text \"60家\"",
+            "(targets[0].target)",
+        ),
+        (
+            "quote_not_found.yaml",
+            ":61:9: quote not found in source \"r2022\"",
+            "(projects[1].sources[0].quote)",
+        ),
+        (
+            "wrong_type.yaml",
+            ":50:5: expected a list, found text",
+            "(projects[1].aliases)",
+        ),
+        ("tabs.yaml", ":49:1: YAML syntax", "does not allow tabs"),
+        (
+            "bad_period.yaml",
+            ":67:5: the period ends (2024-01-01) before it starts",
+            "(targets[0].period)",
+        ),
+        (
+            "missing_field.yaml",
+            ":47:3: missing required field `name_en`",
+            "(projects[1].name_en)",
+        ),
+        (
+            "not_utf8.yaml",
+            ":5:13: the file is not valid UTF-8 text",
+            "iconv",
+        ),
+        ("empty.yaml", ": the file is empty", "schema_version: 1"),
+    ];
+    for (file, located, detail) in cases {
+        let path = fixtures().join("bad").join(file);
+        let o = validate(&path);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{file}: {err}");
+        assert!(
+            err.contains(&format!("{}{located}", path.display())),
+            "{file}: expected `{located}` in:\n{err}"
+        );
+        assert!(
+            err.contains(detail),
+            "{file}: expected `{detail}` in:\n{err}"
+        );
+        assert!(
+            err.contains(" — "),
+            "{file}: every problem says what to do:\n{err}"
+        );
+        assert!(!err.contains("panicked"), "{file} panicked");
+    }
+}
+
+#[test]
+fn every_problem_is_reported_not_only_the_first() {
+    let o = validate(&fixtures().join("bad/many_problems.yaml"));
+    let err = stderr(&o);
+    assert!(err.contains("unknown status \"building\""), "{err}");
+    assert!(err.contains("unknown field `colour`"), "{err}");
+    assert!(err.contains("2 problems"), "{err}");
+}
+
+#[test]
+fn missing_file_and_directory_are_clear_errors() {
+    let o = run(&["--file", "/nonexistent/tracker.yaml", "validate"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("/nonexistent/tracker.yaml: no such file"),
+        "{}",
+        stderr(&o)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(&["--file", dir.path().to_str().unwrap(), "list"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("is a directory"), "{}", stderr(&o));
+}
+
+#[test]
+fn comments_are_flagged_by_validate_and_block_saving() {
+    let o = validate(&fixtures().join("bad/comments.yaml"));
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stderr(&o).contains("YAML comments (line 1)"),
+        "{}",
+        stderr(&o)
+    );
+    let (_d, file) = scratch();
+    let text = fs::read_to_string(&file).unwrap().replacen(
+        "schema_version: 1",
+        "schema_version: 1 # mine",
+        1,
+    );
+    fs::write(&file, &text).unwrap();
+    let o = run(&[
+        "--file",
+        file.to_str().unwrap(),
+        "set-status",
+        "visionox",
+        "completed",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("comments"), "{}", stderr(&o));
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        text,
+        "nothing may be written"
+    );
+}
+
+#[test]
+fn bundled_tracker_validates() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tracker.yaml");
+    let o = validate(&file);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains(": ok — 5 sources"), "{}", stdout(&o));
+}
+
+#[test]
+fn loading_then_saving_an_unchanged_file_gives_the_same_bytes() {
+    for src in [
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tracker.yaml"),
+        fixtures().join("valid/tracker.yaml"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let seeds = src.parent().unwrap().join("seeds");
+        fs::create_dir(dir.path().join("seeds")).unwrap();
+        for e in fs::read_dir(&seeds).unwrap() {
+            let e = e.unwrap();
+            fs::copy(e.path(), dir.path().join("seeds").join(e.file_name())).unwrap();
+        }
+        let file = dir.path().join("tracker.yaml");
+        fs::copy(&src, &file).unwrap();
+        let before = fs::read(&file).unwrap();
+        let o = run(&["--file", file.to_str().unwrap(), "normalize"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(
+            stdout(&o).contains("already in canonical form"),
+            "{}: {}",
+            src.display(),
+            stdout(&o)
+        );
+        assert_eq!(fs::read(&file).unwrap(), before);
+    }
+}
+
+#[test]
+fn set_status_changes_only_that_record_and_appends_history() {
+    let (_d, file) = scratch();
+    let f = file.to_str().unwrap();
+    let before = fs::read_to_string(&file).unwrap();
+    let o = run(&[
+        "--file",
+        f,
+        "--today",
+        "2026-11-21",
+        "set-status",
+        "renhe-road-renewal",
+        "under_construction",
+        "--note",
+        "B、C区复工",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("renhe-road-renewal: stalled -> under_construction (2026-11-21)"),
+        "{}",
+        stdout(&o)
+    );
+    let after = fs::read_to_string(&file).unwrap();
+    // Only the project's status line changed and one history entry was added.
+    let removed: Vec<&str> = before
+        .lines()
+        .filter(|l| !after.lines().any(|a| a == *l))
+        .collect();
+    assert_eq!(
+        removed,
+        vec!["    status: stalled"],
+        "only the status line may change"
+    );
+    assert!(after.contains("      - date: \"2026-11-21\"\n        status: under_construction\n        note: \"B、C区复工\"\n"));
+    let show = run(&[
+        "--file",
+        f,
+        "show",
+        "renhe-road-renewal",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&show.stdout).unwrap();
+    assert_eq!(v["status"], "under_construction");
+    assert_eq!(v["history"][1]["note"], "B、C区复工");
+}
+
+#[test]
+fn set_actual_records_value_and_rejects_non_numbers() {
+    let (_d, file) = scratch();
+    let f = file.to_str().unwrap();
+    let o = run(&["--file", f, "set-actual", "hitech-firms-2024", "35家"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("is not a number"), "{}", stderr(&o));
+    let o = run(&[
+        "--file",
+        f,
+        "--today",
+        "2024-07-01",
+        "set-actual",
+        "hitech-firms-2024",
+        "35",
+        "--note",
+        "half year",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let p = run(&[
+        "--file",
+        f,
+        "--today",
+        "2024-07-01",
+        "progress",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&p.stdout).unwrap();
+    assert_eq!(v[0]["state"], "on_track");
+    assert_eq!(v[0]["actual"]["value"], 35.0);
+}
+
+#[test]
+fn unknown_ids_suggest_the_closest() {
+    let (_d, file) = scratch();
+    let f = file.to_str().unwrap();
+    let o = run(&["--file", f, "show", "renhe-road-renwal"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("did you mean `renhe-road-renewal`"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["--file", f, "set-status", "visionox", "finished"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("unknown status \"finished\""),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn read_only_file_is_refused_without_writing() {
+    use std::os::unix::fs::PermissionsExt;
+    let (d, file) = scratch();
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o444)).unwrap();
+    let before = fs::read(&file).unwrap();
+    let o = run(&[
+        "--file",
+        file.to_str().unwrap(),
+        "set-status",
+        "visionox",
+        "completed",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("read-only"), "{}", stderr(&o));
+    assert_eq!(fs::read(&file).unwrap(), before);
+    let leftovers: Vec<_> = fs::read_dir(d.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary file left behind");
+}
+
+#[test]
+fn saving_keeps_the_file_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_d, file) = scratch();
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o640)).unwrap();
+    let o = run(&[
+        "--file",
+        file.to_str().unwrap(),
+        "set-status",
+        "visionox",
+        "completed",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o640
+    );
+}
+
+#[test]
+fn list_formats_carry_the_promised_fields() {
+    let (_d, file) = scratch();
+    let f = file.to_str().unwrap();
+    let o = run(&[
+        "--file",
+        f,
+        "--today",
+        "2026-11-21",
+        "list",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let visionox = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "visionox")
+        .unwrap();
+    for key in [
+        "id",
+        "name_zh",
+        "name_en",
+        "chain",
+        "area",
+        "status",
+        "overdue_milestones",
+    ] {
+        assert!(visionox.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(visionox["overdue_milestones"][0]["due"], "2023");
+    let csv = stdout(&run(&["--file", f, "list", "--format", "csv"]));
+    assert!(
+        csv.starts_with("id,name_zh,name_en,chain,area,status,next_milestone\n"),
+        "{csv}"
+    );
+    let table = stdout(&run(&["--file", f, "list"]));
+    // Chinese names are double width: the English column starts at the same column on every row.
+    let cols: Vec<usize> = table
+        .lines()
+        .filter(|l| l.contains("Visionox") || l.contains("Renhe"))
+        .map(|l| {
+            unicode_width::UnicodeWidthStr::width(
+                &l[..l.find("Visionox").or_else(|| l.find("Renhe")).unwrap()],
+            )
+        })
+        .collect();
+    assert_eq!(cols.len(), 2, "{table}");
+    assert_eq!(cols[0], cols[1], "columns misaligned:\n{table}");
+}
+
+#[test]
+fn list_filter_uses_the_search_engine() {
+    let (_d, file) = scratch();
+    let f = file.to_str().unwrap();
+    let o = stdout(&run(&[
+        "--file", f, "list", "--filter", "rhl", "--format", "csv",
+    ]));
+    assert!(
+        o.contains("renhe-road-renewal") && !o.contains("visionox"),
+        "{o}"
+    );
+    let o = stdout(&run(&[
+        "--file",
+        f,
+        "list",
+        "--filter",
+        "chain:都市",
+        "--format",
+        "csv",
+    ]));
+    assert!(
+        o.contains("visionox") && !o.contains("renhe-road-renewal"),
+        "{o}"
+    );
+}
+
+#[test]
+fn progress_table_json_and_chain_filter() {
+    let (_d, file) = scratch();
+    let f = file.to_str().unwrap();
+    let o = stdout(&run(&["--file", f, "--today", "2025-01-01", "progress"]));
+    assert!(
+        o.contains("hitech-firms-2024") && o.contains("unreported"),
+        "{o}"
+    );
+    let o = run(&["--file", f, "progress", "--chain", "urban-industri"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("did you mean `urban-industry`"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn no_command_without_a_terminal_points_to_list() {
+    let (_d, file) = scratch();
+    let o = run(&["--file", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("shibei-tracker list"), "{}", stderr(&o));
+}
+
+#[test]
+fn bad_today_is_rejected() {
+    let o = run(&["--today", "2024-13-01", "validate"]);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("is not a date"), "{}", stderr(&o));
+}
+
+#[test]
+fn report_writes_markdown_and_json() {
+    let (_d, file) = scratch();
+    let f = file.to_str().unwrap();
+    let md = stdout(&run(&["--file", f, "--today", "2026-11-21", "report"]));
+    assert!(md.starts_with("# 市北区项目与目标简报"), "{md}");
+    assert!(
+        md.contains("### Stalled projects (1)") && md.contains("renhe-road-renewal"),
+        "{md}"
+    );
+    assert!(md.contains("### Overdue milestones (1)"), "{md}");
+    let js = run(&[
+        "--file",
+        f,
+        "--today",
+        "2026-11-21",
+        "report",
+        "--format",
+        "json",
+        "--chain",
+        "urban-industry",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&js.stdout).unwrap();
+    assert_eq!(v["scoreboard"].as_array().unwrap().len(), 1);
+    assert_eq!(v["goals"][0]["state"], "unreported");
+}
