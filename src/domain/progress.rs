@@ -197,7 +197,7 @@ fn percent_of_way(actual: f64, base: Option<f64>, goal: f64, cmp: Comparator) ->
 }
 
 /// Milestones whose due date has passed without the project reaching them.
-pub fn overdue_milestones<'a>(p: &'a Project, today: NaiveDate) -> Vec<&'a Milestone> {
+pub fn overdue_milestones(p: &Project, today: NaiveDate) -> Vec<&Milestone> {
     p.milestones
         .iter()
         .filter(|m| is_overdue(p, m, today))

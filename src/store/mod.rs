@@ -352,3 +352,200 @@ mod tests {
         assert_eq!(comment_lines(text), vec![1, 2]);
     }
 }
+
+/// What became of a change saved on behalf of the interface.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Committed {
+    /// Written over the file as it was loaded.
+    Saved { tracker: Tracker, text: String },
+    /// The file had changed on disk, but not in the edited record: the change
+    /// was re-applied to the file's new contents, which are now the state.
+    Merged { tracker: Tracker, text: String },
+    /// Someone else changed the same record: nothing was written. `theirs` is
+    /// the record on disk (None if they deleted it), `disk` the file's text.
+    Conflict {
+        theirs: Option<Record>,
+        disk: Tracker,
+        disk_text: String,
+    },
+}
+
+use crate::domain::edit::{Change, Record};
+
+/// Saves one change made in the interface. `base` is the text the state was
+/// loaded from (or last saved as); `after` the tracker with the change. If the
+/// file no longer holds `base`, it is reloaded and the change re-applied when
+/// the same record was not touched there.
+pub fn commit(
+    file: &Path,
+    base: &str,
+    after: &Tracker,
+    change: &Change,
+) -> Result<Committed, SaveError> {
+    let disk_text = fs::read(file)
+        .map_err(|e| SaveError::Io(format!("cannot read the file before saving: {e}")))
+        .and_then(|b| {
+            String::from_utf8(b)
+                .map_err(|_| SaveError::Io("the file on disk is no longer UTF-8 text".into()))
+        })?;
+    if disk_text == base {
+        let text = save(file, after, base)?;
+        return Ok(Committed::Saved {
+            tracker: after.clone(),
+            text,
+        });
+    }
+    let mut disk = parse(&disk_text, file, &seeds_dir(file)).map_err(|problems| {
+        SaveError::Io(format!(
+            "the file changed on disk and no longer loads ({}); fix it or reload",
+            problems.first().map(|p| p.to_string()).unwrap_or_default()
+        ))
+    })?;
+    let theirs = change.before.current_in(&disk);
+    if theirs.as_ref() != Some(&change.before) {
+        return Ok(Committed::Conflict {
+            theirs,
+            disk,
+            disk_text,
+        });
+    }
+    change.after.restore_into(&mut disk);
+    let text = save(file, &disk, &disk_text)?;
+    Ok(Committed::Merged {
+        tracker: disk,
+        text,
+    })
+}
+
+/// Overwrites the record on disk with ours (the user chose "keep mine" after
+/// a conflict), keeping every other change made on disk.
+pub fn force_record(
+    file: &Path,
+    disk: &Tracker,
+    disk_text: &str,
+    ours: &Record,
+) -> Result<Committed, SaveError> {
+    let mut t = disk.clone();
+    if !ours.restore_into(&mut t) {
+        return Err(SaveError::Io(format!(
+            "\"{}\" no longer exists in the file on disk",
+            ours.id()
+        )));
+    }
+    let text = save(file, &t, disk_text)?;
+    Ok(Committed::Merged { tracker: t, text })
+}
+
+#[cfg(test)]
+mod commit_tests {
+    use super::*;
+    use crate::domain::edit::{apply, Edit};
+    use crate::domain::Status;
+    use chrono::NaiveDate;
+
+    fn setup() -> (tempfile::TempDir, PathBuf, Loaded) {
+        let dir = tempfile::tempdir().unwrap();
+        let fx = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid");
+        fs::create_dir(dir.path().join("seeds")).unwrap();
+        fs::copy(
+            fx.join("seeds/report.txt"),
+            dir.path().join("seeds/report.txt"),
+        )
+        .unwrap();
+        let file = dir.path().join("tracker.yaml");
+        fs::copy(fx.join("tracker.yaml"), &file).unwrap();
+        let loaded = load(&file).unwrap();
+        (dir, file, loaded)
+    }
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 21).unwrap()
+    }
+
+    fn set(t: &mut Tracker, id: &str, s: Status) -> Change {
+        apply(
+            t,
+            &Edit::SetStatus {
+                project: id.into(),
+                status: s,
+                date: day(),
+                note: None,
+            },
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn saves_then_undo_restores_the_original_bytes() {
+        let (_d, file, loaded) = setup();
+        let mut t = loaded.tracker.clone();
+        let ch = set(&mut t, "visionox", Status::Completed);
+        let Committed::Saved { text, .. } = commit(&file, &loaded.text, &t, &ch).unwrap() else {
+            panic!("not saved")
+        };
+        assert!(text.contains("status: completed"));
+        ch.before.restore_into(&mut t);
+        let undo = Change {
+            before: ch.after.clone(),
+            after: ch.before.clone(),
+            summary: String::new(),
+        };
+        commit(&file, &text, &t, &undo).unwrap();
+        assert_eq!(fs::read_to_string(&file).unwrap(), loaded.text);
+    }
+
+    #[test]
+    fn change_elsewhere_on_disk_is_kept_and_ours_reapplied() {
+        let (_d, file, loaded) = setup();
+        // Someone else changes the other project on disk.
+        let mut theirs = loaded.tracker.clone();
+        set(&mut theirs, "renhe-road-renewal", Status::UnderConstruction);
+        save(&file, &theirs, &loaded.text).unwrap();
+        let mut ours = loaded.tracker.clone();
+        let ch = set(&mut ours, "visionox", Status::Completed);
+        let Committed::Merged { tracker, .. } = commit(&file, &loaded.text, &ours, &ch).unwrap()
+        else {
+            panic!("not merged")
+        };
+        assert_eq!(
+            tracker.project("renhe-road-renewal").unwrap().status,
+            Status::UnderConstruction
+        );
+        assert_eq!(
+            tracker.project("visionox").unwrap().status,
+            Status::Completed
+        );
+        assert_eq!(load(&file).unwrap().tracker, tracker);
+    }
+
+    #[test]
+    fn change_to_the_same_record_is_a_conflict_and_writes_nothing() {
+        let (_d, file, loaded) = setup();
+        let mut theirs = loaded.tracker.clone();
+        set(&mut theirs, "visionox", Status::Stalled);
+        let their_text = save(&file, &theirs, &loaded.text).unwrap();
+        let mut ours = loaded.tracker.clone();
+        let ch = set(&mut ours, "visionox", Status::Completed);
+        let Committed::Conflict {
+            theirs: Some(Record::Project(p)),
+            disk,
+            disk_text,
+        } = commit(&file, &loaded.text, &ours, &ch).unwrap()
+        else {
+            panic!("no conflict")
+        };
+        assert_eq!(p.status, Status::Stalled);
+        assert_eq!(fs::read_to_string(&file).unwrap(), their_text);
+        // Keep mine.
+        force_record(&file, &disk, &disk_text, &ch.after).unwrap();
+        assert_eq!(
+            load(&file)
+                .unwrap()
+                .tracker
+                .project("visionox")
+                .unwrap()
+                .status,
+            Status::Completed
+        );
+    }
+}
