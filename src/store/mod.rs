@@ -534,6 +534,9 @@ mod commit_tests {
         else {
             panic!("no conflict")
         };
+        let Record::Project(p) = *theirs else {
+            panic!("not a project")
+        };
         assert_eq!(p.status, Status::Stalled);
         assert_eq!(fs::read_to_string(&file).unwrap(), their_text);
         // Keep mine.
