@@ -2,7 +2,7 @@
 //! milestones, figures and the source quotes with the report's title and date.
 
 use super::cells::{plain, wrap};
-use super::{centered, goals::target_label, theme};
+use super::{goals::target_label, theme};
 use crate::app::{App, View};
 use crate::domain::progress::is_overdue;
 use crate::domain::{format_number, Project, Target, Tracker};
@@ -30,12 +30,8 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         },
         View::Chains => return,
     };
-    // Leave the tab row and the status bar visible around the popup.
-    let popup = centered(
-        area,
-        area.width.saturating_sub(4).max(10),
-        area.height.saturating_sub(2),
-    );
+    // Cover the list, leaving the tab row and the status bar visible.
+    let popup = Rect { y: area.y + 1, height: area.height.saturating_sub(2), ..area };
     let inner_w = popup.width.saturating_sub(2) as usize;
     let block = Block::bordered()
         .title(plain(format!(" {title} "), inner_w))

@@ -1,0 +1,160 @@
+//! End to end: the built binary in a real terminal (tmux), driven by
+//! keystrokes, on a copy of the fixture tracker in a temporary folder.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// A private tmux server, killed when the test ends (pass or fail).
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn cmd(&self, args: &[&str]) -> Output {
+        Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().expect("tmux runs")
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "e2e"]).stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "e2e"];
+        args.extend_from_slice(keys);
+        assert!(self.cmd(&args).status.success(), "send-keys {keys:?}");
+    }
+
+    /// Types text literally (UTF-8 included).
+    fn type_text(&self, text: &str) {
+        assert!(self.cmd(&["send-keys", "-t", "e2e", "-l", text]).status.success());
+    }
+
+    /// Polls the screen until `ok` holds, for at most ten seconds.
+    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        let mut delay = Duration::from_millis(20);
+        loop {
+            let s = self.screen();
+            if ok(&s) {
+                return s;
+            }
+            assert!(start.elapsed() < Duration::from_secs(10), "timed out waiting for {what}; screen:\n{s}");
+            std::thread::sleep(delay);
+            delay = (delay * 2).min(Duration::from_millis(200));
+        }
+    }
+
+    fn wait_text(&self, text: &str) -> String {
+        self.wait_for(text, |s| s.contains(text))
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").arg("-L").arg(&self.socket).arg("kill-server").output();
+    }
+}
+
+fn tmux_available() -> bool {
+    Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
+}
+
+fn copy_fixture(to: &Path) {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tui");
+    std::fs::copy(from.join("tracker.yaml"), to.join("tracker.yaml")).expect("copy tracker");
+    std::fs::create_dir(to.join("seeds")).expect("seeds dir");
+    for e in std::fs::read_dir(from.join("seeds")).expect("fixture seeds") {
+        let e = e.expect("entry");
+        std::fs::copy(e.path(), to.join("seeds").join(e.file_name())).expect("copy seed");
+    }
+}
+
+/// The first row of the list body (screen row 3).
+fn first_row(s: &str) -> String {
+    s.lines().nth(3).unwrap_or("").to_string()
+}
+
+#[test]
+fn browse_filter_and_quit_in_tmux() {
+    if !tmux_available() {
+        let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+        assert!(!ci, "tmux is required on CI for the end-to-end test");
+        eprintln!("note: tmux not found; skipping the end-to-end test");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_fixture(dir.path());
+    let file = dir.path().join("tracker.yaml");
+    let before = std::fs::read(&file).expect("read copy");
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let tmux = Tmux { socket: format!("shibei-e2e-{}-{nanos}", std::process::id()) };
+    // After the interface exits, the shell line prints its status and the
+    // pane stays open so the screen it leaves behind can be read.
+    let script = format!(
+        "'{}' --file '{}' --today 2024-09-01; echo \"EXIT:$?\"; stty -a | grep -q ' icanon' && echo COOKED; sleep 60",
+        env!("CARGO_BIN_EXE_shibei-tracker"),
+        file.display()
+    );
+    let started = tmux.cmd(&["new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", "sh", "-c", &script]);
+    assert!(started.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&started.stderr));
+
+    let s = tmux.wait_text("9/9");
+    assert!(s.contains("人和路旧城改造项目B、C区") && s.contains("? help"), "{s}");
+    // The table columns line up on the real terminal too.
+    let col = |s: &str, needle: &str| {
+        s.lines().find_map(|l| l.find(needle).map(|b| shibei_tracker::text::width(&l[..b])))
+    };
+    assert_eq!(col(&s, "Renhe Road"), col(&s, "Visionox project"));
+
+    // 1. By chain, through the picker, typed in Chinese.
+    tmux.keys(&["c"]);
+    tmux.wait_text("Filter by chain");
+    tmux.type_text("数字");
+    tmux.wait_for("the picker to narrow", |s| s.contains("数字经济  Digital economy") && !s.contains("(any chain)"));
+    tmux.keys(&["Enter"]);
+    let s = tmux.wait_text("2/9");
+    assert!(s.contains("filter: chain:digital") && s.contains("浪潮大数据产业园") && !s.contains("维信诺项目"), "{s}");
+    tmux.keys(&["Escape"]);
+    tmux.wait_text("9/9");
+
+    // 2. By pinyin initials: 人和路 is the best match.
+    tmux.keys(&["/"]);
+    tmux.type_text("rhl");
+    tmux.wait_text("/rhl");
+    tmux.keys(&["Enter"]);
+    let s = tmux.wait_text("filter: rhl");
+    assert!(first_row(&s).contains("人和路旧城改造项目B、C区"), "{s}");
+
+    // 3. In English, replacing the filter; then the details.
+    tmux.keys(&["Escape"]);
+    tmux.wait_text("9/9");
+    tmux.keys(&["/"]);
+    tmux.type_text("visionox");
+    tmux.keys(&["Enter"]);
+    let s = tmux.wait_text("filter: visionox");
+    assert!(s.contains("1/9") && first_row(&s).contains("维信诺项目"), "{s}");
+    tmux.keys(&["Enter"]);
+    let s = tmux.wait_text("Milestones");
+    assert!(s.contains("[OVERDUE]") && s.contains("「维信诺项目预计年底建成」"), "{s}");
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the list again", |s| !s.contains("Milestones"));
+
+    // The filter holds in the Goals view; help lists keys.
+    tmux.keys(&["2"]);
+    tmux.wait_text("0/5");
+    tmux.keys(&["?"]);
+    tmux.wait_text("Browsing a list");
+    tmux.keys(&["q"]);
+    tmux.wait_for("help to close", |s| !s.contains("Browsing a list"));
+
+    // 4. Quit: the program exits cleanly and the terminal is given back.
+    tmux.keys(&["q"]);
+    let s = tmux.wait_text("EXIT:0");
+    let s = if s.contains("COOKED") { s } else { tmux.wait_text("COOKED") };
+    assert!(!s.contains("? help") && !s.contains("┌"), "the interface is gone: {s}");
+    let alt = tmux.cmd(&["display-message", "-p", "-t", "e2e", "#{alternate_on}"]);
+    assert_eq!(String::from_utf8_lossy(&alt.stdout).trim(), "0", "alternate screen left");
+    assert!(s.contains("COOKED"), "raw mode switched off");
+    assert_eq!(std::fs::read(&file).expect("read copy"), before, "browsing never writes the file");
+}

@@ -1,0 +1,366 @@
+//! Key sequences replayed through the keymap and `update`, no terminal.
+
+use chrono::NaiveDate;
+use shibei_tracker::app::{press, update, Action, App, Effect, Mode, Sort, View};
+use shibei_tracker::domain::Status;
+use std::path::Path;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2024, 9, 1).expect("valid date")
+}
+
+fn tracker() -> shibei_tracker::domain::Tracker {
+    match shibei_tracker::store::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tui/tracker.yaml"))) {
+        Ok(l) => l.tracker,
+        Err(p) => panic!("fixture does not load: {}", p.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n")),
+    }
+}
+
+fn app() -> App {
+    App::new(tracker(), "tracker.yaml", today())
+}
+
+fn keys(app: &mut App, k: &str) -> Vec<Effect> {
+    press(app, k).expect("key string parses")
+}
+
+/// Ids of the visible projects, in display order.
+fn project_ids(app: &App) -> Vec<&str> {
+    app.projects.iter().map(|h| app.tracker.projects[h.index].id.as_str()).collect()
+}
+
+fn goal_ids(app: &App) -> Vec<&str> {
+    app.goals.iter().map(|h| app.tracker.targets[h.index].id.as_str()).collect()
+}
+
+fn selected_id(app: &App) -> &str {
+    app.selected_project().map_or("", |i| app.tracker.projects[i].id.as_str())
+}
+
+#[test]
+fn starts_on_projects_with_everything_shown() {
+    let a = app();
+    assert_eq!(a.view, View::Projects);
+    assert_eq!(a.mode, Mode::Normal);
+    assert_eq!(a.projects.len(), 9);
+    assert_eq!(a.goals.len(), 5);
+    assert_eq!(a.chains.len(), 7);
+}
+
+#[test]
+fn moving_and_jumping() {
+    let mut a = app();
+    keys(&mut a, "j j");
+    assert_eq!(a.selected(), 2);
+    keys(&mut a, "k");
+    assert_eq!(a.selected(), 1);
+    keys(&mut a, "G");
+    assert_eq!(a.selected(), 8);
+    keys(&mut a, "j j");
+    assert_eq!(a.selected(), 8, "stays on the last row");
+    keys(&mut a, "g k");
+    assert_eq!(a.selected(), 0, "stays on the first row");
+    keys(&mut a, "<down> <pgdn>");
+    assert_eq!(a.selected(), 8);
+    keys(&mut a, "<pgup> <end> <home>");
+    assert_eq!(a.selected(), 0);
+}
+
+#[test]
+fn paging_scrolls_the_window_in_a_small_terminal() {
+    let mut a = app();
+    update(&mut a, Action::Resize { width: 40, height: 12 });
+    keys(&mut a, "G");
+    assert_eq!(a.selected(), 8);
+    assert_eq!(a.offset(), 2, "7 body rows: rows 2..9 shown");
+    keys(&mut a, "g");
+    assert_eq!(a.offset(), 0);
+    keys(&mut a, "<pgdn>");
+    assert_eq!(a.selected(), 7);
+}
+
+#[test]
+fn filter_by_pinyin_initials_updates_on_every_keystroke() {
+    let mut a = app();
+    keys(&mut a, "/ r");
+    assert_eq!(a.mode, Mode::Filter);
+    assert_eq!(a.query, "r");
+    let after_r = a.projects.len();
+    keys(&mut a, "h l");
+    assert_eq!(a.query, "rhl");
+    assert!(a.projects.len() <= after_r);
+    assert_eq!(project_ids(&a).first(), Some(&"renhe-road-renewal-bc"));
+    assert_eq!(a.projects[0].hl_zh, vec![0, 1, 2], "人和路 highlighted");
+    keys(&mut a, "<enter>");
+    assert_eq!(a.mode, Mode::Normal);
+    assert_eq!(a.query, "rhl", "Enter keeps the filter");
+}
+
+#[test]
+fn escape_clears_the_filter() {
+    let mut a = app();
+    keys(&mut a, "/ rhl <esc>");
+    assert_eq!(a.mode, Mode::Normal);
+    assert!(a.query.is_empty());
+    assert_eq!(a.projects.len(), 9);
+    // Esc in the list also clears a kept filter.
+    keys(&mut a, "/ rhl <enter> <esc>");
+    assert!(a.query.is_empty());
+    assert_eq!(a.projects.len(), 9);
+}
+
+#[test]
+fn backspace_and_clear_line_edit_the_filter() {
+    let mut a = app();
+    keys(&mut a, "/ visionoxz <bs>");
+    assert_eq!(a.query, "visionox");
+    assert_eq!(project_ids(&a), ["visionox"]);
+    keys(&mut a, "<c-u>");
+    assert!(a.query.is_empty());
+    assert_eq!(a.mode, Mode::Filter);
+    assert_eq!(a.projects.len(), 9);
+}
+
+#[test]
+fn full_pinyin_and_initials_and_english() {
+    let mut a = app();
+    keys(&mut a, "/ renhelu");
+    assert_eq!(project_ids(&a).first(), Some(&"renhe-road-renewal-bc"));
+    keys(&mut a, "<c-u> ylg");
+    assert!(project_ids(&a).contains(&"cruise-port"), "青岛国际邮轮港 by ylg: {:?}", project_ids(&a));
+    keys(&mut a, "<c-u> visionox");
+    assert_eq!(project_ids(&a), ["visionox"]);
+    assert!(!a.projects[0].hl_en.is_empty());
+    keys(&mut a, "<c-u> 浪潮");
+    assert_eq!(project_ids(&a), ["inspur-bigdata"]);
+}
+
+#[test]
+fn every_word_must_match() {
+    let mut a = app();
+    keys(&mut a, "/ urban <space> 燃气");
+    assert_eq!(a.query, "urban 燃气");
+    assert_eq!(project_ids(&a), ["huadian-gas"]);
+    // "chain:数字 园" needs both: a digital project with 园 in its name.
+    keys(&mut a, "<c-u> chain:数字 <space> 园");
+    assert_eq!(project_ids(&a), ["inspur-bigdata"]);
+}
+
+#[test]
+fn field_prefixes() {
+    let mut a = app();
+    keys(&mut a, "/ chain:数字");
+    let mut ids = project_ids(&a);
+    ids.sort();
+    assert_eq!(ids, ["inspur-bigdata", "neusoft-carrier"]);
+    keys(&mut a, "<c-u> area:cruise");
+    assert_eq!(project_ids(&a), ["cruise-port"]);
+    assert_eq!(goal_ids(&a), ["cruise-voyages-2024"]);
+    keys(&mut a, "<c-u> status:planned");
+    let mut ids = project_ids(&a);
+    ids.sort();
+    assert_eq!(ids, ["erfeng-park", "neusoft-carrier"]);
+}
+
+#[test]
+fn status_prefix_finds_stalled_projects() {
+    let mut t = tracker();
+    if let Some(p) = t.projects.iter_mut().find(|p| p.id == "visionox") {
+        p.status = Status::Stalled;
+    }
+    let mut a = App::new(t, "tracker.yaml", today());
+    keys(&mut a, "/ status:stalled <enter>");
+    assert_eq!(project_ids(&a), ["visionox"]);
+}
+
+#[test]
+fn the_filter_applies_to_goals_too() {
+    let mut a = app();
+    keys(&mut a, "/ chain:finance <enter> 2");
+    assert_eq!(a.view, View::Goals);
+    let mut ids = goal_ids(&a);
+    ids.sort();
+    assert_eq!(ids, ["finance-firms-2024", "finance-projects-2022"]);
+    assert_eq!(a.len(), 2);
+    keys(&mut a, "<esc>");
+    assert_eq!(a.len(), 5);
+    // Goal states are searchable with status:
+    keys(&mut a, "/ status:met <enter>");
+    assert_eq!(goal_ids(&a), ["hq-firms-2024"]);
+}
+
+#[test]
+fn chain_picker_sets_and_replaces_the_prefix() {
+    let mut a = app();
+    keys(&mut a, "c");
+    assert_eq!(a.mode, Mode::Picker);
+    let p = a.picker.as_ref().expect("picker open");
+    assert_eq!(p.items.len(), 8, "(any) and seven chains");
+    keys(&mut a, "数字 <enter>");
+    assert_eq!(a.mode, Mode::Normal);
+    assert_eq!(a.query, "chain:digital");
+    assert_eq!(a.projects.len(), 2);
+    // Pinyin works in the picker too; the new chain replaces the old one.
+    keys(&mut a, "c dsgy <enter>");
+    assert_eq!(a.query, "chain:urban-industry");
+    assert_eq!(a.projects.len(), 3);
+    // "(any chain)", first when nothing is typed, removes the prefix.
+    keys(&mut a, "c <enter>");
+    assert_eq!(a.query, "");
+    assert_eq!(a.projects.len(), 9);
+}
+
+#[test]
+fn picker_keeps_other_words_and_escape_cancels() {
+    let mut a = app();
+    keys(&mut a, "/ park <enter> a");
+    assert_eq!(a.mode, Mode::Picker);
+    keys(&mut a, "<esc>");
+    assert_eq!(a.mode, Mode::Normal);
+    assert_eq!(a.query, "park");
+    keys(&mut a, "c <down> <down> <up> <enter>");
+    assert_eq!(a.query, "park chain:digital", "row 1 is the first chain");
+    keys(&mut a, "a cruise <enter>");
+    assert_eq!(a.query, "park chain:digital area:cruise-port");
+    assert!(a.projects.is_empty());
+    keys(&mut a, "a zzzzz <enter>");
+    assert_eq!(a.query, "park chain:digital area:cruise-port", "no match changes nothing");
+}
+
+#[test]
+fn sort_cycles_and_keeps_the_selected_record() {
+    let mut a = app();
+    keys(&mut a, "j");
+    assert_eq!(selected_id(&a), "visionox");
+    keys(&mut a, "o");
+    assert_eq!(a.sort, Sort::Name);
+    assert_eq!(project_ids(&a)[0], "erfeng-park");
+    assert_eq!(selected_id(&a), "visionox", "selection follows the record");
+    keys(&mut a, "o");
+    assert_eq!(a.sort, Sort::Status);
+    assert_eq!(a.tracker.projects[a.projects[0].index].status, Status::Planned);
+    keys(&mut a, "o");
+    assert_eq!(a.sort, Sort::Chain);
+    assert_eq!(project_ids(&a)[0], "inspur-bigdata", "digital is the first chain");
+    keys(&mut a, "o");
+    assert_eq!(a.sort, Sort::Area);
+    assert_eq!(project_ids(&a)[0], "renhe-road-renewal-bc", "taidong is the first area");
+    keys(&mut a, "o");
+    assert_eq!(a.sort, Sort::NextDue);
+    assert_eq!(project_ids(&a)[0], "visionox", "due 2022-12 first");
+    keys(&mut a, "o");
+    assert_eq!(a.sort, Sort::Relevance);
+    assert_eq!(project_ids(&a)[0], "renhe-road-renewal-bc");
+}
+
+#[test]
+fn views_cycle_and_jump() {
+    let mut a = app();
+    keys(&mut a, "<tab>");
+    assert_eq!(a.view, View::Goals);
+    keys(&mut a, "<tab>");
+    assert_eq!(a.view, View::Chains);
+    keys(&mut a, "<tab>");
+    assert_eq!(a.view, View::Projects);
+    keys(&mut a, "<s-tab>");
+    assert_eq!(a.view, View::Chains);
+    keys(&mut a, "1");
+    assert_eq!(a.view, View::Projects);
+    keys(&mut a, "3 2");
+    assert_eq!(a.view, View::Goals);
+    // Each view keeps its own selection.
+    keys(&mut a, "j j 1");
+    assert_eq!(a.selected(), 0);
+    keys(&mut a, "2");
+    assert_eq!(a.selected(), 2);
+}
+
+#[test]
+fn details_open_and_close() {
+    let mut a = app();
+    keys(&mut a, "j <enter>");
+    assert_eq!(a.mode, Mode::Detail);
+    keys(&mut a, "j j");
+    assert_eq!(a.detail_scroll, 2);
+    keys(&mut a, "<esc>");
+    assert_eq!(a.mode, Mode::Normal);
+    assert_eq!(selected_id(&a), "visionox");
+    keys(&mut a, "2 <enter>");
+    assert_eq!(a.mode, Mode::Detail);
+}
+
+#[test]
+fn enter_on_a_chain_lists_its_projects() {
+    let mut a = app();
+    keys(&mut a, "3 j <enter>");
+    assert_eq!(a.view, View::Projects);
+    assert_eq!(a.query, "chain:urban-industry");
+    assert_eq!(a.projects.len(), 3);
+}
+
+#[test]
+fn no_details_when_nothing_matches() {
+    let mut a = app();
+    keys(&mut a, "/ qqqqqqq <enter> <enter>");
+    assert!(a.projects.is_empty());
+    assert_eq!(a.mode, Mode::Normal);
+}
+
+#[test]
+fn help_overlay_returns_to_where_it_was_opened() {
+    let mut a = app();
+    keys(&mut a, "?");
+    assert_eq!(a.mode, Mode::Help);
+    keys(&mut a, "j j k");
+    assert_eq!(a.help_scroll, 1);
+    keys(&mut a, "<esc>");
+    assert_eq!(a.mode, Mode::Normal);
+    keys(&mut a, "<enter> ?");
+    assert_eq!(a.mode, Mode::Help);
+    keys(&mut a, "?");
+    assert_eq!(a.mode, Mode::Detail);
+    // q closes the help rather than quitting from inside it.
+    keys(&mut a, "? q");
+    assert_eq!(a.mode, Mode::Detail);
+}
+
+#[test]
+fn quitting() {
+    let mut a = app();
+    assert_eq!(keys(&mut a, "q"), vec![Effect::Quit]);
+    let mut a = app();
+    assert!(keys(&mut a, "/ q").is_empty(), "q types in the filter");
+    assert_eq!(a.query, "q");
+    assert_eq!(keys(&mut a, "<c-c>"), vec![Effect::Quit]);
+    let mut a = app();
+    assert_eq!(keys(&mut a, "<enter> q"), vec![Effect::Quit]);
+}
+
+#[test]
+fn mouse_wheel_and_click() {
+    let mut a = app();
+    update(&mut a, Action::Resize { width: 120, height: 40 });
+    update(&mut a, Action::ScrollDown);
+    assert_eq!(a.selected(), 3);
+    update(&mut a, Action::ScrollUp);
+    assert_eq!(a.selected(), 0);
+    // Body starts on screen row 3 (tabs, border, header).
+    update(&mut a, Action::Click { column: 10, row: 5 });
+    assert_eq!(a.selected(), 2);
+    update(&mut a, Action::Click { column: 10, row: 30 });
+    assert_eq!(a.selected(), 2, "a click below the rows changes nothing");
+    update(&mut a, Action::Click { column: 10, row: 0 });
+    assert_eq!(a.selected(), 2);
+}
+
+#[test]
+fn tiny_terminals_do_not_break_navigation() {
+    let mut a = app();
+    for (w, h) in [(1, 1), (0, 0), (5, 2), (40, 12)] {
+        update(&mut a, Action::Resize { width: w, height: h });
+        keys(&mut a, "j G g <pgdn> <pgup> / x <enter>");
+        update(&mut a, Action::Click { column: 0, row: 0 });
+        keys(&mut a, "<esc>");
+    }
+    assert_eq!(a.projects.len(), 9);
+}
