@@ -364,8 +364,8 @@ pub enum Committed {
     /// Someone else changed the same record: nothing was written. `theirs` is
     /// the record on disk (None if they deleted it), `disk` the file's text.
     Conflict {
-        theirs: Option<Record>,
-        disk: Tracker,
+        theirs: Option<Box<Record>>,
+        disk: Box<Tracker>,
         disk_text: String,
     },
 }
@@ -404,8 +404,8 @@ pub fn commit(
     let theirs = change.before.current_in(&disk);
     if theirs.as_ref() != Some(&change.before) {
         return Ok(Committed::Conflict {
-            theirs,
-            disk,
+            theirs: theirs.map(Box::new),
+            disk: Box::new(disk),
             disk_text,
         });
     }
@@ -527,14 +527,14 @@ mod commit_tests {
         let mut ours = loaded.tracker.clone();
         let ch = set(&mut ours, "visionox", Status::Completed);
         let Committed::Conflict {
-            theirs: Some(Record::Project(p)),
+            theirs: Some(their_record),
             disk,
             disk_text,
         } = commit(&file, &loaded.text, &ours, &ch).unwrap()
         else {
             panic!("no conflict")
         };
-        let Record::Project(p) = *theirs else {
+        let Record::Project(p) = *their_record else {
             panic!("not a project")
         };
         assert_eq!(p.status, Status::Stalled);
