@@ -12,7 +12,12 @@ struct Tmux {
 
 impl Tmux {
     fn cmd(&self, args: &[&str]) -> Output {
-        Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().expect("tmux runs")
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs")
     }
 
     fn screen(&self) -> String {
@@ -27,7 +32,10 @@ impl Tmux {
 
     /// Types text literally (UTF-8 included).
     fn type_text(&self, text: &str) {
-        assert!(self.cmd(&["send-keys", "-t", "e2e", "-l", text]).status.success());
+        assert!(self
+            .cmd(&["send-keys", "-t", "e2e", "-l", text])
+            .status
+            .success());
     }
 
     /// Polls the screen until `ok` holds, for at most ten seconds.
@@ -39,7 +47,10 @@ impl Tmux {
             if ok(&s) {
                 return s;
             }
-            assert!(start.elapsed() < Duration::from_secs(10), "timed out waiting for {what}; screen:\n{s}");
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "timed out waiting for {what}; screen:\n{s}"
+            );
             std::thread::sleep(delay);
             delay = (delay * 2).min(Duration::from_millis(200));
         }
@@ -52,12 +63,19 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
-        let _ = Command::new("tmux").arg("-L").arg(&self.socket).arg("kill-server").output();
+        let _ = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .output();
     }
 }
 
 fn tmux_available() -> bool {
-    Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
+    Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 fn copy_fixture(to: &Path) {
@@ -87,8 +105,12 @@ fn browse_filter_and_quit_in_tmux() {
     copy_fixture(dir.path());
     let file = dir.path().join("tracker.yaml");
     let before = std::fs::read(&file).expect("read copy");
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-    let tmux = Tmux { socket: format!("shibei-e2e-{}-{nanos}", std::process::id()) };
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let tmux = Tmux {
+        socket: format!("shibei-e2e-{}-{nanos}", std::process::id()),
+    };
     // After the interface exits, the shell line prints its status and the
     // pane stays open so the screen it leaves behind can be read.
     let script = format!(
@@ -96,14 +118,34 @@ fn browse_filter_and_quit_in_tmux() {
         env!("CARGO_BIN_EXE_shibei-tracker"),
         file.display()
     );
-    let started = tmux.cmd(&["new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", "sh", "-c", &script]);
-    assert!(started.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&started.stderr));
+    let started = tmux.cmd(&[
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        "sh",
+        "-c",
+        &script,
+    ]);
+    assert!(
+        started.status.success(),
+        "tmux new-session: {}",
+        String::from_utf8_lossy(&started.stderr)
+    );
 
     let s = tmux.wait_text("9/9");
-    assert!(s.contains("人和路旧城改造项目B、C区") && s.contains("? help"), "{s}");
+    assert!(
+        s.contains("人和路旧城改造项目B、C区") && s.contains("? help"),
+        "{s}"
+    );
     // The table columns line up on the real terminal too.
     let col = |s: &str, needle: &str| {
-        s.lines().find_map(|l| l.find(needle).map(|b| shibei_tracker::text::width(&l[..b])))
+        s.lines()
+            .find_map(|l| l.find(needle).map(|b| shibei_tracker::text::width(&l[..b])))
     };
     assert_eq!(col(&s, "Renhe Road"), col(&s, "Visionox project"));
 
@@ -111,10 +153,17 @@ fn browse_filter_and_quit_in_tmux() {
     tmux.keys(&["c"]);
     tmux.wait_text("Filter by chain");
     tmux.type_text("数字");
-    tmux.wait_for("the picker to narrow", |s| s.contains("数字经济  Digital economy") && !s.contains("(any chain)"));
+    tmux.wait_for("the picker to narrow", |s| {
+        s.contains("数字经济  Digital economy") && !s.contains("(any chain)")
+    });
     tmux.keys(&["Enter"]);
     let s = tmux.wait_text("2/9");
-    assert!(s.contains("filter: chain:digital") && s.contains("浪潮大数据产业园") && !s.contains("维信诺项目"), "{s}");
+    assert!(
+        s.contains("filter: chain:digital")
+            && s.contains("浪潮大数据产业园")
+            && !s.contains("维信诺项目"),
+        "{s}"
+    );
     tmux.keys(&["Escape"]);
     tmux.wait_text("9/9");
 
@@ -133,10 +182,16 @@ fn browse_filter_and_quit_in_tmux() {
     tmux.type_text("visionox");
     tmux.keys(&["Enter"]);
     let s = tmux.wait_text("filter: visionox");
-    assert!(s.contains("1/9") && first_row(&s).contains("维信诺项目"), "{s}");
+    assert!(
+        s.contains("1/9") && first_row(&s).contains("维信诺项目"),
+        "{s}"
+    );
     tmux.keys(&["Enter"]);
     let s = tmux.wait_text("Milestones");
-    assert!(s.contains("[OVERDUE]") && s.contains("「维信诺项目预计年底建成」"), "{s}");
+    assert!(
+        s.contains("[OVERDUE]") && s.contains("「维信诺项目预计年底建成」"),
+        "{s}"
+    );
     tmux.keys(&["Escape"]);
     tmux.wait_for("the list again", |s| !s.contains("Milestones"));
 
@@ -151,10 +206,25 @@ fn browse_filter_and_quit_in_tmux() {
     // 4. Quit: the program exits cleanly and the terminal is given back.
     tmux.keys(&["q"]);
     let s = tmux.wait_text("EXIT:0");
-    let s = if s.contains("COOKED") { s } else { tmux.wait_text("COOKED") };
-    assert!(!s.contains("? help") && !s.contains("┌"), "the interface is gone: {s}");
+    let s = if s.contains("COOKED") {
+        s
+    } else {
+        tmux.wait_text("COOKED")
+    };
+    assert!(
+        !s.contains("? help") && !s.contains("┌"),
+        "the interface is gone: {s}"
+    );
     let alt = tmux.cmd(&["display-message", "-p", "-t", "e2e", "#{alternate_on}"]);
-    assert_eq!(String::from_utf8_lossy(&alt.stdout).trim(), "0", "alternate screen left");
+    assert_eq!(
+        String::from_utf8_lossy(&alt.stdout).trim(),
+        "0",
+        "alternate screen left"
+    );
     assert!(s.contains("COOKED"), "raw mode switched off");
-    assert_eq!(std::fs::read(&file).expect("read copy"), before, "browsing never writes the file");
+    assert_eq!(
+        std::fs::read(&file).expect("read copy"),
+        before,
+        "browsing never writes the file"
+    );
 }

@@ -10,9 +10,18 @@ fn today() -> NaiveDate {
 }
 
 fn tracker() -> shibei_tracker::domain::Tracker {
-    match shibei_tracker::store::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tui/tracker.yaml"))) {
+    match shibei_tracker::store::load(Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/tui/tracker.yaml"
+    ))) {
         Ok(l) => l.tracker,
-        Err(p) => panic!("fixture does not load: {}", p.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n")),
+        Err(p) => panic!(
+            "fixture does not load: {}",
+            p.iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
     }
 }
 
@@ -26,15 +35,22 @@ fn keys(app: &mut App, k: &str) -> Vec<Effect> {
 
 /// Ids of the visible projects, in display order.
 fn project_ids(app: &App) -> Vec<&str> {
-    app.projects.iter().map(|h| app.tracker.projects[h.index].id.as_str()).collect()
+    app.projects
+        .iter()
+        .map(|h| app.tracker.projects[h.index].id.as_str())
+        .collect()
 }
 
 fn goal_ids(app: &App) -> Vec<&str> {
-    app.goals.iter().map(|h| app.tracker.targets[h.index].id.as_str()).collect()
+    app.goals
+        .iter()
+        .map(|h| app.tracker.targets[h.index].id.as_str())
+        .collect()
 }
 
 fn selected_id(app: &App) -> &str {
-    app.selected_project().map_or("", |i| app.tracker.projects[i].id.as_str())
+    app.selected_project()
+        .map_or("", |i| app.tracker.projects[i].id.as_str())
 }
 
 #[test]
@@ -69,7 +85,13 @@ fn moving_and_jumping() {
 #[test]
 fn paging_scrolls_the_window_in_a_small_terminal() {
     let mut a = app();
-    update(&mut a, Action::Resize { width: 40, height: 12 });
+    update(
+        &mut a,
+        Action::Resize {
+            width: 40,
+            height: 12,
+        },
+    );
     keys(&mut a, "G");
     assert_eq!(a.selected(), 8);
     assert_eq!(a.offset(), 2, "7 body rows: rows 2..9 shown");
@@ -127,7 +149,11 @@ fn full_pinyin_and_initials_and_english() {
     keys(&mut a, "/ renhelu");
     assert_eq!(project_ids(&a).first(), Some(&"renhe-road-renewal-bc"));
     keys(&mut a, "<c-u> ylg");
-    assert!(project_ids(&a).contains(&"cruise-port"), "青岛国际邮轮港 by ylg: {:?}", project_ids(&a));
+    assert!(
+        project_ids(&a).contains(&"cruise-port"),
+        "青岛国际邮轮港 by ylg: {:?}",
+        project_ids(&a)
+    );
     keys(&mut a, "<c-u> visionox");
     assert_eq!(project_ids(&a), ["visionox"]);
     assert!(!a.projects[0].hl_en.is_empty());
@@ -224,7 +250,10 @@ fn picker_keeps_other_words_and_escape_cancels() {
     assert_eq!(a.query, "park chain:digital area:cruise-port");
     assert!(a.projects.is_empty());
     keys(&mut a, "a zzzzz <enter>");
-    assert_eq!(a.query, "park chain:digital area:cruise-port", "no match changes nothing");
+    assert_eq!(
+        a.query, "park chain:digital area:cruise-port",
+        "no match changes nothing"
+    );
 }
 
 #[test]
@@ -238,13 +267,24 @@ fn sort_cycles_and_keeps_the_selected_record() {
     assert_eq!(selected_id(&a), "visionox", "selection follows the record");
     keys(&mut a, "o");
     assert_eq!(a.sort, Sort::Status);
-    assert_eq!(a.tracker.projects[a.projects[0].index].status, Status::Planned);
+    assert_eq!(
+        a.tracker.projects[a.projects[0].index].status,
+        Status::Planned
+    );
     keys(&mut a, "o");
     assert_eq!(a.sort, Sort::Chain);
-    assert_eq!(project_ids(&a)[0], "inspur-bigdata", "digital is the first chain");
+    assert_eq!(
+        project_ids(&a)[0],
+        "inspur-bigdata",
+        "digital is the first chain"
+    );
     keys(&mut a, "o");
     assert_eq!(a.sort, Sort::Area);
-    assert_eq!(project_ids(&a)[0], "renhe-road-renewal-bc", "taidong is the first area");
+    assert_eq!(
+        project_ids(&a)[0],
+        "renhe-road-renewal-bc",
+        "taidong is the first area"
+    );
     keys(&mut a, "o");
     assert_eq!(a.sort, Sort::NextDue);
     assert_eq!(project_ids(&a)[0], "visionox", "due 2022-12 first");
@@ -339,7 +379,13 @@ fn quitting() {
 #[test]
 fn mouse_wheel_and_click() {
     let mut a = app();
-    update(&mut a, Action::Resize { width: 120, height: 40 });
+    update(
+        &mut a,
+        Action::Resize {
+            width: 120,
+            height: 40,
+        },
+    );
     update(&mut a, Action::ScrollDown);
     assert_eq!(a.selected(), 3);
     update(&mut a, Action::ScrollUp);
@@ -347,7 +393,13 @@ fn mouse_wheel_and_click() {
     // Body starts on screen row 3 (tabs, border, header).
     update(&mut a, Action::Click { column: 10, row: 5 });
     assert_eq!(a.selected(), 2);
-    update(&mut a, Action::Click { column: 10, row: 30 });
+    update(
+        &mut a,
+        Action::Click {
+            column: 10,
+            row: 30,
+        },
+    );
     assert_eq!(a.selected(), 2, "a click below the rows changes nothing");
     update(&mut a, Action::Click { column: 10, row: 0 });
     assert_eq!(a.selected(), 2);
@@ -357,7 +409,13 @@ fn mouse_wheel_and_click() {
 fn tiny_terminals_do_not_break_navigation() {
     let mut a = app();
     for (w, h) in [(1, 1), (0, 0), (5, 2), (40, 12)] {
-        update(&mut a, Action::Resize { width: w, height: h });
+        update(
+            &mut a,
+            Action::Resize {
+                width: w,
+                height: h,
+            },
+        );
         keys(&mut a, "j G g <pgdn> <pgup> / x <enter>");
         update(&mut a, Action::Click { column: 0, row: 0 });
         keys(&mut a, "<esc>");

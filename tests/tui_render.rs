@@ -11,18 +11,32 @@ use shibei_tracker::text::width;
 use std::path::Path;
 
 fn app() -> App {
-    let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tui/tracker.yaml"));
+    let path = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/tui/tracker.yaml"
+    ));
     let tracker = match shibei_tracker::store::load(path) {
         Ok(l) => l.tracker,
         Err(p) => panic!("fixture does not load: {p:?}"),
     };
-    App::new(tracker, "tracker.yaml", NaiveDate::from_ymd_opt(2024, 9, 1).expect("date"))
+    App::new(
+        tracker,
+        "tracker.yaml",
+        NaiveDate::from_ymd_opt(2024, 9, 1).expect("date"),
+    )
 }
 
 fn render(app: &mut App, w: u16, h: u16) -> Buffer {
-    update(app, Action::Resize { width: w, height: h });
+    update(
+        app,
+        Action::Resize {
+            width: w,
+            height: h,
+        },
+    );
     let mut term = Terminal::new(TestBackend::new(w, h)).expect("test backend");
-    term.draw(|f| shibei_tracker::ui::draw(f, app)).expect("draw");
+    term.draw(|f| shibei_tracker::ui::draw(f, app))
+        .expect("draw");
     term.backend().buffer().clone()
 }
 
@@ -52,13 +66,19 @@ fn screen(buf: &Buffer) -> String {
 /// falls short because of double-width text.
 fn assert_rows_fill(buf: &Buffer) {
     for (y, l) in lines(buf).iter().enumerate() {
-        assert_eq!(width(l), buf.area.width as usize, "row {y} is misaligned: {l:?}");
+        assert_eq!(
+            width(l),
+            buf.area.width as usize,
+            "row {y} is misaligned: {l:?}"
+        );
     }
 }
 
 /// Display column where `needle` starts on the row containing it.
 fn column_of(buf: &Buffer, needle: &str) -> Option<usize> {
-    lines(buf).iter().find_map(|l| l.find(needle).map(|b| width(&l[..b])))
+    lines(buf)
+        .iter()
+        .find_map(|l| l.find(needle).map(|b| width(&l[..b])))
 }
 
 /// The style of the cell at the display column where `needle` starts.
@@ -90,7 +110,10 @@ fn projects_view_wide() {
     assert!(s.contains("Renhe Road Old Town"));
     assert!(s.contains("城市更新"));
     assert!(s.contains("中央商务区"));
-    assert!(s.contains("! 2022-12 预计年底建成"), "overdue milestone marked");
+    assert!(
+        s.contains("! 2022-12 预计年底建成"),
+        "overdue milestone marked"
+    );
     assert!(s.contains("9/9"));
     assert!(s.contains("tracker.yaml"));
     assert!(s.contains("? help"));
@@ -100,10 +123,21 @@ fn projects_view_wide() {
     let rows = lines(&buf);
     let col_en: Vec<usize> = ["Renhe Road", "Visionox", "Inspur Big"]
         .iter()
-        .map(|n| rows.iter().find_map(|l| l.find(n).map(|b| width(&l[..b]))).expect("row shown"))
+        .map(|n| {
+            rows.iter()
+                .find_map(|l| l.find(n).map(|b| width(&l[..b])))
+                .expect("row shown")
+        })
         .collect();
-    assert!(col_en.windows(2).all(|w| w[0] == w[1]), "English names misaligned: {col_en:?}");
-    assert_eq!(column_of(&buf, "Name"), Some(col_en[0]), "header above its column");
+    assert!(
+        col_en.windows(2).all(|w| w[0] == w[1]),
+        "English names misaligned: {col_en:?}"
+    );
+    assert_eq!(
+        column_of(&buf, "Name"),
+        Some(col_en[0]),
+        "header above its column"
+    );
     assert_eq!(fg_at(&buf, "! 2022-12"), Some(Color::Red));
 }
 
@@ -128,7 +162,17 @@ fn goals_view_coloured_by_state() {
     press(&mut a, "2").expect("keys");
     let buf = render(&mut a, 120, 40);
     let s = screen(&buf);
-    for text in ["新认定高新技术企业", ">=60家", "58家", "at risk", "met", "no data", "reported", "2024", "5/5"] {
+    for text in [
+        "新认定高新技术企业",
+        ">=60家",
+        "58家",
+        "at risk",
+        "met",
+        "no data",
+        "reported",
+        "2024",
+        "5/5",
+    ] {
         assert!(s.contains(text), "missing {text:?}:\n{s}");
     }
     assert_eq!(fg_at(&buf, "met "), Some(Color::Green));
@@ -147,7 +191,16 @@ fn chains_view_shows_standing() {
     press(&mut a, "3").expect("keys");
     let buf = render(&mut a, 120, 40);
     let s = screen(&buf);
-    for text in ["数字经济", "Digital economy", "运营中 1", "规划中 1", "在建 2", "met 1", "at risk 1", "7/7"] {
+    for text in [
+        "数字经济",
+        "Digital economy",
+        "运营中 1",
+        "规划中 1",
+        "在建 2",
+        "met 1",
+        "at risk 1",
+        "7/7",
+    ] {
         assert!(s.contains(text), "missing {text:?}:\n{s}");
     }
     assert_rows_fill(&buf);
@@ -185,9 +238,17 @@ fn detail_pane_shows_history_milestones_figures_and_quotes() {
     let buf = render(&mut a, 40, 12);
     assert!(screen(&buf).contains("人和路"));
     assert_rows_fill(&buf);
-    press(&mut a, "j j j j j j j j j j j j j j j j j j j j j j j j j j j j j j j j j j j j j j j j").expect("keys");
+    press(
+        &mut a,
+        "j j j j j j j j j j j j j j j j j j j j j j j j j j j j j j j j j j j j j j j j",
+    )
+    .expect("keys");
     let buf = render(&mut a, 40, 12);
-    assert!(screen(&buf).contains("開工") || screen(&buf).contains("开工仪式"), "{}", screen(&buf));
+    assert!(
+        screen(&buf).contains("開工") || screen(&buf).contains("开工仪式"),
+        "{}",
+        screen(&buf)
+    );
     assert_rows_fill(&buf);
 }
 
@@ -196,7 +257,14 @@ fn goal_detail() {
     let mut a = app();
     press(&mut a, "2 <enter>").expect("keys");
     let s = screen(&render(&mut a, 120, 40));
-    for text in ["Newly certified high-tech enterprises", "Baseline", "55家 as of 2023", "「全年新认定高新技术企业55家」", "at risk", "days left"] {
+    for text in [
+        "Newly certified high-tech enterprises",
+        "Baseline",
+        "55家 as of 2023",
+        "「全年新认定高新技术企业55家」",
+        "at risk",
+        "days left",
+    ] {
         assert!(s.contains(text), "missing {text:?}:\n{s}");
     }
 }
@@ -231,11 +299,18 @@ fn filter_highlights_matched_characters() {
     let s = screen(&buf);
     assert!(s.contains("/rhl"), "the filter line shows the query");
     let rows = lines(&buf);
-    let y = rows.iter().position(|l| l.contains("人和路旧城")).expect("row shown");
+    let y = rows
+        .iter()
+        .position(|l| l.contains("人和路旧城"))
+        .expect("row shown");
     let x0 = width(&rows[y][..rows[y].find("人和路").expect("name")]) as u16;
     // 人 和 路 (columns x0, x0+2, x0+4) highlighted; 旧 is not.
     for k in 0..3 {
-        assert_eq!(buf[(x0 + 2 * k, y as u16)].fg, Color::LightYellow, "char {k} highlighted");
+        assert_eq!(
+            buf[(x0 + 2 * k, y as u16)].fg,
+            Color::LightYellow,
+            "char {k} highlighted"
+        );
     }
     assert_ne!(buf[(x0 + 6, y as u16)].fg, Color::LightYellow);
     assert_rows_fill(&buf);
@@ -252,7 +327,12 @@ fn pickers_render() {
     let mut a = app();
     press(&mut a, "c").expect("keys");
     let s = screen(&render(&mut a, 120, 40));
-    assert!(s.contains("Filter by chain") && s.contains("(any chain)") && s.contains("数字经济  Digital economy"), "{s}");
+    assert!(
+        s.contains("Filter by chain")
+            && s.contains("(any chain)")
+            && s.contains("数字经济  Digital economy"),
+        "{s}"
+    );
     press(&mut a, "<esc> a").expect("keys");
     let buf = render(&mut a, 40, 12);
     assert!(screen(&buf).contains("(any area)"));
@@ -262,7 +342,15 @@ fn pickers_render() {
 #[test]
 fn every_size_down_to_one_by_one_draws_without_panic() {
     let mut a = app();
-    for keys in ["", "2", "3", "1 <enter>", "<esc> ?", "<esc> c", "<esc> / rhl"] {
+    for keys in [
+        "",
+        "2",
+        "3",
+        "1 <enter>",
+        "<esc> ?",
+        "<esc> c",
+        "<esc> / rhl",
+    ] {
         press(&mut a, keys).expect("keys");
         for w in [0u16, 1, 2, 5, 10, 23, 24, 30, 40, 120] {
             for h in [0u16, 1, 2, 3, 5, 6, 7, 12, 40] {

@@ -199,9 +199,9 @@ mod tests {
             col("b", 10, 20, 2, false),
             col("c", 6, 6, 1, false),
         ];
-        let fitted = fit_columns(30, &cols);
+        let fitted = fit_columns(25, &cols);
         assert_eq!(fitted.iter().map(|c| c.0).collect::<Vec<_>>(), vec![0, 2]);
-        assert_eq!(fitted.iter().map(|c| c.1 as u32).sum::<u32>() + 1, 30);
+        assert_eq!(fitted.iter().map(|c| c.1 as u32).sum::<u32>() + 1, 25);
         assert!(fit_columns(0, &cols).is_empty());
         let wide = fit_columns(100, &cols);
         assert_eq!(wide.iter().map(|c| c.1 as u32).sum::<u32>() + 2, 100);

@@ -31,7 +31,11 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         View::Chains => return,
     };
     // Cover the list, leaving the tab row and the status bar visible.
-    let popup = Rect { y: area.y + 1, height: area.height.saturating_sub(2), ..area };
+    let popup = Rect {
+        y: area.y + 1,
+        height: area.height.saturating_sub(2),
+        ..area
+    };
     let inner_w = popup.width.saturating_sub(2) as usize;
     let block = Block::bordered()
         .title(plain(format!(" {title} "), inner_w))
