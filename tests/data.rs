@@ -9,44 +9,92 @@ fn tracker() -> Tracker {
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tracker.yaml");
     match shibei_tracker::store::load(&file) {
         Ok(l) => l.tracker,
-        Err(problems) => panic!("tracker.yaml does not load:\n{}", problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n")),
+        Err(problems) => panic!(
+            "tracker.yaml does not load:\n{}",
+            problems
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
     }
 }
 
 fn project<'a>(t: &'a Tracker, id: &str) -> &'a Project {
-    t.project(id).unwrap_or_else(|| panic!("project {id} missing"))
+    t.project(id)
+        .unwrap_or_else(|| panic!("project {id} missing"))
 }
 
 fn target<'a>(t: &'a Tracker, id: &str) -> &'a Target {
-    t.target(id).unwrap_or_else(|| panic!("target {id} missing"))
+    t.target(id)
+        .unwrap_or_else(|| panic!("target {id} missing"))
 }
 
 fn has_history(p: &Project, date: &str, status: Option<Status>) -> bool {
-    p.history.iter().any(|h| h.date.to_string() == date && h.status == status)
+    p.history
+        .iter()
+        .any(|h| h.date.to_string() == date && h.status == status)
 }
 
 #[test]
 fn structural_promises() {
     let t = tracker();
     assert_eq!(t.sources.len(), 5);
-    assert!(t.projects.len() >= 150, "only {} projects", t.projects.len());
+    assert!(
+        t.projects.len() >= 150,
+        "only {} projects",
+        t.projects.len()
+    );
     assert!(t.targets.len() >= 180, "only {} targets", t.targets.len());
-    let featured: HashSet<&str> = t.chains.iter().filter(|c| c.featured).map(|c| c.name_zh.as_str()).collect();
-    let two_plus_six: HashSet<&str> = ["总部经济", "数字经济", "航运贸易", "商务商贸", "现代金融", "都市工业", "医养健康", "文化创意"].into();
+    let featured: HashSet<&str> = t
+        .chains
+        .iter()
+        .filter(|c| c.featured)
+        .map(|c| c.name_zh.as_str())
+        .collect();
+    let two_plus_six: HashSet<&str> = [
+        "总部经济",
+        "数字经济",
+        "航运贸易",
+        "商务商贸",
+        "现代金融",
+        "都市工业",
+        "医养健康",
+        "文化创意",
+    ]
+    .into();
     assert_eq!(featured, two_plus_six);
     let mut names = HashSet::new();
     for p in &t.projects {
         assert!(t.chain(&p.chain).is_some(), "{} has no valid chain", p.id);
         assert!(!p.sources.is_empty(), "{} has no quote", p.id);
-        assert!(names.insert(p.name_zh.as_str()), "two projects are named {}", p.name_zh);
-        assert!(!p.name_en.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{}: English name holds Chinese", p.id);
+        assert!(
+            names.insert(p.name_zh.as_str()),
+            "two projects are named {}",
+            p.name_zh
+        );
+        assert!(
+            !p.name_en
+                .chars()
+                .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{}: English name holds Chinese",
+            p.id
+        );
     }
     for x in &t.targets {
         assert!(!x.sources.is_empty(), "{} has no quote", x.id);
         // Every goal has a period (always decoded) and a comparator; results carry an actual.
         match x.target {
-            Some(_) => assert!(x.comparator.is_some(), "{} has a target but no comparator", x.id),
-            None => assert!(x.actual.is_some(), "{} is neither a goal nor a result", x.id),
+            Some(_) => assert!(
+                x.comparator.is_some(),
+                "{} has a target but no comparator",
+                x.id
+            ),
+            None => assert!(
+                x.actual.is_some(),
+                "{} is neither a goal nor a result",
+                x.id
+            ),
         }
     }
     let goals = t.targets.iter().filter(|x| x.target.is_some()).count();
@@ -56,7 +104,13 @@ fn structural_promises() {
 #[test]
 fn sources_are_dated_from_their_contents() {
     let t = tracker();
-    let published = |file: &str| t.sources.iter().find(|s| s.file == file).map(|s| s.published.to_string()).unwrap();
+    let published = |file: &str| {
+        t.sources
+            .iter()
+            .find(|s| s.file == file)
+            .map(|s| s.published.to_string())
+            .unwrap()
+    };
     assert_eq!(published("002_a619b6b122b29c41.txt"), "2018-10");
     assert_eq!(published("000_af3f94ccd797cafb.txt"), "2020");
     assert_eq!(published("003_635c0c12b14f57ce.txt"), "2022-12");
@@ -71,44 +125,88 @@ fn spot_checked_facts() {
     // 1-4: Renhe Road: started 2008, stopped end of 2013, auctioned 2021-04-09, B/C restarted 2022-12-01.
     let renhe = project(&t, "renhe-road-renewal");
     assert!(has_history(renhe, "2013-12", Some(Status::Stalled)));
-    assert!(renhe.history.iter().any(|h| h.date.to_string() == "2021-04-09"));
-    assert!(renhe.figures.iter().any(|f| f.value == 1.8 && f.unit == "万平方米"));
+    assert!(renhe
+        .history
+        .iter()
+        .any(|h| h.date.to_string() == "2021-04-09"));
+    assert!(renhe
+        .figures
+        .iter()
+        .any(|f| f.value == 1.8 && f.unit == "万平方米"));
     let bc = project(&t, "renhe-road-renewal-bc");
     assert_eq!(bc.status, Status::UnderConstruction);
-    assert!(has_history(bc, "2022-12-01", Some(Status::UnderConstruction)));
+    assert!(has_history(
+        bc,
+        "2022-12-01",
+        Some(Status::UnderConstruction)
+    ));
     assert_eq!(bc.parent.as_deref(), Some("renhe-road-renewal"));
     // 5: zone A finished end of 2016.
-    assert!(has_history(project(&t, "renhe-road-renewal-a"), "2016-12", Some(Status::Completed)));
+    assert!(has_history(
+        project(&t, "renhe-road-renewal-a"),
+        "2016-12",
+        Some(Status::Completed)
+    ));
     // 6-7: Visionox due built by end 2022 and producing in 2023.
     let v = project(&t, "visionox-project");
-    assert!(v.milestones.iter().any(|m| m.due.to_string() == "2022-12" && m.expect == Status::Completed));
-    assert!(v.milestones.iter().any(|m| m.due.to_string() == "2023" && m.expect == Status::Operating));
+    assert!(v
+        .milestones
+        .iter()
+        .any(|m| m.due.to_string() == "2022-12" && m.expect == Status::Completed));
+    assert!(v
+        .milestones
+        .iter()
+        .any(|m| m.due.to_string() == "2023" && m.expect == Status::Operating));
     // 8: Erfeng park to start early 2023 (2022 report) and again in 2024 (2024 report).
     let erfeng = project(&t, "erfeng-smart-industrial-park");
-    assert!(erfeng.milestones.iter().any(|m| m.due.to_string() == "2023" && m.expect == Status::UnderConstruction));
+    assert!(erfeng
+        .milestones
+        .iter()
+        .any(|m| m.due.to_string() == "2023" && m.expect == Status::UnderConstruction));
     // 9: Inspur big-data park is operating, with 70+ tenants.
     let inspur = project(&t, "inspur-big-data-park");
     assert_eq!(inspur.status, Status::Operating);
     assert!(inspur.figures.iter().any(|f| f.value == 70.0));
     // 10: cruise home-port launch zone 77.6万平方米, under construction, part of the cruise port city.
     let zone = project(&t, "cruise-homeport-launch-zone");
-    assert!(zone.figures.iter().any(|f| f.value == 77.6 && f.unit == "万平方米"));
+    assert!(zone
+        .figures
+        .iter()
+        .any(|f| f.value == 77.6 && f.unit == "万平方米"));
     assert_eq!(zone.parent.as_deref(), Some("cruise-port-city"));
     // 11: the six 千亩 clusters.
-    assert_eq!(t.projects.iter().filter(|p| p.name_zh.starts_with("千亩")).count(), 6);
+    assert_eq!(
+        t.projects
+            .iter()
+            .filter(|p| p.name_zh.starts_with("千亩"))
+            .count(),
+        6
+    );
     // 12: 2024 goal: at least 30 financial institutions.
     let fin = target(&t, "financial-institutions-introduced-2024");
-    assert_eq!((fin.target, fin.comparator, fin.period), (Some(30.0), Some(Comparator::AtLeast), Period::Year(2024)));
+    assert_eq!(
+        (fin.target, fin.comparator, fin.period),
+        (Some(30.0), Some(Comparator::AtLeast), Period::Year(2024))
+    );
     // 13: 2024 goal: 60 high-tech firms, baseline 55 in 2023, counted afresh.
     let hitech = target(&t, "hitech-firms-certified-2024");
     assert_eq!(hitech.target, Some(60.0));
     assert_eq!(hitech.baseline.as_ref().map(|b| b.value), Some(55.0));
     assert_eq!(hitech.measure, Measure::Flow);
     // 14: 2023 result: 55 high-tech firms.
-    assert_eq!(target(&t, "hitech-firms-certified-2023").actual.as_ref().map(|a| a.value), Some(55.0));
+    assert_eq!(
+        target(&t, "hitech-firms-certified-2023")
+            .actual
+            .as_ref()
+            .map(|a| a.value),
+        Some(55.0)
+    );
     // 15: 2024 goal: 24 billion-yuan tax buildings from 20.
     let b = target(&t, "billion-yuan-tax-buildings-2024");
-    assert_eq!((b.target, b.baseline.as_ref().map(|x| x.value)), (Some(24.0), Some(20.0)));
+    assert_eq!(
+        (b.target, b.baseline.as_ref().map(|x| x.value)),
+        (Some(24.0), Some(20.0))
+    );
     // 16: 2024 goal: car exports over 1.2万辆.
     assert_eq!(target(&t, "vehicle-exports-2024").target, Some(1.2));
     // 17: three-year plan for 20 schools with 6 built or started.
@@ -117,15 +215,34 @@ fn spot_checked_facts() {
     assert!(matches!(schools.period, Period::Span { .. }));
     assert_eq!(schools.actual.as_ref().map(|a| a.value), Some(6.0));
     // 18: 2019: 108 new projects brought in.
-    assert!(t.targets.iter().any(|x| x.period == Period::Year(2019) && x.actual.as_ref().is_some_and(|a| a.value == 108.0)));
+    assert!(t
+        .targets
+        .iter()
+        .any(|x| x.period == Period::Year(2019)
+            && x.actual.as_ref().is_some_and(|a| a.value == 108.0)));
     // 19: 2018: 119 district key projects worth 1530亿元.
-    assert_eq!(target(&t, "district-key-projects-investment-2018").actual.as_ref().map(|a| a.value), Some(1530.0));
+    assert_eq!(
+        target(&t, "district-key-projects-investment-2018")
+            .actual
+            .as_ref()
+            .map(|a| a.value),
+        Some(1530.0)
+    );
     // 20: 2023: the 100 key projects invested 275亿元.
-    assert!(t.targets.iter().any(|x| x.actual.as_ref().is_some_and(|a| a.value == 275.0) && x.unit == "亿元"));
+    assert!(t
+        .targets
+        .iter()
+        .any(|x| x.actual.as_ref().is_some_and(|a| a.value == 275.0) && x.unit == "亿元"));
     // 21: Taidong pedestrian street, in Taidong.
-    assert_eq!(project(&t, "taidong-pedestrian-street").area.as_deref(), Some("taidong"));
+    assert_eq!(
+        project(&t, "taidong-pedestrian-street").area.as_deref(),
+        Some("taidong")
+    );
     // 22: the Zhengzhou Road shanty-town renewal was to be launched in 2018.
-    assert!(project(&t, "zhengzhou-road-shantytown-renewal").milestones.iter().any(|m| m.due.to_string() == "2018"));
+    assert!(project(&t, "zhengzhou-road-shantytown-renewal")
+        .milestones
+        .iter()
+        .any(|m| m.due.to_string() == "2018"));
 }
 
 #[test]
@@ -135,7 +252,13 @@ fn relative_dates_resolve_from_the_report_date() {
     for p in &t.projects {
         for m in &p.milestones {
             let src = t.source(&m.source).unwrap();
-            assert!(m.due.year >= src.published.year, "{}: milestone due {} before its report ({})", p.id, m.due, src.published);
+            assert!(
+                m.due.year >= src.published.year,
+                "{}: milestone due {} before its report ({})",
+                p.id,
+                m.due,
+                src.published
+            );
         }
     }
 }

@@ -191,6 +191,7 @@ mod tests {
             .collect();
         v.sort();
         let s: Vec<String> = v.iter().map(|d| d.to_string()).collect();
-        assert_eq!(s, ["2021-04-09", "2022", "2022-12", "2022-12-01"]);
+        // A day sorts before the month it falls in (same start, earlier end).
+        assert_eq!(s, ["2021-04-09", "2022", "2022-12-01", "2022-12"]);
     }
 }
