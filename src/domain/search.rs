@@ -113,10 +113,13 @@ impl Default for Matcher {
 impl Matcher {
     pub fn fuzzy(&self, text: &str, word: &str) -> Option<(i64, Vec<usize>)> {
         let (score, idx) = self.skim.fuzzy_indices(text, word)?;
-        // Skim scores about 16 per matched char plus bonuses for adjacent and
-        // word-start matches; reject matches whose chars are mostly scattered.
+        // Skim scores 16 per matched char plus bonuses for adjacent and
+        // word-start matches, minus gaps. 15 per char keeps whole Chinese
+        // words (about 17 per char) and pinyin initials, and drops letters
+        // strewn over a long name ("urban" in "Inspur Big Data Industrial
+        // Park" scores 14 per char).
         let n = word.chars().count() as i64;
-        (score >= 12 * n).then_some((score, idx))
+        (score >= 15 * n).then_some((score, idx))
     }
 }
 
@@ -307,6 +310,18 @@ struct TermScores {
 impl TermScores {
     fn new(ix: &SearchIndex, m: &Matcher, q: &Query) -> Self {
         let score = |list: &Vec<Vec<NameKeys>>, word: &str| -> Vec<Option<i64>> {
+            // An exact id (as the pickers write, `chain:finance`) means that
+            // one chain or area, not every name that fuzzily contains it.
+            let is_id = |keys: &Vec<NameKeys>| {
+                keys.get(2)
+                    .is_some_and(|k| k.text.eq_ignore_ascii_case(word))
+            };
+            if list.iter().any(is_id) {
+                return list
+                    .iter()
+                    .map(|keys| is_id(keys).then_some(1000))
+                    .collect();
+            }
             list.iter()
                 .map(|keys| {
                     keys.iter()
@@ -465,7 +480,40 @@ mod tests {
     }
 
     #[test]
+    fn an_exact_id_prefix_selects_only_that_chain() {
+        use crate::domain::model::{Chain, Tracker};
+        let chain = |id: &str, zh: &str, en: &str| Chain {
+            id: id.into(),
+            name_zh: zh.into(),
+            name_en: en.into(),
+            aliases: vec![],
+            featured: true,
+            note: None,
+        };
+        let t = Tracker {
+            schema_version: 1,
+            sources: vec![],
+            chains: vec![
+                chain("finance", "现代金融", "Modern finance"),
+                chain("shipping-trade", "航运贸易", "Shipping trade and finance"),
+            ],
+            areas: vec![],
+            projects: vec![],
+            targets: vec![],
+        };
+        let ix = SearchIndex::build(&t);
+        let m = Matcher::default();
+        let scores = TermScores::new(&ix, &m, &Query::parse("chain:finance"));
+        assert_eq!(scores.chain[0], vec![Some(1000), None]);
+        let scores = TermScores::new(&ix, &m, &Query::parse("chain:financ"));
+        assert!(scores.chain[0].iter().all(|s| s.is_some()));
+    }
+
+    #[test]
     fn scattered_matches_are_rejected() {
+        assert!(Matcher::default()
+            .fuzzy("Inspur Big Data Industrial Park", "urban")
+            .is_none());
         let m = Matcher::default();
         assert!(m
             .fuzzy("Renhe Road Old Town Redevelopment", "cruise")
