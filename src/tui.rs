@@ -1,7 +1,11 @@
 //! Terminal setup and teardown, and the event loop. The only module that
-//! knows crossterm: events become our own `Key`s and `Action`s here.
+//! knows crossterm: events become our own `Key`s and `Action`s here. It
+//! also carries out `update`'s effects (saving through `store`), feeding
+//! each outcome back as an action; tests use the same `run_effect`.
 
+use crate::app::state::MessageKind;
 use crate::app::{handle_key, update, Action, App, Effect, Key, KeyCode};
+use crate::store::{self, Committed};
 use ratatui::crossterm::event::{
     self, DisableMouseCapture, EnableMouseCapture, Event, KeyEvent, KeyEventKind, KeyModifiers,
     MouseButton, MouseEvent, MouseEventKind,
@@ -29,17 +33,81 @@ pub fn run(file: &Path, today: chrono::NaiveDate) -> Result<(), String> {
         || file.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let mut app = App::new(loaded.tracker, label, today);
+    let comments = store::comment_lines(&loaded.text);
+    let mut app = App::new(loaded.tracker, label, today).with_base(loaded.text);
+    if !comments.is_empty() {
+        // Say so up front rather than after the user has typed an edit.
+        app.say(
+            MessageKind::Error,
+            format!(
+                "read only: the file holds YAML comments (line {}) that saving would drop; move them into note fields to edit here",
+                comments[0]
+            ),
+        );
+    }
 
     install_panic_hook();
     let _guard = TerminalGuard::enter().map_err(|e| format!("cannot set up the terminal: {e}"))?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))
         .map_err(|e| format!("cannot set up the terminal: {e}"))?;
-    event_loop(&mut terminal, &mut app).map_err(|e| format!("terminal error: {e}"))
+    event_loop(&mut terminal, &mut app, file).map_err(|e| format!("terminal error: {e}"))
     // `_guard` restores the terminal here, on success and on error alike.
 }
 
-fn event_loop(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &mut App) -> io::Result<()> {
+/// Carries out one effect and returns the actions reporting its outcome.
+/// Quitting is the caller's business and returns nothing here.
+pub fn run_effect(app: &mut App, effect: Effect, file: &Path) -> Vec<Action> {
+    // Messages name the file as the status bar does, not by its full path.
+    let label = Path::new(&app.file_label).to_path_buf();
+    let outcome = match effect {
+        Effect::Quit => return Vec::new(),
+        Effect::Save(change) => store::commit(file, &app.base, &app.tracker, &change),
+        Effect::KeepMine {
+            ours,
+            disk,
+            disk_text,
+        } => store::force_record(file, &disk, &disk_text, &ours),
+    };
+    vec![match outcome {
+        // The tracker saved is the one in the app already: only the text moves.
+        Ok(Committed::Saved { text, .. }) => Action::Saved { text },
+        Ok(Committed::Merged { tracker, text }) => Action::Merged {
+            tracker: Box::new(tracker),
+            text,
+        },
+        Ok(Committed::Conflict {
+            theirs,
+            disk,
+            disk_text,
+        }) => Action::Conflict {
+            theirs,
+            disk,
+            disk_text,
+        },
+        Err(e) => Action::SaveFailed(e.describe(&label)),
+    }]
+}
+
+/// Runs `effects` and every effect their outcomes lead to. Returns true
+/// when one of them is `Quit`.
+pub fn run_effects(app: &mut App, effects: Vec<Effect>, file: &Path) -> bool {
+    let mut queue: std::collections::VecDeque<Effect> = effects.into();
+    while let Some(effect) = queue.pop_front() {
+        if effect == Effect::Quit {
+            return true;
+        }
+        for action in run_effect(app, effect, file) {
+            queue.extend(update(app, action));
+        }
+    }
+    false
+}
+
+fn event_loop(
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    app: &mut App,
+    file: &Path,
+) -> io::Result<()> {
     let size = terminal.size()?;
     update(
         app,
@@ -63,7 +131,7 @@ fn event_loop(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &mut App) 
             Event::Resize(width, height) => update(app, Action::Resize { width, height }),
             _ => continue,
         };
-        if effects.contains(&Effect::Quit) {
+        if run_effects(app, effects, file) {
             return Ok(());
         }
     }

@@ -279,7 +279,7 @@ fn help_overlay_lists_every_binding() {
     assert_rows_fill(&buf);
     // Scrolled through, every description of the keymap appears.
     let mut seen = String::new();
-    for _ in 0..80 {
+    for _ in 0..160 {
         seen.push_str(&screen(&render(&mut a, 120, 40)));
         press(&mut a, "j").expect("keys");
     }

@@ -2,8 +2,11 @@
 //! `update` asks the event loop to carry out.
 
 use super::state::{PickerKind, View};
+use crate::domain::edit::{Change, Record};
+use crate::domain::Tracker;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Not `Copy`: the outcome of a save carries the tracker read from disk.
+#[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     Quit,
     MoveUp,
@@ -24,11 +27,12 @@ pub enum Action {
     AcceptFilter,
     /// Esc on the filter line: clear the filter.
     CancelFilter,
-    /// Types a character into the line being edited (filter or picker).
+    /// Types a character into the line being edited (filter, picker or prompt).
     Input(char),
     DeleteChar,
     ClearLine,
     OpenPicker(PickerKind),
+    /// Up/down/accept/cancel in whichever picker is open (chain, area, status).
     PickerUp,
     PickerDown,
     PickerAccept,
@@ -47,10 +51,62 @@ pub enum Action {
         width: u16,
         height: u16,
     },
+
+    // Editing (issue 5).
+    /// `s`: open the status picker for the selected project.
+    EditStatus,
+    /// `e`: edit the selected goal's actual value.
+    EditActual,
+    /// `m`: mark the selected project's next milestone reached.
+    MarkMilestone,
+    Undo,
+    Redo,
+    /// `!`: show only what needs attention.
+    ToggleAttention,
+    /// Enter in a prompt: take the value (or note) typed.
+    Submit,
+    /// Esc in a prompt: drop the edit, nothing is saved.
+    CancelEdit,
+    /// After a conflict: write our version of the record over the file's.
+    KeepMine,
+    /// After a conflict: adopt the file's version, dropping ours.
+    TakeTheirs,
+    /// After a conflict: decide later, which for now means taking theirs
+    /// without writing anything.
+    DecideLater,
+
+    // Outcomes of `Effect::Save` / `Effect::KeepMine`, fed back by the loop.
+    /// Written over the file; `text` is what the file now holds.
+    Saved {
+        text: String,
+    },
+    /// The file had changed on disk elsewhere: our change was re-applied
+    /// over it, and `tracker`/`text` are the new state.
+    Merged {
+        tracker: Box<Tracker>,
+        text: String,
+    },
+    /// Someone changed the same record on disk; nothing was written.
+    Conflict {
+        theirs: Option<Box<Record>>,
+        disk: Box<Tracker>,
+        disk_text: String,
+    },
+    /// Nothing was written; the message says why.
+    SaveFailed(String),
 }
 
-/// Work `update` cannot do itself (it does no IO). Issue 5 adds `Save`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Work `update` cannot do itself (it does no IO).
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Quit,
+    /// Save `change`, already applied to `App::tracker`, against `App::base`.
+    /// (Boxed: records are large, `Quit` is not.)
+    Save(Box<Change>),
+    /// Overwrite the record on disk with `ours`, keeping the file's other changes.
+    KeepMine {
+        ours: Box<Record>,
+        disk: Box<Tracker>,
+        disk_text: String,
+    },
 }

@@ -79,13 +79,13 @@ impl Key {
 }
 
 /// What a binding does: a fixed action, or typing the key's character.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Bound {
     Do(Action),
     TypeChar,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Binding {
     /// `None`: in every mode (after the mode's own bindings).
     pub mode: Option<Mode>,
@@ -224,6 +224,42 @@ pub static KEYMAP: &[Binding] = &[
         Action::ShowView(View::Chains),
         "Chains view",
     ),
+    bind(
+        Normal,
+        &[Key::ch('!')],
+        Action::ToggleAttention,
+        "only what needs attention (stalled, overdue, at risk)",
+    ),
+    bind(
+        Normal,
+        &[Key::ch('s')],
+        Action::EditStatus,
+        "change the project's status, with a note; saved at once",
+    ),
+    bind(
+        Normal,
+        &[Key::ch('e')],
+        Action::EditActual,
+        "edit the goal's actual value as of today; saved at once",
+    ),
+    bind(
+        Normal,
+        &[Key::ch('m')],
+        Action::MarkMilestone,
+        "mark the project's next milestone reached today",
+    ),
+    bind(
+        Normal,
+        &[Key::ch('u')],
+        Action::Undo,
+        "undo the last change (the file is saved again)",
+    ),
+    bind(
+        Normal,
+        &[Key::ctrl('r')],
+        Action::Redo,
+        "redo the last change undone",
+    ),
     bind(Normal, &[Key::ch('?')], Action::ToggleHelp, "this help"),
     bind(Normal, &[Key::ch('q')], Action::Quit, "quit"),
     // The filter line.
@@ -338,8 +374,111 @@ pub static KEYMAP: &[Binding] = &[
         Action::Top,
         "top",
     ),
+    bind(
+        Detail,
+        &[Key::ch('s')],
+        Action::EditStatus,
+        "change this project's status",
+    ),
+    bind(
+        Detail,
+        &[Key::ch('e')],
+        Action::EditActual,
+        "edit this goal's actual value",
+    ),
+    bind(
+        Detail,
+        &[Key::ch('m')],
+        Action::MarkMilestone,
+        "mark this project's next milestone reached",
+    ),
+    bind(Detail, &[Key::ch('u')], Action::Undo, "undo"),
+    bind(Detail, &[Key::ctrl('r')], Action::Redo, "redo"),
     bind(Detail, &[Key::ch('?')], Action::ToggleHelp, "help"),
     bind(Detail, &[Key::ch('q')], Action::Quit, "quit"),
+    // The status picker.
+    bind(
+        StatusPick,
+        &[Key::code(K::Enter)],
+        Action::PickerAccept,
+        "choose this status, then type an optional note",
+    ),
+    bind(
+        StatusPick,
+        &[Key::code(K::Esc), Key::ch('q')],
+        Action::PickerCancel,
+        "keep the status as it is",
+    ),
+    bind(
+        StatusPick,
+        &[
+            Key::ch('j'),
+            Key::code(K::Down),
+            Key::ctrl('n'),
+            Key::code(K::Tab),
+        ],
+        Action::PickerDown,
+        "move down",
+    ),
+    bind(
+        StatusPick,
+        &[
+            Key::ch('k'),
+            Key::code(K::Up),
+            Key::ctrl('p'),
+            Key::code(K::BackTab),
+        ],
+        Action::PickerUp,
+        "move up",
+    ),
+    // Prompts: a goal's value, a note.
+    bind(
+        Prompt,
+        &[Key::code(K::Enter)],
+        Action::Submit,
+        "accept; an empty note is skipped; saved at once",
+    ),
+    bind(
+        Prompt,
+        &[Key::code(K::Esc)],
+        Action::CancelEdit,
+        "cancel the edit: nothing is changed",
+    ),
+    bind(
+        Prompt,
+        &[Key::code(K::Backspace)],
+        Action::DeleteChar,
+        "delete a character",
+    ),
+    bind(
+        Prompt,
+        &[Key::ctrl('u')],
+        Action::ClearLine,
+        "clear the line",
+    ),
+    typing(
+        Prompt,
+        "type the number (digits, a decimal point) or the note",
+    ),
+    // A conflicting change on disk.
+    bind(
+        Conflict,
+        &[Key::ch('m')],
+        Action::KeepMine,
+        "keep mine: write my version over the file's",
+    ),
+    bind(
+        Conflict,
+        &[Key::ch('t')],
+        Action::TakeTheirs,
+        "take theirs: keep the file's version, drop mine",
+    ),
+    bind(
+        Conflict,
+        &[Key::code(K::Esc)],
+        Action::DecideLater,
+        "decide later: leave the file as it is (mine is dropped)",
+    ),
     // Help.
     bind(
         Help,
@@ -381,7 +520,7 @@ pub fn resolve(mode: Mode, key: Key) -> Option<Action> {
         KEYMAP
             .iter()
             .find(|b| b.mode == m && b.keys.contains(&key))
-            .map(|b| b.bound)
+            .map(|b| b.bound.clone())
     };
     let typed = || match key {
         Key {
@@ -390,7 +529,7 @@ pub fn resolve(mode: Mode, key: Key) -> Option<Action> {
         } if !c.is_control() => KEYMAP
             .iter()
             .find(|b| b.mode == Some(mode) && b.any_char)
-            .map(|b| b.bound),
+            .map(|b| b.bound.clone()),
         _ => None,
     };
     let bound = exact(Some(mode)).or_else(typed).or_else(|| exact(None))?;

@@ -1,8 +1,12 @@
 //! Everything the screen shows, derived lists included. Derived lists are
 //! recomputed when the query, the sort or the data change, never on draw.
 
-use crate::domain::progress::{assess, next_milestone, Progress, ProgressState};
+use crate::domain::edit::{Change, Record};
+use crate::domain::progress::{
+    assess, next_milestone, overdue_milestones, Progress, ProgressState,
+};
 use crate::domain::search::{Field, Hit, Matcher, Query, SearchIndex};
+use crate::domain::summary::{by_chain, ranked, ChainSummary};
 use crate::domain::{Status, Tracker};
 use chrono::NaiveDate;
 use std::cmp::Ordering;
@@ -34,7 +38,7 @@ impl View {
     }
 }
 
-/// What keys mean right now. Issue 5 adds edit prompts here.
+/// What keys mean right now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Normal,
@@ -42,9 +46,27 @@ pub enum Mode {
     Picker,
     Detail,
     Help,
+    /// Choosing a project's new status.
+    StatusPick,
+    /// Typing a goal's actual value or a note.
+    Prompt,
+    /// A save met someone else's change to the same record.
+    Conflict,
 }
 
 impl Mode {
+    /// In the order the help overlay lists them.
+    pub const ALL: [Mode; 8] = [
+        Mode::Normal,
+        Mode::Filter,
+        Mode::Picker,
+        Mode::Detail,
+        Mode::StatusPick,
+        Mode::Prompt,
+        Mode::Conflict,
+        Mode::Help,
+    ];
+
     pub fn title(self) -> &'static str {
         match self {
             Mode::Normal => "Browsing a list",
@@ -52,8 +74,84 @@ impl Mode {
             Mode::Picker => "Chain / area picker",
             Mode::Detail => "Details",
             Mode::Help => "Help",
+            Mode::StatusPick => "Status picker",
+            Mode::Prompt => "Typing a value or a note",
+            Mode::Conflict => "Save conflict",
         }
     }
+}
+
+/// A line for the status bar, kept until the next key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub kind: MessageKind,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageKind {
+    Info,
+    Saved,
+    Error,
+}
+
+/// The status picker: `Status::ALL`, one of them highlighted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusPick {
+    pub project: String,
+    pub current: Status,
+    pub selected: usize,
+}
+
+/// What a prompt's text becomes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PromptKind {
+    /// A goal's actual value (a number in the goal's unit).
+    Value { target: String },
+    /// The optional note of a status change.
+    StatusNote { project: String, status: Status },
+    /// The optional note of a new actual value.
+    ActualNote { target: String, value: f64 },
+}
+
+/// A one-line text entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub text: String,
+    /// The text is the old value, shown selected: typing replaces it.
+    pub fresh: bool,
+    /// Why the text was refused, until the next keystroke.
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SaveKind {
+    Edit,
+    Undo,
+    Redo,
+}
+
+/// A change applied in memory and handed to the event loop to save. Until
+/// the outcome comes back nothing else may be edited.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pending {
+    pub kind: SaveKind,
+    /// What is being written (for an undo: the inverse of `entry`).
+    pub change: Change,
+    /// What goes onto the undo or redo stack once saved.
+    pub entry: Change,
+    /// "Keep mine" was chosen after a conflict.
+    pub forced: bool,
+}
+
+/// Both versions of a record after a conflicting save; ours is the
+/// pending change's `after`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConflictState {
+    pub theirs: Option<Box<Record>>,
+    pub disk: Box<Tracker>,
+    pub disk_text: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,16 +220,15 @@ impl Sort {
     }
 }
 
-/// One chain's standing: projects per status and goals per state, counted
-/// over the records the filter lets through.
+/// One chain's place on the scoreboard, counted over the records the filter
+/// lets through (`domain::summary`), in ranked order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChainRow {
+    /// Index into `tracker.chains`.
     pub chain: usize,
-    pub projects: usize,
-    pub by_status: Vec<(Status, usize)>,
-    pub goals: usize,
-    pub by_state: Vec<(ProgressState, usize)>,
-    pub overdue: usize,
+    /// 1-based place on the scoreboard.
+    pub rank: usize,
+    pub summary: ChainSummary,
 }
 
 /// Screen rows shared by `update` (scrolling, clicks) and `ui` (drawing),
@@ -187,13 +284,28 @@ pub struct App {
     pub detail_scroll: u16,
     pub help_scroll: u16,
     pub size: (u16, u16),
+    /// The text the file holds (as loaded or last saved): what a save
+    /// compares the disk against.
+    pub base: String,
+    /// `!`: only stalled or overdue projects, at-risk or unreported goals.
+    pub attention: bool,
+    pub message: Option<Message>,
+    pub status_pick: Option<StatusPick>,
+    pub prompt: Option<Prompt>,
+    pub pending: Option<Pending>,
+    pub conflict: Option<ConflictState>,
+    /// Saved changes, newest last.
+    pub undo: Vec<Change>,
+    pub redo: Vec<Change>,
+    /// The mode an edit returns to (the list or the details).
+    pub edit_return: Mode,
 }
 
 impl App {
     pub fn new(tracker: Tracker, file_label: impl Into<String>, today: NaiveDate) -> App {
         // Keys (pinyin, lower case) are computed here once, never per keystroke.
         let index = SearchIndex::build(&tracker);
-        let progress = tracker.targets.iter().map(|t| assess(t, today)).collect();
+        let progress = assess_all(&tracker, today);
         let mut app = App {
             file_label: file_label.into(),
             today,
@@ -215,9 +327,77 @@ impl App {
             detail_scroll: 0,
             help_scroll: 0,
             size: (120, 40),
+            base: String::new(),
+            attention: false,
+            message: None,
+            status_pick: None,
+            prompt: None,
+            pending: None,
+            conflict: None,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            edit_return: Mode::Normal,
         };
         app.refilter();
         app
+    }
+
+    /// Sets the text the file holds, which saves are checked against.
+    /// Without it the first save treats the file as changed on disk and
+    /// merges (still safe, only slower).
+    pub fn with_base(mut self, text: impl Into<String>) -> App {
+        self.base = text.into();
+        self
+    }
+
+    pub fn say(&mut self, kind: MessageKind, text: impl Into<String>) {
+        self.message = Some(Message {
+            kind,
+            text: text.into(),
+        });
+    }
+
+    /// After the records changed in place (an edit, undo, a failed save):
+    /// progress and lists are recomputed, each view staying on its record.
+    pub fn refresh(&mut self) {
+        self.progress = assess_all(&self.tracker, self.today);
+        let before = (
+            self.selected_project(),
+            self.selected_goal(),
+            self.selected_chain(),
+        );
+        self.rebuild(before, false);
+    }
+
+    /// Replaces the whole tracker (merged with, or taken from, the file on
+    /// disk): keys are rebuilt and each view stays on the record it had,
+    /// found again by id since indices may have moved.
+    pub fn adopt(&mut self, tracker: Tracker, text: String) {
+        let ids = (
+            self.selected_project()
+                .and_then(|i| self.tracker.projects.get(i))
+                .map(|p| p.id.clone()),
+            self.selected_goal()
+                .and_then(|i| self.tracker.targets.get(i))
+                .map(|t| t.id.clone()),
+            self.selected_chain()
+                .and_then(|i| self.tracker.chains.get(i))
+                .map(|c| c.id.clone()),
+        );
+        self.tracker = tracker;
+        self.base = text;
+        self.index = SearchIndex::build(&self.tracker);
+        self.progress = assess_all(&self.tracker, self.today);
+        let t = &self.tracker;
+        let before = (
+            ids.0
+                .and_then(|id| t.projects.iter().position(|p| p.id == id)),
+            ids.1
+                .and_then(|id| t.targets.iter().position(|x| x.id == id)),
+            ids.2
+                .and_then(|id| t.chains.iter().position(|c| c.id == id)),
+        );
+        self.rebuild(before, false);
     }
 
     /// Rows in the current view.
@@ -275,14 +455,39 @@ impl App {
         self.screen().map_or(1, |f| f.body_rows.max(1) as usize)
     }
 
-    /// Reruns the filter and sort, keeping each view on the record it had
-    /// selected when that record is still visible.
+    /// Reruns the filter and sort after the query changed, keeping each
+    /// view on the record it had selected when that record is still visible.
     pub fn refilter(&mut self) {
         let before = (
             self.selected_project(),
             self.selected_goal(),
             self.selected_chain(),
         );
+        self.rebuild(before, true);
+    }
+
+    /// Whether a project shows under `!`: stalled, or a milestone overdue.
+    pub fn project_needs_attention(&self, i: usize) -> bool {
+        self.tracker.projects.get(i).is_some_and(|p| {
+            p.status == Status::Stalled || !overdue_milestones(p, self.today).is_empty()
+        })
+    }
+
+    /// Whether a goal shows under `!`: at risk or unreported.
+    pub fn goal_needs_attention(&self, i: usize) -> bool {
+        self.progress
+            .get(i)
+            .is_some_and(|p| p.state.needs_attention())
+    }
+
+    /// Filter, sort, scoreboard, then the selection: on the record it was
+    /// on (`before`, tracker indices) when still shown. A changed query
+    /// puts the best match on top instead.
+    fn rebuild(
+        &mut self,
+        before: (Option<usize>, Option<usize>, Option<usize>),
+        query_changed: bool,
+    ) {
         let q = Query::parse(&self.query);
         let states: Vec<ProgressState> = self.progress.iter().map(|p| p.state).collect();
         let mut projects = self.index.filter_projects(&self.tracker, &self.matcher, &q);
@@ -291,7 +496,25 @@ impl App {
         self.sort_goals(&mut goals);
         self.projects = projects;
         self.goals = goals;
+        // The scoreboard counts what the query lets through, before `!`
+        // narrows the lists: a board of only the troubled would rank nothing.
         self.chains = self.chain_rows();
+        if self.attention {
+            let keep_p: Vec<bool> = self
+                .projects
+                .iter()
+                .map(|h| self.project_needs_attention(h.index))
+                .collect();
+            let keep_g: Vec<bool> = self
+                .goals
+                .iter()
+                .map(|h| self.goal_needs_attention(h.index))
+                .collect();
+            let mut k = keep_p.into_iter();
+            self.projects.retain(|_| k.next().unwrap_or(false));
+            let mut k = keep_g.into_iter();
+            self.goals.retain(|_| k.next().unwrap_or(false));
+        }
         let keep = |hits: &[usize], was: Option<usize>, old: usize| {
             was.and_then(|w| hits.iter().position(|&i| i == w))
                 .unwrap_or(old)
@@ -300,7 +523,7 @@ impl App {
         let g: Vec<usize> = self.goals.iter().map(|h| h.index).collect();
         let c: Vec<usize> = self.chains.iter().map(|r| r.chain).collect();
         // A new query puts the best match on top; otherwise stay on the record.
-        self.selected = if self.sort == Sort::Relevance && !q.is_empty() {
+        self.selected = if query_changed && self.sort == Sort::Relevance && !q.is_empty() {
             [0, 0, keep(&c, before.2, self.selected[2])]
         } else {
             [
@@ -413,56 +636,43 @@ impl App {
         }
     }
 
+    /// The scoreboard over the records the query lets through. Copies of
+    /// them are made only when the query narrows anything.
     fn chain_rows(&self) -> Vec<ChainRow> {
         let t = &self.tracker;
-        t.chains
-            .iter()
-            .enumerate()
-            .map(|(ci, c)| {
-                let projects: Vec<_> = self
+        let narrowed = self.projects.len() < t.projects.len() || self.goals.len() < t.targets.len();
+        let subset;
+        let scope = if narrowed {
+            subset = Tracker {
+                schema_version: t.schema_version,
+                sources: Vec::new(),
+                chains: t.chains.clone(),
+                areas: Vec::new(),
+                projects: self
                     .projects
                     .iter()
-                    .map(|h| &t.projects[h.index])
-                    .filter(|p| p.chain == c.id)
-                    .collect();
-                let goals: Vec<usize> = self
+                    .filter_map(|h| t.projects.get(h.index).cloned())
+                    .collect(),
+                targets: self
                     .goals
                     .iter()
-                    .map(|h| h.index)
-                    .filter(|&i| t.targets[i].chain == c.id)
-                    .collect();
-                let by_status = Status::ALL
-                    .into_iter()
-                    .map(|s| (s, projects.iter().filter(|p| p.status == s).count()))
-                    .filter(|(_, n)| *n > 0)
-                    .collect();
-                let by_state = ProgressState::ALL
-                    .into_iter()
-                    .map(|s| {
-                        (
-                            s,
-                            goals
-                                .iter()
-                                .filter(|&&i| self.progress.get(i).is_some_and(|p| p.state == s))
-                                .count(),
-                        )
-                    })
-                    .filter(|(_, n)| *n > 0)
-                    .collect();
-                let overdue = projects
-                    .iter()
-                    .filter(|p| {
-                        !crate::domain::progress::overdue_milestones(p, self.today).is_empty()
-                    })
-                    .count();
-                ChainRow {
-                    chain: ci,
-                    projects: projects.len(),
-                    by_status,
-                    goals: goals.len(),
-                    by_state,
-                    overdue,
-                }
+                    .filter_map(|h| t.targets.get(h.index).cloned())
+                    .collect(),
+            };
+            &subset
+        } else {
+            t
+        };
+        ranked(by_chain(scope, self.today))
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, summary)| {
+                let chain = t.chains.iter().position(|c| c.id == summary.chain)?;
+                Some(ChainRow {
+                    chain,
+                    rank: i + 1,
+                    summary,
+                })
             })
             .collect()
     }
@@ -476,6 +686,10 @@ impl App {
             .map(|t| t.word)
             .collect()
     }
+}
+
+fn assess_all(t: &Tracker, today: NaiveDate) -> Vec<Progress> {
+    t.targets.iter().map(|x| assess(x, today)).collect()
 }
 
 /// Replaces every `field:` word of `query` by `prefix:value` (or removes

@@ -217,6 +217,19 @@ pub fn goal_lines(t: &Tracker, g: &Target, index: usize, app: &App) -> Vec<Line<
             ),
             Span::raw(expected),
         ]));
+        if g.target.is_some() {
+            v.push(Line::from(vec![
+                Span::styled(format!("{:<10}", "Progress"), theme::dim()),
+                Span::styled(
+                    format!(
+                        "{} {}",
+                        super::goals::gauge(pr.percent, 22),
+                        super::goals::percent_label(pr.percent)
+                    ),
+                    theme::state(pr.state),
+                ),
+            ]));
+        }
         let days = if pr.days_left >= 0 {
             format!("{} days left", pr.days_left)
         } else {

@@ -26,14 +26,7 @@ fn keys_label(b: &Binding) -> String {
 /// Every binding, grouped by mode, then the mouse.
 pub fn help_lines() -> Vec<Line<'static>> {
     let mut v = Vec::new();
-    let groups = [
-        Some(Mode::Normal),
-        Some(Mode::Filter),
-        Some(Mode::Picker),
-        Some(Mode::Detail),
-        Some(Mode::Help),
-        None,
-    ];
+    let groups = Mode::ALL.into_iter().map(Some).chain([None]);
     for g in groups {
         v.push(Line::styled(
             g.map_or("Everywhere", |m| m.title()).to_string(),
@@ -64,6 +57,10 @@ pub fn help_lines() -> Vec<Line<'static>> {
     v.push(Line::raw(""));
     v.push(Line::styled(
         "Filter words: chain:数字 area:cruise status:stalled; pinyin works (rhl, renhelu)",
+        theme::dim(),
+    ));
+    v.push(Line::styled(
+        "Every change is written to the file at once; u undoes it (and saves again).",
         theme::dim(),
     ));
     v

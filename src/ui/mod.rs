@@ -4,13 +4,14 @@
 pub mod cells;
 pub mod chains;
 pub mod detail;
+pub mod edit;
 pub mod goals;
 pub mod help;
 pub mod picker;
 pub mod projects;
 pub mod theme;
 
-use crate::app::state::Screen;
+use crate::app::state::{MessageKind, Screen};
 use crate::app::{App, Mode, View};
 use cells::{fit, fit_columns, plain, Col};
 use ratatui::layout::Rect;
@@ -45,11 +46,22 @@ pub fn draw(frame: &mut Frame, app: &App) {
             ..area
         },
     );
+    // An edit started from the details keeps them on screen beneath it.
+    let edit_over_detail = app.edit_return == Mode::Detail;
     match app.mode {
         Mode::Detail => detail::draw(frame, app, area),
         Mode::Picker => picker::draw(frame, app, area),
         Mode::Help => help::draw(frame, app, area),
-        Mode::Normal | Mode::Filter => {}
+        Mode::StatusPick | Mode::Prompt | Mode::Conflict if edit_over_detail => {
+            detail::draw(frame, app, area)
+        }
+        Mode::Normal | Mode::Filter | Mode::StatusPick | Mode::Prompt | Mode::Conflict => {}
+    }
+    match app.mode {
+        Mode::StatusPick => edit::draw_status_picker(frame, app, area),
+        Mode::Prompt => edit::draw_prompt(frame, app, area),
+        Mode::Conflict => edit::draw_conflict(frame, app, area),
+        _ => {}
     }
 }
 
@@ -122,6 +134,21 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
         count,
         Style::new().add_modifier(Modifier::BOLD),
     )];
+    if app.attention {
+        parts.push(Span::raw("  "));
+        parts.push(Span::styled("! needs attention", theme::overdue()));
+    }
+    // What was just saved (or why not) comes before the rest: it is what
+    // the user is looking for after an edit.
+    if let Some(m) = &app.message {
+        let style = match m.kind {
+            MessageKind::Info => Style::new(),
+            MessageKind::Saved => theme::state(crate::domain::ProgressState::Met),
+            MessageKind::Error => theme::overdue(),
+        };
+        parts.push(Span::raw("  "));
+        parts.push(Span::styled(m.text.clone(), style));
+    }
     if !app.query.is_empty() {
         parts.push(Span::raw("  filter: "));
         parts.push(Span::styled(app.query.clone(), cells::highlight_style()));
@@ -147,7 +174,7 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
 }
 
 /// The last `max` columns of `s`, never splitting a character.
-fn tail(s: &str, max: usize) -> String {
+pub(crate) fn tail(s: &str, max: usize) -> String {
     let mut used = 0;
     let mut start = s.len();
     for (i, ch) in s.char_indices().rev() {

@@ -27,7 +27,11 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, screen: Screen) {
         app,
         area,
         screen,
-        " Projects ".into(),
+        if app.attention {
+            " Projects: needing attention (stalled, overdue milestones) ".into()
+        } else {
+            " Projects ".into()
+        },
         &COLUMNS,
         |i, fitted| {
             let Some(hit) = app.projects.get(i) else {

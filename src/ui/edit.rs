@@ -1,0 +1,287 @@
+//! Editing overlays: the status picker, the one-line prompt (a goal's value
+//! or a note) shown at the selected row, and the conflict popup comparing
+//! our version of a record with the one in the file.
+
+use super::cells::{fit, plain, styled};
+use super::{centered, theme};
+use crate::app::state::{PromptKind, Screen};
+use crate::app::{App, Mode};
+use crate::domain::edit::Record;
+use crate::domain::{format_number, Status};
+use crate::text::pad;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+use ratatui::Frame;
+
+pub fn draw_status_picker(frame: &mut Frame, app: &App, area: Rect) {
+    let Some(pick) = &app.status_pick else {
+        return;
+    };
+    let name = app
+        .tracker
+        .project(&pick.project)
+        .map_or(pick.project.as_str(), |p| p.name_zh.as_str());
+    let popup = centered(area, 46, Status::ALL.len() as u16 + 2);
+    if popup.width < 3 || popup.height < 3 {
+        return;
+    }
+    let inner_w = popup.width.saturating_sub(2) as usize;
+    let inner_h = popup.height.saturating_sub(2) as usize;
+    // Keep the highlighted status in view when the popup is cut short.
+    let start = pick.selected.saturating_sub(inner_h.saturating_sub(1));
+    let lines: Vec<Line> = Status::ALL
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(inner_h)
+        .map(|(i, &s)| {
+            let mark = if s == pick.current { "*" } else { " " };
+            let now = if s == pick.current { "  (now)" } else { "" };
+            let text = format!("{mark} {} {}{now}", pad(s.label_zh(), 7), s.label_en());
+            let style = if i == pick.selected {
+                theme::selected()
+            } else {
+                theme::status(s)
+            };
+            Line::from(plain(pad(&text, inner_w), inner_w).spans).style(style)
+        })
+        .collect();
+    let block = Block::bordered()
+        .title(plain(format!(" Status of {name} "), inner_w))
+        .title_bottom(plain(" Enter choose  Esc keep ", inner_w));
+    super::clear_popup(frame, popup);
+    frame.render_widget(Paragraph::new(lines).block(block), popup);
+}
+
+/// Where the prompt goes: just below the selected row of the list (above it
+/// near the bottom), so the value is edited where it is shown; centred when
+/// the edit started from the details.
+fn prompt_rect(app: &App, area: Rect, h: u16) -> Rect {
+    let w = area.width.saturating_sub(2).min(80);
+    let screen = Screen::of(area.width, area.height);
+    if let (Mode::Normal, Some(screen)) = (app.edit_return, screen) {
+        let row = screen.body_top as usize + app.selected().saturating_sub(app.offset());
+        let row = row.min(u16::MAX as usize) as u16;
+        let bottom = area.height.saturating_sub(1); // the status bar
+        let y = if row + 1 + h <= bottom {
+            row + 1
+        } else if row > h {
+            row - h
+        } else {
+            bottom.saturating_sub(h)
+        };
+        return Rect {
+            x: area.x + 1,
+            y: area.y + y,
+            width: w,
+            height: h.min(area.height),
+        };
+    }
+    centered(area, w, h)
+}
+
+pub fn draw_prompt(frame: &mut Frame, app: &App, area: Rect) {
+    let Some(p) = &app.prompt else {
+        return;
+    };
+    let t = &app.tracker;
+    let (title, label, unit, hint) = match &p.kind {
+        PromptKind::Value { target } => {
+            let g = t.target(target);
+            let unit = g.map_or(String::new(), |g| g.unit.clone());
+            let goal = g.map_or(String::new(), |g| {
+                format!("goal {}  ", super::goals::target_label(g))
+            });
+            (
+                format!(
+                    " Actual value: {} ",
+                    g.map_or(target.as_str(), |g| g.metric_zh.as_str())
+                ),
+                "value",
+                unit.clone(),
+                format!(
+                    "{goal}numbers only, in {unit}, as of {}  Enter next  Esc cancel",
+                    app.today
+                ),
+            )
+        }
+        PromptKind::StatusNote { project, status } => {
+            let pr = t.project(project);
+            let from = pr.map_or("", |p| p.status.label_zh());
+            (
+                format!(
+                    " {}: {from} -> {} ",
+                    pr.map_or(project.as_str(), |p| p.name_zh.as_str()),
+                    status.label_zh()
+                ),
+                "note",
+                String::new(),
+                format!(
+                    "optional note for the history of {}  Enter saves (empty: none)  Esc cancel",
+                    app.today
+                ),
+            )
+        }
+        PromptKind::ActualNote { target, value } => {
+            let g = t.target(target);
+            (
+                format!(
+                    " {}: {}{} as of {} ",
+                    g.map_or(target.as_str(), |g| g.metric_zh.as_str()),
+                    format_number(*value),
+                    g.map_or("", |g| g.unit.as_str()),
+                    app.today
+                ),
+                "note",
+                String::new(),
+                "optional note  Enter saves (empty: none)  Esc cancel".to_string(),
+            )
+        }
+    };
+    let rect = prompt_rect(app, area, 4);
+    if rect.width < 3 || rect.height < 3 {
+        return;
+    }
+    let inner_w = rect.width.saturating_sub(2) as usize;
+    let lead = format!("{label}: ");
+    // Show the end of a long entry: that is where typing happens.
+    let room = inner_w
+        .saturating_sub(crate::text::width(&lead) + crate::text::width(&unit) + 2)
+        .max(1);
+    let shown = super::tail(&p.text, room);
+    let text_style = if p.fresh {
+        theme::selected()
+    } else {
+        Style::new().add_modifier(Modifier::BOLD)
+    };
+    let mut input = vec![
+        Span::raw(lead.clone()),
+        Span::styled(shown.clone(), text_style),
+    ];
+    if !unit.is_empty() {
+        input.push(Span::styled(format!(" {unit}"), theme::dim()));
+    }
+    let second = match &p.error {
+        Some(e) => styled(e.clone(), theme::overdue(), inner_w),
+        None => styled(hint, theme::dim(), inner_w),
+    };
+    let lines = vec![fit(input, inner_w), second];
+    let block = Block::bordered().title(plain(title, inner_w));
+    super::clear_popup(frame, rect);
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
+    let cx = crate::text::width(&lead) + crate::text::width(&shown);
+    let cx = (cx as u16).min(rect.width.saturating_sub(3));
+    if rect.height > 2 {
+        frame.set_cursor_position((rect.x + 1 + cx, rect.y + 1));
+    }
+}
+
+/// The fields that tell two versions of a record apart, one per line.
+pub fn record_lines(r: Option<&Record>) -> Vec<String> {
+    match r {
+        None => vec!["(no longer in the file)".into()],
+        Some(Record::Project(p)) => {
+            let mut v = vec![format!("status  {} {}", p.status.label_zh(), p.status.id())];
+            let reached = p.milestones.iter().filter(|m| m.reached.is_some()).count();
+            if !p.milestones.is_empty() {
+                v.push(format!(
+                    "milestones reached {reached}/{}",
+                    p.milestones.len()
+                ));
+            }
+            v.push(format!("history ({} entries), latest:", p.history.len()));
+            let mut hist: Vec<_> = p.history.iter().collect();
+            hist.sort_by_key(|h| h.date);
+            let skip = hist.len().saturating_sub(3);
+            for h in hist.into_iter().skip(skip) {
+                let s = h
+                    .status
+                    .map_or(String::new(), |s| format!("{} ", s.label_zh()));
+                v.push(format!("  {} {s}{}", h.date, h.note));
+            }
+            v
+        }
+        Some(Record::Target(t)) => match &t.actual {
+            None => vec!["actual  -".into()],
+            Some(a) => vec![
+                format!("actual  {}{}", format_number(a.value), t.unit),
+                format!("as of   {}", a.date),
+                format!("note    {}", a.note.as_deref().unwrap_or("-")),
+            ],
+        },
+    }
+}
+
+pub fn draw_conflict(frame: &mut Frame, app: &App, area: Rect) {
+    let (Some(c), Some(p)) = (&app.conflict, &app.pending) else {
+        return;
+    };
+    let ours = record_lines(Some(&p.change.after));
+    let theirs = record_lines(c.theirs.as_deref());
+    let id = p.change.after.id();
+    let side_by_side = area.width >= 64;
+    let body = if side_by_side {
+        ours.len().max(theirs.len()) + 1
+    } else {
+        ours.len() + theirs.len() + 2
+    };
+    let popup = centered(area, 104, body as u16 + 6);
+    if popup.width < 3 || popup.height < 3 {
+        return;
+    }
+    let inner_w = popup.width.saturating_sub(2) as usize;
+    let changed = theme::heading();
+    let mut lines = vec![
+        plain(format!("{id} was changed in the file too:"), inner_w),
+        Line::raw(""),
+    ];
+    let tone = |i: usize, mine: &[String], other: &[String]| {
+        if mine.get(i) == other.get(i) {
+            Style::new()
+        } else {
+            changed
+        }
+    };
+    if side_by_side {
+        let col = inner_w.saturating_sub(3) / 2;
+        lines.push(fit(
+            vec![
+                Span::styled(pad("Mine (not saved)", col), theme::header()),
+                Span::raw(" | "),
+                Span::styled("In the file", theme::header()),
+            ],
+            inner_w,
+        ));
+        for i in 0..ours.len().max(theirs.len()) {
+            let a = ours.get(i).map_or("", String::as_str);
+            let b = theirs.get(i).map_or("", String::as_str);
+            lines.push(fit(
+                vec![
+                    Span::styled(pad(a, col), tone(i, &ours, &theirs)),
+                    Span::raw(" | "),
+                    Span::styled(b.to_string(), tone(i, &theirs, &ours)),
+                ],
+                inner_w,
+            ));
+        }
+    } else {
+        lines.push(styled("Mine (not saved):", theme::header(), inner_w));
+        for (i, l) in ours.iter().enumerate() {
+            lines.push(styled(l.clone(), tone(i, &ours, &theirs), inner_w));
+        }
+        lines.push(styled("In the file:", theme::header(), inner_w));
+        for (i, l) in theirs.iter().enumerate() {
+            lines.push(styled(l.clone(), tone(i, &theirs, &ours), inner_w));
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.push(plain(
+        "m keep mine   t take theirs   Esc decide later (leaves the file's)",
+        inner_w,
+    ));
+    let block = Block::bordered().title(plain(" Changed on disk meanwhile ", inner_w));
+    super::clear_popup(frame, popup);
+    frame.render_widget(Paragraph::new(lines).block(block), popup);
+}
