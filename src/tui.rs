@@ -84,7 +84,8 @@ pub fn run_effect(app: &mut App, effect: Effect, file: &Path) -> Vec<Action> {
             disk,
             disk_text,
         },
-        Err(e) => Action::SaveFailed(e.describe(&label)),
+        // The em dash is ambiguous-width in CJK terminals: keep the bar ASCII.
+        Err(e) => Action::SaveFailed(e.describe(&label).replace('\u{2014}', "-")),
     }]
 }
 

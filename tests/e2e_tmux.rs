@@ -93,18 +93,19 @@ fn first_row(s: &str) -> String {
     s.lines().nth(3).unwrap_or("").to_string()
 }
 
-#[test]
-fn browse_filter_and_quit_in_tmux() {
-    if !tmux_available() {
-        let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
-        assert!(!ci, "tmux is required on CI for the end-to-end test");
-        eprintln!("note: tmux not found; skipping the end-to-end test");
-        return;
+/// Whether the end-to-end tests can run; on CI tmux is required.
+fn tmux_or_skip() -> bool {
+    if tmux_available() {
+        return true;
     }
-    let dir = tempfile::tempdir().expect("temp dir");
-    copy_fixture(dir.path());
-    let file = dir.path().join("tracker.yaml");
-    let before = std::fs::read(&file).expect("read copy");
+    let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+    assert!(!ci, "tmux is required on CI for the end-to-end tests");
+    eprintln!("note: tmux not found; skipping the end-to-end test");
+    false
+}
+
+/// Starts the interface on `file` in a private 120x40 tmux session.
+fn start(file: &Path) -> Tmux {
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
@@ -136,6 +137,35 @@ fn browse_filter_and_quit_in_tmux() {
         "tmux new-session: {}",
         String::from_utf8_lossy(&started.stderr)
     );
+    tmux
+}
+
+/// Runs the command line on `file` (while the interface may be open).
+fn cli(file: &Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_shibei-tracker"))
+        .arg("--file")
+        .arg(file)
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn browse_filter_and_quit_in_tmux() {
+    if !tmux_or_skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_fixture(dir.path());
+    let file = dir.path().join("tracker.yaml");
+    let before = std::fs::read(&file).expect("read copy");
+    let tmux = start(&file);
 
     let s = tmux.wait_text("9/9");
     assert!(
@@ -226,5 +256,60 @@ fn browse_filter_and_quit_in_tmux() {
         std::fs::read(&file).expect("read copy"),
         before,
         "browsing never writes the file"
+    );
+}
+
+#[test]
+fn edit_status_with_a_note_then_undo_in_tmux() {
+    if !tmux_or_skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_fixture(dir.path());
+    let file = dir.path().join("tracker.yaml");
+    // Canonical form first, so that undo gives back the very same bytes.
+    cli(&file, &["normalize"]);
+    let original = std::fs::read(&file).expect("read copy");
+    let id = "renhe-road-renewal-bc";
+    let show = || -> serde_json::Value {
+        serde_json::from_str(&cli(&file, &["show", id, "--format", "json"])).expect("json")
+    };
+    assert_eq!(show()["status"], "under_construction");
+    let tmux = start(&file);
+    let s = tmux.wait_text("9/9");
+    assert!(first_row(&s).contains("人和路旧城改造项目B、C区"), "{s}");
+
+    // s: the picker, the current status marked; three down is "stalled".
+    tmux.keys(&["s"]);
+    let s = tmux.wait_text("Status of 人和路旧城改造项目B、C区");
+    assert!(s.contains("* 在建    Under construction  (now)"), "{s}");
+    tmux.keys(&["j", "j", "j", "Enter"]);
+    let s = tmux.wait_text("note: ");
+    assert!(s.contains("人和路旧城改造项目B、C区: 在建 -> 停滞"), "{s}");
+    tmux.type_text("资金再次断裂 (e2e)");
+    tmux.wait_text("note: 资金再次断裂 (e2e)");
+    tmux.keys(&["Enter"]);
+    tmux.wait_text("saved: renhe-road-renewal-bc: under_construction -> stalled");
+
+    // On disk at once, while the interface is still open.
+    let p = show();
+    assert_eq!(p["status"], "stalled", "{p}");
+    let history = p["history"].as_array().expect("history");
+    let last = history.last().expect("an entry");
+    assert_eq!(last["note"], "资金再次断裂 (e2e)", "{last}");
+    assert_eq!(last["status"], "stalled");
+    assert_eq!(last["date"], "2024-09-01");
+    assert_eq!(history.len(), 4);
+
+    // u: undone, and saved again.
+    tmux.keys(&["u"]);
+    tmux.wait_text("undone and saved");
+    assert_eq!(show()["status"], "under_construction");
+
+    tmux.keys(&["q"]);
+    tmux.wait_text("EXIT:0");
+    assert!(
+        std::fs::read(&file).expect("read copy") == original,
+        "the file is back to its original bytes"
     );
 }

@@ -332,6 +332,7 @@ fn details_open_and_close() {
 #[test]
 fn enter_on_a_chain_lists_its_projects() {
     let mut a = app();
+    // The scoreboard's second place: urban industry (most projects advancing).
     keys(&mut a, "3 j <enter>");
     assert_eq!(a.view, View::Projects);
     assert_eq!(a.query, "chain:urban-industry");
@@ -421,4 +422,70 @@ fn tiny_terminals_do_not_break_navigation() {
         keys(&mut a, "<esc>");
     }
     assert_eq!(a.projects.len(), 9);
+}
+
+#[test]
+fn editing_keys_are_in_the_keymap() {
+    use shibei_tracker::app::{parse_keys, resolve};
+    let one = |mode, k: &str| {
+        let key = parse_keys(k).expect("key")[0];
+        resolve(mode, key)
+    };
+    assert_eq!(one(Mode::Normal, "s"), Some(Action::EditStatus));
+    assert_eq!(one(Mode::Normal, "e"), Some(Action::EditActual));
+    assert_eq!(one(Mode::Normal, "m"), Some(Action::MarkMilestone));
+    assert_eq!(one(Mode::Normal, "u"), Some(Action::Undo));
+    assert_eq!(one(Mode::Normal, "<c-r>"), Some(Action::Redo));
+    assert_eq!(one(Mode::Normal, "!"), Some(Action::ToggleAttention));
+    assert_eq!(one(Mode::Detail, "s"), Some(Action::EditStatus));
+    // In a prompt, letters are typed (q included); Enter and Esc decide.
+    assert_eq!(one(Mode::Prompt, "q"), Some(Action::Input('q')));
+    assert_eq!(one(Mode::Prompt, "u"), Some(Action::Input('u')));
+    assert_eq!(one(Mode::Prompt, "<enter>"), Some(Action::Submit));
+    assert_eq!(one(Mode::Prompt, "<esc>"), Some(Action::CancelEdit));
+    assert_eq!(one(Mode::StatusPick, "j"), Some(Action::PickerDown));
+    assert_eq!(one(Mode::Conflict, "m"), Some(Action::KeepMine));
+    assert_eq!(one(Mode::Conflict, "t"), Some(Action::TakeTheirs));
+    assert_eq!(one(Mode::Conflict, "<esc>"), Some(Action::DecideLater));
+    assert_eq!(
+        one(Mode::Conflict, "u"),
+        None,
+        "no undo over an open conflict"
+    );
+}
+
+#[test]
+fn status_picker_moves_within_its_list() {
+    let mut a = app();
+    keys(&mut a, "s");
+    assert_eq!(a.mode, Mode::StatusPick);
+    keys(&mut a, "k k k k k k k k");
+    assert_eq!(a.status_pick.as_ref().map(|p| p.selected), Some(0));
+    keys(&mut a, "j j j j j j j j j j");
+    assert_eq!(
+        a.status_pick.as_ref().map(|p| p.selected),
+        Some(Status::ALL.len() - 1)
+    );
+    update(&mut a, Action::ScrollUp);
+    assert_eq!(a.status_pick.as_ref().map(|p| p.selected), Some(5));
+    keys(&mut a, "<esc>");
+    assert_eq!(a.mode, Mode::Normal);
+    assert!(a.status_pick.is_none());
+}
+
+#[test]
+fn typing_over_the_old_value_then_editing_it() {
+    let mut a = app();
+    keys(&mut a, "2 e");
+    assert_eq!(a.prompt.as_ref().map(|p| p.text.as_str()), Some("58"));
+    keys(&mut a, "<bs>");
+    assert_eq!(
+        a.prompt.as_ref().map(|p| p.text.as_str()),
+        Some("5"),
+        "Backspace edits the old value"
+    );
+    keys(&mut a, "9");
+    assert_eq!(a.prompt.as_ref().map(|p| p.text.as_str()), Some("59"));
+    keys(&mut a, "<c-u> 7");
+    assert_eq!(a.prompt.as_ref().map(|p| p.text.as_str()), Some("7"));
 }

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-use ratatui::style::Color;
+use ratatui::style::{Color, Modifier};
 use ratatui::Terminal;
 use shibei_tracker::app::{press, update, Action, App, KEYMAP};
 use shibei_tracker::text::width;
@@ -385,5 +385,370 @@ fn popups_do_not_swallow_borders_next_to_wide_text() {
             col += width(&ch.to_string());
         }
         assert!(found, "border missing at column {x}: {l:?}");
+    }
+}
+
+// ---- Editing and progress (issue 5) ----
+
+use shibei_tracker::domain::edit::Record;
+use shibei_tracker::domain::{Comparator, Status};
+
+/// The row index (screen y) of the first row containing `needle`.
+fn row_of(buf: &Buffer, needle: &str) -> Option<usize> {
+    lines(buf).iter().position(|l| l.contains(needle))
+}
+
+#[test]
+fn status_picker_marks_the_current_status() {
+    let mut a = app();
+    press(&mut a, "s j").expect("keys");
+    let buf = render(&mut a, 120, 40);
+    let s = screen(&buf);
+    for text in [
+        "Status of 人和路旧城改造项目B、C区",
+        "规划中  Planned",
+        "已签约  Signed",
+        "* 在建    Under construction  (now)",
+        "已建成  Completed",
+        "运营中  Operating",
+        "停滞    Stalled",
+        "已取消  Cancelled",
+        "Enter choose",
+    ] {
+        assert!(s.contains(text), "missing {text:?}:\n{s}");
+    }
+    // The highlighted entry (one below the current) is drawn reversed.
+    let y = row_of(&buf, "已建成  Completed").expect("row") as u16;
+    let x = column_of(&buf, "已建成  Completed").expect("col") as u16;
+    assert!(buf[(x, y)].modifier.contains(Modifier::REVERSED));
+    assert_rows_fill(&buf);
+    assert_no_ambiguous_glyphs(&buf);
+    let buf = render(&mut a, 40, 12);
+    let s = screen(&buf);
+    assert!(s.contains("在建") && s.contains("(now)"), "{s}");
+    assert!(
+        s.contains("已建成"),
+        "the highlighted one stays in view:\n{s}"
+    );
+    assert_rows_fill(&buf);
+}
+
+#[test]
+fn inline_editor_shows_the_value_and_a_clear_error() {
+    let mut a = app();
+    press(&mut a, "2 e").expect("keys");
+    let buf = render(&mut a, 120, 40);
+    let s = screen(&buf);
+    assert!(s.contains("Actual value: 新认定高新技术企业"), "{s}");
+    assert!(
+        s.contains("value: 58 家"),
+        "the old value, ready to replace:\n{s}"
+    );
+    assert!(
+        s.contains("goal >=60家") && s.contains("as of 2024-09-01"),
+        "{s}"
+    );
+    // Drawn at the goal's row: its top border just below it.
+    let goal_row = row_of(&buf, "新认定高新技术企业 ").expect("goal row");
+    assert_eq!(row_of(&buf, "Actual value"), Some(goal_row + 1));
+    press(&mut a, "35家 <enter>").expect("keys");
+    let buf = render(&mut a, 120, 40);
+    let s = screen(&buf);
+    assert!(s.contains("value: 35家 家"), "{s}");
+    let msg = "\"35家\": numbers only; the unit (家) is already known, type 35";
+    assert!(s.contains(msg), "{s}");
+    assert_eq!(fg_at(&buf, "\"35家\": numbers"), Some(Color::Red));
+    assert_rows_fill(&buf);
+    assert_no_ambiguous_glyphs(&buf);
+    let buf = render(&mut a, 40, 12);
+    let s = screen(&buf);
+    assert!(
+        s.contains("value: 35家") && s.contains("\"35家\": numbers"),
+        "{s}"
+    );
+    assert_rows_fill(&buf);
+    // The note prompt that follows a good number.
+    press(&mut a, "<bs> <enter>").expect("keys");
+    let s = screen(&render(&mut a, 120, 40));
+    assert!(
+        s.contains("新认定高新技术企业: 35家 as of 2024-09-01") && s.contains("note: "),
+        "{s}"
+    );
+}
+
+#[test]
+fn status_note_prompt_names_the_change() {
+    let mut a = app();
+    press(&mut a, "s j j j <enter> 资金").expect("keys");
+    let buf = render(&mut a, 120, 40);
+    let s = screen(&buf);
+    assert!(s.contains("人和路旧城改造项目B、C区: 在建 -> 停滞"), "{s}");
+    assert!(s.contains("note: 资金") && s.contains("Enter saves"), "{s}");
+    assert_rows_fill(&buf);
+}
+
+/// The fixture plus a goal exceeded (35 of 30) and a `<=` goal halfway.
+fn app_with_gauges() -> App {
+    let mut a = app();
+    let mut t = a.tracker.clone();
+    if let Some(g) = t.targets.iter_mut().find(|g| g.id == "finance-firms-2024") {
+        let mut actual = t_actual(35.0);
+        actual.note = None;
+        g.actual = Some(actual);
+    }
+    let mut cap = t
+        .targets
+        .iter()
+        .find(|g| g.id == "cruise-voyages-2024")
+        .cloned()
+        .expect("goal");
+    cap.id = "energy-cap-2024".into();
+    cap.metric_zh = "单位能耗上限".into();
+    cap.metric_en = "Energy use ceiling".into();
+    cap.comparator = Some(Comparator::AtMost);
+    cap.target = Some(60.0);
+    cap.unit = "吨".into();
+    cap.baseline = Some(shibei_tracker::domain::Baseline {
+        value: 100.0,
+        date: shibei_tracker::domain::PartialDate::parse("2023").expect("date"),
+        source: None,
+        quote: None,
+    });
+    cap.actual = Some(t_actual(80.0));
+    t.targets.push(cap);
+    a = App::new(t, "tracker.yaml", a.today);
+    a
+}
+
+fn t_actual(value: f64) -> shibei_tracker::domain::Actual {
+    shibei_tracker::domain::Actual {
+        value,
+        date: shibei_tracker::domain::PartialDate::parse("2024-06-30").expect("date"),
+        note: None,
+        source: None,
+        quote: None,
+    }
+}
+
+#[test]
+fn gauges_fill_from_baseline_to_target_and_clamp_when_exceeded() {
+    let mut a = app_with_gauges();
+    press(&mut a, "2").expect("keys");
+    let buf = render(&mut a, 120, 40);
+    let s = screen(&buf);
+    let row = |needle: &str| {
+        lines(&buf)
+            .into_iter()
+            .find(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("no row {needle}:\n{s}"))
+    };
+    // 35 of 30: a full gauge and the overshoot as text.
+    let exceeded = row("引进金融企业机构");
+    assert!(exceeded.contains("[##########] +17%"), "{exceeded}");
+    assert!(exceeded.contains("met"), "{exceeded}");
+    // 6 of 5.
+    assert!(row("引进培育总部类企业").contains("[##########] +20%"));
+    // <= 60 from a baseline of 100, now 80: half way, filled from the left.
+    let cap = row("单位能耗上限");
+    assert!(
+        cap.contains("<=60吨") && cap.contains("[#####.....] 50%"),
+        "{cap}"
+    );
+    // 58 on the way from 55 to 60.
+    assert!(row("新认定高新技术企业").contains("[######....] 60%   at risk"));
+    // A result without a goal has no gauge.
+    let result = row("引进金融重点项目");
+    assert!(
+        result.contains("reported") && result.contains("2022-12-31 ended") && !result.contains('['),
+        "{result}"
+    );
+    assert!(s.contains("2024-12-31 121d left"), "{s}");
+    assert_eq!(fg_at(&buf, "[##########] +17%"), Some(Color::Green));
+    assert_eq!(fg_at(&buf, "[######....]"), Some(Color::Yellow));
+    assert_rows_fill(&buf);
+    assert_no_ambiguous_glyphs(&buf);
+    let buf = render(&mut a, 40, 12);
+    let s = screen(&buf);
+    assert!(s.contains("[######] +17%"), "{s}");
+    assert!(s.contains("[###...] 50%"), "{s}");
+    assert_rows_fill(&buf);
+    assert_no_ambiguous_glyphs(&buf);
+    // The detail pane has the gauge too.
+    press(&mut a, "j j <enter>").expect("keys");
+    let s = screen(&render(&mut a, 120, 40));
+    assert!(
+        s.contains("Progress") && s.contains("[####################] +17%"),
+        "{s}"
+    );
+}
+
+#[test]
+fn overdue_goals_say_so() {
+    let mut a = app();
+    a.today = chrono::NaiveDate::from_ymd_opt(2025, 1, 11).expect("date");
+    a = App::new(a.tracker.clone(), "tracker.yaml", a.today);
+    press(&mut a, "2").expect("keys");
+    let buf = render(&mut a, 120, 40);
+    let s = screen(&buf);
+    assert!(s.contains("2024-12-31 11d overdue"), "{s}");
+    assert_eq!(fg_at(&buf, "2024-12-31 11d overdue"), Some(Color::Red));
+}
+
+#[test]
+fn scoreboard_ranks_chains_with_bars() {
+    let mut a = app();
+    press(&mut a, "3").expect("keys");
+    let buf = render(&mut a, 120, 40);
+    let s = screen(&buf);
+    assert!(
+        s.contains("Chains: ranked by goals met, then projects advancing"),
+        "{s}"
+    );
+    assert!(s.contains("Goals met") && s.contains("Advancing"), "{s}");
+    let rows = lines(&buf);
+    // Ranked: headquarters (1 goal met) first, then urban industry (2 advancing).
+    let first = &rows[3];
+    assert!(
+        first.contains("1  总部经济") && first.contains("############ 1/1"),
+        "{first}"
+    );
+    let second = &rows[4];
+    assert!(
+        second.contains("2  都市工业") && second.contains("2/3"),
+        "{second}"
+    );
+    assert!(second.contains("! 4"), "overdue milestones: {second}");
+    assert_eq!(
+        fg_at(&buf, "############ 1/1"),
+        Some(Color::Green),
+        "goals-met bar"
+    );
+    assert_rows_fill(&buf);
+    assert_no_ambiguous_glyphs(&buf);
+    let buf = render(&mut a, 40, 12);
+    let s = screen(&buf);
+    assert!(s.contains("总部经济") && s.contains("Goals met"), "{s}");
+    assert!(s.contains("1/1"), "{s}");
+    assert_rows_fill(&buf);
+    // The order is the domain's ranking.
+    let ranked = shibei_tracker::domain::summary::ranked(
+        shibei_tracker::domain::summary::by_chain(&a.tracker, a.today),
+    );
+    let shown: Vec<&str> = a
+        .chains
+        .iter()
+        .map(|r| a.tracker.chains[r.chain].id.as_str())
+        .collect();
+    let expected: Vec<&str> = ranked.iter().map(|s| s.chain.as_str()).collect();
+    assert_eq!(shown, expected);
+}
+
+#[test]
+fn conflict_popup_shows_both_versions() {
+    let mut a = app();
+    // Our change, applied and waiting for its save...
+    let effects = press(&mut a, "s j j j <enter> 我们的备注 <enter>").expect("keys");
+    assert_eq!(effects.len(), 1);
+    // ...which finds theirs on disk.
+    let mut disk = a.tracker.clone();
+    let theirs = {
+        let p = disk
+            .projects
+            .iter_mut()
+            .find(|p| p.id == "renhe-road-renewal-bc")
+            .expect("renhe");
+        p.status = Status::Operating;
+        p.clone()
+    };
+    update(
+        &mut a,
+        Action::Conflict {
+            theirs: Some(Box::new(Record::Project(theirs))),
+            disk: Box::new(disk),
+            disk_text: String::new(),
+        },
+    );
+    let buf = render(&mut a, 120, 40);
+    let s = screen(&buf);
+    for text in [
+        "Changed on disk meanwhile",
+        "renhe-road-renewal-bc was changed in the file too",
+        "Mine (not saved)",
+        "In the file",
+        "status  停滞 stalled",
+        "status  运营中 operating",
+        "2024-09-01 停滞 我们的备注",
+        "m keep mine   t take theirs   Esc decide later",
+        "not saved yet",
+    ] {
+        assert!(s.contains(text), "missing {text:?}:\n{s}");
+    }
+    // Side by side: theirs on the same row as ours.
+    let y = row_of(&buf, "status  停滞 stalled").expect("row");
+    assert!(lines(&buf)[y].contains("status  运营中 operating"));
+    assert_rows_fill(&buf);
+    assert_no_ambiguous_glyphs(&buf);
+    let buf = render(&mut a, 40, 12);
+    let s = screen(&buf);
+    assert!(s.contains("Mine (not saved)"), "{s}");
+    assert_rows_fill(&buf);
+}
+
+#[test]
+fn status_bar_says_what_was_saved_and_when_attention_is_on() {
+    let mut a = app();
+    press(&mut a, "s j j j <enter> <enter>").expect("keys");
+    update(
+        &mut a,
+        Action::Saved {
+            text: String::new(),
+        },
+    );
+    let buf = render(&mut a, 120, 40);
+    let s = screen(&buf);
+    assert!(
+        s.contains("saved: renhe-road-renewal-bc: under_construction -> stalled (2024-09-01)"),
+        "{s}"
+    );
+    assert_eq!(fg_at(&buf, "saved: renhe"), Some(Color::Green));
+    update(
+        &mut a,
+        Action::SaveFailed(
+            "tracker.yaml: not saved: the file is read-only - make it writable".into(),
+        ),
+    );
+    let buf = render(&mut a, 120, 40);
+    assert_eq!(fg_at(&buf, "tracker.yaml: not saved"), Some(Color::Red));
+    press(&mut a, "!").expect("keys");
+    let buf = render(&mut a, 120, 40);
+    let s = screen(&buf);
+    assert!(
+        s.contains("! needs attention") && s.contains("Projects: needing attention"),
+        "{s}"
+    );
+    let buf = render(&mut a, 40, 12);
+    assert!(screen(&buf).contains("! needs attention"));
+    assert_rows_fill(&buf);
+}
+
+#[test]
+fn edit_overlays_draw_at_every_size_without_panic() {
+    for keys in [
+        "s",
+        "s j <enter> note",
+        "2 e 35x <enter>",
+        "<enter> s",
+        "2 <enter> e",
+    ] {
+        let mut a = app_with_gauges();
+        press(&mut a, keys).expect("keys");
+        for w in [0u16, 1, 2, 5, 10, 23, 24, 30, 40, 64, 120] {
+            for h in [0u16, 1, 2, 3, 5, 6, 7, 12, 40] {
+                let buf = render(&mut a, w, h);
+                if w > 0 && h > 0 {
+                    assert_rows_fill(&buf);
+                }
+            }
+        }
     }
 }

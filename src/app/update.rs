@@ -304,7 +304,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.say(
                 MessageKind::Error,
                 format!(
-                    "not saved yet: {id} was also changed in the file — m keep mine, t take theirs"
+                    "not saved yet: {id} was also changed in the file: m keep mine, t take theirs"
                 ),
             );
         }
@@ -563,7 +563,7 @@ pub fn parse_number(text: &str, unit: &str) -> Result<f64, String> {
             .filter(|_| !unit.is_empty());
         match bare.map(crate::cli::parse_value) {
             Some(Ok(v)) => format!(
-                "\"{t}\": numbers only — the unit ({unit}) is already known, type {}",
+                "\"{t}\": numbers only; the unit ({unit}) is already known, type {}",
                 format_number(v)
             ),
             _ => e,

@@ -191,11 +191,14 @@ pub fn record_lines(r: Option<&Record>) -> Vec<String> {
                     p.milestones.len()
                 ));
             }
-            v.push(format!("history ({} entries), latest:", p.history.len()));
+            v.push(format!(
+                "history ({} entries), newest first:",
+                p.history.len()
+            ));
             let mut hist: Vec<_> = p.history.iter().collect();
-            hist.sort_by_key(|h| h.date);
-            let skip = hist.len().saturating_sub(3);
-            for h in hist.into_iter().skip(skip) {
+            // Newest first: when the popup is short, the oldest are cut.
+            hist.sort_by_key(|h| std::cmp::Reverse(h.date));
+            for h in hist.into_iter().take(3) {
                 let s = h
                     .status
                     .map_or(String::new(), |s| format!("{} ", s.label_zh()));
@@ -222,21 +225,20 @@ pub fn draw_conflict(frame: &mut Frame, app: &App, area: Rect) {
     let theirs = record_lines(c.theirs.as_deref());
     let id = p.change.after.id();
     let side_by_side = area.width >= 64;
+    // Lines inside the border: the intro, headings, both versions, the keys.
     let body = if side_by_side {
-        ours.len().max(theirs.len()) + 1
+        ours.len().max(theirs.len()) + 5
     } else {
-        ours.len() + theirs.len() + 2
+        ours.len() + theirs.len() + 3
     };
-    let popup = centered(area, 104, body as u16 + 6);
+    let popup = centered(area, 104, (body + 2).min(200) as u16);
     if popup.width < 3 || popup.height < 3 {
         return;
     }
     let inner_w = popup.width.saturating_sub(2) as usize;
+    let inner_h = popup.height.saturating_sub(2) as usize;
     let changed = theme::heading();
-    let mut lines = vec![
-        plain(format!("{id} was changed in the file too:"), inner_w),
-        Line::raw(""),
-    ];
+    let mut lines = vec![plain(format!("{id} was changed in the file too:"), inner_w)];
     let tone = |i: usize, mine: &[String], other: &[String]| {
         if mine.get(i) == other.get(i) {
             Style::new()
@@ -245,6 +247,7 @@ pub fn draw_conflict(frame: &mut Frame, app: &App, area: Rect) {
         }
     };
     if side_by_side {
+        lines.push(Line::raw(""));
         let col = inner_w.saturating_sub(3) / 2;
         lines.push(fit(
             vec![
@@ -266,22 +269,30 @@ pub fn draw_conflict(frame: &mut Frame, app: &App, area: Rect) {
                 inner_w,
             ));
         }
+        lines.push(Line::raw(""));
+        lines.push(plain(
+            "m keep mine   t take theirs   Esc decide later (leaves the file's)",
+            inner_w,
+        ));
     } else {
-        lines.push(styled("Mine (not saved):", theme::header(), inner_w));
-        for (i, l) in ours.iter().enumerate() {
-            lines.push(styled(l.clone(), tone(i, &ours, &theirs), inner_w));
-        }
-        lines.push(styled("In the file:", theme::header(), inner_w));
-        for (i, l) in theirs.iter().enumerate() {
-            lines.push(styled(l.clone(), tone(i, &theirs, &ours), inner_w));
+        // Narrow: one version above the other, each given half the room
+        // (its first lines, the status or value, matter most).
+        let half = inner_h.saturating_sub(1) / 2;
+        for (title, mine, other) in [
+            ("Mine (not saved):", &ours, &theirs),
+            ("In the file:", &theirs, &ours),
+        ] {
+            lines.push(styled(title, theme::header(), inner_w));
+            for (i, l) in mine.iter().enumerate().take(half.saturating_sub(1)) {
+                lines.push(styled(l.clone(), tone(i, mine, other), inner_w));
+            }
         }
     }
-    lines.push(Line::raw(""));
-    lines.push(plain(
-        "m keep mine   t take theirs   Esc decide later (leaves the file's)",
-        inner_w,
-    ));
-    let block = Block::bordered().title(plain(" Changed on disk meanwhile ", inner_w));
+    let mut block = Block::bordered().title(plain(" Changed on disk meanwhile ", inner_w));
+    if !side_by_side {
+        // On the border the choices stay visible however short the popup.
+        block = block.title_bottom(plain(" m mine  t theirs  Esc later ", inner_w));
+    }
     super::clear_popup(frame, popup);
     frame.render_widget(Paragraph::new(lines).block(block), popup);
 }

@@ -12,16 +12,16 @@ use ratatui::Frame;
 
 pub const COLUMNS: [Col; 11] = [
     col("指标", 10, 18, 0, true),
-    col("Metric", 12, 20, 6, true),
+    col("Metric", 10, 20, 6, true),
     col("Chain", 8, 8, 8, false),
     col("Period", 6, 9, 7, false),
-    col("Base", 5, 5, 9, false),
+    col("Base", 4, 5, 9, false),
     col("Target", 6, 7, 3, false),
     col("Actual", 5, 6, 3, false),
     col("Progress", 8, 12, 2, false),
     col("%", 5, 5, 2, false),
-    col("State", 7, 8, 1, false),
-    col("Ends", 9, 20, 4, false),
+    col("State", 7, 10, 1, false),
+    col("Ends", 9, 22, 4, false),
 ];
 
 pub fn target_label(t: &Target) -> String {
