@@ -546,9 +546,19 @@ fn conflict_keep_mine_writes_ours_over_theirs() {
     assert_eq!(p.history.last().map(|h| h.note.as_str()), Some("我的"));
     assert_eq!(a.tracker, on_disk(&c.file));
     assert_eq!(a.undo.len(), 1);
-    // Undo puts back what we replaced (the version before our edit).
+    // Undo puts back what we replaced: their version, byte for byte.
     keys(&mut a, &c.file, "u");
-    assert_eq!(read(&c.file), c.original);
+    assert_eq!(read(&c.file), their_text);
+    assert_eq!(
+        on_disk(&c.file).project(RENHE).map(|p| p.status),
+        Some(Status::Operating)
+    );
+    // And redo writes ours again.
+    keys(&mut a, &c.file, "<c-r>");
+    assert_eq!(
+        on_disk(&c.file).project(RENHE).map(|p| p.status),
+        Some(Status::Stalled)
+    );
 }
 
 #[test]
@@ -765,4 +775,41 @@ fn tiny_and_odd_inputs_never_panic() {
     }
     assert_eq!(a.view, View::Projects);
     assert_eq!(read(&c.file), c.original);
+}
+
+#[test]
+fn an_undo_that_meets_their_change_asks_too() {
+    let c = copy();
+    let mut a = open(&c);
+    select_project(&mut a, RENHE);
+    keys(&mut a, &c.file, "s j <enter> <enter>");
+    let their_text = their_change(&c);
+    keys(&mut a, &c.file, "u");
+    assert_eq!(a.mode, Mode::Conflict, "{}", message(&a));
+    assert_eq!(read(&c.file), their_text, "nothing written yet");
+    // Keep mine: the undo is written over theirs; redo puts theirs back.
+    keys(&mut a, &c.file, "m");
+    assert!(
+        message(&a).starts_with("undone and saved"),
+        "{}",
+        message(&a)
+    );
+    assert_eq!(
+        on_disk(&c.file).project(RENHE).map(|p| p.status),
+        Some(Status::UnderConstruction)
+    );
+    assert_eq!(a.tracker, on_disk(&c.file));
+    keys(&mut a, &c.file, "<c-r>");
+    assert_eq!(read(&c.file), their_text);
+
+    // Take theirs: the undo is dropped, nothing is written.
+    let c = copy();
+    let mut a = open(&c);
+    select_project(&mut a, RENHE);
+    keys(&mut a, &c.file, "s j <enter> <enter>");
+    let their_text = their_change(&c);
+    keys(&mut a, &c.file, "u t");
+    assert_eq!(read(&c.file), their_text);
+    assert!(a.undo.is_empty() && a.redo.is_empty());
+    assert_eq!(a.tracker, on_disk(&c.file));
 }

@@ -289,6 +289,15 @@ fn help_overlay_lists_every_binding() {
     assert!(seen.contains("Ctrl-C") && seen.contains("wheel"));
     let buf = render(&mut a, 40, 12);
     assert_rows_fill(&buf);
+    // In a narrow terminal the wrapped help still scrolls to its end.
+    let mut a = app();
+    press(&mut a, "?").expect("keys");
+    render(&mut a, 40, 12);
+    for _ in 0..400 {
+        press(&mut a, "j").expect("keys");
+    }
+    let s = screen(&render(&mut a, 40, 12));
+    assert!(s.contains("(and saves again)"), "{s}");
 }
 
 #[test]

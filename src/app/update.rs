@@ -6,7 +6,7 @@ use super::state::{
     set_prefix, App, ConflictState, MessageKind, Mode, Pending, Picker, PickerKind, Prompt,
     PromptKind, SaveKind, StatusPick, View,
 };
-use crate::domain::edit::{apply, Change, Edit};
+use crate::domain::edit::{apply, Change, Edit, Record};
 use crate::domain::{format_number, Status};
 
 /// Lines the mouse wheel moves.
@@ -67,7 +67,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                     } else {
                         app.help_scroll.saturating_sub(1)
                     };
-                    app.help_scroll = app.help_scroll.min(help_max_scroll());
+                    app.help_scroll = app.help_scroll.min(help_max_scroll(app.size));
                 }
                 Mode::Picker | Mode::StatusPick => {
                     update(
@@ -327,6 +327,25 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 return Vec::new();
             };
             p.forced = true;
+            // What gets replaced on disk is their version, not the one we
+            // started from: undo (or redo) must put back theirs.
+            if let Some(theirs) = &c.theirs {
+                let theirs = (**theirs).clone();
+                let written = p.change.after.clone();
+                p.change.before = theirs.clone();
+                p.entry = match p.kind {
+                    SaveKind::Edit | SaveKind::Redo => Change {
+                        before: theirs,
+                        after: written,
+                        summary: p.entry.summary.clone(),
+                    },
+                    SaveKind::Undo => Change {
+                        before: written,
+                        after: theirs,
+                        summary: p.entry.summary.clone(),
+                    },
+                };
+            }
             let ours = Box::new(p.change.after.clone());
             app.mode = app.edit_return;
             return vec![Effect::KeepMine {
@@ -344,8 +363,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.adopt(*c.disk, c.disk_text);
             // Older entries for this record would now undo over their
             // version without asking: drop them with ours.
-            app.undo.retain(|ch| ch.after.id() != id);
-            app.redo.retain(|ch| ch.after.id() != id);
+            let record = p.change.after;
+            app.undo.retain(|ch| !same_record(&ch.after, &record));
+            app.redo.retain(|ch| !same_record(&ch.after, &record));
             app.say(
                 MessageKind::Info,
                 if action == Action::TakeTheirs {
@@ -357,6 +377,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
     }
     Vec::new()
+}
+
+fn same_record(a: &Record, b: &Record) -> bool {
+    std::mem::discriminant(a) == std::mem::discriminant(b) && a.id() == b.id()
 }
 
 /// An edit is under way or waiting for its save: refuse another.
@@ -699,10 +723,23 @@ fn scroll_detail(app: &mut App, delta: isize) {
     app.detail_scroll = s as u16;
 }
 
-fn help_max_scroll() -> u16 {
-    // One line per binding, a heading and a blank line per mode, the mouse
-    // and the filter notes; the drawing clamps to the real wrapped height.
-    (super::keymap::KEYMAP.len() + 3 * (Mode::ALL.len() + 1) + 16) as u16
+/// How far the help can scroll at this terminal size: its lines (a binding
+/// is its keys in 26 columns, then the text) wrapped to the popup's width
+/// (84 at most), less the rows shown. A slight overestimate is harmless:
+/// the drawing clamps to the real wrapped height.
+fn help_max_scroll((width, height): (u16, u16)) -> u16 {
+    let inner = (width.min(84) as usize).saturating_sub(2).max(2);
+    let rows_of = |w: usize| w.div_ceil(inner).max(1);
+    let bindings: usize = super::keymap::KEYMAP
+        .iter()
+        .map(|b| rows_of(26 + crate::text::width(b.help)))
+        .sum();
+    // A heading and a blank line per group, then the mouse and the notes.
+    let rest = 2 * (Mode::ALL.len() + 1) + 4 + rows_of(90) * 3;
+    let shown = (height as usize).saturating_sub(6);
+    (bindings + rest)
+        .saturating_sub(shown)
+        .min(u16::MAX as usize) as u16
 }
 
 fn picker_items(app: &App, kind: PickerKind, q: &str) -> Vec<Option<usize>> {
