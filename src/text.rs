@@ -29,6 +29,21 @@ pub fn truncate(s: &str, max: usize) -> String {
     out
 }
 
+/// A stand-in of unambiguous width for punctuation that CJK terminals draw
+/// two columns wide but width tables count as one (“ ” ‘ ’ — – … ·), so
+/// columns stay aligned everywhere. One char for one, so highlight indices
+/// still line up. Only for display: the data keeps the reports' characters.
+pub fn unambiguous(ch: char) -> char {
+    match ch {
+        '“' | '”' => '"',
+        '‘' | '’' => '\'',
+        '—' | '–' => '-',
+        '…' => '~',
+        '·' => '・',
+        other => other,
+    }
+}
+
 /// Pads (or truncates) `s` to exactly `cols` columns.
 pub fn pad(s: &str, cols: usize) -> String {
     let t = truncate(s, cols);
@@ -47,5 +62,7 @@ mod tests {
         assert_eq!(truncate("人和路", 6), "人和路");
         assert_eq!(pad("人和", 6), "人和  ");
         assert_eq!(width(&pad("邮轮港城ABC", 7)), 7);
+        let shown: String = "中国钢研“一院一园”·".chars().map(unambiguous).collect();
+        assert_eq!(shown, "中国钢研\"一院一园\"・");
     }
 }

@@ -157,9 +157,9 @@ impl Period {
                 let whole_years =
                     start.month() == 1 && start.day() == 1 && end.month() == 12 && end.day() == 31;
                 if whole_years {
-                    format!("{}–{}", start.year(), end.year())
+                    format!("{}-{}", start.year(), end.year())
                 } else {
-                    format!("{start}–{end}")
+                    format!("{start} to {end}")
                 }
             }
         }

@@ -67,6 +67,13 @@ pub fn fit_columns(total: u16, cols: &[Col]) -> Vec<(usize, u16)> {
 /// Joins styled pieces into one line of at most `max` columns; when cut,
 /// ends with "~" (ASCII: "…" is ambiguous-width in CJK terminals).
 pub fn fit(parts: Vec<Span<'static>>, max: usize) -> Line<'static> {
+    let parts: Vec<Span<'static>> = parts
+        .into_iter()
+        .map(|s| {
+            let content: String = s.content.chars().map(crate::text::unambiguous).collect();
+            Span::styled(content, s.style)
+        })
+        .collect();
     let total: usize = parts.iter().map(|s| width(&s.content)).sum();
     if total <= max {
         return Line::from(parts);
