@@ -552,18 +552,25 @@ impl App {
         self.offset[i] = self.offset[i].min(len.saturating_sub(rows));
     }
 
+    /// Where a chain stands in the file's order (unknown ones last), for sorting.
+    fn chain_pos(&self, id: &str) -> usize {
+        self.tracker
+            .chains
+            .iter()
+            .position(|c| c.id == id)
+            .unwrap_or(usize::MAX)
+    }
+
+    /// Where an area stands in the file's order (none or unknown last).
+    fn area_pos(&self, id: Option<&String>) -> usize {
+        id.and_then(|a| self.tracker.areas.iter().position(|x| &x.id == a))
+            .unwrap_or(usize::MAX)
+    }
+
     fn sort_projects(&self, hits: &mut [Hit]) {
         let t = &self.tracker;
-        let chain_pos = |id: &str| {
-            t.chains
-                .iter()
-                .position(|c| c.id == id)
-                .unwrap_or(usize::MAX)
-        };
-        let area_pos = |id: Option<&String>| {
-            id.and_then(|a| t.areas.iter().position(|x| &x.id == a))
-                .unwrap_or(usize::MAX)
-        };
+        let chain_pos = |id: &str| self.chain_pos(id);
+        let area_pos = |id: Option<&String>| self.area_pos(id);
         let key = |h: &Hit| &t.projects[h.index];
         let cmp = |a: &Hit, b: &Hit| -> Ordering {
             let (pa, pb) = (key(a), key(b));
@@ -594,16 +601,8 @@ impl App {
 
     fn sort_goals(&self, hits: &mut [Hit]) {
         let t = &self.tracker;
-        let chain_pos = |id: &str| {
-            t.chains
-                .iter()
-                .position(|c| c.id == id)
-                .unwrap_or(usize::MAX)
-        };
-        let area_pos = |id: Option<&String>| {
-            id.and_then(|a| t.areas.iter().position(|x| &x.id == a))
-                .unwrap_or(usize::MAX)
-        };
+        let chain_pos = |id: &str| self.chain_pos(id);
+        let area_pos = |id: Option<&String>| self.area_pos(id);
         let state_pos = |i: usize| {
             let s = self
                 .progress
