@@ -119,6 +119,11 @@ fn every_bad_input_gets_a_located_error() {
             ":5:13: the file is not valid UTF-8 text",
             "iconv",
         ),
+        (
+            "source_path.yaml",
+            ":4:5: \"../valid/seeds/report.txt\" is not a file name under seeds/",
+            "(sources[0].file)",
+        ),
         ("empty.yaml", ": the file is empty", "schema_version: 1"),
     ];
     for (file, located, detail) in cases {

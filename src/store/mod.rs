@@ -199,8 +199,11 @@ pub fn parse(text: &str, file: &Path, seeds: &Path) -> Result<Tracker, Vec<Probl
             .sources
             .iter()
             .map(|s| {
-                let body = fs::read_to_string(seeds.join(&s.file))
-                    .ok()
+                // Names with folders are rejected by validation; don't read them.
+                let safe = !s.file.contains(['/', '\\']) && s.file != "..";
+                let body = safe
+                    .then(|| fs::read_to_string(seeds.join(&s.file)))
+                    .and_then(Result::ok)
                     .map(|b| validate::squeeze(&b));
                 (s.id.clone(), body)
             })

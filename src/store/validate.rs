@@ -174,6 +174,15 @@ pub fn check(t: &Tracker, texts: &SourceTexts) -> Vec<Issue> {
     let projects: Vec<&str> = t.projects.iter().map(|x| x.id.as_str()).collect();
 
     for (i, s) in t.sources.iter().enumerate() {
+        // A report is a file directly under seeds/: no folders, no way out.
+        if s.file.contains(['/', '\\']) || s.file == ".." || s.file == "." {
+            c.push(
+                root.key("sources").index(i).key("file"),
+                format!("\"{}\" is not a file name under seeds/", s.file),
+                "give just the report's file name, e.g. 003_635c0c12b14f57ce.txt",
+            );
+            continue;
+        }
         if let Some(None) = texts.get(&s.id) {
             c.push(
                 root.key("sources").index(i).key("file"),
