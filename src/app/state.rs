@@ -6,7 +6,7 @@ use crate::domain::progress::{
     assess, next_milestone, overdue_milestones, Progress, ProgressState,
 };
 use crate::domain::search::{Field, Hit, Matcher, Query, SearchIndex};
-use crate::domain::summary::{by_chain, ranked, ChainSummary};
+use crate::domain::summary::{ranked, summarize, ChainSummary};
 use crate::domain::{Status, Tracker};
 use chrono::NaiveDate;
 use std::cmp::Ordering;
@@ -639,30 +639,14 @@ impl App {
     /// them are made only when the query narrows anything.
     fn chain_rows(&self) -> Vec<ChainRow> {
         let t = &self.tracker;
-        let narrowed = self.projects.len() < t.projects.len() || self.goals.len() < t.targets.len();
-        let subset;
-        let scope = if narrowed {
-            subset = Tracker {
-                schema_version: t.schema_version,
-                sources: Vec::new(),
-                chains: t.chains.clone(),
-                areas: Vec::new(),
-                projects: self
-                    .projects
-                    .iter()
-                    .filter_map(|h| t.projects.get(h.index).cloned())
-                    .collect(),
-                targets: self
-                    .goals
-                    .iter()
-                    .filter_map(|h| t.targets.get(h.index).cloned())
-                    .collect(),
-            };
-            &subset
-        } else {
-            t
-        };
-        ranked(by_chain(scope, self.today))
+        // Count the visible records by reference, with the states already
+        // assessed: no copies and no re-assessment on a keystroke.
+        let projects = self.projects.iter().filter_map(|h| t.projects.get(h.index));
+        let targets = self.goals.iter().filter_map(|h| {
+            let state = self.progress.get(h.index)?.state;
+            Some((t.targets.get(h.index)?, state))
+        });
+        ranked(summarize(&t.chains, projects, targets, self.today))
             .into_iter()
             .enumerate()
             .filter_map(|(i, summary)| {
