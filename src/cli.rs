@@ -38,7 +38,7 @@ pub enum Format {
     Csv,
 }
 
-fn load(file: &Path) -> Result<Loaded, Failure> {
+pub(crate) fn load(file: &Path) -> Result<Loaded, Failure> {
     store::load(file).map_err(|problems| {
         let mut msg: String = problems.iter().map(|p| format!("{p}\n")).collect();
         let n = problems.len();
@@ -52,9 +52,11 @@ fn load(file: &Path) -> Result<Loaded, Failure> {
     })
 }
 
-fn unknown_id(kind: &str, id: &str, known: Vec<&str>) -> Failure {
-    let near = closest(id, known);
-    let hint = if near.is_empty() {
+pub(crate) fn unknown_id(kind: &str, id: &str, known: Vec<&str>) -> Failure {
+    let near = closest(id, known.iter().copied());
+    let hint = if near.is_empty() && kind == "chain" {
+        format!("known chains: {}", known.join(", "))
+    } else if near.is_empty() {
         "run `shibei-tracker list` (projects) or `shibei-tracker progress` (targets) to see the ids"
             .to_string()
     } else {
@@ -361,7 +363,7 @@ fn value_with_unit(v: f64, unit: &str) -> String {
     format!("{}{}", format_number(v), unit)
 }
 
-pub fn target_cells(t: &Tracker, x: &Target, today: NaiveDate) -> (Progress, [String; 5]) {
+pub fn target_cells(x: &Target, today: NaiveDate) -> (Progress, [String; 5]) {
     let pr = assess(x, today);
     let goal = match (x.comparator, x.target) {
         (Some(c), Some(v)) => format!("{} {}", c.symbol(), value_with_unit(v, &x.unit)),
@@ -378,12 +380,11 @@ pub fn target_cells(t: &Tracker, x: &Target, today: NaiveDate) -> (Progress, [St
         .map(|a| format!("{} ({})", value_with_unit(a.value, &x.unit), a.date))
         .unwrap_or_default();
     let percent = pr.percent.map(|p| format!("{p:.0}%")).unwrap_or_default();
-    let _ = t;
     (pr, [goal, base, actual, percent, x.period.label()])
 }
 
 pub fn target_text(t: &Tracker, x: &Target, today: NaiveDate) -> String {
-    let (pr, [goal, base, actual, percent, period]) = target_cells(t, x, today);
+    let (pr, [goal, base, actual, percent, period]) = target_cells(x, today);
     let mut o = String::new();
     let _ = writeln!(o, "{}  {}", x.metric_zh, x.metric_en);
     let _ = writeln!(o, "id:        {}", x.id);
@@ -510,7 +511,7 @@ pub fn progress(file: &Path, today: NaiveDate, chain: Option<&str>, format: Form
     let rows: Vec<Vec<String>> = targets
         .iter()
         .map(|x| {
-            let (pr, [goal, base, actual, percent, period]) = target_cells(&t, x, today);
+            let (pr, [goal, base, actual, percent, period]) = target_cells(x, today);
             let chain = if format == Format::Csv {
                 x.chain.clone()
             } else {

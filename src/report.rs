@@ -1,11 +1,10 @@
 //! The `report` command: a Markdown (or JSON) briefing of goals, chains and
 //! projects needing attention, for people who will not open a terminal.
 
-use crate::cli::{Failure, Outcome};
+use crate::cli::{load, unknown_id, Outcome};
 use crate::domain::progress::{assess, overdue_milestones};
 use crate::domain::summary::{by_chain, ranked};
 use crate::domain::*;
-use crate::store;
 use chrono::NaiveDate;
 use serde_json::json;
 use std::fmt::Write;
@@ -21,23 +20,14 @@ pub fn report_command(
     chain: Option<&str>,
     as_json: bool,
 ) -> Outcome {
-    let t = store::load(file)
-        .map_err(|ps| {
-            Failure::usage(
-                ps.iter()
-                    .map(|p| p.to_string())
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            )
-        })?
-        .tracker;
+    let t = load(file)?.tracker;
     if let Some(c) = chain {
         if t.chain(c).is_none() {
-            let near = suggest::closest(c, t.chains.iter().map(|x| x.id.as_str()));
-            return Err(Failure::usage(format!(
-                "unknown chain id \"{c}\" — did you mean {}?",
-                near.join(", ")
-            )));
+            return Err(unknown_id(
+                "chain",
+                c,
+                t.chains.iter().map(|x| x.id.as_str()).collect(),
+            ));
         }
     }
     let keep = |id: &str| chain.is_none_or(|c| c == id);

@@ -63,12 +63,13 @@ impl Out {
         }
     }
 
+    /// Writes `key:` opening a nested block (no value, no trailing space).
     fn header(&mut self, indent: usize, first: &mut bool, key: &str) {
-        self.field(indent, first, key, "");
-        // `field` wrote "key: " with a trailing space; a header has none.
-        self.s.pop();
-        self.s.pop();
-        self.s.push('\n');
+        if std::mem::take(first) {
+            self.line(indent, &format!("- {key}:"));
+        } else {
+            self.line(indent + 2, &format!("{key}:"));
+        }
     }
 }
 

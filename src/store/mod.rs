@@ -7,6 +7,7 @@ pub mod locate;
 pub mod path;
 pub mod validate;
 
+use crate::domain::edit::{Change, Record};
 use crate::domain::Tracker;
 use std::fmt;
 use std::fs;
@@ -372,8 +373,6 @@ pub enum Committed {
         disk_text: String,
     },
 }
-
-use crate::domain::edit::{Change, Record};
 
 /// Saves one change made in the interface. `base` is the text the state was
 /// loaded from (or last saved as); `after` the tracker with the change. If the
