@@ -1,6 +1,9 @@
 //! End to end: the built binary in a real terminal (tmux), driven by
 //! keystrokes, on a copy of the fixture tracker in a temporary folder.
 
+mod common;
+
+use common::copy_fixture;
 use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -76,16 +79,6 @@ fn tmux_available() -> bool {
         .arg("-V")
         .output()
         .is_ok_and(|o| o.status.success())
-}
-
-fn copy_fixture(to: &Path) {
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tui");
-    std::fs::copy(from.join("tracker.yaml"), to.join("tracker.yaml")).expect("copy tracker");
-    std::fs::create_dir(to.join("seeds")).expect("seeds dir");
-    for e in std::fs::read_dir(from.join("seeds")).expect("fixture seeds") {
-        let e = e.expect("entry");
-        std::fs::copy(e.path(), to.join("seeds").join(e.file_name())).expect("copy seed");
-    }
 }
 
 /// The first row of the list body (screen row 3).

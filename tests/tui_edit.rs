@@ -2,66 +2,18 @@
 //! and `update`, their effects carried out by `tui::run_effects` (what the
 //! event loop runs) on a temporary copy of the fixture tracker.
 
-use chrono::NaiveDate;
+mod common;
+
+use common::{copy, load, open, read, Copy};
 use shibei_tracker::app::state::MessageKind;
 use shibei_tracker::app::{handle_key, parse_keys, press, update, Action, App, Effect, Mode, View};
 use shibei_tracker::domain::{Status, Tracker};
 use shibei_tracker::store;
 use shibei_tracker::tui::{run_effect, run_effects};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 const RENHE: &str = "renhe-road-renewal-bc";
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2024, 9, 1).expect("valid date")
-}
-
-/// A temporary copy of the fixture, rewritten in canonical form so that
-/// undoing every edit gives back the same bytes.
-struct Copy {
-    _dir: tempfile::TempDir,
-    file: PathBuf,
-    original: String,
-}
-
-fn copy() -> Copy {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tui");
-    fs::create_dir(dir.path().join("seeds")).expect("seeds dir");
-    for e in fs::read_dir(from.join("seeds")).expect("fixture seeds") {
-        let e = e.expect("entry");
-        fs::copy(e.path(), dir.path().join("seeds").join(e.file_name())).expect("copy seed");
-    }
-    let file = dir.path().join("tracker.yaml");
-    fs::copy(from.join("tracker.yaml"), &file).expect("copy tracker");
-    let loaded = load(&file);
-    store::save(&file, &loaded.tracker, &loaded.text).expect("normalize");
-    let original = read(&file);
-    Copy {
-        _dir: dir,
-        file,
-        original,
-    }
-}
-
-fn load(file: &Path) -> store::Loaded {
-    match store::load(file) {
-        Ok(l) => l,
-        Err(p) => panic!(
-            "does not load: {}",
-            p.iter()
-                .map(|p| p.to_string())
-                .collect::<Vec<_>>()
-                .join("\n")
-        ),
-    }
-}
-
-fn open(c: &Copy) -> App {
-    let loaded = load(&c.file);
-    App::new(loaded.tracker, "tracker.yaml", today()).with_base(loaded.text)
-}
 
 /// Presses `keys` one at a time, carrying out each key's effects before
 /// the next key, as the event loop does. Returns whether one asked to quit.
@@ -72,10 +24,6 @@ fn keys(app: &mut App, file: &Path, k: &str) -> bool {
         quit |= run_effects(app, effects, file);
     }
     quit
-}
-
-fn read(file: &Path) -> String {
-    fs::read_to_string(file).expect("read")
 }
 
 fn on_disk(file: &Path) -> Tracker {

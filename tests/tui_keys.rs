@@ -1,37 +1,10 @@
 //! Key sequences replayed through the keymap and `update`, no terminal.
 
-use chrono::NaiveDate;
-use shibei_tracker::app::{press, update, Action, App, Effect, Mode, Sort, View};
+mod common;
+
+use common::*;
+use shibei_tracker::app::{update, Action, App, Effect, Mode, Sort, View};
 use shibei_tracker::domain::Status;
-use std::path::Path;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2024, 9, 1).expect("valid date")
-}
-
-fn tracker() -> shibei_tracker::domain::Tracker {
-    match shibei_tracker::store::load(Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/tui/tracker.yaml"
-    ))) {
-        Ok(l) => l.tracker,
-        Err(p) => panic!(
-            "fixture does not load: {}",
-            p.iter()
-                .map(|p| p.to_string())
-                .collect::<Vec<_>>()
-                .join("\n")
-        ),
-    }
-}
-
-fn app() -> App {
-    App::new(tracker(), "tracker.yaml", today())
-}
-
-fn keys(app: &mut App, k: &str) -> Vec<Effect> {
-    press(app, k).expect("key string parses")
-}
 
 /// Ids of the visible projects, in display order.
 fn project_ids(app: &App) -> Vec<&str> {

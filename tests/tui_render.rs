@@ -1,95 +1,13 @@
 //! Rendering with ratatui's TestBackend at 120x40 and 40x12: each view,
 //! the detail pane, the help overlay and a filter with highlights.
 
-use chrono::NaiveDate;
-use ratatui::backend::TestBackend;
+mod common;
+
+use common::*;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
-use ratatui::Terminal;
 use shibei_tracker::app::{press, update, Action, App, KEYMAP};
 use shibei_tracker::text::width;
-use std::path::Path;
-
-fn app() -> App {
-    let path = Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/tui/tracker.yaml"
-    ));
-    let tracker = match shibei_tracker::store::load(path) {
-        Ok(l) => l.tracker,
-        Err(p) => panic!("fixture does not load: {p:?}"),
-    };
-    App::new(
-        tracker,
-        "tracker.yaml",
-        NaiveDate::from_ymd_opt(2024, 9, 1).expect("date"),
-    )
-}
-
-fn render(app: &mut App, w: u16, h: u16) -> Buffer {
-    update(
-        app,
-        Action::Resize {
-            width: w,
-            height: h,
-        },
-    );
-    let mut term = Terminal::new(TestBackend::new(w, h)).expect("test backend");
-    term.draw(|f| shibei_tracker::ui::draw(f, app))
-        .expect("draw");
-    term.backend().buffer().clone()
-}
-
-/// The screen as text, one string per row; the hidden second half of a
-/// wide character is skipped, so each row reads as a terminal shows it.
-fn lines(buf: &Buffer) -> Vec<String> {
-    let a = buf.area;
-    (0..a.height)
-        .map(|y| {
-            let mut s = String::new();
-            let mut x = 0;
-            while x < a.width {
-                let sym = buf[(x, y)].symbol();
-                s.push_str(sym);
-                x += width(sym).max(1) as u16;
-            }
-            s
-        })
-        .collect()
-}
-
-fn screen(buf: &Buffer) -> String {
-    lines(buf).join("\n")
-}
-
-/// Every row is exactly as wide as the terminal: nothing spills or
-/// falls short because of double-width text.
-fn assert_rows_fill(buf: &Buffer) {
-    for (y, l) in lines(buf).iter().enumerate() {
-        assert_eq!(
-            width(l),
-            buf.area.width as usize,
-            "row {y} is misaligned: {l:?}"
-        );
-    }
-}
-
-/// Display column where `needle` starts on the row containing it.
-fn column_of(buf: &Buffer, needle: &str) -> Option<usize> {
-    lines(buf)
-        .iter()
-        .find_map(|l| l.find(needle).map(|b| width(&l[..b])))
-}
-
-/// The style of the cell at the display column where `needle` starts.
-fn fg_at(buf: &Buffer, needle: &str) -> Option<Color> {
-    for (y, l) in lines(buf).iter().enumerate() {
-        if let Some(b) = l.find(needle) {
-            return buf[(width(&l[..b]) as u16, y as u16)].fg.into();
-        }
-    }
-    None
-}
 
 const AMBIGUOUS: [char; 8] = ['•', '█', '★', '…', '↑', '↓', '║', '—'];
 
