@@ -4,13 +4,14 @@
 //! Layers, dependencies flowing downwards only:
 //! - `domain`: records, statuses, progress maths, search (no IO, no terminal)
 //! - `store`: YAML load/validate/save (files)
-//! - `cli`: the non-interactive commands
+//! - `command`, `cli`, `report`: the non-interactive commands
 //! - `app`: interface state, actions, keymap and `update` (no IO)
 //! - `ui`: pure drawing of the app state
 //! - `tui`: terminal setup and the event loop
 
 pub mod app;
 pub mod cli;
+pub mod command;
 pub mod domain;
 pub mod report;
 pub mod store;

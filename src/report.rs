@@ -1,7 +1,8 @@
 //! The `report` command: a Markdown (or JSON) briefing of goals, chains and
 //! projects needing attention, for people who will not open a terminal.
 
-use crate::cli::{load, unknown_id, Outcome};
+use crate::command::{load, unknown_id, Outcome};
+use crate::domain::labels::goal_label;
 use crate::domain::progress::{assess, overdue_milestones};
 use crate::domain::summary::{by_chain, ranked};
 use crate::domain::*;
@@ -111,12 +112,7 @@ pub fn report_command(
         let _ = writeln!(o, "| Goal | Period | Target | Actual | Progress | State |");
         let _ = writeln!(o, "|---|---|---:|---:|---:|---|");
         for (x, p) in &goals {
-            let target = format!(
-                "{} {}{}",
-                x.comparator.map(|c| c.symbol()).unwrap_or(""),
-                x.target.map(format_number).unwrap_or_default(),
-                x.unit
-            );
+            let target = goal_label(x);
             let actual = x
                 .actual
                 .as_ref()

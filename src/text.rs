@@ -51,6 +51,76 @@ pub fn pad(s: &str, cols: usize) -> String {
     format!("{t}{}", " ".repeat(cols.saturating_sub(w)))
 }
 
+/// Breaks `s` into rows of at most `max` columns: at spaces in Latin
+/// text, anywhere between Chinese characters (which have no spaces),
+/// inside a word only when the word alone is wider than a row. Rows after
+/// the first start with `indent` spaces (a hanging indent).
+pub fn wrap_words(s: &str, max: usize, indent: usize) -> Vec<String> {
+    let max = max.max(1);
+    let indent = if indent * 2 > max { 0 } else { indent };
+    let mut rows = Vec::new();
+    let mut cur = String::new();
+    let mut used = 0;
+    // Tokens: a run of Latin letters/digits/punctuation, a run of spaces,
+    // or one wide character (a break is allowed on either side of it).
+    let mut tokens: Vec<String> = Vec::new();
+    for ch in s.chars() {
+        let wide = ch.width().unwrap_or(0) > 1;
+        let space = ch == ' ';
+        match tokens.last_mut() {
+            Some(t)
+                if !wide
+                    && !t.chars().any(|c| c.width().unwrap_or(0) > 1)
+                    && t.starts_with(' ') == space =>
+            {
+                t.push(ch)
+            }
+            _ => tokens.push(ch.to_string()),
+        }
+    }
+    let new_row = |rows: &mut Vec<String>, cur: &mut String, used: &mut usize| {
+        rows.push(std::mem::take(cur).trim_end().to_string());
+        cur.push_str(&" ".repeat(indent));
+        *used = indent;
+    };
+    for tok in tokens {
+        let w = width(&tok);
+        if tok.starts_with(' ') {
+            // Spaces at a break are dropped, elsewhere kept.
+            if used + w <= max {
+                cur.push_str(&tok);
+                used += w;
+            } else {
+                new_row(&mut rows, &mut cur, &mut used);
+            }
+            continue;
+        }
+        let start = if rows.is_empty() { 0 } else { indent };
+        if used + w > max && used > start {
+            new_row(&mut rows, &mut cur, &mut used);
+        }
+        if used + w <= max {
+            cur.push_str(&tok);
+            used += w;
+            continue;
+        }
+        // A word wider than a whole row: cut it by characters.
+        for ch in tok.chars() {
+            let cw = ch.width().unwrap_or(0);
+            let start = if rows.is_empty() { 0 } else { indent };
+            if used + cw > max && used > start {
+                new_row(&mut rows, &mut cur, &mut used);
+            }
+            cur.push(ch);
+            used += cw;
+        }
+    }
+    if !cur.trim().is_empty() || rows.is_empty() {
+        rows.push(cur.trim_end().to_string());
+    }
+    rows
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,5 +134,23 @@ mod tests {
         assert_eq!(width(&pad("邮轮港城ABC", 7)), 7);
         let shown: String = "中国钢研“一院一园”·".chars().map(unambiguous).collect();
         assert_eq!(shown, "中国钢研\"一院一园\"・");
+    }
+
+    #[test]
+    fn wraps_at_words_with_a_hanging_indent_and_cjk_anywhere() {
+        let rows = wrap_words("areas of the Taidong business district", 16, 2);
+        assert_eq!(
+            rows,
+            ["areas of the", "  Taidong", "  business", "  district"]
+        );
+        for r in &rows {
+            assert!(width(r) <= 16);
+        }
+        let rows = wrap_words("台东商圈人和路改造", 8, 0);
+        assert_eq!(rows, ["台东商圈", "人和路改", "造"]);
+        let rows = wrap_words("见 Renhe人和路", 10, 0);
+        assert_eq!(rows, ["见 Renhe人", "和路"]);
+        assert_eq!(wrap_words("", 10, 2), [""]);
+        assert_eq!(wrap_words("abcdefghij", 4, 0), ["abcd", "efgh", "ij"]);
     }
 }

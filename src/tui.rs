@@ -4,7 +4,8 @@
 //! each outcome back as an action; tests use the same `run_effect`.
 
 use crate::app::state::MessageKind;
-use crate::app::{handle_key, update, Action, App, Effect, Key, KeyCode};
+use crate::app::{handle_key, update, Action, App, Drawn, Effect, Key, KeyCode};
+use crate::store::watch::Watch;
 use crate::store::{self, Committed};
 use ratatui::crossterm::event::{
     self, DisableMouseCapture, EnableMouseCapture, Event, KeyEvent, KeyEventKind, KeyModifiers,
@@ -18,6 +19,7 @@ use ratatui::prelude::CrosstermBackend;
 use ratatui::Terminal;
 use std::io::{self, Stdout};
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 /// Runs the interactive interface on `file`. Returns a message for stderr on failure.
 pub fn run(file: &Path, today: chrono::NaiveDate) -> Result<(), String> {
@@ -60,7 +62,9 @@ pub fn run_effect(app: &mut App, effect: Effect, file: &Path) -> Vec<Action> {
     // Messages name the file as the status bar does, not by its full path.
     let label = Path::new(&app.file_label).to_path_buf();
     let outcome = match effect {
-        Effect::Quit => return Vec::new(),
+        // Quitting and the mouse are the event loop's business.
+        Effect::Quit | Effect::SetMouse(_) => return Vec::new(),
+        Effect::Reload => return vec![reload(file, false)],
         Effect::Save(change) => store::commit(file, &app.base, &app.tracker, &change),
         Effect::KeepMine {
             ours,
@@ -87,6 +91,22 @@ pub fn run_effect(app: &mut App, effect: Effect, file: &Path) -> Vec<Action> {
         // The em dash is ambiguous-width in CJK terminals: keep the bar ASCII.
         Err(e) => Action::SaveFailed(e.describe(&label).replace('\u{2014}', "-")),
     }]
+}
+
+/// Reads the file again, as an action for `update`.
+pub fn reload(file: &Path, external: bool) -> Action {
+    match store::load(file) {
+        Ok(l) => Action::Reloaded {
+            tracker: Box::new(l.tracker),
+            text: l.text,
+            external,
+        },
+        Err(problems) => Action::ReloadFailed(format!(
+            "not reloaded, the file has {} problem(s): {}",
+            problems.len(),
+            problems.first().map(|p| p.to_string()).unwrap_or_default()
+        )),
+    }
 }
 
 /// Runs `effects` and every effect their outcomes lead to. Returns true
@@ -117,26 +137,51 @@ fn event_loop(
             height: size.height,
         },
     );
+    let mut watch = Watch::new(file);
+    let mut last_check = Instant::now();
     loop {
-        terminal.draw(|f| crate::ui::draw(f, app))?;
-        // Block until something happens: redraw only on events.
-        let effects = match event::read()? {
-            Event::Key(k) if k.kind != KeyEventKind::Release => match convert_key(k) {
-                Some(key) => handle_key(app, key),
-                None => continue,
-            },
-            Event::Mouse(m) => match convert_mouse(m) {
-                Some(a) => update(app, a),
-                None => continue,
-            },
-            Event::Resize(width, height) => update(app, Action::Resize { width, height }),
-            _ => continue,
+        let mut drawn = Drawn::default();
+        terminal.draw(|f| drawn = crate::ui::draw(f, app))?;
+        update(app, Action::Drawn(drawn));
+        // Wait for an event, but look at the file about once a second.
+        let wait = WATCH_EVERY.saturating_sub(last_check.elapsed());
+        let effects = if event::poll(wait)? {
+            match event::read()? {
+                Event::Key(k) if k.kind != KeyEventKind::Release => match convert_key(k) {
+                    Some(key) => handle_key(app, key),
+                    None => continue,
+                },
+                Event::Mouse(m) => match convert_mouse(m) {
+                    Some(a) => update(app, a),
+                    None => continue,
+                },
+                Event::Resize(width, height) => update(app, Action::Resize { width, height }),
+                _ => continue,
+            }
+        } else {
+            last_check = Instant::now();
+            if !watch.changed(&app.base) {
+                continue;
+            }
+            update(app, reload(file, true))
         };
+        for e in &effects {
+            if let Effect::SetMouse(on) = e {
+                if *on {
+                    execute!(io::stdout(), EnableMouseCapture)?;
+                } else {
+                    execute!(io::stdout(), DisableMouseCapture)?;
+                }
+            }
+        }
         if run_effects(app, effects, file) {
             return Ok(());
         }
     }
 }
+
+/// How often the file is checked for changes made elsewhere.
+const WATCH_EVERY: Duration = Duration::from_secs(1);
 
 fn convert_key(k: KeyEvent) -> Option<Key> {
     use ratatui::crossterm::event::KeyCode as C;

@@ -86,8 +86,8 @@ fn status_change_with_a_note_is_saved_at_once_and_undone_to_the_same_bytes() {
     let mut a = open(&c);
     select_project(&mut a, RENHE);
     press(&mut a, "s").expect("keys");
-    assert_eq!(a.mode, Mode::StatusPick);
-    let pick = a.status_pick.clone().expect("picker open");
+    assert_eq!(a.mode(), Mode::StatusPick);
+    let pick = a.status_pick().cloned().expect("picker open");
     assert_eq!(
         pick.current,
         Status::UnderConstruction,
@@ -97,7 +97,7 @@ fn status_change_with_a_note_is_saved_at_once_and_undone_to_the_same_bytes() {
     press(&mut a, &moves(Status::UnderConstruction, Status::Stalled)).expect("keys");
     let effects = press(&mut a, "<enter>").expect("keys");
     assert!(effects.is_empty(), "nothing saved before the note");
-    assert_eq!(a.mode, Mode::Prompt);
+    assert_eq!(a.mode(), Mode::Prompt);
     // The note, typed in Chinese; Enter saves.
     let effects = press(&mut a, "资金再次断裂 <enter>").expect("keys");
     assert!(
@@ -105,7 +105,7 @@ fn status_change_with_a_note_is_saved_at_once_and_undone_to_the_same_bytes() {
         "{effects:?}"
     );
     assert!(!run_effects(&mut a, effects, &c.file));
-    assert_eq!(a.mode, Mode::Normal);
+    assert_eq!(a.mode(), Mode::Normal);
     assert_eq!(message_kind(&a), Some(MessageKind::Saved));
     assert!(
         message(&a).starts_with("saved: renhe-road-renewal-bc: under_construction -> stalled"),
@@ -193,7 +193,7 @@ fn choosing_the_current_status_changes_nothing() {
     let c = copy();
     let mut a = open(&c);
     assert!(press(&mut a, "s <enter>").expect("keys").is_empty());
-    assert_eq!(a.mode, Mode::Normal);
+    assert_eq!(a.mode(), Mode::Normal);
     assert!(message(&a).contains("unchanged"), "{}", message(&a));
     assert_eq!(read(&c.file), c.original);
 }
@@ -212,9 +212,9 @@ fn cancelling_anywhere_saves_nothing() {
     ] {
         let effects = press(&mut a, k).expect("keys");
         assert!(effects.is_empty(), "{k}: {effects:?}");
-        assert!(matches!(a.mode, Mode::Normal), "{k}: {:?}", a.mode);
+        assert!(matches!(a.mode(), Mode::Normal), "{k}: {:?}", a.mode());
         assert_eq!(a.tracker, before, "{k}");
-        assert!(a.pending.is_none() && a.prompt.is_none() && a.status_pick.is_none());
+        assert!(a.pending.is_none() && a.prompt().is_none() && a.status_pick().is_none());
         press(&mut a, "1").expect("keys");
     }
     assert!(a.undo.is_empty());
@@ -227,15 +227,15 @@ fn actual_value_numbers_only_with_an_inline_explanation() {
     let mut a = open(&c);
     select_goal(&mut a, "hitech-firms-2024");
     press(&mut a, "e").expect("keys");
-    assert_eq!(a.mode, Mode::Prompt);
-    let p = a.prompt.clone().expect("prompt");
+    assert_eq!(a.mode(), Mode::Prompt);
+    let p = a.prompt().cloned().expect("prompt");
     assert_eq!(p.text, "58", "the current value, ready to be replaced");
     assert!(p.fresh);
     // Typing replaces the old value; the unit typed along is explained.
     let effects = press(&mut a, "35家 <enter>").expect("keys");
     assert!(effects.is_empty());
-    assert_eq!(a.mode, Mode::Prompt, "still editing");
-    let p = a.prompt.clone().expect("prompt");
+    assert_eq!(a.mode(), Mode::Prompt, "still editing");
+    let p = a.prompt().cloned().expect("prompt");
     assert_eq!(p.text, "35家");
     let err = p.error.expect("an explanation");
     assert!(
@@ -244,24 +244,24 @@ fn actual_value_numbers_only_with_an_inline_explanation() {
     );
     // Other junk gets the general rule.
     press(&mut a, "<c-u> 三十五 <enter>").expect("keys");
-    let err = a.prompt.clone().and_then(|p| p.error).expect("error");
+    let err = a.prompt().cloned().and_then(|p| p.error).expect("error");
     assert!(
         err.contains("not a number") && err.contains("decimal point"),
         "{err}"
     );
     press(&mut a, "<c-u> <enter>").expect("keys");
     assert!(a
-        .prompt
-        .clone()
+        .prompt()
+        .cloned()
         .and_then(|p| p.error)
         .is_some_and(|e| e.contains("type a number")));
     // Editing clears the message; decimals are fine.
     press(&mut a, "12.").expect("keys");
-    assert!(a.prompt.clone().is_some_and(|p| p.error.is_none()));
+    assert!(a.prompt().cloned().is_some_and(|p| p.error.is_none()));
     press(&mut a, "<bs> <bs> <bs> 61.5 <enter>").expect("keys");
-    assert_eq!(a.mode, Mode::Prompt, "now the note");
+    assert_eq!(a.mode(), Mode::Prompt, "now the note");
     keys(&mut a, &c.file, "半年报 <enter>");
-    assert_eq!(a.mode, Mode::Normal);
+    assert_eq!(a.mode(), Mode::Normal);
     assert!(
         message(&a).starts_with("saved: hitech-firms-2024: actual 61.5 家 as of 2024-09-01"),
         "{}",
@@ -290,7 +290,7 @@ fn a_goal_without_an_actual_starts_empty_and_skips_the_note() {
     let mut a = open(&c);
     select_goal(&mut a, "finance-firms-2024");
     press(&mut a, "e").expect("keys");
-    assert_eq!(a.prompt.clone().map(|p| p.text), Some(String::new()));
+    assert_eq!(a.prompt().cloned().map(|p| p.text), Some(String::new()));
     keys(&mut a, &c.file, "1,200 <enter> <enter>");
     let t = on_disk(&c.file)
         .target("finance-firms-2024")
@@ -371,7 +371,7 @@ fn undo_and_redo_across_several_edits() {
     assert_eq!(message(&a), "nothing to redo");
     // Undo works from the details too, and everything goes back.
     keys(&mut a, &c.file, "<enter> u u u");
-    assert_eq!(a.mode, Mode::Detail);
+    assert_eq!(a.mode(), Mode::Detail);
     assert_eq!(read(&c.file), c.original);
     assert_eq!(a.tracker, on_disk(&c.file));
 }
@@ -381,19 +381,19 @@ fn editing_keys_on_the_wrong_view_explain_themselves() {
     let mut a = open(&copy());
     press(&mut a, "e").expect("keys");
     assert!(message(&a).contains("Goals (2)"), "{}", message(&a));
-    assert_eq!(a.mode, Mode::Normal);
+    assert_eq!(a.mode(), Mode::Normal);
     press(&mut a, "2 s").expect("keys");
     assert!(message(&a).contains("Projects (1)"), "{}", message(&a));
     press(&mut a, "m").expect("keys");
     assert!(message(&a).contains("Projects (1)"), "{}", message(&a));
     press(&mut a, "3 e").expect("keys");
-    assert_eq!(a.mode, Mode::Normal);
+    assert_eq!(a.mode(), Mode::Normal);
     // The message lasts until the next key.
     press(&mut a, "j").expect("keys");
     assert!(a.message.is_none());
     // Nothing matches: nothing to edit.
     press(&mut a, "1 / qqqqqq <enter> s").expect("keys");
-    assert_eq!(a.mode, Mode::Normal);
+    assert_eq!(a.mode(), Mode::Normal);
     assert!(message(&a).contains("no project"), "{}", message(&a));
 }
 
@@ -402,7 +402,7 @@ fn status_edit_from_the_details_returns_there() {
     let c = copy();
     let mut a = open(&c);
     keys(&mut a, &c.file, "<enter> s k <enter> <enter>");
-    assert_eq!(a.mode, Mode::Detail);
+    assert_eq!(a.mode(), Mode::Detail);
     assert_eq!(
         on_disk(&c.file).project(RENHE).map(|p| p.status),
         Some(Status::Signed)
@@ -462,8 +462,8 @@ fn conflicting_edit(a: &mut App, c: &Copy) {
         &c.file,
         &format!("s {} <enter> 我的 <enter>", moves(now, Status::Stalled)),
     );
-    assert_eq!(a.mode, Mode::Conflict);
-    assert!(a.conflict.is_some() && a.pending.is_some());
+    assert_eq!(a.mode(), Mode::Conflict);
+    assert!(a.conflict().is_some() && a.pending.is_some());
     assert_eq!(message_kind(a), Some(MessageKind::Error));
     assert!(message(a).contains("not saved yet"), "{}", message(a));
 }
@@ -476,8 +476,7 @@ fn conflict_keep_mine_writes_ours_over_theirs() {
     conflicting_edit(&mut a, &c);
     assert_eq!(read(&c.file), their_text, "nothing written");
     let theirs = a
-        .conflict
-        .as_ref()
+        .conflict()
         .and_then(|x| x.theirs.clone())
         .expect("their record");
     assert!(
@@ -485,9 +484,9 @@ fn conflict_keep_mine_writes_ours_over_theirs() {
     );
     // Other keys do nothing until a choice is made.
     assert!(press(&mut a, "s u j").expect("keys").is_empty());
-    assert_eq!(a.mode, Mode::Conflict);
+    assert_eq!(a.mode(), Mode::Conflict);
     keys(&mut a, &c.file, "m");
-    assert_eq!(a.mode, Mode::Normal);
+    assert_eq!(a.mode(), Mode::Normal);
     assert!(message(&a).contains("yours kept"), "{}", message(&a));
     let p = on_disk(&c.file).project(RENHE).cloned().expect("project");
     assert_eq!(p.status, Status::Stalled);
@@ -520,7 +519,7 @@ fn conflict_take_theirs_adopts_the_file_and_drops_ours() {
     let their_text = their_change(&c);
     conflicting_edit(&mut a, &c);
     keys(&mut a, &c.file, "t");
-    assert_eq!(a.mode, Mode::Normal);
+    assert_eq!(a.mode(), Mode::Normal);
     assert!(
         message(&a).contains("took the file's version"),
         "{}",
@@ -533,30 +532,45 @@ fn conflict_take_theirs_adopts_the_file_and_drops_ours() {
     );
     assert_eq!(a.base, their_text);
     assert!(a.undo.is_empty(), "no undo of ours over theirs");
-    assert!(a.pending.is_none() && a.conflict.is_none());
+    assert!(a.pending.is_none() && a.conflict().is_none());
     keys(&mut a, &c.file, "u");
     assert_eq!(message(&a), "nothing to undo");
     assert_eq!(read(&c.file), their_text);
 }
 
 #[test]
-fn conflict_decided_later_leaves_the_file_alone() {
+fn conflict_decided_later_stays_pending_and_is_offered_again() {
     let c = copy();
     let mut a = open(&c);
     let their_text = their_change(&c);
     conflicting_edit(&mut a, &c);
     keys(&mut a, &c.file, "<esc>");
-    assert_eq!(a.mode, Mode::Normal);
+    assert_eq!(a.mode(), Mode::Normal);
     assert!(message(&a).contains("not saved"), "{}", message(&a));
+    assert_eq!(read(&c.file), their_text, "nothing written");
+    // Mine is still shown and still pending, not thrown away.
+    assert!(a.pending.as_ref().is_some_and(|p| p.deferred.is_some()));
+    assert_eq!(
+        a.tracker.project(RENHE).map(|p| p.status),
+        Some(Status::Stalled)
+    );
+    // The next edit key offers the same choice again.
+    keys(&mut a, &c.file, "s");
+    assert_eq!(a.mode(), Mode::Conflict);
+    // As does a reload, after leaving it for later once more.
+    keys(&mut a, &c.file, "<esc> R");
+    assert_eq!(a.mode(), Mode::Conflict);
     assert_eq!(read(&c.file), their_text);
-    assert_eq!(a.tracker, on_disk(&c.file));
-    // And editing goes on normally afterwards.
-    keys(&mut a, &c.file, "s j <enter> <enter>");
-    assert!(message(&a).starts_with("saved: "), "{}", message(&a));
+    // Keep mine now: written over theirs.
+    keys(&mut a, &c.file, "m");
     assert_eq!(
         on_disk(&c.file).project(RENHE).map(|p| p.status),
         Some(Status::Stalled)
     );
+    assert!(a.pending.is_none());
+    // And editing goes on normally afterwards.
+    keys(&mut a, &c.file, "s j <enter> <enter>");
+    assert!(message(&a).starts_with("saved: "), "{}", message(&a));
 }
 
 #[test]
@@ -605,7 +619,7 @@ fn a_failed_save_reverts_the_change_and_says_why() {
     assert!(!m.starts_with("saved"), "{m}");
     assert_eq!(a.tracker, before, "the change is reverted in memory");
     assert!(a.undo.is_empty() && a.pending.is_none());
-    assert_eq!(a.mode, Mode::Normal);
+    assert_eq!(a.mode(), Mode::Normal);
     // An undo that cannot be saved stays undoable.
     set_read_only(&c.file, false);
     keys(&mut a, &c.file, "s j <enter> <enter>");
@@ -643,6 +657,7 @@ fn needs_attention_narrows_projects_and_goals() {
     assert!(a.attention);
     let mut ids: Vec<&str> = a
         .projects
+        .rows
         .iter()
         .map(|h| a.tracker.projects[h.index].id.as_str())
         .collect();
@@ -653,12 +668,22 @@ fn needs_attention_narrows_projects_and_goals() {
     );
     let mut goals: Vec<&str> = a
         .goals
+        .rows
         .iter()
         .map(|h| a.tracker.targets[h.index].id.as_str())
         .collect();
     goals.sort();
     assert_eq!(goals, ["cruise-voyages-2024", "hitech-firms-2024"]);
-    assert_eq!(a.chains.len(), 7, "the scoreboard keeps every chain");
+    assert_eq!(
+        a.chains.len(),
+        4,
+        "the scoreboard counts only what needs attention: {:?}",
+        a.chains
+            .rows
+            .iter()
+            .map(|r| &r.summary.chain)
+            .collect::<Vec<_>>()
+    );
     // A project set to stalled joins the list at once.
     press(&mut a, "! 1 g").expect("keys");
     assert!(!a.attention);
@@ -666,6 +691,7 @@ fn needs_attention_narrows_projects_and_goals() {
     press(&mut a, "!").expect("keys");
     assert!(a
         .projects
+        .rows
         .iter()
         .any(|h| a.tracker.projects[h.index].id == RENHE));
     // It combines with the filter.
@@ -733,7 +759,7 @@ fn an_undo_that_meets_their_change_asks_too() {
     keys(&mut a, &c.file, "s j <enter> <enter>");
     let their_text = their_change(&c);
     keys(&mut a, &c.file, "u");
-    assert_eq!(a.mode, Mode::Conflict, "{}", message(&a));
+    assert_eq!(a.mode(), Mode::Conflict, "{}", message(&a));
     assert_eq!(read(&c.file), their_text, "nothing written yet");
     // Keep mine: the undo is written over theirs; redo puts theirs back.
     keys(&mut a, &c.file, "m");

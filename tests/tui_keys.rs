@@ -9,6 +9,7 @@ use shibei_tracker::domain::Status;
 /// Ids of the visible projects, in display order.
 fn project_ids(app: &App) -> Vec<&str> {
     app.projects
+        .rows
         .iter()
         .map(|h| app.tracker.projects[h.index].id.as_str())
         .collect()
@@ -16,6 +17,7 @@ fn project_ids(app: &App) -> Vec<&str> {
 
 fn goal_ids(app: &App) -> Vec<&str> {
     app.goals
+        .rows
         .iter()
         .map(|h| app.tracker.targets[h.index].id.as_str())
         .collect()
@@ -30,7 +32,7 @@ fn selected_id(app: &App) -> &str {
 fn starts_on_projects_with_everything_shown() {
     let a = app();
     assert_eq!(a.view, View::Projects);
-    assert_eq!(a.mode, Mode::Normal);
+    assert_eq!(a.mode(), Mode::Normal);
     assert_eq!(a.projects.len(), 9);
     assert_eq!(a.goals.len(), 5);
     assert_eq!(a.chains.len(), 7);
@@ -78,16 +80,20 @@ fn paging_scrolls_the_window_in_a_small_terminal() {
 fn filter_by_pinyin_initials_updates_on_every_keystroke() {
     let mut a = app();
     keys(&mut a, "/ r");
-    assert_eq!(a.mode, Mode::Filter);
+    assert_eq!(a.mode(), Mode::Filter);
     assert_eq!(a.query, "r");
     let after_r = a.projects.len();
     keys(&mut a, "h l");
     assert_eq!(a.query, "rhl");
     assert!(a.projects.len() <= after_r);
     assert_eq!(project_ids(&a).first(), Some(&"renhe-road-renewal-bc"));
-    assert_eq!(a.projects[0].hl_zh, vec![0, 1, 2], "人和路 highlighted");
+    assert_eq!(
+        a.projects.rows[0].hl_zh,
+        vec![0, 1, 2],
+        "人和路 highlighted"
+    );
     keys(&mut a, "<enter>");
-    assert_eq!(a.mode, Mode::Normal);
+    assert_eq!(a.mode(), Mode::Normal);
     assert_eq!(a.query, "rhl", "Enter keeps the filter");
 }
 
@@ -95,7 +101,7 @@ fn filter_by_pinyin_initials_updates_on_every_keystroke() {
 fn escape_clears_the_filter() {
     let mut a = app();
     keys(&mut a, "/ rhl <esc>");
-    assert_eq!(a.mode, Mode::Normal);
+    assert_eq!(a.mode(), Mode::Normal);
     assert!(a.query.is_empty());
     assert_eq!(a.projects.len(), 9);
     // Esc in the list also clears a kept filter.
@@ -112,7 +118,7 @@ fn backspace_and_clear_line_edit_the_filter() {
     assert_eq!(project_ids(&a), ["visionox"]);
     keys(&mut a, "<c-u>");
     assert!(a.query.is_empty());
-    assert_eq!(a.mode, Mode::Filter);
+    assert_eq!(a.mode(), Mode::Filter);
     assert_eq!(a.projects.len(), 9);
 }
 
@@ -129,7 +135,7 @@ fn full_pinyin_and_initials_and_english() {
     );
     keys(&mut a, "<c-u> visionox");
     assert_eq!(project_ids(&a), ["visionox"]);
-    assert!(!a.projects[0].hl_en.is_empty());
+    assert!(!a.projects.rows[0].hl_en.is_empty());
     keys(&mut a, "<c-u> 浪潮");
     assert_eq!(project_ids(&a), ["inspur-bigdata"]);
 }
@@ -192,11 +198,11 @@ fn the_filter_applies_to_goals_too() {
 fn chain_picker_sets_and_replaces_the_prefix() {
     let mut a = app();
     keys(&mut a, "c");
-    assert_eq!(a.mode, Mode::Picker);
-    let p = a.picker.as_ref().expect("picker open");
+    assert_eq!(a.mode(), Mode::Picker);
+    let p = a.picker().expect("picker open");
     assert_eq!(p.items.len(), 8, "(any) and seven chains");
     keys(&mut a, "数字 <enter>");
-    assert_eq!(a.mode, Mode::Normal);
+    assert_eq!(a.mode(), Mode::Normal);
     assert_eq!(a.query, "chain:digital");
     assert_eq!(a.projects.len(), 2);
     // Pinyin works in the picker too; the new chain replaces the old one.
@@ -213,9 +219,9 @@ fn chain_picker_sets_and_replaces_the_prefix() {
 fn picker_keeps_other_words_and_escape_cancels() {
     let mut a = app();
     keys(&mut a, "/ park <enter> a");
-    assert_eq!(a.mode, Mode::Picker);
+    assert_eq!(a.mode(), Mode::Picker);
     keys(&mut a, "<esc>");
-    assert_eq!(a.mode, Mode::Normal);
+    assert_eq!(a.mode(), Mode::Normal);
     assert_eq!(a.query, "park");
     keys(&mut a, "c <down> <down> <up> <enter>");
     assert_eq!(a.query, "park chain:digital", "row 1 is the first chain");
@@ -236,20 +242,29 @@ fn sort_cycles_and_keeps_the_selected_record() {
     assert_eq!(selected_id(&a), "visionox");
     keys(&mut a, "o");
     assert_eq!(a.sort, Sort::Name);
-    assert_eq!(project_ids(&a)[0], "erfeng-park");
+    // Chinese names in pinyin order: 东软 (dong) before 而丰 (er).
+    assert_eq!(project_ids(&a)[0], "neusoft-carrier");
+    assert_eq!(project_ids(&a)[1], "erfeng-park");
     assert_eq!(selected_id(&a), "visionox", "selection follows the record");
+    keys(&mut a, "O");
+    assert_eq!(
+        project_ids(&a).last().copied(),
+        Some("neusoft-carrier"),
+        "O reverses"
+    );
+    keys(&mut a, "O");
     keys(&mut a, "o");
     assert_eq!(a.sort, Sort::Status);
     assert_eq!(
-        a.tracker.projects[a.projects[0].index].status,
+        a.tracker.projects[a.projects.rows[0].index].status,
         Status::Planned
     );
     keys(&mut a, "o");
     assert_eq!(a.sort, Sort::Chain);
     assert_eq!(
         project_ids(&a)[0],
-        "inspur-bigdata",
-        "digital is the first chain"
+        "neusoft-carrier",
+        "digital is the first chain; in it 东软 (dong) before 浪潮 (lang)"
     );
     keys(&mut a, "o");
     assert_eq!(a.sort, Sort::Area);
@@ -260,7 +275,13 @@ fn sort_cycles_and_keeps_the_selected_record() {
     );
     keys(&mut a, "o");
     assert_eq!(a.sort, Sort::NextDue);
-    assert_eq!(project_ids(&a)[0], "visionox", "due 2022-12 first");
+    // On 2024-09-01 every milestone is past: the most recently missed
+    // (2023, i.e. by 2023-12-31) first, the oldest (2022-12) last.
+    let ids = project_ids(&a);
+    assert_eq!(ids[0], "neusoft-carrier", "{ids:?}");
+    let pos = |id| ids.iter().position(|x| *x == id).expect("shown");
+    assert!(pos("huadian-gas") < pos("erfeng-park"));
+    assert!(pos("erfeng-park") < pos("visionox"));
     keys(&mut a, "o");
     assert_eq!(a.sort, Sort::Relevance);
     assert_eq!(project_ids(&a)[0], "renhe-road-renewal-bc");
@@ -292,14 +313,14 @@ fn views_cycle_and_jump() {
 fn details_open_and_close() {
     let mut a = app();
     keys(&mut a, "j <enter>");
-    assert_eq!(a.mode, Mode::Detail);
+    assert_eq!(a.mode(), Mode::Detail);
     keys(&mut a, "j j");
-    assert_eq!(a.detail_scroll, 2);
+    assert_eq!(a.detail_scroll(), Some(2));
     keys(&mut a, "<esc>");
-    assert_eq!(a.mode, Mode::Normal);
+    assert_eq!(a.mode(), Mode::Normal);
     assert_eq!(selected_id(&a), "visionox");
     keys(&mut a, "2 <enter>");
-    assert_eq!(a.mode, Mode::Detail);
+    assert_eq!(a.mode(), Mode::Detail);
 }
 
 #[test]
@@ -317,25 +338,25 @@ fn no_details_when_nothing_matches() {
     let mut a = app();
     keys(&mut a, "/ qqqqqqq <enter> <enter>");
     assert!(a.projects.is_empty());
-    assert_eq!(a.mode, Mode::Normal);
+    assert_eq!(a.mode(), Mode::Normal);
 }
 
 #[test]
 fn help_overlay_returns_to_where_it_was_opened() {
     let mut a = app();
     keys(&mut a, "?");
-    assert_eq!(a.mode, Mode::Help);
+    assert_eq!(a.mode(), Mode::Help);
     keys(&mut a, "j j k");
-    assert_eq!(a.help_scroll, 1);
+    assert_eq!(a.help_scroll(), Some(1));
     keys(&mut a, "<esc>");
-    assert_eq!(a.mode, Mode::Normal);
+    assert_eq!(a.mode(), Mode::Normal);
     keys(&mut a, "<enter> ?");
-    assert_eq!(a.mode, Mode::Help);
+    assert_eq!(a.mode(), Mode::Help);
     keys(&mut a, "?");
-    assert_eq!(a.mode, Mode::Detail);
+    assert_eq!(a.mode(), Mode::Detail);
     // q closes the help rather than quitting from inside it.
     keys(&mut a, "? q");
-    assert_eq!(a.mode, Mode::Detail);
+    assert_eq!(a.mode(), Mode::Detail);
 }
 
 #[test]
@@ -431,34 +452,34 @@ fn editing_keys_are_in_the_keymap() {
 fn status_picker_moves_within_its_list() {
     let mut a = app();
     keys(&mut a, "s");
-    assert_eq!(a.mode, Mode::StatusPick);
+    assert_eq!(a.mode(), Mode::StatusPick);
     keys(&mut a, "k k k k k k k k");
-    assert_eq!(a.status_pick.as_ref().map(|p| p.selected), Some(0));
+    assert_eq!(a.status_pick().map(|p| p.selected), Some(0));
     keys(&mut a, "j j j j j j j j j j");
     assert_eq!(
-        a.status_pick.as_ref().map(|p| p.selected),
+        a.status_pick().map(|p| p.selected),
         Some(Status::ALL.len() - 1)
     );
     update(&mut a, Action::ScrollUp);
-    assert_eq!(a.status_pick.as_ref().map(|p| p.selected), Some(5));
+    assert_eq!(a.status_pick().map(|p| p.selected), Some(5));
     keys(&mut a, "<esc>");
-    assert_eq!(a.mode, Mode::Normal);
-    assert!(a.status_pick.is_none());
+    assert_eq!(a.mode(), Mode::Normal);
+    assert!(a.status_pick().is_none());
 }
 
 #[test]
 fn typing_over_the_old_value_then_editing_it() {
     let mut a = app();
     keys(&mut a, "2 e");
-    assert_eq!(a.prompt.as_ref().map(|p| p.text.as_str()), Some("58"));
+    assert_eq!(a.prompt().map(|p| p.text.as_str()), Some("58"));
     keys(&mut a, "<bs>");
     assert_eq!(
-        a.prompt.as_ref().map(|p| p.text.as_str()),
+        a.prompt().map(|p| p.text.as_str()),
         Some("5"),
         "Backspace edits the old value"
     );
     keys(&mut a, "9");
-    assert_eq!(a.prompt.as_ref().map(|p| p.text.as_str()), Some("59"));
+    assert_eq!(a.prompt().map(|p| p.text.as_str()), Some("59"));
     keys(&mut a, "<c-u> 7");
-    assert_eq!(a.prompt.as_ref().map(|p| p.text.as_str()), Some("7"));
+    assert_eq!(a.prompt().map(|p| p.text.as_str()), Some("7"));
 }

@@ -1,7 +1,7 @@
 //! Intents the interface understands, named as verbs, and the effects
 //! `update` asks the event loop to carry out.
 
-use super::state::{PickerKind, View};
+use super::state::{Drawn, PickerKind, View};
 use crate::domain::edit::{Change, Record};
 use crate::domain::Tracker;
 
@@ -38,6 +38,8 @@ pub enum Action {
     PickerAccept,
     PickerCancel,
     CycleSort,
+    /// `O`: the current sort the other way round.
+    ReverseSort,
     ToggleHelp,
     CloseOverlay,
     ScrollUp,
@@ -51,6 +53,21 @@ pub enum Action {
         width: u16,
         height: u16,
     },
+    /// What the drawing laid out (content heights), fed back after each draw.
+    Drawn(Drawn),
+    /// `R`: read the file again now.
+    Reload,
+    /// The file was read again (on `R`, or because it changed on disk).
+    Reloaded {
+        tracker: Box<Tracker>,
+        text: String,
+        /// Someone else changed it (the poll noticed), rather than `R`.
+        external: bool,
+    },
+    /// Reading the file again failed; the message says why.
+    ReloadFailed(String),
+    /// Release or capture the mouse (released, the terminal selects text).
+    ToggleMouse,
 
     // Editing (issue 5).
     /// `s`: open the status picker for the selected project.
@@ -71,8 +88,9 @@ pub enum Action {
     KeepMine,
     /// After a conflict: adopt the file's version, dropping ours.
     TakeTheirs,
-    /// After a conflict: decide later, which for now means taking theirs
-    /// without writing anything.
+    /// After a conflict: decide later. Nothing is written; the change stays
+    /// pending and the conflict is offered again on the next edit key or
+    /// reload.
     DecideLater,
 
     // Outcomes of `Effect::Save` / `Effect::KeepMine`, fed back by the loop.
@@ -103,6 +121,10 @@ pub enum Effect {
     /// Save `change`, already applied to `App::tracker`, against `App::base`.
     /// (Boxed: records are large, `Quit` is not.)
     Save(Box<Change>),
+    /// Read the file again and report it as `Action::Reloaded`.
+    Reload,
+    /// Capture the mouse (true) or release it.
+    SetMouse(bool),
     /// Overwrite the record on disk with `ours`, keeping the file's other changes.
     KeepMine {
         ours: Box<Record>,

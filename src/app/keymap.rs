@@ -192,7 +192,13 @@ pub static KEYMAP: &[Binding] = &[
         Normal,
         &[Key::ch('o')],
         Action::CycleSort,
-        "sort: relevance, name, status, chain, area, due",
+        "sort: relevance, name, status, chain, area, next due",
+    ),
+    bind(
+        Normal,
+        &[Key::ch('O')],
+        Action::ReverseSort,
+        "reverse the sort",
     ),
     bind(
         Normal,
@@ -259,6 +265,18 @@ pub static KEYMAP: &[Binding] = &[
         &[Key::ctrl('r')],
         Action::Redo,
         "redo the last change undone",
+    ),
+    bind(
+        Normal,
+        &[Key::ch('R')],
+        Action::Reload,
+        "read the file again now (it is also watched every second)",
+    ),
+    bind(
+        Normal,
+        &[Key::ch('M')],
+        Action::ToggleMouse,
+        "mouse off (select text to copy) / on",
     ),
     bind(Normal, &[Key::ch('?')], Action::ToggleHelp, "this help"),
     bind(Normal, &[Key::ch('q')], Action::Quit, "quit"),
@@ -376,6 +394,12 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         Detail,
+        &[Key::ch('G'), Key::code(K::End)],
+        Action::Bottom,
+        "end",
+    ),
+    bind(
+        Detail,
         &[Key::ch('s')],
         Action::EditStatus,
         "change this project's status",
@@ -477,7 +501,7 @@ pub static KEYMAP: &[Binding] = &[
         Conflict,
         &[Key::code(K::Esc)],
         Action::DecideLater,
-        "decide later: leave the file as it is (mine is dropped)",
+        "decide later: mine stays pending, unsaved; offered again on R or an edit key",
     ),
     // Help.
     bind(
@@ -503,6 +527,32 @@ pub static KEYMAP: &[Binding] = &[
         Action::ScrollUp,
         "scroll up",
     ),
+    bind(
+        Help,
+        &[Key::code(K::PageDown), Key::ch(' '), Key::ctrl('d')],
+        Action::PageDown,
+        "page down",
+    ),
+    bind(
+        Help,
+        &[Key::code(K::PageUp), Key::ctrl('u')],
+        Action::PageUp,
+        "page up",
+    ),
+    bind(
+        Help,
+        &[Key::ch('g'), Key::code(K::Home)],
+        Action::Top,
+        "top",
+    ),
+    bind(
+        Help,
+        &[Key::ch('G'), Key::code(K::End)],
+        Action::Bottom,
+        "end",
+    ),
+    // Too small a terminal: nothing acts that could not be seen.
+    bind(TooSmall, &[Key::ch('q')], Action::Quit, "quit"),
     // Everywhere.
     Binding {
         mode: None,
@@ -610,6 +660,8 @@ mod tests {
         assert_eq!(resolve(Picker, Key::ch('j')), Some(Action::Input('j')));
         assert_eq!(resolve(Filter, Key::ctrl('c')), Some(Action::Quit));
         assert_eq!(resolve(Normal, Key::ch('Z')), None);
+        assert_eq!(resolve(TooSmall, Key::ch('m')), None);
+        assert_eq!(resolve(TooSmall, Key::ctrl('c')), Some(Action::Quit));
     }
 
     #[test]

@@ -7,12 +7,12 @@ pub mod update;
 
 pub use action::{Action, Effect};
 pub use keymap::{parse_keys, resolve, Key, KeyCode, KEYMAP};
-pub use state::{App, Mode, Picker, PickerKind, Sort, View};
+pub use state::{App, Drawn, Mode, Overlay, Picker, PickerKind, Sort, View};
 pub use update::update;
 
 /// Feeds one key through the keymap and `update`.
 pub fn handle_key(app: &mut App, key: Key) -> Vec<Effect> {
-    match resolve(app.mode, key) {
+    match resolve(app.mode(), key) {
         Some(action) => update(app, action),
         None => Vec::new(),
     }

@@ -1,6 +1,7 @@
 //! Everything the screen shows, derived lists included. Derived lists are
 //! recomputed when the query, the sort or the data change, never on draw.
 
+use crate::domain::collate::collate_key;
 use crate::domain::edit::{Change, Record};
 use crate::domain::progress::{
     assess, next_milestone, overdue_milestones, Progress, ProgressState,
@@ -19,14 +20,25 @@ pub enum View {
 }
 
 impl View {
+    /// In tab order; a new view is a new variant here and a list in `App`.
     pub const ALL: [View; 3] = [View::Projects, View::Goals, View::Chains];
 
-    pub fn index(self) -> usize {
-        match self {
-            View::Projects => 0,
-            View::Goals => 1,
-            View::Chains => 2,
-        }
+    fn position(self) -> usize {
+        View::ALL.iter().position(|v| *v == self).unwrap_or(0)
+    }
+
+    pub fn next(self) -> View {
+        View::ALL[(self.position() + 1) % View::ALL.len()]
+    }
+
+    pub fn prev(self) -> View {
+        let n = View::ALL.len();
+        View::ALL[(self.position() + n - 1) % n]
+    }
+
+    /// The digit that shows this view (1 for the first tab).
+    pub fn number(self) -> usize {
+        self.position() + 1
     }
 
     pub fn title(self) -> &'static str {
@@ -38,7 +50,69 @@ impl View {
     }
 }
 
-/// What keys mean right now.
+/// Where one view's list stands: the selected row and the first row shown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListPos {
+    pub selected: usize,
+    pub offset: usize,
+}
+
+impl ListPos {
+    /// Keeps the selection inside a list of `len` rows and visible in a
+    /// body of `rows` rows, leaving no empty rows below a list that could
+    /// fill the body.
+    pub fn clamp(&mut self, len: usize, rows: usize) {
+        let rows = rows.max(1);
+        self.selected = self.selected.min(len.saturating_sub(1));
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + rows {
+            self.offset = self.selected + 1 - rows;
+        }
+        self.offset = self.offset.min(len.saturating_sub(rows));
+    }
+}
+
+/// A view's rows in display order and its position in them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListState<T> {
+    pub rows: Vec<T>,
+    pub pos: ListPos,
+}
+
+impl<T> Default for ListState<T> {
+    fn default() -> Self {
+        ListState {
+            rows: Vec::new(),
+            pos: ListPos::default(),
+        }
+    }
+}
+
+impl<T> ListState<T> {
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub fn current(&self) -> Option<&T> {
+        self.rows.get(self.pos.selected)
+    }
+
+    /// Replaces the rows, selecting the first row for which `was` holds
+    /// (the record selected before), else keeping the old row number.
+    fn replace(&mut self, rows: Vec<T>, was: impl Fn(&T) -> bool) {
+        if let Some(i) = rows.iter().position(was) {
+            self.pos.selected = i;
+        }
+        self.rows = rows;
+    }
+}
+
+/// What keys mean right now; follows from the overlay (`App::mode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Normal,
@@ -52,11 +126,14 @@ pub enum Mode {
     Prompt,
     /// A save met someone else's change to the same record.
     Conflict,
+    /// The terminal is below the minimum size: only quitting works, so no
+    /// key changes anything nobody can see.
+    TooSmall,
 }
 
 impl Mode {
     /// In the order the help overlay lists them.
-    pub const ALL: [Mode; 8] = [
+    pub const ALL: [Mode; 9] = [
         Mode::Normal,
         Mode::Filter,
         Mode::Picker,
@@ -65,6 +142,7 @@ impl Mode {
         Mode::Prompt,
         Mode::Conflict,
         Mode::Help,
+        Mode::TooSmall,
     ];
 
     pub fn title(self) -> &'static str {
@@ -77,8 +155,72 @@ impl Mode {
             Mode::StatusPick => "Status picker",
             Mode::Prompt => "Typing a value or a note",
             Mode::Conflict => "Save conflict",
+            Mode::TooSmall => "Terminal too small",
         }
     }
+}
+
+/// The one thing shown over the list, owning its data, so that what keys
+/// mean and what is drawn cannot disagree.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Overlay {
+    /// Just the list.
+    #[default]
+    None,
+    /// Typing on the filter line.
+    Filter,
+    Picker(Picker),
+    Detail(Detail),
+    Help(Help),
+    StatusPick(StatusPick),
+    Prompt(Prompt),
+    Conflict(Conflict),
+}
+
+impl Overlay {
+    pub fn mode(&self) -> Mode {
+        match self {
+            Overlay::None => Mode::Normal,
+            Overlay::Filter => Mode::Filter,
+            Overlay::Picker(_) => Mode::Picker,
+            Overlay::Detail(_) => Mode::Detail,
+            Overlay::Help(_) => Mode::Help,
+            Overlay::StatusPick(_) => Mode::StatusPick,
+            Overlay::Prompt(_) => Mode::Prompt,
+            Overlay::Conflict(_) => Mode::Conflict,
+        }
+    }
+
+    /// The details an edit was started from (drawn beneath it, and where
+    /// it returns to), or the details themselves.
+    pub fn detail(&self) -> Option<Detail> {
+        match self {
+            Overlay::Detail(d) => Some(*d),
+            Overlay::StatusPick(StatusPick { over, .. })
+            | Overlay::Prompt(Prompt { over, .. })
+            | Overlay::Conflict(Conflict { over, .. }) => *over,
+            Overlay::Help(h) => h.under.detail(),
+            _ => None,
+        }
+    }
+
+    /// Where an edit goes back to: the details it came from, or the list.
+    pub fn back_to(over: Option<Detail>) -> Overlay {
+        over.map_or(Overlay::None, Overlay::Detail)
+    }
+}
+
+/// The detail pane of the selected record, scrolled by `scroll` rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Detail {
+    pub scroll: usize,
+}
+
+/// The key list, scrolled by `scroll` rows, over what it was opened from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Help {
+    pub scroll: usize,
+    pub under: Box<Overlay>,
 }
 
 /// A line for the status bar, kept until the next key.
@@ -101,6 +243,8 @@ pub struct StatusPick {
     pub project: String,
     pub current: Status,
     pub selected: usize,
+    /// The details it was opened from.
+    pub over: Option<Detail>,
 }
 
 /// What a prompt's text becomes.
@@ -123,6 +267,8 @@ pub struct Prompt {
     pub fresh: bool,
     /// Why the text was refused, until the next keystroke.
     pub error: Option<String>,
+    /// The details it was opened from.
+    pub over: Option<Detail>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,7 +279,8 @@ pub enum SaveKind {
 }
 
 /// A change applied in memory and handed to the event loop to save. Until
-/// the outcome comes back nothing else may be edited.
+/// the outcome comes back, or while its conflict is left for later,
+/// nothing else may be edited.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pending {
     pub kind: SaveKind,
@@ -143,6 +290,9 @@ pub struct Pending {
     pub entry: Change,
     /// "Keep mine" was chosen after a conflict.
     pub forced: bool,
+    /// A conflict left for later: offered again on the next edit key or
+    /// reload, until mine is kept or theirs taken.
+    pub deferred: Option<ConflictState>,
 }
 
 /// Both versions of a record after a conflicting save; ours is the
@@ -152,6 +302,14 @@ pub struct ConflictState {
     pub theirs: Option<Box<Record>>,
     pub disk: Box<Tracker>,
     pub disk_text: String,
+}
+
+/// The conflict popup.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conflict {
+    pub state: ConflictState,
+    /// The details the edit was started from.
+    pub over: Option<Detail>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,15 +355,18 @@ pub enum Sort {
 }
 
 impl Sort {
+    pub const ALL: [Sort; 6] = [
+        Sort::Relevance,
+        Sort::Name,
+        Sort::Status,
+        Sort::Chain,
+        Sort::Area,
+        Sort::NextDue,
+    ];
+
     pub fn next(self) -> Sort {
-        match self {
-            Sort::Relevance => Sort::Name,
-            Sort::Name => Sort::Status,
-            Sort::Status => Sort::Chain,
-            Sort::Chain => Sort::Area,
-            Sort::Area => Sort::NextDue,
-            Sort::NextDue => Sort::Relevance,
-        }
+        let i = Sort::ALL.iter().position(|s| *s == self).unwrap_or(0);
+        Sort::ALL[(i + 1) % Sort::ALL.len()]
     }
 
     pub fn label(self) -> &'static str {
@@ -218,10 +379,19 @@ impl Sort {
             Sort::NextDue => "next due",
         }
     }
+
+    /// Whether this order means something in `view`. Chains are ranked
+    /// (or sorted by name); projects and goals take every order.
+    pub fn applies_to(self, view: View) -> bool {
+        match view {
+            View::Projects | View::Goals => true,
+            View::Chains => matches!(self, Sort::Relevance | Sort::Name),
+        }
+    }
 }
 
 /// One chain's place on the scoreboard, counted over the records the filter
-/// lets through (`domain::summary`), in ranked order.
+/// and `!` let through (`domain::summary`), in ranked order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChainRow {
     /// Index into `tracker.chains`.
@@ -231,7 +401,7 @@ pub struct ChainRow {
     pub summary: ChainSummary,
 }
 
-/// Screen rows shared by `update` (scrolling, clicks) and `ui` (drawing),
+/// Screen rows shared by `update` (paging, clicks) and `ui` (drawing),
 /// so both agree on where the list body is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Screen {
@@ -241,9 +411,10 @@ pub struct Screen {
     pub body_rows: u16,
 }
 
-/// Smallest size anything useful fits in; below it "terminal too small".
-pub const MIN_WIDTH: u16 = 24;
-pub const MIN_HEIGHT: u16 = 6;
+/// Smallest size anything useful fits in; below it "terminal too small",
+/// which names this size, and no key but quit acts.
+pub const MIN_WIDTH: u16 = 30;
+pub const MIN_HEIGHT: u16 = 8;
 
 impl Screen {
     /// Row 0: view tabs; then a bordered table with a header row; last row:
@@ -259,6 +430,17 @@ impl Screen {
     }
 }
 
+/// What the last drawing laid out, reported by `ui::draw` and fed back by
+/// the event loop, so scrolling stops where the content ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Drawn {
+    /// How far the open scrollable overlay (details, help) can scroll:
+    /// its wrapped content height less the rows it shows.
+    pub max_scroll: Option<usize>,
+    /// Rows one page of that overlay shows.
+    pub page: Option<usize>,
+}
+
 pub struct App {
     pub file_label: String,
     pub today: NaiveDate,
@@ -267,38 +449,35 @@ pub struct App {
     pub matcher: Matcher,
     /// Progress of each target on `today`, by target index.
     pub progress: Vec<Progress>,
+    /// Sort keys of the names (pinyin for Chinese), by record index.
+    pub project_keys: Vec<String>,
+    pub goal_keys: Vec<String>,
+    pub chain_keys: Vec<String>,
     pub view: View,
-    pub mode: Mode,
-    /// The mode the help overlay returns to.
-    pub help_return: Mode,
+    pub overlay: Overlay,
     pub query: String,
     pub sort: Sort,
-    /// Visible projects and goals in display order (indices into the tracker).
-    pub projects: Vec<Hit>,
-    pub goals: Vec<Hit>,
-    pub chains: Vec<ChainRow>,
-    /// Selected row and first shown row, per view.
-    pub selected: [usize; 3],
-    pub offset: [usize; 3],
-    pub picker: Option<Picker>,
-    pub detail_scroll: u16,
-    pub help_scroll: u16,
+    /// `O`: the sort runs the other way.
+    pub reverse: bool,
+    /// Each view's rows (indices into the tracker) and position.
+    pub projects: ListState<Hit>,
+    pub goals: ListState<Hit>,
+    pub chains: ListState<ChainRow>,
     pub size: (u16, u16),
-    /// The text the file holds (as loaded or last saved): what a save
-    /// compares the disk against.
+    /// What the last drawing reported.
+    pub drawn: Drawn,
+    /// The text the file holds (as loaded, last saved or reloaded): what a
+    /// save compares the disk against.
     pub base: String,
     /// `!`: only stalled or overdue projects, at-risk or unreported goals.
     pub attention: bool,
+    /// Whether the terminal's mouse is captured (off: text can be selected).
+    pub mouse: bool,
     pub message: Option<Message>,
-    pub status_pick: Option<StatusPick>,
-    pub prompt: Option<Prompt>,
     pub pending: Option<Pending>,
-    pub conflict: Option<ConflictState>,
     /// Saved changes, newest last.
     pub undo: Vec<Change>,
     pub redo: Vec<Change>,
-    /// The mode an edit returns to (the list or the details).
-    pub edit_return: Mode,
 }
 
 impl App {
@@ -313,31 +492,28 @@ impl App {
             index,
             matcher: Matcher::default(),
             progress,
+            project_keys: Vec::new(),
+            goal_keys: Vec::new(),
+            chain_keys: Vec::new(),
             view: View::Projects,
-            mode: Mode::Normal,
-            help_return: Mode::Normal,
+            overlay: Overlay::None,
             query: String::new(),
             sort: Sort::Relevance,
-            projects: Vec::new(),
-            goals: Vec::new(),
-            chains: Vec::new(),
-            selected: [0; 3],
-            offset: [0; 3],
-            picker: None,
-            detail_scroll: 0,
-            help_scroll: 0,
+            reverse: false,
+            projects: ListState::default(),
+            goals: ListState::default(),
+            chains: ListState::default(),
             size: (120, 40),
+            drawn: Drawn::default(),
             base: String::new(),
             attention: false,
+            mouse: true,
             message: None,
-            status_pick: None,
-            prompt: None,
             pending: None,
-            conflict: None,
             undo: Vec::new(),
             redo: Vec::new(),
-            edit_return: Mode::Normal,
         };
+        app.sort_keys();
         app.refilter();
         app
     }
@@ -350,6 +526,57 @@ impl App {
         self
     }
 
+    pub fn picker(&self) -> Option<&Picker> {
+        match &self.overlay {
+            Overlay::Picker(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    pub fn status_pick(&self) -> Option<&StatusPick> {
+        match &self.overlay {
+            Overlay::StatusPick(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    pub fn prompt(&self) -> Option<&Prompt> {
+        match &self.overlay {
+            Overlay::Prompt(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The conflict on screen, or one left for later.
+    pub fn conflict(&self) -> Option<&ConflictState> {
+        match &self.overlay {
+            Overlay::Conflict(c) => Some(&c.state),
+            _ => self.pending.as_ref().and_then(|p| p.deferred.as_ref()),
+        }
+    }
+
+    pub fn detail_scroll(&self) -> Option<usize> {
+        match &self.overlay {
+            Overlay::Detail(d) => Some(d.scroll),
+            _ => None,
+        }
+    }
+
+    pub fn help_scroll(&self) -> Option<usize> {
+        match &self.overlay {
+            Overlay::Help(h) => Some(h.scroll),
+            _ => None,
+        }
+    }
+
+    /// What keys mean now.
+    pub fn mode(&self) -> Mode {
+        if self.screen().is_none() {
+            return Mode::TooSmall;
+        }
+        self.overlay.mode()
+    }
+
     pub fn say(&mut self, kind: MessageKind, text: impl Into<String>) {
         self.message = Some(Message {
             kind,
@@ -357,47 +584,56 @@ impl App {
         });
     }
 
+    fn sort_keys(&mut self) {
+        let t = &self.tracker;
+        self.project_keys = t.projects.iter().map(|p| collate_key(&p.name_zh)).collect();
+        self.goal_keys = t
+            .targets
+            .iter()
+            .map(|x| collate_key(&x.metric_zh))
+            .collect();
+        self.chain_keys = t.chains.iter().map(|c| collate_key(&c.name_zh)).collect();
+    }
+
     /// After the records changed in place (an edit, undo, a failed save):
     /// progress and lists are recomputed, each view staying on its record.
     pub fn refresh(&mut self) {
         self.progress = assess_all(&self.tracker, self.today);
-        let before = (
-            self.selected_project(),
-            self.selected_goal(),
-            self.selected_chain(),
-        );
+        self.sort_keys();
+        let before = self.selected_ids();
         self.rebuild(before, false);
     }
 
-    /// Replaces the whole tracker (merged with, or taken from, the file on
-    /// disk): keys are rebuilt and each view stays on the record it had,
-    /// found again by id since indices may have moved.
+    /// Replaces the whole tracker (merged with, taken from or reloaded
+    /// from the file on disk): keys are rebuilt and each view stays on the
+    /// record it had, found again by id since indices may have moved.
     pub fn adopt(&mut self, tracker: Tracker, text: String) {
-        let ids = (
-            self.selected_project()
-                .and_then(|i| self.tracker.projects.get(i))
-                .map(|p| p.id.clone()),
-            self.selected_goal()
-                .and_then(|i| self.tracker.targets.get(i))
-                .map(|t| t.id.clone()),
-            self.selected_chain()
-                .and_then(|i| self.tracker.chains.get(i))
-                .map(|c| c.id.clone()),
-        );
+        let before = self.selected_ids();
         self.tracker = tracker;
         self.base = text;
         self.index = SearchIndex::build(&self.tracker);
         self.progress = assess_all(&self.tracker, self.today);
-        let t = &self.tracker;
-        let before = (
-            ids.0
-                .and_then(|id| t.projects.iter().position(|p| p.id == id)),
-            ids.1
-                .and_then(|id| t.targets.iter().position(|x| x.id == id)),
-            ids.2
-                .and_then(|id| t.chains.iter().position(|c| c.id == id)),
-        );
+        self.sort_keys();
         self.rebuild(before, false);
+    }
+
+    /// The ids of the records each view has selected.
+    fn selected_ids(&self) -> Selected {
+        let t = &self.tracker;
+        Selected {
+            project: self
+                .selected_project()
+                .and_then(|i| t.projects.get(i))
+                .map(|p| p.id.clone()),
+            goal: self
+                .selected_goal()
+                .and_then(|i| t.targets.get(i))
+                .map(|x| x.id.clone()),
+            chain: self
+                .selected_chain()
+                .and_then(|i| t.chains.get(i))
+                .map(|c| c.id.clone()),
+        }
     }
 
     /// Rows in the current view.
@@ -426,25 +662,42 @@ impl App {
         }
     }
 
+    /// The position of `view`'s list.
+    pub fn pos(&self, view: View) -> ListPos {
+        match view {
+            View::Projects => self.projects.pos,
+            View::Goals => self.goals.pos,
+            View::Chains => self.chains.pos,
+        }
+    }
+
+    pub fn pos_mut(&mut self, view: View) -> &mut ListPos {
+        match view {
+            View::Projects => &mut self.projects.pos,
+            View::Goals => &mut self.goals.pos,
+            View::Chains => &mut self.chains.pos,
+        }
+    }
+
     pub fn selected(&self) -> usize {
-        self.selected[self.view.index()]
+        self.pos(self.view).selected
     }
 
     pub fn offset(&self) -> usize {
-        self.offset[self.view.index()]
+        self.pos(self.view).offset
     }
 
     /// Tracker index of the selected project, if the Projects view has one.
     pub fn selected_project(&self) -> Option<usize> {
-        self.projects.get(self.selected[0]).map(|h| h.index)
+        self.projects.current().map(|h| h.index)
     }
 
     pub fn selected_goal(&self) -> Option<usize> {
-        self.goals.get(self.selected[1]).map(|h| h.index)
+        self.goals.current().map(|h| h.index)
     }
 
     pub fn selected_chain(&self) -> Option<usize> {
-        self.chains.get(self.selected[2]).map(|r| r.chain)
+        self.chains.current().map(|r| r.chain)
     }
 
     pub fn screen(&self) -> Option<Screen> {
@@ -458,11 +711,7 @@ impl App {
     /// Reruns the filter and sort after the query changed, keeping each
     /// view on the record it had selected when that record is still visible.
     pub fn refilter(&mut self) {
-        let before = (
-            self.selected_project(),
-            self.selected_goal(),
-            self.selected_chain(),
-        );
+        let before = self.selected_ids();
         self.rebuild(before, true);
     }
 
@@ -480,58 +729,38 @@ impl App {
             .is_some_and(|p| p.state.needs_attention())
     }
 
-    /// Filter, sort, scoreboard, then the selection: on the record it was
-    /// on (`before`, tracker indices) when still shown. A changed query
-    /// puts the best match on top instead.
-    fn rebuild(
-        &mut self,
-        before: (Option<usize>, Option<usize>, Option<usize>),
-        query_changed: bool,
-    ) {
+    /// Filter, `!`, sort, scoreboard, then the selection: on the record it
+    /// was on (`before`) when still shown. A changed query puts the best
+    /// match on top instead.
+    fn rebuild(&mut self, before: Selected, query_changed: bool) {
         let q = Query::parse(&self.query);
         let states: Vec<ProgressState> = self.progress.iter().map(|p| p.state).collect();
         let mut projects = self.index.filter_projects(&self.tracker, &self.matcher, &q);
         let mut goals = self.index.filter_targets(&self.matcher, &q, &states);
+        if self.attention {
+            projects.retain(|h| self.project_needs_attention(h.index));
+            goals.retain(|h| self.goal_needs_attention(h.index));
+        }
         self.sort_projects(&mut projects);
         self.sort_goals(&mut goals);
-        self.projects = projects;
-        self.goals = goals;
-        // The scoreboard counts what the query lets through, before `!`
-        // narrows the lists: a board of only the troubled would rank nothing.
-        self.chains = self.chain_rows();
-        if self.attention {
-            let keep_p: Vec<bool> = self
-                .projects
-                .iter()
-                .map(|h| self.project_needs_attention(h.index))
-                .collect();
-            let keep_g: Vec<bool> = self
-                .goals
-                .iter()
-                .map(|h| self.goal_needs_attention(h.index))
-                .collect();
-            let mut k = keep_p.into_iter();
-            self.projects.retain(|_| k.next().unwrap_or(false));
-            let mut k = keep_g.into_iter();
-            self.goals.retain(|_| k.next().unwrap_or(false));
+        // The scoreboard counts exactly what the other views show.
+        let chains = self.chain_rows(&projects, &goals);
+        let top = query_changed && self.sort == Sort::Relevance && !q.is_empty();
+        let t = &self.tracker;
+        let is = |id: &Option<String>, got: Option<&String>| !top && id.as_ref() == got;
+        self.projects.replace(projects, |h| {
+            is(&before.project, t.projects.get(h.index).map(|p| &p.id))
+        });
+        self.goals.replace(goals, |h| {
+            is(&before.goal, t.targets.get(h.index).map(|x| &x.id))
+        });
+        self.chains.replace(chains, |r| {
+            before.chain.as_ref() == t.chains.get(r.chain).map(|c| &c.id)
+        });
+        if top {
+            self.projects.pos.selected = 0;
+            self.goals.pos.selected = 0;
         }
-        let keep = |hits: &[usize], was: Option<usize>, old: usize| {
-            was.and_then(|w| hits.iter().position(|&i| i == w))
-                .unwrap_or(old)
-        };
-        let p: Vec<usize> = self.projects.iter().map(|h| h.index).collect();
-        let g: Vec<usize> = self.goals.iter().map(|h| h.index).collect();
-        let c: Vec<usize> = self.chains.iter().map(|r| r.chain).collect();
-        // A new query puts the best match on top; otherwise stay on the record.
-        self.selected = if query_changed && self.sort == Sort::Relevance && !q.is_empty() {
-            [0, 0, keep(&c, before.2, self.selected[2])]
-        } else {
-            [
-                keep(&p, before.0, self.selected[0]),
-                keep(&g, before.1, self.selected[1]),
-                keep(&c, before.2, self.selected[2]),
-            ]
-        };
         for v in View::ALL {
             self.clamp(v);
         }
@@ -539,17 +768,8 @@ impl App {
 
     /// Keeps the selection inside the list and visible in the body.
     pub fn clamp(&mut self, view: View) {
-        let i = view.index();
-        let len = self.len_of(view);
-        let rows = self.page();
-        self.selected[i] = self.selected[i].min(len.saturating_sub(1));
-        if self.selected[i] < self.offset[i] {
-            self.offset[i] = self.selected[i];
-        } else if self.selected[i] >= self.offset[i] + rows {
-            self.offset[i] = self.selected[i] + 1 - rows;
-        }
-        // Do not leave empty rows below the list when it could fill the body.
-        self.offset[i] = self.offset[i].min(len.saturating_sub(rows));
+        let (len, rows) = (self.len_of(view), self.page());
+        self.pos_mut(view).clamp(len, rows);
     }
 
     /// Where a chain stands in the file's order (unknown ones last), for sorting.
@@ -567,42 +787,42 @@ impl App {
             .unwrap_or(usize::MAX)
     }
 
+    /// Sorts `hits` by `cmp` (then by name), the other way under `O`;
+    /// relevance keeps the matcher's order (reversed under `O`).
+    fn sort_hits(&self, hits: &mut [Hit], keys: &[String], cmp: impl Fn(&Hit, &Hit) -> Ordering) {
+        let key = |h: &Hit| keys.get(h.index).map_or("", String::as_str);
+        if self.sort != Sort::Relevance {
+            hits.sort_by(|a, b| cmp(a, b).then_with(|| key(a).cmp(key(b))));
+        }
+        if self.reverse {
+            hits.reverse();
+        }
+    }
+
     fn sort_projects(&self, hits: &mut [Hit]) {
         let t = &self.tracker;
-        let chain_pos = |id: &str| self.chain_pos(id);
-        let area_pos = |id: Option<&String>| self.area_pos(id);
-        let key = |h: &Hit| &t.projects[h.index];
-        let cmp = |a: &Hit, b: &Hit| -> Ordering {
-            let (pa, pb) = (key(a), key(b));
-            let name = || pa.name_en.to_lowercase().cmp(&pb.name_en.to_lowercase());
+        let today = self.today;
+        let p = |h: &Hit| &t.projects[h.index];
+        self.sort_hits(hits, &self.project_keys, |a, b| {
+            let (pa, pb) = (p(a), p(b));
             match self.sort {
-                Sort::Relevance => Ordering::Equal,
-                Sort::Name => name(),
+                Sort::Relevance | Sort::Name => Ordering::Equal,
                 Sort::Status => pa.status.cmp(&pb.status),
-                Sort::Chain => chain_pos(&pa.chain).cmp(&chain_pos(&pb.chain)),
-                Sort::Area => area_pos(pa.area.as_ref()).cmp(&area_pos(pb.area.as_ref())),
+                Sort::Chain => self.chain_pos(&pa.chain).cmp(&self.chain_pos(&pb.chain)),
+                Sort::Area => self
+                    .area_pos(pa.area.as_ref())
+                    .cmp(&self.area_pos(pb.area.as_ref())),
                 Sort::NextDue => {
                     let due = |p| next_milestone(p).map(|(_, m)| m.due.last_day());
-                    // Projects with nothing due go last.
-                    match (due(pa), due(pb)) {
-                        (Some(x), Some(y)) => x.cmp(&y),
-                        (Some(_), None) => Ordering::Less,
-                        (None, Some(_)) => Ordering::Greater,
-                        (None, None) => Ordering::Equal,
-                    }
+                    due_order(due(pa), due(pb), today)
                 }
             }
-            .then_with(name)
-        };
-        if self.sort != Sort::Relevance {
-            hits.sort_by(cmp);
-        }
+        });
     }
 
     fn sort_goals(&self, hits: &mut [Hit]) {
         let t = &self.tracker;
-        let chain_pos = |id: &str| self.chain_pos(id);
-        let area_pos = |id: Option<&String>| self.area_pos(id);
+        let today = self.today;
         let state_pos = |i: usize| {
             let s = self
                 .progress
@@ -613,41 +833,34 @@ impl App {
                 .position(|x| *x == s)
                 .unwrap_or(usize::MAX)
         };
-        let cmp = |a: &Hit, b: &Hit| -> Ordering {
+        self.sort_hits(hits, &self.goal_keys, |a, b| {
             let (ga, gb) = (&t.targets[a.index], &t.targets[b.index]);
-            let name = || {
-                ga.metric_en
-                    .to_lowercase()
-                    .cmp(&gb.metric_en.to_lowercase())
-            };
             match self.sort {
-                Sort::Relevance => Ordering::Equal,
-                Sort::Name => name(),
+                Sort::Relevance | Sort::Name => Ordering::Equal,
                 Sort::Status => state_pos(a.index).cmp(&state_pos(b.index)),
-                Sort::Chain => chain_pos(&ga.chain).cmp(&chain_pos(&gb.chain)),
-                Sort::Area => area_pos(ga.area.as_ref()).cmp(&area_pos(gb.area.as_ref())),
-                Sort::NextDue => ga.period.end().cmp(&gb.period.end()),
+                Sort::Chain => self.chain_pos(&ga.chain).cmp(&self.chain_pos(&gb.chain)),
+                Sort::Area => self
+                    .area_pos(ga.area.as_ref())
+                    .cmp(&self.area_pos(gb.area.as_ref())),
+                Sort::NextDue => due_order(Some(ga.period.end()), Some(gb.period.end()), today),
             }
-            .then_with(name)
-        };
-        if self.sort != Sort::Relevance {
-            hits.sort_by(cmp);
-        }
+        });
     }
 
-    /// The scoreboard over the records the query lets through. Copies of
-    /// them are made only when the query narrows anything.
-    fn chain_rows(&self) -> Vec<ChainRow> {
+    /// The scoreboard over the records the other views show, ranked (or,
+    /// sorted by name, in pinyin order).
+    fn chain_rows(&self, projects: &[Hit], goals: &[Hit]) -> Vec<ChainRow> {
         let t = &self.tracker;
         // Count the visible records by reference, with the states already
         // assessed: no copies and no re-assessment on a keystroke.
-        let projects = self.projects.iter().filter_map(|h| t.projects.get(h.index));
-        let targets = self.goals.iter().filter_map(|h| {
+        let ps = projects.iter().filter_map(|h| t.projects.get(h.index));
+        let gs = goals.iter().filter_map(|h| {
             let state = self.progress.get(h.index)?.state;
             Some((t.targets.get(h.index)?, state))
         });
-        ranked(summarize(&t.chains, projects, targets, self.today))
+        let mut rows: Vec<ChainRow> = ranked(summarize(&t.chains, ps, gs, self.today))
             .into_iter()
+            .filter(|s| self.query.trim().is_empty() && !self.attention || s.projects + s.goals > 0)
             .enumerate()
             .filter_map(|(i, summary)| {
                 let chain = t.chains.iter().position(|c| c.id == summary.chain)?;
@@ -657,7 +870,15 @@ impl App {
                     summary,
                 })
             })
-            .collect()
+            .collect();
+        if self.sort == Sort::Name {
+            let key = |r: &ChainRow| self.chain_keys.get(r.chain).cloned().unwrap_or_default();
+            rows.sort_by_key(key);
+        }
+        if self.reverse {
+            rows.reverse();
+        }
+        rows
     }
 
     /// The words of the query narrowed to `field` (e.g. the chains filtered on).
@@ -669,6 +890,24 @@ impl App {
             .map(|t| t.word)
             .collect()
     }
+}
+
+/// The ids each view had selected, to find them again after a rebuild.
+struct Selected {
+    project: Option<String>,
+    goal: Option<String>,
+    chain: Option<String>,
+}
+
+/// "Next due" order: what falls due soonest from `today` first, then what
+/// is already past (the most recently missed first), then nothing due.
+fn due_order(a: Option<NaiveDate>, b: Option<NaiveDate>, today: NaiveDate) -> Ordering {
+    let rank = |d: Option<NaiveDate>| match d {
+        Some(d) if d >= today => (0, (d - today).num_days()),
+        Some(d) => (1, (today - d).num_days()),
+        None => (2, 0),
+    };
+    rank(a).cmp(&rank(b))
 }
 
 fn assess_all(t: &Tracker, today: NaiveDate) -> Vec<Progress> {
@@ -709,8 +948,33 @@ mod tests {
     }
 
     #[test]
+    fn next_due_puts_the_soonest_first() {
+        let d = |s| crate::domain::date::parse_day(s).expect("date");
+        let today = d("2024-09-01");
+        let mut dates = vec![
+            None,
+            Some(d("2019-12-31")),
+            Some(d("2025-06-30")),
+            Some(d("2024-12-31")),
+            Some(d("2024-03-31")),
+        ];
+        dates.sort_by(|a, b| due_order(*a, *b, today));
+        assert_eq!(
+            dates,
+            [
+                Some(d("2024-12-31")),
+                Some(d("2025-06-30")),
+                Some(d("2024-03-31")),
+                Some(d("2019-12-31")),
+                None
+            ]
+        );
+    }
+
+    #[test]
     fn tiny_sizes_have_no_frame() {
         assert!(Screen::of(1, 1).is_none());
         assert_eq!(Screen::of(40, 12).map(|f| f.body_rows), Some(7));
+        assert!(Screen::of(MIN_WIDTH - 1, 40).is_none());
     }
 }

@@ -60,14 +60,7 @@ pub fn set_status(
     })
 }
 
-/// Parses a user-typed number: digits, an optional sign and decimals.
-pub fn parse_value(s: &str) -> Result<f64, String> {
-    let s = s.trim().replace([',', '_'], "");
-    match s.parse::<f64>() {
-        Ok(v) if v.is_finite() && !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || ".-+eE".contains(c)) => Ok(v),
-        _ => Err(format!("\"{s}\" is not a number: write digits, optionally with a decimal point (e.g. 35 or 1.2)")),
-    }
-}
+pub use crate::domain::number::parse_value;
 
 pub fn set_actual(
     file: &Path,

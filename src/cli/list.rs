@@ -2,6 +2,7 @@
 
 use super::output::{csv, json_text, table};
 use super::{area_label, chain_label, load, Format, Outcome};
+use crate::domain::labels::next_due;
 use crate::domain::progress::{next_milestone, overdue_milestones};
 use crate::domain::search::{Matcher, Query, SearchIndex};
 use crate::domain::*;
@@ -10,17 +11,12 @@ use serde_json::{json, Value};
 use std::fmt::Write;
 use std::path::Path;
 
-/// "2023 已建成 (overdue)" for the next milestone of a project.
+/// "2022-12 预计年底建成 OVERDUE": the next milestone of a project, as the
+/// interface shows it (`domain::labels::next_due`).
 pub fn next_due_label(p: &Project, today: NaiveDate) -> String {
-    match next_milestone(p) {
-        Some((_, m)) => {
-            let late = if progress::is_overdue(p, m, today) {
-                " OVERDUE"
-            } else {
-                ""
-            };
-            format!("{} {}{late}", m.due, m.expect.label_zh())
-        }
+    match next_due(p, today) {
+        Some((label, true)) => format!("{label} OVERDUE"),
+        Some((label, false)) => label,
         None => String::new(),
     }
 }

@@ -2,6 +2,7 @@
 
 use super::output::json_text;
 use super::{area_label, load, unknown_id, Outcome};
+use crate::domain::labels::{goal_label, value_with_unit, MilestoneState};
 use crate::domain::progress::{assess, overdue_milestones};
 use crate::domain::*;
 use chrono::NaiveDate;
@@ -100,12 +101,7 @@ pub fn project_text(t: &Tracker, p: &Project, today: NaiveDate) -> String {
     if !p.milestones.is_empty() {
         let _ = writeln!(o, "\nMilestones");
         for m in &p.milestones {
-            let state = match m.reached {
-                Some(d) => format!("reached {d}"),
-                None if progress::is_overdue(p, m, today) => "OVERDUE".to_string(),
-                None if p.status.has_reached(m.expect) => "reached".to_string(),
-                None => "open".to_string(),
-            };
+            let state = MilestoneState::of(p, m, today).label();
             let _ = writeln!(
                 o,
                 "  due {}  expect {}  {}  [{state}]",
@@ -135,16 +131,9 @@ pub fn project_text(t: &Tracker, p: &Project, today: NaiveDate) -> String {
     o
 }
 
-fn value_with_unit(v: f64, unit: &str) -> String {
-    format!("{}{}", format_number(v), unit)
-}
-
 pub fn target_cells(x: &Target, today: NaiveDate) -> (Progress, [String; 5]) {
     let pr = assess(x, today);
-    let goal = match (x.comparator, x.target) {
-        (Some(c), Some(v)) => format!("{} {}", c.symbol(), value_with_unit(v, &x.unit)),
-        _ => String::new(),
-    };
+    let goal = goal_label(x);
     let base = x
         .baseline
         .as_ref()

@@ -1,9 +1,12 @@
 //! The domain: projects, targets, statuses, progress maths and search.
 //! Nothing in here knows about terminals, files or the clock.
 
+pub mod collate;
 pub mod date;
 pub mod edit;
+pub mod labels;
 pub mod model;
+pub mod number;
 pub mod progress;
 pub mod search;
 pub mod status;

@@ -6,6 +6,7 @@ pub mod emit;
 pub mod locate;
 pub mod path;
 pub mod validate;
+pub mod watch;
 
 use crate::domain::edit::{Change, Record};
 use crate::domain::Tracker;

@@ -44,12 +44,14 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, screen: Screen) {
     let tr = &app.tracker;
     let max_met = app
         .chains
+        .rows
         .iter()
         .map(|r| r.summary.state_count(ProgressState::Met))
         .max()
         .unwrap_or(0);
     let max_adv = app
         .chains
+        .rows
         .iter()
         .map(|r| r.summary.advancing)
         .max()
@@ -62,7 +64,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, screen: Screen) {
         " Chains: ranked by goals met, then projects advancing ".into(),
         &COLUMNS,
         |i, fitted| {
-            let Some(r) = app.chains.get(i) else {
+            let Some(r) = app.chains.rows.get(i) else {
                 return Vec::new();
             };
             let Some(c) = tr.chains.get(r.chain) else {

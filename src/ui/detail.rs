@@ -3,8 +3,8 @@
 
 use super::cells::{plain, wrap};
 use super::{goals::target_label, theme};
-use crate::app::{App, View};
-use crate::domain::progress::is_overdue;
+use crate::app::{App, Drawn, View};
+use crate::domain::labels::MilestoneState;
 use crate::domain::{format_number, Project, Target, Tracker};
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -12,23 +12,25 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use ratatui::Frame;
 
-pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+/// Draws the details of the selected record scrolled by `scroll` rows and
+/// reports how far they can scroll and how many rows a page shows.
+pub fn draw(frame: &mut Frame, app: &App, area: Rect, scroll: usize) -> Drawn {
     let (title, lines) = match app.view {
         View::Projects => match app
             .selected_project()
             .and_then(|i| app.tracker.projects.get(i))
         {
             Some(p) => (p.name_zh.clone(), project_lines(&app.tracker, p, app)),
-            None => return,
+            None => return Drawn::default(),
         },
         View::Goals => match app
             .selected_goal()
             .and_then(|i| app.tracker.targets.get(i).map(|t| (i, t)))
         {
             Some((i, t)) => (t.metric_zh.clone(), goal_lines(&app.tracker, t, i, app)),
-            None => return,
+            None => return Drawn::default(),
         },
-        View::Chains => return,
+        View::Chains => return Drawn::default(),
     };
     // Cover the list, leaving the tab row and the status bar visible.
     let popup = Rect {
@@ -44,7 +46,8 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     // Wrap here, where the width is known, so the scroll can be clamped
     // to the real height; only the rows on screen are handed to ratatui.
     let rows: Vec<Line> = lines.into_iter().flat_map(|l| wrap(l, inner_w)).collect();
-    let scroll = (app.detail_scroll as usize).min(rows.len().saturating_sub(inner_h as usize));
+    let max_scroll = rows.len().saturating_sub(inner_h as usize);
+    let scroll = scroll.min(max_scroll);
     let shown: Vec<Line> = rows
         .into_iter()
         .skip(scroll)
@@ -52,6 +55,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         .collect();
     super::clear_popup(frame, popup);
     frame.render_widget(Paragraph::new(shown).block(block), popup);
+    Drawn {
+        max_scroll: Some(max_scroll),
+        page: Some((inner_h as usize).max(1)),
+    }
 }
 
 fn heading(s: &str) -> Line<'static> {
@@ -140,17 +147,14 @@ pub fn project_lines(t: &Tracker, p: &Project, app: &App) -> Vec<Line<'static>> 
         v.push(Line::raw(""));
         v.push(heading("Milestones"));
         for m in &p.milestones {
-            let (mark, style) = match m.reached {
-                Some(d) => (
-                    format!("reached {d}"),
-                    theme::status(crate::domain::Status::Completed),
-                ),
-                None if is_overdue(p, m, app.today) => ("OVERDUE".to_string(), theme::overdue()),
-                None if p.status.has_reached(m.expect) => {
-                    ("reached (by status)".to_string(), theme::dim())
-                }
-                None => ("open".to_string(), Style::new()),
+            let state = MilestoneState::of(p, m, app.today);
+            let style = match state {
+                MilestoneState::Reached(_) => theme::status(crate::domain::Status::Completed),
+                MilestoneState::Overdue => theme::overdue(),
+                MilestoneState::ReachedByStatus => theme::dim(),
+                MilestoneState::Open => Style::new(),
             };
+            let mark = state.label();
             v.push(Line::from(vec![
                 Span::raw(format!(
                     "  due {}  expect {}  {}  ",

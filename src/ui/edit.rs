@@ -4,8 +4,8 @@
 
 use super::cells::{fit, plain, styled};
 use super::{centered, theme};
-use crate::app::state::{PromptKind, Screen};
-use crate::app::{App, Mode};
+use crate::app::state::{Conflict, Prompt, PromptKind, Screen, StatusPick};
+use crate::app::App;
 use crate::domain::edit::Record;
 use crate::domain::{format_number, Status};
 use crate::text::pad;
@@ -15,10 +15,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use ratatui::Frame;
 
-pub fn draw_status_picker(frame: &mut Frame, app: &App, area: Rect) {
-    let Some(pick) = &app.status_pick else {
-        return;
-    };
+pub fn draw_status_picker(frame: &mut Frame, app: &App, pick: &StatusPick, area: Rect) {
     let name = app
         .tracker
         .project(&pick.project)
@@ -58,10 +55,10 @@ pub fn draw_status_picker(frame: &mut Frame, app: &App, area: Rect) {
 /// Where the prompt goes: just below the selected row of the list (above it
 /// near the bottom), so the value is edited where it is shown; centred when
 /// the edit started from the details.
-fn prompt_rect(app: &App, area: Rect, h: u16) -> Rect {
+fn prompt_rect(app: &App, p: &Prompt, area: Rect, h: u16) -> Rect {
     let w = area.width.saturating_sub(2).min(80);
     let screen = Screen::of(area.width, area.height);
-    if let (Mode::Normal, Some(screen)) = (app.edit_return, screen) {
+    if let (None, Some(screen)) = (p.over, screen) {
         let row = screen.body_top as usize + app.selected().saturating_sub(app.offset());
         let row = row.min(u16::MAX as usize) as u16;
         let bottom = area.height.saturating_sub(1); // the status bar
@@ -82,10 +79,7 @@ fn prompt_rect(app: &App, area: Rect, h: u16) -> Rect {
     centered(area, w, h)
 }
 
-pub fn draw_prompt(frame: &mut Frame, app: &App, area: Rect) {
-    let Some(p) = &app.prompt else {
-        return;
-    };
+pub fn draw_prompt(frame: &mut Frame, app: &App, p: &Prompt, area: Rect) {
     let t = &app.tracker;
     let (title, label, unit, hint) = match &p.kind {
         PromptKind::Value { target } => {
@@ -140,7 +134,7 @@ pub fn draw_prompt(frame: &mut Frame, app: &App, area: Rect) {
             )
         }
     };
-    let rect = prompt_rect(app, area, 4);
+    let rect = prompt_rect(app, p, area, 4);
     if rect.width < 3 || rect.height < 3 {
         return;
     }
@@ -217,10 +211,11 @@ pub fn record_lines(r: Option<&Record>) -> Vec<String> {
     }
 }
 
-pub fn draw_conflict(frame: &mut Frame, app: &App, area: Rect) {
-    let (Some(c), Some(p)) = (&app.conflict, &app.pending) else {
+pub fn draw_conflict(frame: &mut Frame, app: &App, conflict: &Conflict, area: Rect) {
+    let Some(p) = &app.pending else {
         return;
     };
+    let c = &conflict.state;
     let ours = record_lines(Some(&p.change.after));
     let theirs = record_lines(c.theirs.as_deref());
     let id = p.change.after.id();
@@ -271,7 +266,7 @@ pub fn draw_conflict(frame: &mut Frame, app: &App, area: Rect) {
         }
         lines.push(Line::raw(""));
         lines.push(plain(
-            "m keep mine   t take theirs   Esc decide later (leaves the file's)",
+            "m keep mine   t take theirs   Esc decide later (mine stays, unsaved)",
             inner_w,
         ));
     } else {

@@ -5,6 +5,7 @@ use super::cells::{col, highlighted, plain, styled, Col};
 use super::{draw_table, theme};
 use crate::app::state::Screen;
 use crate::app::App;
+use crate::domain::labels::goal_label;
 use crate::domain::{format_number, Progress, ProgressState, Target};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -24,11 +25,11 @@ pub const COLUMNS: [Col; 11] = [
     col("Ends", 9, 22, 4, false),
 ];
 
+/// The goal as `domain::labels::goal_label` writes it, "-" for none.
 pub fn target_label(t: &Target) -> String {
-    match (t.comparator, t.target) {
-        (Some(c), Some(v)) => format!("{}{}{}", c.symbol(), format_number(v), t.unit),
-        _ => "-".into(),
-    }
+    Some(goal_label(t))
+        .filter(|g| !g.is_empty())
+        .unwrap_or_else(|| "-".into())
 }
 
 /// `[####......]` in `width` columns: the way from baseline to target
@@ -96,7 +97,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, screen: Screen) {
         title.into(),
         &COLUMNS,
         |i, fitted| {
-            let Some(hit) = app.goals.get(i) else {
+            let Some(hit) = app.goals.rows.get(i) else {
                 return Vec::new();
             };
             let Some(t) = tr.targets.get(hit.index) else {

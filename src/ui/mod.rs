@@ -11,7 +11,7 @@ pub mod picker;
 pub mod projects;
 pub mod theme;
 
-use crate::app::state::{MessageKind, Screen};
+use crate::app::state::{Drawn, MessageKind, Overlay, Screen, MIN_HEIGHT, MIN_WIDTH};
 use crate::app::{App, Mode, View};
 use cells::{fit, fit_columns, plain, Col};
 use ratatui::layout::Rect;
@@ -20,11 +20,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 
-pub fn draw(frame: &mut Frame, app: &App) {
+/// Draws the whole screen and reports what it laid out (how far the open
+/// overlay can scroll), which the event loop feeds back to `update`.
+pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
     let area = frame.area();
     let Some(screen) = Screen::of(area.width, area.height) else {
         too_small(frame, area);
-        return;
+        return Drawn::default();
     };
     draw_tabs(frame, app, Rect { height: 1, ..area });
     let main = Rect {
@@ -46,36 +48,49 @@ pub fn draw(frame: &mut Frame, app: &App) {
             ..area
         },
     );
+    let mut drawn = Drawn::default();
     // An edit started from the details keeps them on screen beneath it.
-    let edit_over_detail = app.edit_return == Mode::Detail;
-    match app.mode {
-        Mode::Detail => detail::draw(frame, app, area),
-        Mode::Picker => picker::draw(frame, app, area),
-        Mode::Help => help::draw(frame, app, area),
-        Mode::StatusPick | Mode::Prompt | Mode::Conflict if edit_over_detail => {
-            detail::draw(frame, app, area)
-        }
-        Mode::Normal | Mode::Filter | Mode::StatusPick | Mode::Prompt | Mode::Conflict => {}
+    if let Some(d) = app.overlay.detail() {
+        drawn = detail::draw(frame, app, area, d.scroll);
     }
-    match app.mode {
-        Mode::StatusPick => edit::draw_status_picker(frame, app, area),
-        Mode::Prompt => edit::draw_prompt(frame, app, area),
-        Mode::Conflict => edit::draw_conflict(frame, app, area),
-        _ => {}
+    match &app.overlay {
+        Overlay::None | Overlay::Filter | Overlay::Detail(_) => {}
+        Overlay::Picker(p) => picker::draw(frame, app, p, area),
+        Overlay::Help(h) => drawn = help::draw(frame, area, h.scroll),
+        Overlay::StatusPick(p) => edit::draw_status_picker(frame, app, p, area),
+        Overlay::Prompt(p) => edit::draw_prompt(frame, app, p, area),
+        Overlay::Conflict(c) => edit::draw_conflict(frame, app, c, area),
     }
+    drawn
 }
 
+/// Below the minimum size: say so, and what size is needed.
 fn too_small(frame: &mut Frame, area: Rect) {
     if area.width == 0 || area.height == 0 {
         return;
     }
-    let msg = plain("terminal too small", area.width as usize);
-    let row = Rect {
-        y: area.y + area.height / 2,
-        height: 1,
+    let (w, h) = (area.width, area.height);
+    let lines = [
+        "terminal too small".to_string(),
+        format!("need {MIN_WIDTH}x{MIN_HEIGHT}, have {w}x{h}"),
+        "q quits".to_string(),
+    ];
+    let text: Vec<String> = lines
+        .iter()
+        .flat_map(|l| crate::text::wrap_words(l, w as usize, 0))
+        .collect();
+    let top = h.saturating_sub(text.len() as u16) / 2;
+    let shown: Vec<Line> = text
+        .into_iter()
+        .take(h as usize)
+        .map(|l| plain(l, w as usize))
+        .collect();
+    let rows = Rect {
+        y: area.y + top,
+        height: (h - top).min(shown.len() as u16),
         ..area
     };
-    frame.render_widget(Paragraph::new(msg), row);
+    frame.render_widget(Paragraph::new(shown), rows);
 }
 
 fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
@@ -101,7 +116,7 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     let w = area.width as usize;
     let count = format!("{}/{}", app.len(), app.total());
     let hint = " ? help ";
-    if app.mode == Mode::Filter {
+    if app.mode() == Mode::Filter {
         // The filter line: the query being typed, with the real cursor after it.
         let right = format!(" {count}{hint}");
         let room = w.saturating_sub(crate::text::width(&right));

@@ -2,15 +2,14 @@
 
 use super::cells::{fit, plain};
 use super::{centered, theme};
-use crate::app::{App, PickerKind};
+use crate::app::{App, Picker, PickerKind};
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use ratatui::Frame;
 
-pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
-    let Some(p) = &app.picker else { return };
+pub fn draw(frame: &mut Frame, app: &App, p: &Picker, area: Rect) {
     let (what, any) = match p.kind {
         PickerKind::Chain => ("chain", "(any chain)"),
         PickerKind::Area => ("area", "(any area)"),

@@ -4,7 +4,7 @@ use super::cells::{col, highlighted, plain, styled, Col};
 use super::{draw_table, theme};
 use crate::app::state::Screen;
 use crate::app::App;
-use crate::domain::progress::{is_overdue, next_milestone};
+use crate::domain::labels::next_due;
 use crate::domain::Project;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -34,7 +34,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, screen: Screen) {
         },
         &COLUMNS,
         |i, fitted| {
-            let Some(hit) = app.projects.get(i) else {
+            let Some(hit) = app.projects.rows.get(i) else {
                 return Vec::new();
             };
             let Some(p) = t.projects.get(hit.index) else {
@@ -70,11 +70,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, screen: Screen) {
 
 /// The next milestone: due date and promise, marked "!" in red when overdue.
 fn next_cell(p: &Project, app: &App, w: usize) -> Line<'static> {
-    match next_milestone(p) {
-        Some((_, m)) if is_overdue(p, m, app.today) => {
-            styled(format!("! {} {}", m.due, m.text), theme::overdue(), w)
-        }
-        Some((_, m)) => plain(format!("{} {}", m.due, m.text), w),
+    match next_due(p, app.today) {
+        Some((label, true)) => styled(format!("! {label}"), theme::overdue(), w),
+        Some((label, false)) => plain(label, w),
         None => styled("-", theme::dim(), w),
     }
 }

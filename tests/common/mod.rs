@@ -8,7 +8,7 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 use ratatui::Terminal;
-use shibei_tracker::app::{press, update, Action, App, Effect};
+use shibei_tracker::app::{press, update, Action, App, Drawn, Effect};
 use shibei_tracker::domain::Tracker;
 use shibei_tracker::store;
 use shibei_tracker::text::width;
@@ -106,8 +106,11 @@ pub fn render(app: &mut App, w: u16, h: u16) -> Buffer {
         },
     );
     let mut term = Terminal::new(TestBackend::new(w, h)).expect("test backend");
-    term.draw(|f| shibei_tracker::ui::draw(f, app))
+    let mut drawn = Drawn::default();
+    term.draw(|f| drawn = shibei_tracker::ui::draw(f, app))
         .expect("draw");
+    // As the event loop does: scrolling learns where the content ends.
+    update(app, Action::Drawn(drawn));
     term.backend().buffer().clone()
 }
 

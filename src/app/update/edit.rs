@@ -2,29 +2,40 @@
 
 use crate::app::action::Effect;
 use crate::app::state::{
-    App, MessageKind, Mode, Pending, Prompt, PromptKind, SaveKind, StatusPick, View,
+    App, Conflict, Detail, MessageKind, Overlay, Pending, Prompt, PromptKind, SaveKind, StatusPick,
+    View,
 };
 use crate::domain::edit::{apply, Change, Edit};
+use crate::domain::number::parse_in_unit;
 use crate::domain::{format_number, Status};
 
-/// An edit is under way or waiting for its save: refuse another.
+/// An edit is waiting for its save, or its conflict was left for later:
+/// refuse another, and offer that conflict again.
 pub(super) fn busy(app: &mut App) -> bool {
-    if app.pending.is_some() {
+    let Some(p) = &mut app.pending else {
+        return false;
+    };
+    if let Some(state) = p.deferred.take() {
+        let over = app.overlay.detail();
+        app.overlay = Overlay::Conflict(Conflict { state, over });
+        app.say(
+            MessageKind::Error,
+            "your last change is still not saved: keep mine (m), take theirs (t) or decide later (Esc)",
+        );
+    } else {
         app.say(
             MessageKind::Error,
             "the last change is not saved yet: decide about it first",
         );
-        return true;
     }
-    false
+    true
 }
 
-/// Where an edit goes back to: the details it was started from, or the list.
-pub(super) fn edit_origin(app: &App) -> Mode {
-    if app.mode == Mode::Detail {
-        Mode::Detail
-    } else {
-        Mode::Normal
+/// The details an edit is started from, to return to afterwards.
+fn origin(app: &App) -> Option<Detail> {
+    match app.overlay {
+        Overlay::Detail(d) => Some(d),
+        _ => None,
     }
 }
 
@@ -45,42 +56,42 @@ pub(super) fn project_for_edit(app: &mut App, key: char, what: &str) -> Option<u
     }
 }
 
-pub(super) fn start_status(app: &mut App) {
+pub(super) fn start_status(app: &mut App) -> Vec<Effect> {
     if busy(app) {
-        return;
+        return Vec::new();
     }
     let Some(i) = project_for_edit(app, 's', "changes the status") else {
-        return;
+        return Vec::new();
     };
     let p = &app.tracker.projects[i];
-    app.status_pick = Some(StatusPick {
+    app.overlay = Overlay::StatusPick(StatusPick {
         project: p.id.clone(),
         current: p.status,
         selected: Status::ALL.iter().position(|s| *s == p.status).unwrap_or(0),
+        over: origin(app),
     });
-    app.edit_return = edit_origin(app);
-    app.mode = Mode::StatusPick;
+    Vec::new()
 }
 
 pub(super) fn choose_status(app: &mut App) {
-    let Some(pick) = app.status_pick.take() else {
-        app.mode = app.edit_return;
+    let Overlay::StatusPick(pick) = std::mem::take(&mut app.overlay) else {
         return;
     };
     let status = Status::ALL[pick.selected.min(Status::ALL.len() - 1)];
     if status == pick.current {
-        app.mode = app.edit_return;
+        app.overlay = Overlay::back_to(pick.over);
         app.say(
             MessageKind::Info,
             format!(
-                "status unchanged: {} is already {}",
+                "status unchanged: {} is already {} {}",
                 pick.project,
-                status.id()
+                status.label_zh(),
+                status.label_en()
             ),
         );
         return;
     }
-    app.prompt = Some(Prompt {
+    app.overlay = Overlay::Prompt(Prompt {
         kind: PromptKind::StatusNote {
             project: pick.project,
             status,
@@ -88,30 +99,30 @@ pub(super) fn choose_status(app: &mut App) {
         text: String::new(),
         fresh: false,
         error: None,
+        over: pick.over,
     });
-    app.mode = Mode::Prompt;
 }
 
-pub(super) fn start_actual(app: &mut App) {
+pub(super) fn start_actual(app: &mut App) -> Vec<Effect> {
     if busy(app) {
-        return;
+        return Vec::new();
     }
     let i = match (app.view, app.selected_goal()) {
         (View::Goals, Some(i)) => i,
         (View::Goals, None) => {
             app.say(MessageKind::Info, "no goal selected");
-            return;
+            return Vec::new();
         }
         _ => {
             app.say(
                 MessageKind::Info,
                 "e edits the actual value of a goal: go to Goals (2) and select one",
             );
-            return;
+            return Vec::new();
         }
     };
     let t = &app.tracker.targets[i];
-    app.prompt = Some(Prompt {
+    app.overlay = Overlay::Prompt(Prompt {
         kind: PromptKind::Value {
             target: t.id.clone(),
         },
@@ -121,9 +132,9 @@ pub(super) fn start_actual(app: &mut App) {
             .map_or(String::new(), |a| format_number(a.value)),
         fresh: t.actual.is_some(),
         error: None,
+        over: origin(app),
     });
-    app.edit_return = edit_origin(app);
-    app.mode = Mode::Prompt;
+    Vec::new()
 }
 
 pub(super) fn mark_milestone(app: &mut App) -> Vec<Effect> {
@@ -140,17 +151,8 @@ pub(super) fn mark_milestone(app: &mut App) -> Vec<Effect> {
     save_edit(app, &edit)
 }
 
-pub(super) fn edit_prompt(app: &mut App, edit: impl FnOnce(&mut Prompt)) {
-    if let Some(p) = app.prompt.as_mut() {
-        edit(p);
-        p.fresh = false;
-        p.error = None;
-    }
-}
-
 pub(super) fn submit(app: &mut App) -> Vec<Effect> {
-    let Some(mut p) = app.prompt.take() else {
-        app.mode = app.edit_return;
+    let Overlay::Prompt(mut p) = std::mem::take(&mut app.overlay) else {
         return Vec::new();
     };
     let note = || Some(p.text.trim().to_string()).filter(|n| !n.is_empty());
@@ -160,24 +162,23 @@ pub(super) fn submit(app: &mut App) -> Vec<Effect> {
                 .tracker
                 .target(target)
                 .map_or(String::new(), |t| t.unit.clone());
-            match parse_number(&p.text, &unit) {
-                Ok(value) => {
-                    app.prompt = Some(Prompt {
-                        kind: PromptKind::ActualNote {
-                            target: target.clone(),
-                            value,
-                        },
-                        text: String::new(),
-                        fresh: false,
-                        error: None,
-                    });
-                }
+            app.overlay = Overlay::Prompt(match parse_in_unit(&p.text, &unit) {
+                Ok(value) => Prompt {
+                    kind: PromptKind::ActualNote {
+                        target: target.clone(),
+                        value,
+                    },
+                    text: String::new(),
+                    fresh: false,
+                    error: None,
+                    over: p.over,
+                },
                 Err(e) => {
                     p.error = Some(e);
                     p.fresh = false;
-                    app.prompt = Some(p);
+                    p
                 }
-            }
+            });
             return Vec::new();
         }
         PromptKind::StatusNote { project, status } => Edit::SetStatus {
@@ -193,30 +194,8 @@ pub(super) fn submit(app: &mut App) -> Vec<Effect> {
             note: note(),
         },
     };
-    app.mode = app.edit_return;
+    app.overlay = Overlay::back_to(p.over);
     save_edit(app, &edit)
-}
-
-/// The user's number, with the CLI's rules (`cli::parse_value`), and a
-/// plainer explanation when the unit was typed along with it.
-pub fn parse_number(text: &str, unit: &str) -> Result<f64, String> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Err("type a number (Esc cancels)".into());
-    }
-    crate::cli::parse_value(t).map_err(|e| {
-        let bare = t
-            .strip_suffix(unit)
-            .map(str::trim)
-            .filter(|_| !unit.is_empty());
-        match bare.map(crate::cli::parse_value) {
-            Some(Ok(v)) => format!(
-                "\"{t}\": numbers only; the unit ({unit}) is already known, type {}",
-                format_number(v)
-            ),
-            _ => e,
-        }
-    })
 }
 
 /// Applies `edit` in memory and asks for it to be saved at once.
@@ -228,6 +207,7 @@ pub(super) fn save_edit(app: &mut App, edit: &Edit) -> Vec<Effect> {
                 change: change.clone(),
                 entry: change.clone(),
                 forced: false,
+                deferred: None,
             });
             app.refresh();
             vec![Effect::Save(Box::new(change))]
@@ -269,6 +249,7 @@ pub(super) fn undo(app: &mut App) -> Vec<Effect> {
         change: inverse.clone(),
         entry,
         forced: false,
+        deferred: None,
     });
     app.refresh();
     vec![Effect::Save(Box::new(inverse))]
@@ -298,6 +279,7 @@ pub(super) fn redo(app: &mut App) -> Vec<Effect> {
         change: entry.clone(),
         entry: entry.clone(),
         forced: false,
+        deferred: None,
     });
     app.refresh();
     vec![Effect::Save(Box::new(entry))]

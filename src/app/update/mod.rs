@@ -8,28 +8,28 @@ mod nav;
 mod outcome;
 mod picker;
 
-pub use edit::parse_number;
+pub use crate::domain::number::parse_in_unit as parse_number;
 
 use super::action::{Action, Effect};
-use super::state::{set_prefix, App, MessageKind, Mode, Picker, PickerKind, View};
-use crate::domain::Status;
+use super::state::{set_prefix, App, Help, MessageKind, Overlay, PickerKind, View};
 use edit::*;
 use nav::*;
-use picker::*;
-
-/// Lines the mouse wheel moves.
-const WHEEL_STEP: usize = 3;
+use picker::picker_move;
+use picker::{edit_picker, open_picker, picker_accept};
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     // A message lasts until the next thing the user does; outcomes of a
-    // save and resizes are not the user's doing.
+    // save, reloads and resizes are not the user's doing.
     let from_user = !matches!(
         action,
         Action::Resize { .. }
+            | Action::Drawn(_)
             | Action::Saved { .. }
             | Action::Merged { .. }
             | Action::Conflict { .. }
             | Action::SaveFailed(_)
+            | Action::Reloaded { .. }
+            | Action::ReloadFailed(_)
     );
     if from_user {
         app.message = None;
@@ -42,98 +42,23 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 app.clamp(v);
             }
         }
+        Action::Drawn(d) => {
+            app.drawn = d;
+            clamp_scroll(app);
+        }
         Action::MoveDown => move_by(app, 1),
         Action::MoveUp => move_by(app, -1),
-        Action::PageDown | Action::PageUp => {
-            let page = app.page() as isize;
-            let step = if action == Action::PageDown {
-                page
-            } else {
-                -page
-            };
-            if app.mode == Mode::Detail {
-                scroll_detail(app, step);
-            } else {
-                move_by(app, step);
-            }
-        }
-        Action::Top => {
-            if app.mode == Mode::Detail {
-                app.detail_scroll = 0;
-            } else {
-                select(app, 0);
-            }
-        }
-        Action::Bottom => select(app, app.len().saturating_sub(1)),
-        Action::ScrollDown | Action::ScrollUp => {
-            let down = action == Action::ScrollDown;
-            match app.mode {
-                Mode::Detail => scroll_detail(app, if down { 1 } else { -1 }),
-                Mode::Help => {
-                    app.help_scroll = if down {
-                        app.help_scroll.saturating_add(1)
-                    } else {
-                        app.help_scroll.saturating_sub(1)
-                    };
-                    app.help_scroll = app.help_scroll.min(help_max_scroll(app.size));
-                }
-                Mode::Picker | Mode::StatusPick => {
-                    update(
-                        app,
-                        if down {
-                            Action::PickerDown
-                        } else {
-                            Action::PickerUp
-                        },
-                    );
-                }
-                Mode::Prompt | Mode::Conflict => {}
-                Mode::Normal | Mode::Filter => {
-                    let step = WHEEL_STEP as isize;
-                    move_by(app, if down { step } else { -step });
-                }
-            }
-        }
-        Action::Click { row, .. } => {
-            if matches!(app.mode, Mode::Normal | Mode::Filter) {
-                if let Some(f) = app.screen() {
-                    if row >= f.body_top && row < f.body_top + f.body_rows {
-                        let i = app.offset() + (row - f.body_top) as usize;
-                        if i < app.len() {
-                            select(app, i);
-                        }
-                    }
-                }
-            }
-        }
-        Action::NextView | Action::PrevView => {
-            let i = app.view.index();
-            let n = View::ALL.len();
-            let next = if action == Action::NextView {
-                (i + 1) % n
-            } else {
-                (i + n - 1) % n
-            };
-            app.view = View::ALL[next];
-        }
+        Action::PageDown => page(app, 1),
+        Action::PageUp => page(app, -1),
+        Action::Top => to_end(app, false),
+        Action::Bottom => to_end(app, true),
+        Action::ScrollDown => scroll_or_move(app, 1),
+        Action::ScrollUp => scroll_or_move(app, -1),
+        Action::Click { row, .. } => click(app, row),
+        Action::NextView => app.view = app.view.next(),
+        Action::PrevView => app.view = app.view.prev(),
         Action::ShowView(v) => app.view = v,
-        Action::OpenDetail => match app.view {
-            View::Projects | View::Goals if !app.is_empty() => {
-                app.mode = Mode::Detail;
-                app.detail_scroll = 0;
-            }
-            View::Chains => {
-                // A chain's "details" are its projects: filter by it.
-                if let Some(ci) = app.selected_chain() {
-                    let id = app.tracker.chains[ci].id.clone();
-                    app.query =
-                        set_prefix(&app.query, PickerKind::Chain.field(), "chain", Some(&id));
-                    app.view = View::Projects;
-                    app.refilter();
-                }
-            }
-            _ => {}
-        },
+        Action::OpenDetail => open_detail(app),
         Action::Back => {
             if !app.query.is_empty() {
                 app.query.clear();
@@ -141,122 +66,54 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::CloseOverlay => {
-            app.mode = match app.mode {
-                Mode::Help => app.help_return,
-                _ => Mode::Normal,
+            app.overlay = match std::mem::take(&mut app.overlay) {
+                Overlay::Help(h) => *h.under,
+                _ => Overlay::None,
             };
         }
-        Action::OpenFilter => app.mode = Mode::Filter,
-        Action::AcceptFilter => app.mode = Mode::Normal,
+        Action::OpenFilter => app.overlay = Overlay::Filter,
+        Action::AcceptFilter => app.overlay = Overlay::None,
         Action::CancelFilter => {
-            app.mode = Mode::Normal;
+            app.overlay = Overlay::None;
             app.query.clear();
             app.refilter();
         }
-        Action::Input(c) => match app.mode {
-            Mode::Filter => {
-                app.query.push(c);
-                app.refilter();
-            }
-            Mode::Picker => edit_picker(app, |q| q.push(c)),
-            Mode::Prompt => edit_prompt(app, |p| {
-                if p.fresh {
-                    // The old value is shown selected: typing replaces it.
-                    p.text.clear();
-                }
-                p.text.push(c);
-            }),
-            _ => {}
+        Action::Input(c) => edit_line(app, LineEdit::Type(c)),
+        Action::DeleteChar => edit_line(app, LineEdit::Delete),
+        Action::ClearLine => edit_line(app, LineEdit::Clear),
+        Action::OpenPicker(kind) => open_picker(app, kind),
+        Action::PickerDown => picker_move(app, 1),
+        Action::PickerUp => picker_move(app, -1),
+        Action::PickerAccept => match app.overlay {
+            Overlay::StatusPick(_) => choose_status(app),
+            _ => picker_accept(app),
         },
-        Action::DeleteChar => match app.mode {
-            Mode::Filter => {
-                app.query.pop();
-                app.refilter();
-            }
-            Mode::Picker => edit_picker(app, |q| {
-                q.pop();
-            }),
-            Mode::Prompt => edit_prompt(app, |p| {
-                p.text.pop();
-            }),
-            _ => {}
-        },
-        Action::ClearLine => match app.mode {
-            Mode::Filter => {
-                app.query.clear();
-                app.refilter();
-            }
-            Mode::Picker => edit_picker(app, String::clear),
-            Mode::Prompt => edit_prompt(app, |p| p.text.clear()),
-            _ => {}
-        },
-        Action::OpenPicker(kind) => {
-            app.picker = Some(Picker {
-                kind,
-                query: String::new(),
-                items: picker_items(app, kind, ""),
-                selected: 0,
-            });
-            app.mode = Mode::Picker;
-        }
-        Action::PickerDown | Action::PickerUp if app.mode == Mode::StatusPick => {
-            if let Some(p) = app.status_pick.as_mut() {
-                let last = Status::ALL.len() - 1;
-                p.selected = if action == Action::PickerDown {
-                    (p.selected + 1).min(last)
-                } else {
-                    p.selected.saturating_sub(1)
-                };
-            }
-        }
-        Action::PickerAccept if app.mode == Mode::StatusPick => choose_status(app),
-        Action::PickerCancel if app.mode == Mode::StatusPick => {
-            app.status_pick = None;
-            app.mode = app.edit_return;
-            app.say(MessageKind::Info, "status unchanged");
-        }
-        Action::PickerDown | Action::PickerUp => {
-            if let Some(p) = app.picker.as_mut() {
-                let last = p.items.len().saturating_sub(1);
-                p.selected = if action == Action::PickerDown {
-                    (p.selected + 1).min(last)
-                } else {
-                    p.selected.saturating_sub(1)
-                };
-            }
-        }
-        Action::PickerAccept => {
-            if let Some(p) = app.picker.take() {
-                let chosen = p.items.get(p.selected).copied();
-                // An empty list (nothing matched) changes nothing.
-                if let Some(choice) = chosen {
-                    let id = choice.and_then(|i| match p.kind {
-                        PickerKind::Chain => app.tracker.chains.get(i).map(|c| c.id.clone()),
-                        PickerKind::Area => app.tracker.areas.get(i).map(|a| a.id.clone()),
-                    });
-                    app.query =
-                        set_prefix(&app.query, p.kind.field(), p.kind.prefix(), id.as_deref());
-                    app.refilter();
-                }
-            }
-            app.mode = Mode::Normal;
-        }
         Action::PickerCancel => {
-            app.picker = None;
-            app.mode = Mode::Normal;
+            let was_status = matches!(app.overlay, Overlay::StatusPick(_));
+            app.overlay = match std::mem::take(&mut app.overlay) {
+                Overlay::StatusPick(p) => Overlay::back_to(p.over),
+                _ => Overlay::None,
+            };
+            if was_status {
+                app.say(MessageKind::Info, "status unchanged");
+            }
         }
         Action::CycleSort => {
             app.sort = app.sort.next();
             app.refilter();
         }
+        Action::ReverseSort => {
+            app.reverse = !app.reverse;
+            app.refilter();
+        }
         Action::ToggleHelp => {
-            if app.mode == Mode::Help {
-                app.mode = app.help_return;
-            } else {
-                app.help_return = app.mode;
-                app.help_scroll = 0;
-                app.mode = Mode::Help;
-            }
+            app.overlay = match std::mem::take(&mut app.overlay) {
+                Overlay::Help(h) => *h.under,
+                other => Overlay::Help(Help {
+                    scroll: 0,
+                    under: Box::new(other),
+                }),
+            };
         }
         Action::ToggleAttention => {
             app.attention = !app.attention;
@@ -264,19 +121,40 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.say(
                 MessageKind::Info,
                 if app.attention {
-                    "needs attention: stalled or overdue projects, goals at risk or unreported (! again for all)"
+                    "needs attention: stalled or overdue projects, goals at risk or unreported; ! shows all"
                 } else {
                     "showing everything again"
                 },
             );
         }
-        Action::EditStatus => start_status(app),
-        Action::EditActual => start_actual(app),
+        Action::ToggleMouse => {
+            app.mouse = !app.mouse;
+            app.say(
+                MessageKind::Info,
+                if app.mouse {
+                    "mouse on: wheel scrolls, click selects"
+                } else {
+                    "mouse off: drag to select text; M turns it back on"
+                },
+            );
+            return vec![Effect::SetMouse(app.mouse)];
+        }
+        Action::Reload => return reload(app),
+        Action::Reloaded {
+            tracker,
+            text,
+            external,
+        } => return outcome::reloaded(app, *tracker, text, external),
+        Action::ReloadFailed(why) => app.say(MessageKind::Error, why),
+        Action::EditStatus => return start_status(app),
+        Action::EditActual => return start_actual(app),
         Action::MarkMilestone => return mark_milestone(app),
         Action::Submit => return submit(app),
         Action::CancelEdit => {
-            app.prompt = None;
-            app.mode = app.edit_return;
+            app.overlay = match std::mem::take(&mut app.overlay) {
+                Overlay::Prompt(p) => Overlay::back_to(p.over),
+                other => other,
+            };
             app.say(MessageKind::Info, "cancelled: nothing changed");
         }
         Action::Undo => return undo(app),
@@ -290,7 +168,80 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         } => outcome::conflict(app, theirs, disk, disk_text),
         Action::SaveFailed(why) => outcome::save_failed(app, why),
         Action::KeepMine => return outcome::keep_mine(app),
-        Action::TakeTheirs | Action::DecideLater => outcome::drop_mine(app, &action),
+        Action::TakeTheirs => outcome::take_theirs(app),
+        Action::DecideLater => outcome::decide_later(app),
     }
     Vec::new()
+}
+
+/// Enter: the details of the selected row; on a chain, its projects.
+fn open_detail(app: &mut App) {
+    match app.view {
+        View::Projects | View::Goals if !app.is_empty() => {
+            app.overlay = Overlay::Detail(Default::default());
+        }
+        View::Chains => {
+            if let Some(ci) = app.selected_chain() {
+                let id = app.tracker.chains[ci].id.clone();
+                app.query = set_prefix(&app.query, PickerKind::Chain.field(), "chain", Some(&id));
+                app.view = View::Projects;
+                app.refilter();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// One keystroke on a text line.
+#[derive(Clone, Copy)]
+enum LineEdit {
+    Type(char),
+    Delete,
+    Clear,
+}
+
+impl LineEdit {
+    fn apply(self, s: &mut String) {
+        match self {
+            LineEdit::Type(c) => s.push(c),
+            LineEdit::Delete => {
+                s.pop();
+            }
+            LineEdit::Clear => s.clear(),
+        }
+    }
+}
+
+/// Typing into whichever line is open: the filter, a picker or a prompt.
+fn edit_line(app: &mut App, edit: LineEdit) {
+    match &mut app.overlay {
+        Overlay::Filter => {
+            edit.apply(&mut app.query);
+            app.refilter();
+        }
+        Overlay::Picker(_) => edit_picker(app, |q| edit.apply(q)),
+        Overlay::Prompt(p) => {
+            if p.fresh && matches!(edit, LineEdit::Type(_)) {
+                // The old value is shown selected: typing replaces it.
+                p.text.clear();
+            }
+            edit.apply(&mut p.text);
+            p.fresh = false;
+            p.error = None;
+        }
+        _ => {}
+    }
+}
+
+/// `R`: read the file again. A conflict left for later is offered again
+/// instead (by retrying its save), so the change is never silently lost.
+fn reload(app: &mut App) -> Vec<Effect> {
+    if let Some(p) = &app.pending {
+        if p.deferred.is_some() {
+            return vec![Effect::Save(Box::new(p.change.clone()))];
+        }
+        app.say(MessageKind::Error, "a change is being saved: try again");
+        return Vec::new();
+    }
+    vec![Effect::Reload]
 }

@@ -1,10 +1,10 @@
-//! Outcomes of a save fed back by the event loop: written, merged with
-//! the file, refused as a conflict, or failed; and the choices after a
-//! conflict (keep mine, take theirs, decide later).
+//! Outcomes fed back by the event loop: a save written, merged with the
+//! file, refused as a conflict, or failed; the file read again; and the
+//! choices after a conflict (keep mine, take theirs, decide later).
 
 use super::edit::finish;
-use crate::app::action::{Action, Effect};
-use crate::app::state::{App, ConflictState, MessageKind, Mode, SaveKind};
+use crate::app::action::Effect;
+use crate::app::state::{App, Conflict, ConflictState, MessageKind, Overlay, SaveKind};
 use crate::domain::edit::{Change, Record};
 use crate::domain::Tracker;
 
@@ -29,16 +29,20 @@ pub(super) fn conflict(
     disk: Box<Tracker>,
     disk_text: String,
 ) {
-    let Some(p) = &app.pending else {
+    let Some(p) = &mut app.pending else {
         return;
     };
+    p.deferred = None;
     let id = p.change.after.id().to_string();
-    app.conflict = Some(ConflictState {
-        theirs,
-        disk,
-        disk_text,
+    let over = app.overlay.detail();
+    app.overlay = Overlay::Conflict(Conflict {
+        state: ConflictState {
+            theirs,
+            disk,
+            disk_text,
+        },
+        over,
     });
-    app.mode = Mode::Conflict;
     app.say(
         MessageKind::Error,
         format!("not saved yet: {id} was also changed in the file: m keep mine, t take theirs"),
@@ -59,9 +63,58 @@ pub(super) fn save_failed(app: &mut App, why: String) {
     app.say(MessageKind::Error, why);
 }
 
+/// The file as read again. With nothing pending it replaces what is shown,
+/// keeping the filter, the view and each view's selected record.
+pub(super) fn reloaded(
+    app: &mut App,
+    tracker: Tracker,
+    text: String,
+    external: bool,
+) -> Vec<Effect> {
+    if let Some(p) = &app.pending {
+        // Our change is applied in memory and not on disk: retrying its
+        // save merges it with theirs, or offers the conflict again.
+        return vec![Effect::Save(Box::new(p.change.clone()))];
+    }
+    if text == app.base {
+        if !external {
+            app.say(
+                MessageKind::Info,
+                format!("{} is unchanged", app.file_label),
+            );
+        }
+        return Vec::new();
+    }
+    app.adopt(tracker, text);
+    app.say(
+        MessageKind::Info,
+        if external {
+            format!("{} changed on disk: reloaded", app.file_label)
+        } else {
+            format!("reloaded {}", app.file_label)
+        },
+    );
+    Vec::new()
+}
+
+/// The open conflict, taken out of the overlay (which goes back to where
+/// the edit started).
+fn take_conflict(app: &mut App) -> Option<ConflictState> {
+    match std::mem::take(&mut app.overlay) {
+        Overlay::Conflict(c) => {
+            app.overlay = Overlay::back_to(c.over);
+            Some(c.state)
+        }
+        other => {
+            app.overlay = other;
+            None
+        }
+    }
+}
+
 pub(super) fn keep_mine(app: &mut App) -> Vec<Effect> {
-    let (Some(c), Some(p)) = (app.conflict.take(), app.pending.as_mut()) else {
-        app.mode = app.edit_return;
+    let c = take_conflict(app);
+    let (Some(c), Some(p)) = (c, app.pending.as_mut()) else {
         return Vec::new();
     };
     p.forced = true;
@@ -85,7 +138,6 @@ pub(super) fn keep_mine(app: &mut App) -> Vec<Effect> {
         };
     }
     let ours = Box::new(p.change.after.clone());
-    app.mode = app.edit_return;
     vec![Effect::KeepMine {
         ours,
         disk: c.disk,
@@ -93,10 +145,10 @@ pub(super) fn keep_mine(app: &mut App) -> Vec<Effect> {
     }]
 }
 
-/// Take theirs, or decide later (which for now also leaves the file's).
-pub(super) fn drop_mine(app: &mut App, action: &Action) {
-    app.mode = app.edit_return;
-    let (Some(c), Some(p)) = (app.conflict.take(), app.pending.take()) else {
+/// Take theirs: the file's version is adopted and ours dropped.
+pub(super) fn take_theirs(app: &mut App) {
+    let c = take_conflict(app);
+    let (Some(c), Some(p)) = (c, app.pending.take()) else {
         return;
     };
     let id = p.change.after.id().to_string();
@@ -108,11 +160,27 @@ pub(super) fn drop_mine(app: &mut App, action: &Action) {
     app.redo.retain(|ch| !same_record(&ch.after, &record));
     app.say(
         MessageKind::Info,
-        if *action == Action::TakeTheirs {
-            format!("took the file's version of {id}; your change was dropped")
-        } else {
-            format!("left {id} as the file has it; your change was not saved")
-        },
+        format!("took the file's version of {id}; your change was dropped"),
+    );
+}
+
+/// Decide later: nothing is written and nothing is lost. The change stays
+/// pending (shown, not saved); the next edit key or reload offers the
+/// conflict again.
+pub(super) fn decide_later(app: &mut App) {
+    let Some(c) = take_conflict(app) else {
+        return;
+    };
+    let Some(p) = app.pending.as_mut() else {
+        return;
+    };
+    let id = p.change.after.id().to_string();
+    p.deferred = Some(c);
+    app.say(
+        MessageKind::Info,
+        format!(
+            "{id}: your change is kept but not saved; R or any edit key offers the choice again"
+        ),
     );
 }
 

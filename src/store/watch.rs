@@ -1,0 +1,82 @@
+//! Noticing that the file changed on disk: its size and modification time
+//! are cheap to read every second; only when they move is the content
+//! read and hashed, so a touch without a change, or our own save, is not
+//! mistaken for someone else's edit.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    let m = std::fs::metadata(path).ok()?;
+    Some(Stamp {
+        len: m.len(),
+        modified: m.modified().ok(),
+    })
+}
+
+pub fn hash_text(text: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
+/// Watches one file by polling.
+#[derive(Debug)]
+pub struct Watch {
+    path: PathBuf,
+    stamp: Option<Stamp>,
+}
+
+impl Watch {
+    pub fn new(path: &Path) -> Watch {
+        Watch {
+            path: path.to_path_buf(),
+            stamp: stamp(path),
+        }
+    }
+
+    /// Whether the file's content now differs from `known` (the text the
+    /// interface shows). Reads the file only when size or time moved.
+    pub fn changed(&mut self, known: &str) -> bool {
+        let now = stamp(&self.path);
+        if now == self.stamp {
+            return false;
+        }
+        self.stamp = now;
+        match std::fs::read(&self.path) {
+            Ok(bytes) => {
+                let text = String::from_utf8_lossy(&bytes);
+                hash_text(&text) != hash_text(known)
+            }
+            // Gone or unreadable: the reload says why.
+            Err(_) => true,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notices_a_change_of_content_only() {
+        let dir = tempfile::tempdir().expect("dir");
+        let f = dir.path().join("t.yaml");
+        std::fs::write(&f, "a: 1\n").expect("write");
+        let mut w = Watch::new(&f);
+        assert!(!w.changed("a: 1\n"));
+        std::fs::write(&f, "a: 22\n").expect("write");
+        assert!(w.changed("a: 1\n"), "size moved, content differs");
+        assert!(!w.changed("a: 22\n"), "nothing moved since");
+        std::fs::write(&f, "a: 33\n").expect("write");
+        assert!(!w.changed("a: 33\n"), "our own save is not a change");
+    }
+}
