@@ -24,6 +24,12 @@ struct Args {
     command: Option<Command>,
 }
 
+fn parse_partial_date(s: &str) -> Result<shibei_tracker::domain::PartialDate, String> {
+    shibei_tracker::domain::PartialDate::parse(s).ok_or_else(|| {
+        format!("\"{s}\" is not a date: write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024-06-30")
+    })
+}
+
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
     shibei_tracker::domain::date::parse_day(s)
         .ok_or_else(|| format!("\"{s}\" is not a date: write YYYY-MM-DD, e.g. 2024-06-30"))
@@ -69,10 +75,14 @@ enum Command {
         /// Only this chain (an id).
         #[arg(long)]
         chain: Option<String>,
+        /// Only one series: the targets sharing this `metric` key, in period order.
+        #[arg(long)]
+        metric: Option<String>,
         #[arg(long, value_enum, default_value = "table")]
         format: TableFormat,
     },
-    /// Change a project's status and append a history entry.
+    /// Change a project's status and append a history entry. Refused when
+    /// unchanged, dated after today or before the newest status change.
     SetStatus {
         project: String,
         status: String,
@@ -82,15 +92,41 @@ enum Command {
         #[arg(long, value_parser = parse_date)]
         date: Option<chrono::NaiveDate>,
     },
-    /// Record the actual value reached by a target.
+    /// Add an observation: a target's value as of a date, beside the values
+    /// already recorded (none is ever overwritten).
     SetActual {
         target: String,
         #[arg(allow_hyphen_values = true)]
         value: String,
-        /// As-of date (YYYY-MM-DD); defaults to today.
+        /// As-of date (YYYY, YYYY-MM or YYYY-MM-DD); defaults to today.
+        #[arg(long, value_parser = parse_partial_date)]
+        date: Option<shibei_tracker::domain::PartialDate>,
+        /// Where a typed value comes from.
+        #[arg(long)]
+        note: Option<String>,
+        /// A value from a report: its source id (with --quote).
+        #[arg(long, requires = "quote")]
+        source: Option<String>,
+        /// The report's words giving the value, checked against the report.
+        #[arg(long, requires = "source")]
+        quote: Option<String>,
+    },
+    /// Mark a project's next milestone reached (moving its status to the one
+    /// the milestone expects), or with --slip-to move it to a later date.
+    Milestone {
+        project: String,
+        /// The day it was reached (YYYY-MM-DD); defaults to today.
         #[arg(long, value_parser = parse_date)]
         date: Option<chrono::NaiveDate>,
+        /// Record the milestone only; leave the status as it is.
         #[arg(long)]
+        keep_status: bool,
+        /// Move the milestone's due date later (YYYY, YYYY-MM or YYYY-MM-DD),
+        /// keeping the date it had as a slip.
+        #[arg(long, value_parser = parse_partial_date, conflicts_with_all = ["date", "keep_status"])]
+        slip_to: Option<shibei_tracker::domain::PartialDate>,
+        /// Why the milestone slipped.
+        #[arg(long, requires = "slip_to")]
         note: Option<String>,
     },
     /// Check the file: schema, references, dates, values and every quote.
@@ -104,6 +140,9 @@ enum Command {
     },
     /// Rewrite the file in the tracker's canonical format (after hand edits).
     Normalize,
+    /// Upgrade a schema-1 file to schema 2 (each `actual` becomes an
+    /// observation; lossless).
+    Migrate,
 }
 
 fn table_format(f: TableFormat) -> Format {
@@ -138,22 +177,60 @@ fn main() -> ExitCode {
         Some(Command::Show { id, format }) => {
             cli::show(&file, today, &id, matches!(format, ShowFormat::Json))
         }
-        Some(Command::Progress { chain, format }) => {
-            cli::progress(&file, today, chain.as_deref(), table_format(format))
-        }
+        Some(Command::Progress {
+            chain,
+            metric,
+            format,
+        }) => cli::progress(
+            &file,
+            today,
+            chain.as_deref(),
+            metric.as_deref(),
+            table_format(format),
+        ),
         Some(Command::SetStatus {
             project,
             status,
             note,
             date,
-        }) => cli::set_status(&file, &project, &status, note, date.unwrap_or(today)),
+        }) => cli::set_status(&file, today, &project, &status, note, date.unwrap_or(today)),
         Some(Command::SetActual {
             target,
             value,
             date,
             note,
-        }) => cli::set_actual(&file, &target, &value, note, date.unwrap_or(today)),
-        Some(Command::Validate) => cli::validate(&file),
+            source,
+            quote,
+        }) => cli::set_actual(
+            &file,
+            today,
+            cli::ObservationArgs {
+                target: &target,
+                value: &value,
+                date: date.unwrap_or(shibei_tracker::domain::PartialDate::day(today)),
+                note,
+                source,
+                quote,
+            },
+        ),
+        Some(Command::Milestone {
+            project,
+            date,
+            keep_status,
+            slip_to,
+            note,
+        }) => cli::milestone(
+            &file,
+            today,
+            cli::MilestoneArgs {
+                project: &project,
+                date: date.unwrap_or(today),
+                keep_status,
+                slip_to,
+                note,
+            },
+        ),
+        Some(Command::Validate) => cli::validate(&file, today),
         Some(Command::Report { chain, format }) => cli::report(
             &file,
             today,
@@ -161,6 +238,7 @@ fn main() -> ExitCode {
             matches!(format, ReportFormat::Json),
         ),
         Some(Command::Normalize) => cli::normalize(&file),
+        Some(Command::Migrate) => cli::migrate(&file),
     };
     match result {
         Ok(out) => {

@@ -60,7 +60,7 @@ pub fn report_command(
             "today": today.to_string(),
             "chain": chain,
             "scoreboard": board,
-            "goals": goals.iter().map(|(x, p)| json!({"id": x.id, "metric_zh": x.metric_zh, "metric_en": x.metric_en, "chain": x.chain, "period": x.period, "target": x.target, "unit": x.unit, "actual": x.actual.as_ref().map(|a| a.value), "percent": p.percent, "state": p.state})).collect::<Vec<_>>(),
+            "goals": goals.iter().map(|(x, p)| json!({"id": x.id, "metric_zh": x.metric_zh, "metric_en": x.metric_en, "chain": x.chain, "period": x.period, "target": x.target, "unit": x.unit, "actual": p.value, "as_of": p.as_of.map(|d| d.to_string()), "interim": p.interim, "percent": p.percent, "state": p.state})).collect::<Vec<_>>(),
             "stalled_projects": stalled.iter().map(|p| json!({"id": p.id, "name_zh": p.name_zh, "name_en": p.name_en})).collect::<Vec<_>>(),
             "overdue_milestones": overdue.iter().map(|(p, ms)| json!({"project": p.id, "name_zh": p.name_zh, "milestones": ms.iter().map(|m| json!({"due": m.due.to_string(), "expect": m.expect, "text": m.text})).collect::<Vec<_>>()})).collect::<Vec<_>>(),
         });
@@ -113,11 +113,7 @@ pub fn report_command(
         let _ = writeln!(o, "|---|---|---:|---:|---:|---|");
         for (x, p) in &goals {
             let target = goal_label(x);
-            let actual = x
-                .actual
-                .as_ref()
-                .map(|a| format!("{}{} ({})", format_number(a.value), x.unit, a.date))
-                .unwrap_or_else(|| "—".into());
+            let actual = p.value_label(&x.unit).unwrap_or_else(|| "—".into());
             let pct = p
                 .percent
                 .map(|v| format!("{v:.0}%"))

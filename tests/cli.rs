@@ -124,7 +124,7 @@ fn every_bad_input_gets_a_located_error() {
             ":4:5: \"../valid/seeds/report.txt\" is not a file name under seeds/",
             "(sources[0].file)",
         ),
-        ("empty.yaml", ": the file is empty", "schema_version: 1"),
+        ("empty.yaml", ": the file is empty", "schema_version: 2"),
     ];
     for (file, located, detail) in cases {
         let path = fixtures().join("bad").join(file);
@@ -182,8 +182,8 @@ fn comments_are_flagged_by_validate_and_block_saving() {
     );
     let (_d, file) = scratch();
     let text = fs::read_to_string(&file).unwrap().replacen(
-        "schema_version: 1",
-        "schema_version: 1 # mine",
+        "schema_version: 2",
+        "schema_version: 2 # mine",
         1,
     );
     fs::write(&file, &text).unwrap();
@@ -208,7 +208,11 @@ fn bundled_tracker_validates() {
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tracker.yaml");
     let o = validate(&file);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stdout(&o).contains(": ok — 5 sources"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains(": ok — schema version 2, 5 sources"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]

@@ -91,7 +91,7 @@ fn structural_promises() {
                 x.id
             ),
             None => assert!(
-                x.actual.is_some(),
+                !x.observations.is_empty(),
                 "{} is neither a goal nor a result",
                 x.id
             ),
@@ -196,8 +196,8 @@ fn spot_checked_facts() {
     // 14: 2023 result: 55 high-tech firms.
     assert_eq!(
         target(&t, "hitech-firms-certified-2023")
-            .actual
-            .as_ref()
+            .observations
+            .last()
             .map(|a| a.value),
         Some(55.0)
     );
@@ -213,18 +213,19 @@ fn spot_checked_facts() {
     let schools = target(&t, "new-schools-three-year-plan");
     assert_eq!(schools.target, Some(20.0));
     assert!(matches!(schools.period, Period::Span { .. }));
-    assert_eq!(schools.actual.as_ref().map(|a| a.value), Some(6.0));
+    assert_eq!(schools.observations.last().map(|a| a.value), Some(6.0));
     // 18: 2019: 108 new projects brought in.
-    assert!(t
-        .targets
-        .iter()
-        .any(|x| x.period == Period::Year(2019)
-            && x.actual.as_ref().is_some_and(|a| a.value == 108.0)));
+    assert!(
+        t.targets
+            .iter()
+            .any(|x| x.period == Period::Year(2019)
+                && x.observations.iter().any(|a| a.value == 108.0))
+    );
     // 19: 2018: 119 district key projects worth 1530亿元.
     assert_eq!(
         target(&t, "district-key-projects-investment-2018")
-            .actual
-            .as_ref()
+            .observations
+            .last()
             .map(|a| a.value),
         Some(1530.0)
     );
@@ -232,7 +233,7 @@ fn spot_checked_facts() {
     assert!(t
         .targets
         .iter()
-        .any(|x| x.actual.as_ref().is_some_and(|a| a.value == 275.0) && x.unit == "亿元"));
+        .any(|x| x.observations.iter().any(|a| a.value == 275.0) && x.unit == "亿元"));
     // 21: Taidong pedestrian street, in Taidong.
     assert_eq!(
         project(&t, "taidong-pedestrian-street").area.as_deref(),

@@ -180,7 +180,12 @@ fn goal_detail() {
         "Baseline",
         "55家 as of 2023",
         "「全年新认定高新技术企业55家」",
-        "at risk",
+        // 58 as of 2024-06-30 is judged at that date: 57.5 was expected.
+        "on track",
+        "(expected by 2024-06-30: 57.5)",
+        "Observations (newest first)",
+        "2024-06-30  58家  (current)",
+        "as of 2024-06-30, 2 months old",
         "days left",
     ] {
         assert!(s.contains(text), "missing {text:?}:\n{s}");
@@ -514,9 +519,7 @@ fn app_with_gauges() -> App {
     let mut a = app();
     let mut t = a.tracker.clone();
     if let Some(g) = t.targets.iter_mut().find(|g| g.id == "finance-firms-2024") {
-        let mut actual = t_actual(35.0);
-        actual.note = None;
-        g.actual = Some(actual);
+        g.observations = vec![t_actual(35.0)];
     }
     let mut cap = t
         .targets
@@ -536,17 +539,17 @@ fn app_with_gauges() -> App {
         source: None,
         quote: None,
     });
-    cap.actual = Some(t_actual(80.0));
+    cap.observations = vec![t_actual(80.0)];
     t.targets.push(cap);
     a = App::new(t, "tracker.yaml", a.today);
     a
 }
 
-fn t_actual(value: f64) -> shibei_tracker::domain::Actual {
-    shibei_tracker::domain::Actual {
+fn t_actual(value: f64) -> shibei_tracker::domain::Observation {
+    shibei_tracker::domain::Observation {
         value,
         date: shibei_tracker::domain::PartialDate::parse("2024-06-30").expect("date"),
-        note: None,
+        note: Some("typed".into()),
         source: None,
         quote: None,
     }
@@ -576,8 +579,8 @@ fn gauges_fill_from_baseline_to_target_and_clamp_when_exceeded() {
         cap.contains("<=60吨") && cap.contains("[#####.....] 50%"),
         "{cap}"
     );
-    // 58 on the way from 55 to 60.
-    assert!(row("新认定高新技术企业").contains("[######....] 60%   at risk"));
+    // 58 on the way from 55 to 60, on pace at its date (2024-06-30).
+    assert!(row("新认定高新技术企业").contains("[######....] 60%   on track"));
     // A result without a goal has no gauge.
     let result = row("引进金融重点项目");
     assert!(
@@ -586,7 +589,8 @@ fn gauges_fill_from_baseline_to_target_and_clamp_when_exceeded() {
     );
     assert!(s.contains("2024-12-31 121d left"), "{s}");
     assert_eq!(fg_at(&buf, "[##########] +17%"), Some(Color::Green));
-    assert_eq!(fg_at(&buf, "[######....]"), Some(Color::Yellow));
+    // On track is drawn in the on-track colour.
+    assert_eq!(fg_at(&buf, "[######....]"), Some(Color::Cyan));
     assert_rows_fill(&buf);
     assert_no_ambiguous_glyphs(&buf);
     let buf = render(&mut a, 40, 12);

@@ -3,9 +3,7 @@
 
 use crate::domain::collate::collate_key;
 use crate::domain::edit::{Change, Record};
-use crate::domain::progress::{
-    assess, next_milestone, overdue_milestones, Progress, ProgressState,
-};
+use crate::domain::progress::{assess, next_milestone, Progress, ProgressState};
 use crate::domain::search::{Field, Hit, Matcher, Query, SearchIndex};
 use crate::domain::summary::{ranked, summarize, ChainSummary};
 use crate::domain::{Status, Tracker};
@@ -715,11 +713,13 @@ impl App {
         self.rebuild(before, true);
     }
 
-    /// Whether a project shows under `!`: stalled, or a milestone overdue.
+    /// Whether a project shows under `!`: stalled, a milestone overdue, or
+    /// a promise that slipped.
     pub fn project_needs_attention(&self, i: usize) -> bool {
-        self.tracker.projects.get(i).is_some_and(|p| {
-            p.status == Status::Stalled || !overdue_milestones(p, self.today).is_empty()
-        })
+        self.tracker
+            .projects
+            .get(i)
+            .is_some_and(|p| crate::domain::progress::project_needs_attention(p, self.today))
     }
 
     /// Whether a goal shows under `!`: at risk or unreported.

@@ -1,4 +1,4 @@
-//! `set-status` and `set-actual`: one edit, saved atomically.
+//! `set-status`, `set-actual` and `milestone`: one edit, saved atomically.
 
 use super::{load, unknown_id, Failure, Outcome};
 use crate::domain::edit::{apply, Edit};
@@ -8,8 +8,13 @@ use crate::store;
 use chrono::NaiveDate;
 use std::path::Path;
 
-/// Applies one edit to the file and saves it atomically.
-fn edit_file(file: &Path, edit: impl FnOnce(&Tracker) -> Result<Edit, Failure>) -> Outcome {
+/// Applies one edit to the file and saves it atomically. An edit that asks
+/// for what is already recorded writes nothing and says so (exit 0).
+fn edit_file(
+    file: &Path,
+    today: NaiveDate,
+    edit: impl FnOnce(&Tracker) -> Result<Edit, Failure>,
+) -> Outcome {
     let loaded = load(file)?;
     let comments = store::comment_lines(&loaded.text);
     if !comments.is_empty() {
@@ -19,26 +24,42 @@ fn edit_file(file: &Path, edit: impl FnOnce(&Tracker) -> Result<Edit, Failure>) 
     }
     let mut t = loaded.tracker;
     let e = edit(&t)?;
-    let change = apply(&mut t, &e).map_err(Failure::usage)?;
+    let change = match apply(&mut t, &e, today) {
+        Ok(c) => c,
+        Err(r) if r.unchanged => return Ok(format!("{}\n", r.message)),
+        Err(r) => {
+            return Err(Failure::usage(format!(
+                "{}\n{} was not changed",
+                r.message,
+                file.display()
+            )))
+        }
+    };
     store::save(file, &t, &loaded.text).map_err(|err| Failure::usage(err.describe(file)))?;
     Ok(format!("{}\nsaved {}\n", change.summary, file.display()))
 }
 
+fn known_project(t: &Tracker, project: &str) -> Result<(), Failure> {
+    if t.project(project).is_none() {
+        return Err(unknown_id(
+            "project",
+            project,
+            t.projects.iter().map(|p| p.id.as_str()).collect(),
+        ));
+    }
+    Ok(())
+}
+
 pub fn set_status(
     file: &Path,
+    today: NaiveDate,
     project: &str,
     status: &str,
     note: Option<String>,
     date: NaiveDate,
 ) -> Outcome {
-    edit_file(file, |t| {
-        if t.project(project).is_none() {
-            return Err(unknown_id(
-                "project",
-                project,
-                t.projects.iter().map(|p| p.id.as_str()).collect(),
-            ));
-        }
+    edit_file(file, today, |t| {
+        known_project(t, project)?;
         let st = Status::parse(status).ok_or_else(|| {
             let ids = Status::ALL.map(|s| s.id());
             let near = closest(status, ids);
@@ -60,29 +81,81 @@ pub fn set_status(
     })
 }
 
+/// `milestone ID`: marks the next milestone reached (and, unless
+/// `keep_status`, moves the project to the status it expected), or with
+/// `slip_to` moves it to a later date, keeping the one it had.
+pub struct MilestoneArgs<'a> {
+    pub project: &'a str,
+    pub date: NaiveDate,
+    pub keep_status: bool,
+    pub slip_to: Option<PartialDate>,
+    pub note: Option<String>,
+}
+
+pub fn milestone(file: &Path, today: NaiveDate, a: MilestoneArgs) -> Outcome {
+    edit_file(file, today, |t| {
+        known_project(t, a.project)?;
+        Ok(match a.slip_to {
+            Some(to) => Edit::SlipMilestone {
+                project: a.project.to_string(),
+                to,
+                note: a.note,
+            },
+            None => Edit::MarkMilestone {
+                project: a.project.to_string(),
+                date: a.date,
+                set_status: !a.keep_status,
+            },
+        })
+    })
+}
+
 pub use crate::domain::number::parse_value;
 
-pub fn set_actual(
-    file: &Path,
-    target: &str,
-    value: &str,
-    note: Option<String>,
-    date: NaiveDate,
-) -> Outcome {
-    edit_file(file, |t| {
-        if t.target(target).is_none() {
+/// `set-actual`: adds an observation. A value from a report names its
+/// source and quote, checked against the report before anything is written.
+pub struct ObservationArgs<'a> {
+    pub target: &'a str,
+    pub value: &'a str,
+    pub date: PartialDate,
+    pub note: Option<String>,
+    pub source: Option<String>,
+    pub quote: Option<String>,
+}
+
+pub fn set_actual(file: &Path, today: NaiveDate, a: ObservationArgs) -> Outcome {
+    edit_file(file, today, |t| {
+        if t.target(a.target).is_none() {
             return Err(unknown_id(
                 "target",
-                target,
+                a.target,
                 t.targets.iter().map(|x| x.id.as_str()).collect(),
             ));
         }
-        let value = parse_value(value).map_err(Failure::usage)?;
-        Ok(Edit::SetActual {
-            target: target.to_string(),
+        let value = parse_value(a.value).map_err(Failure::usage)?;
+        let evidence = match (a.source, a.quote) {
+            (Some(source), Some(quote)) => {
+                store::check_quote(file, t, &source, &quote).map_err(Failure::usage)?;
+                Some(Evidence { source, quote })
+            }
+            (None, None) => None,
+            (Some(_), None) => {
+                return Err(Failure::usage(
+                    "--source needs --quote: the words from the report that give the value",
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(Failure::usage(
+                    "--quote needs --source: the id of the report it comes from (see `sources:` in the file)",
+                ))
+            }
+        };
+        Ok(Edit::AddObservation {
+            target: a.target.to_string(),
             value,
-            date,
-            note,
+            date: a.date,
+            note: a.note,
+            evidence,
         })
     })
 }

@@ -1,10 +1,14 @@
-//! `validate` and `normalize`: checking and rewriting the file itself.
+//! `validate`, `normalize` and `migrate`: checking, rewriting and upgrading
+//! the file itself.
 
 use super::{load, Failure, Outcome};
+use crate::domain::SCHEMA_VERSION;
 use crate::store;
+use chrono::NaiveDate;
+use std::fmt::Write;
 use std::path::Path;
 
-pub fn validate(file: &Path) -> Outcome {
+pub fn validate(file: &Path, today: NaiveDate) -> Outcome {
     let loaded = load(file)?;
     let t = &loaded.tracker;
     let quotes: usize = t
@@ -14,6 +18,11 @@ pub fn validate(file: &Path) -> Outcome {
             p.sources.len()
                 + p.figures.len()
                 + p.milestones.len()
+                + p.milestones
+                    .iter()
+                    .flat_map(|m| &m.slipped_from)
+                    .filter(|s| s.quote.is_some())
+                    .count()
                 + p.history.iter().filter(|h| h.quote.is_some()).count()
         })
         .sum::<usize>()
@@ -22,7 +31,7 @@ pub fn validate(file: &Path) -> Outcome {
             .map(|x| {
                 x.sources.len()
                     + usize::from(x.baseline.as_ref().is_some_and(|b| b.quote.is_some()))
-                    + usize::from(x.actual.as_ref().is_some_and(|a| a.quote.is_some()))
+                    + x.observations.iter().filter(|o| o.quote.is_some()).count()
             })
             .sum::<usize>();
     let comments = store::comment_lines(&loaded.text);
@@ -34,16 +43,40 @@ pub fn validate(file: &Path) -> Outcome {
                 .replace("not saved: ", "")
         );
     }
-    Ok(format!(
-        "{}: ok — {} sources, {} chains, {} areas, {} projects, {} targets, {} quotes found verbatim\n",
+    let warnings = store::warnings(&loaded, file, today);
+    for w in &warnings {
+        eprintln!("warning: {w}");
+    }
+    let observations: usize = t.targets.iter().map(|x| x.observations.len()).sum();
+    let mut out = format!(
+        "{}: ok — schema version {}, {} sources, {} chains, {} areas, {} projects, {} targets, {} observations, {} quotes found verbatim",
         file.display(),
+        t.schema_version,
         t.sources.len(),
         t.chains.len(),
         t.areas.len(),
         t.projects.len(),
         t.targets.len(),
+        observations,
         quotes
-    ))
+    );
+    if !warnings.is_empty() {
+        let n = warnings.len();
+        let _ = write!(
+            out,
+            "; {n} warning{} (on stderr)",
+            if n == 1 { "" } else { "s" }
+        );
+    }
+    if t.schema_version < SCHEMA_VERSION {
+        let _ = write!(
+            out,
+            "\nnote: schema version {} — `shibei-tracker migrate` upgrades it to {SCHEMA_VERSION} (lossless)",
+            t.schema_version
+        );
+    }
+    out.push('\n');
+    Ok(out)
 }
 
 pub fn normalize(file: &Path) -> Outcome {
@@ -62,4 +95,43 @@ pub fn normalize(file: &Path) -> Outcome {
     } else {
         format!("{}: rewritten in canonical form\n", file.display())
     })
+}
+
+/// Upgrades a schema-1 file to schema 2: each `actual` becomes the first of
+/// the target's `observations`, with its value, date, note, source and quote
+/// unchanged. Nothing else in the file changes.
+pub fn migrate(file: &Path) -> Outcome {
+    let loaded = load(file)?;
+    let from = loaded.tracker.schema_version;
+    if from >= SCHEMA_VERSION {
+        return Ok(format!(
+            "{}: already schema version {from}: nothing to do\n",
+            file.display()
+        ));
+    }
+    let comments = store::comment_lines(&loaded.text);
+    if !comments.is_empty() {
+        return Err(Failure::usage(
+            store::SaveError::Comments(comments).describe(file),
+        ));
+    }
+    let mut t = loaded.tracker;
+    t.schema_version = SCHEMA_VERSION;
+    let moved = t
+        .targets
+        .iter()
+        .filter(|x| !x.observations.is_empty())
+        .count();
+    // Version 2 wants each value to say where it comes from; a typed value
+    // of version 1 may have no note, so it gets one saying just that.
+    for o in t.targets.iter_mut().flat_map(|x| x.observations.iter_mut()) {
+        if o.note.is_none() && o.quote.is_none() {
+            o.note = Some("entered by hand before schema version 2 (no note given)".into());
+        }
+    }
+    store::save(file, &t, &loaded.text).map_err(|e| Failure::usage(e.describe(file)))?;
+    Ok(format!(
+        "{}: migrated from schema version {from} to {SCHEMA_VERSION}: {moved} `actual` values are now `observations`; nothing else changed\n",
+        file.display()
+    ))
 }

@@ -1,7 +1,7 @@
 //! The non-interactive commands. Each returns the text for stdout or a
 //! failure carrying the message for stderr and the exit code. One file per
 //! concern: output formats, listing, showing one record, progress, edits,
-//! and file maintenance (validate, normalize).
+//! and file maintenance (validate, normalize, migrate).
 
 mod edit;
 mod list;
@@ -10,12 +10,12 @@ pub mod output;
 mod progress;
 mod show;
 
-pub use edit::{parse_value, set_actual, set_status};
+pub use edit::{milestone, parse_value, set_actual, set_status, MilestoneArgs, ObservationArgs};
 pub use list::{list, next_due_label};
-pub use maintain::{normalize, validate};
+pub use maintain::{migrate, normalize, validate};
 pub use output::table;
 pub use progress::progress;
-pub use show::{project_text, show, target_cells, target_text};
+pub use show::{project_text, series_points, show, target_cells, target_text, SeriesPoint};
 
 pub use crate::command::{load, unknown_id, Failure, Outcome};
 use crate::domain::Tracker;

@@ -1,6 +1,6 @@
 //! `show`: one project or target with every field, history and quotes.
 
-use super::output::json_text;
+use super::output::{json_text, table};
 use super::{area_label, load, unknown_id, Outcome};
 use crate::domain::labels::{goal_label, value_with_unit, MilestoneState};
 use crate::domain::progress::{assess, overdue_milestones};
@@ -31,6 +31,11 @@ pub fn show(file: &Path, today: NaiveDate, id: &str, as_json: bool) -> Outcome {
                 .iter()
                 .map(|m| m.due.to_string())
                 .collect::<Vec<_>>());
+            v["slips"] = json!(p
+                .milestones
+                .iter()
+                .filter_map(|m| m.slip_label().map(|l| json!({"text": m.text, "slip": l})))
+                .collect::<Vec<_>>());
             return Ok(json_text(&v));
         }
         return Ok(project_text(&t, p, today));
@@ -39,6 +44,10 @@ pub fn show(file: &Path, today: NaiveDate, id: &str, as_json: bool) -> Outcome {
         if as_json {
             let mut v = serde_json::to_value(x).unwrap_or(Value::Null);
             v["progress"] = serde_json::to_value(assess(x, today)).unwrap_or(Value::Null);
+            v["series"] = match &x.metric {
+                Some(m) => series_json(&t, m),
+                None => Value::Array(vec![]),
+            };
             return Ok(json_text(&v));
         }
         return Ok(target_text(&t, x, today));
@@ -101,7 +110,11 @@ pub fn project_text(t: &Tracker, p: &Project, today: NaiveDate) -> String {
     if !p.milestones.is_empty() {
         let _ = writeln!(o, "\nMilestones");
         for m in &p.milestones {
-            let state = MilestoneState::of(p, m, today).label();
+            let mut state = MilestoneState::of(p, m, today).label();
+            if let Some(slip) = m.slip_label() {
+                state.push_str("; ");
+                state.push_str(&slip);
+            }
             let _ = writeln!(
                 o,
                 "  due {}  expect {}  {}  [{state}]",
@@ -110,6 +123,13 @@ pub fn project_text(t: &Tracker, p: &Project, today: NaiveDate) -> String {
                 m.text
             );
             let _ = writeln!(o, "    {}", quote_line(t, &m.source, &m.quote));
+            for sl in &m.slipped_from {
+                let why = match (&sl.source, &sl.quote) {
+                    (Some(src), Some(q)) => quote_line(t, src, q),
+                    _ => sl.note.clone().unwrap_or_default(),
+                };
+                let _ = writeln!(o, "    was due {}: {why}", sl.due);
+            }
         }
     }
     if !p.history.is_empty() {
@@ -139,11 +159,7 @@ pub fn target_cells(x: &Target, today: NaiveDate) -> (Progress, [String; 5]) {
         .as_ref()
         .map(|b| format!("{} ({})", value_with_unit(b.value, &x.unit), b.date))
         .unwrap_or_default();
-    let actual = x
-        .actual
-        .as_ref()
-        .map(|a| format!("{} ({})", value_with_unit(a.value, &x.unit), a.date))
-        .unwrap_or_default();
+    let actual = pr.value_label(&x.unit).unwrap_or_default();
     let percent = pr.percent.map(|p| format!("{p:.0}%")).unwrap_or_default();
     (pr, [goal, base, actual, percent, x.period.label()])
 }
@@ -187,8 +203,22 @@ pub fn target_text(t: &Tracker, x: &Target, today: NaiveDate) -> String {
             &actual
         }
     );
-    if let Some(n) = x.actual.as_ref().and_then(|a| a.note.as_ref()) {
-        let _ = writeln!(o, "           note: {n}");
+    if let Some(age) = pr.age_label() {
+        let _ = writeln!(o, "           {age}");
+    }
+    if pr.interim {
+        let _ = writeln!(
+            o,
+            "           the period is over and this value predates its end: interim, not the outcome"
+        );
+    }
+    if pr.future_ignored > 0 {
+        let _ = writeln!(
+            o,
+            "           {} observation{} dated after today ignored",
+            pr.future_ignored,
+            if pr.future_ignored == 1 { "" } else { "s" }
+        );
     }
     if !percent.is_empty() {
         let _ = writeln!(o, "progress:  {percent}");
@@ -207,23 +237,131 @@ pub fn target_text(t: &Tracker, x: &Target, today: NaiveDate) -> String {
     for e in &x.sources {
         let _ = writeln!(o, "  {}", quote_line(t, &e.source, &e.quote));
     }
-    for (label, ev) in [
-        (
-            "baseline",
-            x.baseline
-                .as_ref()
-                .and_then(|b| b.source.as_ref().zip(b.quote.as_ref())),
-        ),
-        (
-            "actual",
-            x.actual
-                .as_ref()
-                .and_then(|a| a.source.as_ref().zip(a.quote.as_ref())),
-        ),
-    ] {
-        if let Some((s, q)) = ev {
-            let _ = writeln!(o, "  ({label}) {}", quote_line(t, s, q));
+    if let Some((src, q)) = x
+        .baseline
+        .as_ref()
+        .and_then(|b| b.source.as_ref().zip(b.quote.as_ref()))
+    {
+        let _ = writeln!(o, "  (baseline) {}", quote_line(t, src, q));
+    }
+    if !x.observations.is_empty() {
+        let _ = writeln!(o, "\nObservations (newest first)");
+        for ob in x.observations.iter().rev() {
+            let future = if ob.is_future(today) {
+                "  [after today: ignored]"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                o,
+                "  {}  {}{future}",
+                ob.date,
+                value_with_unit(ob.value, &x.unit)
+            );
+            match (&ob.source, &ob.quote) {
+                (Some(src), Some(q)) => {
+                    let _ = writeln!(o, "    {}", quote_line(t, src, q));
+                }
+                _ => {
+                    if let Some(n) = &ob.note {
+                        let _ = writeln!(o, "    note: {n}");
+                    }
+                }
+            }
+        }
+    }
+    if let Some(m) = &x.metric {
+        let series = t.series(m);
+        let _ = writeln!(
+            o,
+            "\nSeries {m} ({} target{})",
+            series.len(),
+            if series.len() == 1 { "" } else { "s" }
+        );
+        let rows: Vec<Vec<String>> = series_points(&series)
+            .into_iter()
+            .map(|pt| {
+                vec![
+                    if pt.target.id == x.id {
+                        format!("> {}", pt.target.id)
+                    } else {
+                        format!("  {}", pt.target.id)
+                    },
+                    pt.target.period.label(),
+                    pt.obs
+                        .map(|ob| value_with_unit(ob.value, &x.unit))
+                        .unwrap_or_else(|| "-".into()),
+                    pt.obs.map(|ob| ob.date.to_string()).unwrap_or_default(),
+                    pt.obs.and_then(|ob| ob.source.clone()).unwrap_or_else(|| {
+                        if pt.obs.is_some() {
+                            "user".into()
+                        } else {
+                            String::new()
+                        }
+                    }),
+                    goal_label(pt.target),
+                ]
+            })
+            .collect();
+        for line in table(
+            &["target", "period", "value", "as of", "source", "goal"],
+            &rows,
+        )
+        .lines()
+        {
+            let _ = writeln!(o, "  {line}");
         }
     }
     o
+}
+
+/// One point of a series: a target and one of its observations (`None` for
+/// a goal with no value yet).
+pub struct SeriesPoint<'a> {
+    pub target: &'a Target,
+    pub obs: Option<&'a Observation>,
+}
+
+/// Every observation of every target in a series, in period then date order.
+pub fn series_points<'a>(series: &[&'a Target]) -> Vec<SeriesPoint<'a>> {
+    let mut out = Vec::new();
+    for x in series {
+        if x.observations.is_empty() {
+            out.push(SeriesPoint {
+                target: x,
+                obs: None,
+            });
+        }
+        for ob in &x.observations {
+            out.push(SeriesPoint {
+                target: x,
+                obs: Some(ob),
+            });
+        }
+    }
+    out
+}
+
+fn series_json(t: &Tracker, metric: &str) -> Value {
+    let series = t.series(metric);
+    Value::Array(
+        series_points(&series)
+            .into_iter()
+            .map(|pt| {
+                let x = pt.target;
+                json!({
+                    "id": x.id,
+                    "period": x.period,
+                    "value": pt.obs.map(|o| o.value),
+                    "date": pt.obs.map(|o| o.date.to_string()),
+                    "source": pt.obs.and_then(|o| o.source.clone()),
+                    "quote": pt.obs.and_then(|o| o.quote.clone()),
+                    "note": pt.obs.and_then(|o| o.note.clone()),
+                    "unit": x.unit,
+                    "comparator": x.comparator,
+                    "target": x.target,
+                })
+            })
+            .collect(),
+    )
 }

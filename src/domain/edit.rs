@@ -2,7 +2,7 @@
 //! place, each remembering the record it replaced so it can be undone.
 
 use super::date::PartialDate;
-use super::model::{Actual, HistoryEntry, Project, Target, Tracker};
+use super::model::{Evidence, HistoryEntry, Observation, Project, Slip, Target, Tracker};
 use super::status::Status;
 use chrono::NaiveDate;
 
@@ -14,14 +14,159 @@ pub enum Edit {
         date: NaiveDate,
         note: Option<String>,
     },
-    SetActual {
+    /// Adds a dated value beside those already recorded (never over them).
+    AddObservation {
         target: String,
         value: f64,
+        date: PartialDate,
+        note: Option<String>,
+        /// A value from a report: its source id and the words quoted.
+        evidence: Option<Evidence>,
+    },
+    /// Marks the project's next milestone reached on `date`; with
+    /// `set_status`, also moves the project to the status the milestone
+    /// expected, in the same step.
+    MarkMilestone {
+        project: String,
         date: NaiveDate,
+        set_status: bool,
+    },
+    /// Moves the project's next milestone to a later date, keeping the date
+    /// it had among `slipped_from`.
+    SlipMilestone {
+        project: String,
+        to: PartialDate,
         note: Option<String>,
     },
-    /// Marks the project's next milestone reached on `date`.
-    MarkMilestone { project: String, date: NaiveDate },
+}
+
+/// Why an edit was not applied. `unchanged` marks a request that asked for
+/// what is already recorded: nothing to do, and not an error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub message: String,
+    pub unchanged: bool,
+}
+
+impl Refusal {
+    fn no(message: impl Into<String>) -> Self {
+        Refusal {
+            message: message.into(),
+            unchanged: false,
+        }
+    }
+
+    fn unchanged(message: impl Into<String>) -> Self {
+        Refusal {
+            message: message.into(),
+            unchanged: true,
+        }
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<Refusal> for String {
+    fn from(r: Refusal) -> String {
+        r.message
+    }
+}
+
+/// The earliest year a date in the tracker may have.
+pub const EARLIEST_YEAR: i32 = 1900;
+
+/// The newest history entry that set a status, with its index: the latest
+/// by date, and of equal dates the one added last. A date known only to a
+/// month or year counts from its first day.
+pub fn newest_status_entry(p: &Project) -> Option<(usize, &HistoryEntry)> {
+    p.history
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| h.status.is_some())
+        .max_by_key(|(i, h)| (h.date.first_day(), *i))
+}
+
+/// Checks a status change before it is made: not the status it already
+/// has, not dated after `today`, and not before the newest recorded change.
+pub fn check_status_change(
+    p: &Project,
+    status: Status,
+    date: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), Refusal> {
+    if p.status == status {
+        return Err(Refusal::unchanged(format!(
+            "{} is already {}: unchanged, nothing written",
+            p.id,
+            status.id()
+        )));
+    }
+    check_date(date, today, "a status change")?;
+    if let Some((_, h)) = newest_status_entry(p) {
+        if date < h.date.first_day() {
+            return Err(Refusal::no(format!(
+                "{}: the newest status change is dated {} ({}); a change dated {date} would come before it — give a date on or after {}",
+                p.id,
+                h.date,
+                h.status.map_or("", |s| s.id()),
+                h.date.first_day()
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn check_date(date: NaiveDate, today: NaiveDate, what: &str) -> Result<(), Refusal> {
+    use chrono::Datelike;
+    if date > today {
+        return Err(Refusal::no(format!(
+            "{date} is after today ({today}): {what} cannot be recorded before it happens"
+        )));
+    }
+    if date.year() < EARLIEST_YEAR {
+        return Err(Refusal::no(format!(
+            "{date} is before {EARLIEST_YEAR}: give the real date (YYYY-MM-DD)"
+        )));
+    }
+    Ok(())
+}
+
+/// What `m` will record for the project's next milestone, to ask before
+/// doing it: "reached 2023-06-30 — expect 运营中; set status to 运营中 too?".
+/// The flag says whether the status would change.
+pub fn milestone_question(p: &Project, date: NaiveDate) -> Result<(String, bool), Refusal> {
+    let (_, m) = next_open(p)?;
+    let change = !p.status.has_reached(m.expect);
+    let q = if change {
+        format!(
+            "\"{}\" reached {date} — expect {}; set status to {} too?",
+            m.text,
+            m.expect.label_zh(),
+            m.expect.label_zh()
+        )
+    } else {
+        format!(
+            "\"{}\" reached {date} — status {} already meets {}",
+            m.text,
+            p.status.label_zh(),
+            m.expect.label_zh()
+        )
+    };
+    Ok((q, change))
+}
+
+fn next_open(p: &Project) -> Result<(usize, &super::model::Milestone), Refusal> {
+    super::progress::next_milestone(p).ok_or_else(|| {
+        Refusal::no(if p.milestones.is_empty() {
+            format!("{} has no milestones", p.id)
+        } else {
+            format!("{} has no open milestone: all are reached", p.id)
+        })
+    })
 }
 
 /// The record an edit touched, before or after it.
@@ -77,14 +222,30 @@ pub struct Change {
 impl Edit {
     pub fn record_id(&self) -> &str {
         match self {
-            Edit::SetStatus { project, .. } | Edit::MarkMilestone { project, .. } => project,
-            Edit::SetActual { target, .. } => target,
+            Edit::SetStatus { project, .. }
+            | Edit::MarkMilestone { project, .. }
+            | Edit::SlipMilestone { project, .. } => project,
+            Edit::AddObservation { target, .. } => target,
         }
     }
 }
 
-/// Applies `edit` to `t`; on error `t` is unchanged.
-pub fn apply(t: &mut Tracker, edit: &Edit) -> Result<Change, String> {
+fn project_mut<'a>(t: &'a mut Tracker, id: &str) -> Result<&'a mut Project, Refusal> {
+    t.projects
+        .iter_mut()
+        .find(|p| p.id == id)
+        .ok_or_else(|| Refusal::no(format!("unknown project \"{id}\"")))
+}
+
+fn trimmed(note: &Option<String>) -> Option<String> {
+    note.as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+}
+
+/// Applies `edit` to `t` as of `today`; on refusal `t` is unchanged.
+pub fn apply(t: &mut Tracker, edit: &Edit, today: NaiveDate) -> Result<Change, Refusal> {
     match edit {
         Edit::SetStatus {
             project,
@@ -92,18 +253,13 @@ pub fn apply(t: &mut Tracker, edit: &Edit) -> Result<Change, String> {
             date,
             note,
         } => {
-            let p = t
-                .projects
-                .iter_mut()
-                .find(|p| &p.id == project)
-                .ok_or_else(|| format!("unknown project \"{project}\""))?;
+            let p = project_mut(t, project)?;
+            check_status_change(p, *status, *date, today)?;
             let before = Record::Project(p.clone());
             let old = p.status;
             p.status = *status;
-            let note = match note.as_deref().map(str::trim) {
-                Some(n) if !n.is_empty() => n.to_string(),
-                _ => format!("Status changed from {} to {}", old.id(), status.id()),
-            };
+            let note = trimmed(note)
+                .unwrap_or_else(|| format!("Status changed from {} to {}", old.id(), status.id()));
             p.history.push(HistoryEntry {
                 date: PartialDate::day(*date),
                 status: Some(*status),
@@ -117,65 +273,133 @@ pub fn apply(t: &mut Tracker, edit: &Edit) -> Result<Change, String> {
                 summary: format!("{}: {} -> {} ({})", p.id, old.id(), status.id(), date),
             })
         }
-        Edit::SetActual {
+        Edit::AddObservation {
             target,
             value,
             date,
             note,
+            evidence,
         } => {
             if !value.is_finite() {
-                return Err(format!("{value} is not a number"));
+                return Err(Refusal::no(format!("{value} is not a number")));
+            }
+            if date.first_day() > today {
+                return Err(Refusal::no(format!(
+                    "{date} is after today ({today}): a value cannot be recorded before it is known"
+                )));
+            }
+            if date.year < EARLIEST_YEAR {
+                return Err(Refusal::no(format!(
+                    "{date} is before {EARLIEST_YEAR}: give the real as-of date"
+                )));
             }
             let x = t
                 .targets
                 .iter_mut()
                 .find(|x| &x.id == target)
-                .ok_or_else(|| format!("unknown target \"{target}\""))?;
+                .ok_or_else(|| Refusal::no(format!("unknown target \"{target}\"")))?;
+            let shown = format!("{}{}", super::model::format_number(*value), x.unit);
+            if let Some(same) = x
+                .observations
+                .iter()
+                .find(|o| o.value == *value && o.date == *date)
+            {
+                let from = same
+                    .source
+                    .as_deref()
+                    .map_or(String::new(), |s| format!(", from {s}"));
+                return Err(Refusal::unchanged(format!(
+                    "{}: {shown} as of {date} is already recorded{from}: unchanged, nothing written",
+                    x.id
+                )));
+            }
             let before = Record::Target(x.clone());
-            let note = note
-                .as_deref()
-                .map(str::trim)
-                .filter(|n| !n.is_empty())
-                .map(str::to_string);
-            x.actual = Some(Actual {
-                value: *value,
-                date: PartialDate::day(*date),
-                note,
-                source: None,
-                quote: None,
+            let note = trimmed(note).or_else(|| {
+                evidence
+                    .is_none()
+                    .then(|| format!("entered by hand on {today}"))
             });
+            let at = x.insertion_point(*date);
+            x.observations.insert(
+                at,
+                Observation {
+                    value: *value,
+                    date: *date,
+                    note,
+                    source: evidence.as_ref().map(|e| e.source.clone()),
+                    quote: evidence.as_ref().map(|e| e.quote.clone()),
+                },
+            );
+            let kept = x.observations.len() - 1;
             Ok(Change {
                 before,
                 after: Record::Target(x.clone()),
                 summary: format!(
-                    "{}: actual {} {} as of {}",
+                    "{}: observed {shown} as of {date} ({} earlier value{} kept)",
                     x.id,
-                    super::model::format_number(*value),
-                    x.unit,
-                    date
+                    kept,
+                    if kept == 1 { "" } else { "s" }
                 ),
             })
         }
-        Edit::MarkMilestone { project, date } => {
-            let p = t
-                .projects
-                .iter_mut()
-                .find(|p| &p.id == project)
-                .ok_or_else(|| format!("unknown project \"{project}\""))?;
+        Edit::MarkMilestone {
+            project,
+            date,
+            set_status,
+        } => {
+            check_date(*date, today, "a milestone")?;
+            let p = project_mut(t, project)?;
+            let (i, m) = next_open(p)?;
+            let (text, expect) = (m.text.clone(), m.expect);
+            let change_status = *set_status && !p.status.has_reached(expect);
+            if change_status {
+                check_status_change(p, expect, *date, today)?;
+            }
             let before = Record::Project(p.clone());
-            let Some((i, m)) = super::progress::next_milestone(p) else {
-                return Err(if p.milestones.is_empty() {
-                    format!("{} has no milestones", p.id)
-                } else {
-                    format!("{} has no open milestone: all are reached", p.id)
-                });
-            };
-            let text = m.text.clone();
             p.milestones[i].reached = Some(PartialDate::day(*date));
+            let mut summary = format!("{}: milestone \"{text}\" reached {date}", p.id);
+            if change_status {
+                let old = p.status;
+                p.status = expect;
+                p.history.push(HistoryEntry {
+                    date: PartialDate::day(*date),
+                    status: Some(expect),
+                    note: format!("Milestone reached: {text}"),
+                    source: None,
+                    quote: None,
+                });
+                summary.push_str(&format!("; status {} -> {}", old.id(), expect.id()));
+            }
             Ok(Change {
                 before,
                 after: Record::Project(p.clone()),
-                summary: format!("{}: milestone \"{}\" reached {}", p.id, text, date),
+                summary,
+            })
+        }
+        Edit::SlipMilestone { project, to, note } => {
+            let p = project_mut(t, project)?;
+            let (i, m) = next_open(p)?;
+            if to.first_day() <= m.due.last_day() {
+                return Err(Refusal::no(format!(
+                    "{}: \"{}\" is due {}; a slip moves it to a later date than that",
+                    p.id, m.text, m.due
+                )));
+            }
+            let before = Record::Project(p.clone());
+            let m = &mut p.milestones[i];
+            let from = m.due;
+            m.slipped_from.push(Slip {
+                due: from,
+                note: Some(trimmed(note).unwrap_or_else(|| format!("moved to {to} on {today}"))),
+                source: None,
+                quote: None,
+            });
+            m.due = *to;
+            let text = m.text.clone();
+            Ok(Change {
+                before,
+                after: Record::Project(p.clone()),
+                summary: format!("{}: \"{text}\" slipped from {from} to {to}", p.id),
             })
         }
     }
@@ -184,11 +408,24 @@ pub fn apply(t: &mut Tracker, edit: &Edit) -> Result<Change, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::date::parse_day;
     use crate::domain::model::*;
+
+    fn day(s: &str) -> NaiveDate {
+        parse_day(s).unwrap()
+    }
+
+    fn today() -> NaiveDate {
+        day("2026-11-21")
+    }
+
+    fn pd(s: &str) -> PartialDate {
+        PartialDate::parse(s).unwrap()
+    }
 
     fn tracker() -> Tracker {
         Tracker {
-            schema_version: 1,
+            schema_version: 2,
             sources: vec![],
             chains: vec![],
             areas: vec![],
@@ -200,56 +437,291 @@ mod tests {
                 chain: "c".into(),
                 area: None,
                 parent: None,
-                status: Status::Stalled,
+                status: Status::UnderConstruction,
                 note: None,
                 figures: vec![],
-                milestones: vec![],
-                history: vec![],
+                milestones: vec![Milestone {
+                    due: pd("2023"),
+                    expect: Status::Operating,
+                    text: "明年投产".into(),
+                    reached: None,
+                    source: "r".into(),
+                    quote: "明年投产".into(),
+                    slipped_from: vec![],
+                }],
+                history: vec![HistoryEntry {
+                    date: pd("2022-12-01"),
+                    status: Some(Status::UnderConstruction),
+                    note: "开工".into(),
+                    source: Some("r".into()),
+                    quote: Some("实现开工建设".into()),
+                }],
                 sources: vec![],
             }],
-            targets: vec![],
+            targets: vec![Target {
+                id: "gdp".into(),
+                metric_zh: "全区生产总值".into(),
+                metric_en: "GDP".into(),
+                chain: "c".into(),
+                area: None,
+                period: Period::Year(2017),
+                comparator: None,
+                target: None,
+                unit: "亿元".into(),
+                measure: Measure::Level,
+                metric: Some("gdp".into()),
+                baseline: None,
+                observations: vec![Observation {
+                    value: 756.6,
+                    date: pd("2017"),
+                    note: None,
+                    source: Some("r2018".into()),
+                    quote: Some("去年全区生产总值达756.6亿元".into()),
+                }],
+                note: None,
+                sources: vec![],
+            }],
+        }
+    }
+
+    fn observe(value: f64, date: &str) -> Edit {
+        Edit::AddObservation {
+            target: "gdp".into(),
+            value,
+            date: pd(date),
+            note: None,
+            evidence: None,
+        }
+    }
+
+    fn status(s: Status, date: &str) -> Edit {
+        Edit::SetStatus {
+            project: "p".into(),
+            status: s,
+            date: day(date),
+            note: None,
         }
     }
 
     #[test]
     fn set_status_appends_history_and_restores() {
         let mut t = tracker();
-        let date = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
         let edit = Edit::SetStatus {
             project: "p".into(),
-            status: Status::UnderConstruction,
-            date,
-            note: Some("复工".into()),
+            status: Status::Stalled,
+            date: today(),
+            note: Some("停工".into()),
         };
-        let ch = apply(&mut t, &edit).unwrap();
-        assert_eq!(t.projects[0].status, Status::UnderConstruction);
-        assert_eq!(t.projects[0].history[0].note, "复工");
+        let ch = apply(&mut t, &edit, today()).unwrap();
+        assert_eq!(t.projects[0].status, Status::Stalled);
+        assert_eq!(t.projects[0].history[1].note, "停工");
         assert!(ch.before.restore_into(&mut t));
         assert_eq!(t, tracker());
     }
 
     #[test]
+    fn set_status_refuses_unchanged_earlier_and_future_dates() {
+        let mut t = tracker();
+        let r = apply(
+            &mut t,
+            &status(Status::UnderConstruction, "2026-01-01"),
+            today(),
+        )
+        .unwrap_err();
+        assert!(r.unchanged, "{r}");
+        assert!(r.message.contains("already under_construction"), "{r}");
+        let r = apply(&mut t, &status(Status::Planned, "2001-01-01"), today()).unwrap_err();
+        assert!(!r.unchanged);
+        assert!(r.message.contains("dated 2022-12-01"), "{r}");
+        let r = apply(&mut t, &status(Status::Planned, "2026-11-22"), today()).unwrap_err();
+        assert!(r.message.contains("after today"), "{r}");
+        let r = apply(&mut t, &status(Status::Planned, "0000-01-01"), today()).unwrap_err();
+        assert!(r.message.contains("before"), "{r}");
+        assert_eq!(t, tracker(), "nothing changed");
+        // The same day as the newest change, and today, are fine.
+        apply(&mut t, &status(Status::Completed, "2022-12-01"), today()).unwrap();
+        apply(&mut t, &status(Status::Operating, "2026-11-21"), today()).unwrap();
+    }
+
+    #[test]
+    fn observation_is_added_beside_the_quoted_one_in_date_order() {
+        let mut t = tracker();
+        let ch = apply(&mut t, &observe(800.0, "2026-11-21"), today()).unwrap();
+        assert!(
+            ch.summary.contains("1 earlier value kept"),
+            "{}",
+            ch.summary
+        );
+        let obs = &t.targets[0].observations;
+        assert_eq!(obs.len(), 2);
+        assert_eq!(obs[0], tracker().targets[0].observations[0], "quote kept");
+        assert_eq!(obs[1].value, 800.0);
+        assert_eq!(
+            obs[1].note.as_deref(),
+            Some("entered by hand on 2026-11-21")
+        );
+        // An earlier date goes before it; the list stays sorted.
+        apply(&mut t, &observe(700.0, "2016"), today()).unwrap();
+        let dates: Vec<String> = t.targets[0]
+            .observations
+            .iter()
+            .map(|o| o.date.to_string())
+            .collect();
+        assert_eq!(dates, ["2016", "2017", "2026-11-21"]);
+    }
+
+    #[test]
+    fn same_value_and_date_again_is_a_no_op() {
+        let mut t = tracker();
+        let r = apply(&mut t, &observe(756.6, "2017"), today()).unwrap_err();
+        assert!(r.unchanged);
+        assert!(r.message.contains("already recorded, from r2018"), "{r}");
+        assert_eq!(t, tracker());
+        // The same value on another date is a new observation.
+        apply(&mut t, &observe(756.6, "2017-12-31"), today()).unwrap();
+        assert_eq!(t.targets[0].observations.len(), 2);
+    }
+
+    #[test]
+    fn undo_removes_only_what_the_user_added() {
+        let mut t = tracker();
+        let first = apply(&mut t, &observe(800.0, "2026-01-01"), today()).unwrap();
+        let second = apply(&mut t, &observe(810.0, "2026-02-01"), today()).unwrap();
+        assert!(second.before.restore_into(&mut t));
+        let obs = &t.targets[0].observations;
+        assert_eq!(obs.len(), 2);
+        assert_eq!(obs[0].quote.as_deref(), Some("去年全区生产总值达756.6亿元"));
+        assert!(first.before.restore_into(&mut t));
+        assert_eq!(t, tracker());
+    }
+
+    #[test]
+    fn no_edit_removes_or_rewrites_a_quoted_observation() {
+        let mut t = tracker();
+        let quoted = t.targets[0].observations[0].clone();
+        for e in [
+            observe(0.0, "2017"),
+            observe(756.6, "2018"),
+            observe(1.0, "2017-12-31"),
+            Edit::AddObservation {
+                target: "gdp".into(),
+                value: 757.0,
+                date: pd("2017"),
+                note: None,
+                evidence: Some(Evidence {
+                    source: "r2020".into(),
+                    quote: "q".into(),
+                }),
+            },
+        ] {
+            apply(&mut t, &e, today()).unwrap();
+            assert!(t.targets[0].observations.contains(&quoted));
+        }
+        assert_eq!(t.targets[0].observations.len(), 5);
+    }
+
+    #[test]
+    fn observations_refuse_future_and_ancient_dates_and_non_numbers() {
+        let mut t = tracker();
+        assert!(apply(&mut t, &observe(1.0, "2026-11-22"), today()).is_err());
+        assert!(apply(&mut t, &observe(1.0, "2027"), today()).is_err());
+        assert!(apply(&mut t, &observe(1.0, "1899"), today()).is_err());
+        assert!(apply(&mut t, &observe(f64::NAN, "2020"), today()).is_err());
+        assert_eq!(t, tracker());
+    }
+
+    #[test]
+    fn marking_a_milestone_can_set_the_expected_status_in_the_same_step() {
+        let mut t = tracker();
+        let p = &t.projects[0];
+        let (q, changes) = milestone_question(p, day("2023-06-30")).unwrap();
+        assert_eq!(
+            q,
+            "\"明年投产\" reached 2023-06-30 — expect 运营中; set status to 运营中 too?"
+        );
+        assert!(changes);
+        let mark = |set_status| Edit::MarkMilestone {
+            project: "p".into(),
+            date: day("2023-06-30"),
+            set_status,
+        };
+        let ch = apply(&mut t, &mark(true), today()).unwrap();
+        let p = &t.projects[0];
+        assert_eq!(p.status, Status::Operating);
+        assert_eq!(p.milestones[0].reached, Some(pd("2023-06-30")));
+        assert_eq!(p.history.last().unwrap().status, Some(Status::Operating));
+        assert!(ch
+            .summary
+            .ends_with("status under_construction -> operating"));
+        // One undo takes back both.
+        ch.before.restore_into(&mut t);
+        assert_eq!(t, tracker());
+        // Declining records the milestone only.
+        apply(&mut t, &mark(false), today()).unwrap();
+        assert_eq!(t.projects[0].status, Status::UnderConstruction);
+        assert_eq!(t.projects[0].history.len(), 1);
+    }
+
+    #[test]
+    fn marking_refuses_a_date_before_the_newest_status_change() {
+        let mut t = tracker();
+        let e = Edit::MarkMilestone {
+            project: "p".into(),
+            date: day("2020-01-01"),
+            set_status: true,
+        };
+        assert!(apply(&mut t, &e, today()).is_err());
+        assert_eq!(t, tracker());
+    }
+
+    #[test]
+    fn slip_keeps_the_original_date() {
+        let mut t = tracker();
+        let slip = |to: &str| Edit::SlipMilestone {
+            project: "p".into(),
+            to: pd(to),
+            note: None,
+        };
+        assert!(
+            apply(&mut t, &slip("2023-12"), today()).is_err(),
+            "not later"
+        );
+        let ch = apply(&mut t, &slip("2024"), today()).unwrap();
+        assert_eq!(ch.summary, "p: \"明年投产\" slipped from 2023 to 2024");
+        apply(&mut t, &slip("2025-06"), today()).unwrap();
+        let m = &t.projects[0].milestones[0];
+        assert_eq!(m.due, pd("2025-06"));
+        assert_eq!(m.original_due(), pd("2023"));
+        assert_eq!(m.slip_label().unwrap(), "slipped from 2023 to 2025-06");
+    }
+
+    #[test]
     fn unknown_ids_and_missing_milestones_are_errors() {
         let mut t = tracker();
-        let date = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+        t.projects[0].milestones.clear();
+        let before = t.clone();
         assert!(apply(
             &mut t,
             &Edit::MarkMilestone {
                 project: "p".into(),
-                date
-            }
+                date: today(),
+                set_status: true,
+            },
+            today()
         )
         .is_err());
         assert!(apply(
             &mut t,
-            &Edit::SetActual {
+            &Edit::AddObservation {
                 target: "x".into(),
                 value: 1.0,
-                date,
-                note: None
-            }
+                date: pd("2020"),
+                note: None,
+                evidence: None,
+            },
+            today()
         )
         .is_err());
-        assert_eq!(t, tracker());
+        assert_eq!(t, before);
     }
 }

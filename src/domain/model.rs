@@ -64,12 +64,39 @@ pub struct Figure {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Milestone {
+    /// The date now promised; only this one can make the milestone overdue.
     pub due: PartialDate,
     pub expect: Status,
     pub text: String,
     pub reached: Option<PartialDate>,
     pub source: String,
     pub quote: String,
+    /// Earlier promised dates, oldest first: a promise that slipped keeps
+    /// every date it was once given, with the words that gave it.
+    pub slipped_from: Vec<Slip>,
+}
+
+/// A due date a milestone had before it was moved later.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Slip {
+    pub due: PartialDate,
+    /// Why or by whom it was moved, for slips typed by users.
+    pub note: Option<String>,
+    pub source: Option<String>,
+    pub quote: Option<String>,
+}
+
+impl Milestone {
+    /// The date first promised: the oldest slip, or the due date itself.
+    pub fn original_due(&self) -> PartialDate {
+        self.slipped_from.first().map_or(self.due, |s| s.due)
+    }
+
+    /// "slipped from 2023 to 2024", when the promise was moved later.
+    pub fn slip_label(&self) -> Option<String> {
+        let from = self.slipped_from.first()?;
+        Some(format!("slipped from {} to {}", from.due, self.due))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -194,14 +221,29 @@ pub struct Baseline {
     pub quote: Option<String>,
 }
 
+/// A value a target had at a date: quoted from a report (`source` and
+/// `quote`) or typed by a user (`note`). Observations are only ever added;
+/// one that carries a quote is never rewritten or removed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Actual {
+pub struct Observation {
     pub value: f64,
     /// As-of date; as precise as the report allows ("2018-10" for 目前 in an October report).
     pub date: PartialDate,
     pub note: Option<String>,
     pub source: Option<String>,
     pub quote: Option<String>,
+}
+
+impl Observation {
+    /// Whether a report gave it (and so it may never be removed).
+    pub fn is_quoted(&self) -> bool {
+        self.quote.is_some()
+    }
+
+    /// Dated after `today`: not known yet, so ignored in progress.
+    pub fn is_future(&self, today: NaiveDate) -> bool {
+        self.date.first_day() > today
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -219,10 +261,28 @@ pub struct Target {
     /// Whether the measure is counted afresh each period (new firms this
     /// year) rather than a level (buildings standing, total fund size).
     pub measure: Measure,
+    /// The measure this target belongs to across periods ("gdp"): targets
+    /// sharing it form a series (2023's result, 2024's goal, …).
+    pub metric: Option<String>,
     pub baseline: Option<Baseline>,
-    pub actual: Option<Actual>,
+    /// Sorted by date; equal dates keep the order they were added in.
+    pub observations: Vec<Observation>,
     pub note: Option<String>,
     pub sources: Vec<Evidence>,
+}
+
+impl Target {
+    /// The value that stands on `today`: the newest observation dated on or
+    /// before it (later ones are not known yet).
+    pub fn current(&self, today: NaiveDate) -> Option<&Observation> {
+        self.observations.iter().rev().find(|o| !o.is_future(today))
+    }
+
+    /// Where an observation dated `date` goes to keep the list sorted:
+    /// after every one dated on or before it.
+    pub fn insertion_point(&self, date: PartialDate) -> usize {
+        self.observations.partition_point(|o| o.date <= date)
+    }
 }
 
 impl Tracker {
@@ -245,7 +305,23 @@ impl Tracker {
     pub fn source(&self, id: &str) -> Option<&Source> {
         self.sources.iter().find(|s| s.id == id)
     }
+
+    /// The targets measuring `metric`, in period order.
+    pub fn series(&self, metric: &str) -> Vec<&Target> {
+        let mut v: Vec<&Target> = self
+            .targets
+            .iter()
+            .filter(|t| t.metric.as_deref() == Some(metric))
+            .collect();
+        v.sort_by_key(|t| (t.period.start(), t.period.end()));
+        v
+    }
 }
+
+/// The schema this version of the tracker writes. Version 1 (one `actual`
+/// per target) is still read, and written back as version 1 until it is
+/// migrated.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Formats a number without a trailing ".0" (30, not 30.0; 1.8 stays 1.8).
 pub fn format_number(v: f64) -> String {

@@ -43,10 +43,21 @@ pub const PROJECT_KEYS: [&str; 13] = [
     "sources",
 ];
 pub const FIGURE_KEYS: [&str; 5] = ["value", "unit", "measures", "source", "quote"];
-pub const MILESTONE_KEYS: [&str; 6] = ["due", "expect", "text", "reached", "source", "quote"];
+pub const MILESTONE_KEYS: [&str; 7] = [
+    "due",
+    "expect",
+    "text",
+    "reached",
+    "source",
+    "quote",
+    "slipped_from",
+];
+pub const SLIP_KEYS: [&str; 4] = ["due", "note", "source", "quote"];
 pub const HISTORY_KEYS: [&str; 5] = ["date", "status", "note", "source", "quote"];
 pub const EVIDENCE_KEYS: [&str; 2] = ["source", "quote"];
-pub const TARGET_KEYS: [&str; 14] = [
+/// Every key a target may have in either schema version; `actual` is read
+/// only in version 1, `metric` and `observations` only in version 2.
+pub const TARGET_KEYS: [&str; 16] = [
     "id",
     "metric_zh",
     "metric_en",
@@ -57,18 +68,22 @@ pub const TARGET_KEYS: [&str; 14] = [
     "target",
     "unit",
     "measure",
+    "metric",
     "baseline",
     "actual",
+    "observations",
     "note",
     "sources",
 ];
 pub const BASELINE_KEYS: [&str; 4] = ["value", "date", "source", "quote"];
-pub const ACTUAL_KEYS: [&str; 5] = ["value", "date", "note", "source", "quote"];
+pub const OBSERVATION_KEYS: [&str; 5] = ["value", "date", "note", "source", "quote"];
 
 /// Collects problems while decoding.
 #[derive(Default)]
 pub struct Decoder {
     pub issues: Vec<Issue>,
+    /// The file's schema version, once read (1 until then).
+    version: u32,
 }
 
 /// A mapping being read, with the path it sits at.
@@ -327,8 +342,10 @@ impl Decoder {
 
     pub fn tracker(&mut self, v: &Value) -> Option<Tracker> {
         let o = self.obj(v, DocPath::root(), &TOP_KEYS)?;
-        let schema_version = match self.required(&o, "schema_version", "1") {
-            Some(Value::Number(n)) if n.as_u64() == Some(1) => 1,
+        let schema_version = match self.required(&o, "schema_version", "2") {
+            Some(Value::Number(n)) if matches!(n.as_u64(), Some(1 | 2)) => {
+                n.as_u64().unwrap_or(2) as u32
+            }
             Some(other) => {
                 self.issue(
                     o.path.key("schema_version"),
@@ -336,12 +353,13 @@ impl Decoder {
                         "unsupported schema_version {}",
                         serde_yaml::to_string(other).unwrap_or_default().trim()
                     ),
-                    "this version of the tracker reads schema_version: 1",
+                    "this version of the tracker reads schema_version: 1 and 2",
                 );
-                1
+                SCHEMA_VERSION
             }
-            None => 1,
+            None => SCHEMA_VERSION,
         };
+        self.version = schema_version;
         Some(Tracker {
             schema_version,
             sources: self.list_of(&o, "sources", true, Self::source),
@@ -442,6 +460,52 @@ impl Decoder {
             reached: self.opt_partial_date(&o, "reached"),
             source: self.req_text(&o, "source"),
             quote: self.req_text(&o, "quote"),
+            slipped_from: if self.v2_only(&o, "slipped_from") {
+                self.list_of(&o, "slipped_from", false, Self::slip)
+            } else {
+                vec![]
+            },
+        })
+    }
+
+    fn slip(&mut self, v: &Value, path: DocPath) -> Option<Slip> {
+        let o = self.obj(v, path, &SLIP_KEYS)?;
+        Some(Slip {
+            due: self.req_partial_date(&o, "due")?,
+            note: self.opt_text(&o, "note"),
+            source: self.opt_text(&o, "source"),
+            quote: self.opt_text(&o, "quote"),
+        })
+    }
+
+    /// Whether `key`, a schema-2 field, may be read here; in a version-1
+    /// file its presence is reported.
+    fn v2_only(&mut self, o: &Obj, key: &str) -> bool {
+        if self.version >= 2 {
+            return true;
+        }
+        if self.get(o, key).is_some() {
+            self.issue(
+                o.path.key(key),
+                format!("`{key}` needs schema_version: 2"),
+                "run `shibei-tracker migrate` to upgrade the file (lossless), then add it",
+            );
+        }
+        false
+    }
+
+    fn observation(&mut self, v: &Value, path: DocPath) -> Option<Observation> {
+        let a = self.obj(v, path, &OBSERVATION_KEYS)?;
+        let value = self.req_number(&a, "value");
+        let date = self
+            .required(&a, "date", "the as-of date")
+            .and_then(|v| self.partial_date_of(v, a.path.key("date")));
+        Some(Observation {
+            value: value?,
+            date: date?,
+            note: self.opt_text(&a, "note"),
+            source: self.opt_text(&a, "source"),
+            quote: self.opt_text(&a, "quote"),
         })
     }
 
@@ -562,20 +626,29 @@ impl Decoder {
                 quote: self.opt_text(&b, "quote"),
             })
         });
-        let actual = self.get(&o, "actual").and_then(|v| {
-            let a = self.obj(v, o.path.key("actual"), &ACTUAL_KEYS)?;
-            let value = self.req_number(&a, "value");
-            let date = self
-                .required(&a, "date", "the as-of date")
-                .and_then(|v| self.partial_date_of(v, a.path.key("date")));
-            Some(Actual {
-                value: value?,
-                date: date?,
-                note: self.opt_text(&a, "note"),
-                source: self.opt_text(&a, "source"),
-                quote: self.opt_text(&a, "quote"),
-            })
-        });
+        let mut observations = if self.version >= 2 {
+            if self.get(&o, "actual").is_some() {
+                self.issue(
+                    o.path.key("actual"),
+                    "`actual` is the schema-1 form of a value",
+                    "in schema_version 2 write it as an entry of `observations` (`shibei-tracker migrate` converts a whole version-1 file)",
+                );
+            }
+            self.list_of(&o, "observations", false, Self::observation)
+        } else {
+            self.v2_only(&o, "observations");
+            self.get(&o, "actual")
+                .and_then(|v| self.observation(v, o.path.key("actual")))
+                .into_iter()
+                .collect()
+        };
+        // Sorted by date; a stable sort keeps the order of equal dates.
+        observations.sort_by_key(|x| x.date);
+        let metric = if self.v2_only(&o, "metric") {
+            self.opt_text(&o, "metric")
+        } else {
+            None
+        };
         Some(Target {
             id: self.req_text(&o, "id"),
             metric_zh: self.req_text(&o, "metric_zh"),
@@ -594,8 +667,9 @@ impl Decoder {
                     Measure::Level
                 }
             },
+            metric,
             baseline,
-            actual,
+            observations,
             note: self.opt_text(&o, "note"),
             sources: self.list_of(&o, "sources", true, Self::evidence),
         })

@@ -73,6 +73,27 @@ impl Out {
     }
 }
 
+/// What in `t` a version-1 file cannot hold, if anything: version 1 has one
+/// `actual` per target, no `metric` and no slipped milestones.
+pub fn v1_obstacle(t: &Tracker) -> Option<String> {
+    if let Some(x) = t.targets.iter().find(|x| x.observations.len() > 1) {
+        return Some(format!(
+            "target {} has {} observations",
+            x.id,
+            x.observations.len()
+        ));
+    }
+    if let Some(x) = t.targets.iter().find(|x| x.metric.is_some()) {
+        return Some(format!("target {} has a metric", x.id));
+    }
+    t.projects
+        .iter()
+        .find(|p| p.milestones.iter().any(|m| !m.slipped_from.is_empty()))
+        .map(|p| format!("project {} has a slipped milestone", p.id))
+}
+
+/// The tracker as text in the schema version it carries (see `v1_obstacle`
+/// for what version 1 cannot hold).
 pub fn emit(t: &Tracker) -> String {
     let mut o = Out {
         s: String::with_capacity(1 << 20),
@@ -106,7 +127,9 @@ pub fn emit(t: &Tracker) -> String {
         o.opt(2, f, "note", &a.note);
     });
     section(&mut o, "projects", &t.projects, project);
-    section(&mut o, "targets", &t.targets, target);
+    section(&mut o, "targets", &t.targets, |o, x| {
+        target(o, x, t.schema_version)
+    });
     o.s
 }
 
@@ -163,6 +186,18 @@ fn project(o: &mut Out, p: &Project) {
                 o.field(6, g, "reached", &quoted(&r.to_string()));
             }
             evidence(o, 6, &m.source, &m.quote);
+            if !m.slipped_from.is_empty() {
+                o.line(8, "slipped_from:");
+                for x in &m.slipped_from {
+                    let h = &mut true;
+                    o.field(10, h, "due", &quoted(&x.due.to_string()));
+                    o.opt(10, h, "note", &x.note);
+                    if let Some(s) = &x.source {
+                        o.field(10, h, "source", &ident(s));
+                    }
+                    o.opt(10, h, "quote", &x.quote);
+                }
+            }
         }
     }
     if !p.history.is_empty() {
@@ -188,7 +223,7 @@ fn project(o: &mut Out, p: &Project) {
     }
 }
 
-fn target(o: &mut Out, t: &Target) {
+fn target(o: &mut Out, t: &Target, version: u32) {
     let f = &mut true;
     o.field(2, f, "id", &ident(&t.id));
     o.field(2, f, "metric_zh", &quoted(&t.metric_zh));
@@ -212,6 +247,9 @@ fn target(o: &mut Out, t: &Target) {
     if t.measure == Measure::Flow {
         o.field(2, f, "measure", "flow");
     }
+    if let Some(m) = &t.metric {
+        o.field(2, f, "metric", &ident(m));
+    }
     if let Some(b) = &t.baseline {
         o.header(2, f, "baseline");
         o.line(6, &format!("value: {}", number(b.value)));
@@ -223,7 +261,22 @@ fn target(o: &mut Out, t: &Target) {
             o.line(6, &format!("quote: {}", quoted(q)));
         }
     }
-    if let Some(a) = &t.actual {
+    if version >= 2 {
+        if !t.observations.is_empty() {
+            o.header(2, f, "observations");
+            for x in &t.observations {
+                let g = &mut true;
+                o.field(6, g, "value", &number(x.value));
+                o.field(6, g, "date", &quoted(&x.date.to_string()));
+                o.opt(6, g, "note", &x.note);
+                if let Some(s) = &x.source {
+                    o.field(6, g, "source", &ident(s));
+                }
+                o.opt(6, g, "quote", &x.quote);
+            }
+        }
+    } else if let Some(a) = t.observations.first() {
+        // Version 1 holds one value; `v1_obstacle` refuses trackers with more.
         o.header(2, f, "actual");
         o.line(6, &format!("value: {}", number(a.value)));
         o.line(6, &format!("date: {}", quoted(&a.date.to_string())));

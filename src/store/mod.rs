@@ -166,7 +166,7 @@ pub fn parse(text: &str, file: &Path, seeds: &Path) -> Result<Tracker, Vec<Probl
         return Err(vec![whole_file(
             file,
             "the file is empty",
-            "a tracker file starts with `schema_version: 1` followed by sources, chains, areas, projects and targets (see docs/schema.md)",
+            "a tracker file starts with `schema_version: 2` followed by sources, chains, areas, projects and targets (see docs/schema.md)",
         )]);
     }
     let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
@@ -231,6 +231,53 @@ pub fn parse(text: &str, file: &Path, seeds: &Path) -> Result<Tracker, Vec<Probl
     Err(problems)
 }
 
+/// Checks that `quote` occurs in the report of `source` (whitespace aside),
+/// for a value a user enters from a report.
+pub fn check_quote(file: &Path, t: &Tracker, source: &str, quote: &str) -> Result<(), String> {
+    let Some(s) = t.source(source) else {
+        let known: Vec<&str> = t.sources.iter().map(|s| s.id.as_str()).collect();
+        return Err(format!(
+            "unknown source \"{source}\" — known sources: {}",
+            known.join(", ")
+        ));
+    };
+    if s.file.contains(['/', '\\']) || s.file == ".." {
+        return Err(format!("source \"{source}\" names no file under seeds/"));
+    }
+    let path = seeds_dir(file).join(&s.file);
+    let body =
+        fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let q = validate::squeeze(quote);
+    if q.is_empty() {
+        return Err("the quote is empty: copy the words from the report".into());
+    }
+    if !validate::squeeze(&body).contains(&q) {
+        return Err(format!(
+            "quote not found in {} ({}): copy the words exactly from the report (spaces and line breaks may differ; OCR errors must be kept)",
+            path.display(),
+            source
+        ));
+    }
+    Ok(())
+}
+
+/// Problems that depend on the day they are looked at: values and history
+/// dated after `today`. They do not stop the file from loading.
+pub fn warnings(loaded: &Loaded, file: &Path, today: chrono::NaiveDate) -> Vec<Problem> {
+    let mut v: Vec<Problem> = validate::dated_after(&loaded.tracker, today)
+        .into_iter()
+        .map(|i| Problem {
+            file: file.to_path_buf(),
+            position: Some(locate::locate(&loaded.text, &i.path)),
+            field: i.path.to_string(),
+            message: i.message,
+            hint: i.hint,
+        })
+        .collect();
+    v.sort_by_key(|p| p.position);
+    v
+}
+
 /// Reads, parses and validates a tracker file.
 pub fn load(file: &Path) -> Result<Loaded, Vec<Problem>> {
     let text = read_text(file).map_err(|p| vec![p])?;
@@ -245,6 +292,8 @@ pub enum SaveError {
     /// The file changed on disk since it was loaded.
     ChangedOnDisk,
     ReadOnly,
+    /// A schema-1 file cannot hold the change (the reason says what).
+    NeedsMigration(String),
     Io(String),
 }
 
@@ -258,6 +307,7 @@ impl SaveError {
                 lines.iter().take(8).map(|l| l.to_string()).collect::<Vec<_>>().join(", ")
             ),
             SaveError::ChangedOnDisk => format!("{f}: not saved: the file changed on disk since it was loaded — reload and make the change again"),
+            SaveError::NeedsMigration(why) => format!("{f}: not saved: the file is in schema version 1, which keeps a single value per target, and the change needs version 2 ({why}) — run `shibei-tracker --file {f} migrate` (lossless, see docs/schema.md), then make the change again"),
             SaveError::ReadOnly => format!("{f}: not saved: the file is read-only — make it writable (chmod u+w) or work on a copy with --file"),
             SaveError::Io(e) => format!("{f}: not saved: {e} — the file on disk is unchanged"),
         }
@@ -275,6 +325,11 @@ pub fn save(file: &Path, tracker: &Tracker, expected: &str) -> Result<String, Sa
     let comments = comment_lines(expected);
     if !comments.is_empty() {
         return Err(SaveError::Comments(comments));
+    }
+    if tracker.schema_version < 2 {
+        if let Some(why) = emit::v1_obstacle(tracker) {
+            return Err(SaveError::NeedsMigration(why));
+        }
     }
     let text = emit(tracker);
     if text == expected {
@@ -474,6 +529,7 @@ mod commit_tests {
                 date: day(),
                 note: None,
             },
+            day(),
         )
         .unwrap()
     }

@@ -128,6 +128,63 @@ impl<'a> Checker<'a> {
     }
 }
 
+impl Checker<'_> {
+    fn not_ancient(&mut self, path: &DocPath, date: PartialDate) {
+        if date.year < crate::domain::edit::EARLIEST_YEAR {
+            self.push(
+                path.clone(),
+                format!("{date} is before {}", crate::domain::edit::EARLIEST_YEAR),
+                "give the real date, as precise as the report allows (YYYY, YYYY-MM or YYYY-MM-DD)",
+            );
+        }
+    }
+}
+
+/// History entries and observations dated after `today` (warnings: the
+/// file still loads, and progress ignores such values).
+pub fn dated_after(t: &Tracker, today: chrono::NaiveDate) -> Vec<Issue> {
+    let mut out = Vec::new();
+    let root = DocPath::root();
+    for (i, p) in t.projects.iter().enumerate() {
+        for (j, h) in p.history.iter().enumerate() {
+            if h.date.first_day() > today {
+                out.push(Issue::new(
+                    root.key("projects")
+                        .index(i)
+                        .key("history")
+                        .index(j)
+                        .key("date"),
+                    format!(
+                        "history entry of \"{}\" dated {} is after today ({today})",
+                        p.id, h.date
+                    ),
+                    "record changes when they happen; fix the date",
+                ));
+            }
+        }
+    }
+    for (i, x) in t.targets.iter().enumerate() {
+        for (j, o) in x.observations.iter().enumerate() {
+            if o.is_future(today) {
+                let at = if t.schema_version >= 2 {
+                    root.key("targets").index(i).key("observations").index(j)
+                } else {
+                    root.key("targets").index(i).key("actual")
+                };
+                out.push(Issue::new(
+                    at.key("date"),
+                    format!(
+                        "value of \"{}\" dated {} is after today ({today}); progress ignores it",
+                        x.id, o.date
+                    ),
+                    "an observation records a value already known: fix its date",
+                ));
+            }
+        }
+    }
+    out
+}
+
 fn shorten(s: &str, n: usize) -> String {
     let mut out: String = s.chars().take(n).collect();
     if s.chars().count() > n {
@@ -224,8 +281,42 @@ pub fn check(t: &Tracker, texts: &SourceTexts) -> Vec<Issue> {
         for (j, m) in p.milestones.iter().enumerate() {
             c.evidence(&at.key("milestones").index(j), &m.source, &m.quote);
         }
+        for (j, m) in p.milestones.iter().enumerate() {
+            for (k, sl) in m.slipped_from.iter().enumerate() {
+                let sp = at.key("milestones").index(j).key("slipped_from").index(k);
+                c.optional_evidence(&sp, &sl.source, &sl.quote);
+                if sl.due >= m.due {
+                    c.push(
+                        sp.key("due"),
+                        format!("a slip from {} to {} is not a move to a later date", sl.due, m.due),
+                        "`slipped_from` lists earlier promised dates, oldest first; `due` is the date now promised",
+                    );
+                }
+            }
+        }
         for (j, h) in p.history.iter().enumerate() {
             c.optional_evidence(&at.key("history").index(j), &h.source, &h.quote);
+            c.not_ancient(&at.key("history").index(j).key("date"), h.date);
+        }
+        if let Some((j, h)) = crate::domain::edit::newest_status_entry(p) {
+            let newest = h.status.unwrap_or(p.status);
+            if newest != p.status {
+                c.push(
+                    at.key("status"),
+                    format!(
+                        "project \"{}\" has status {} but its newest status change (history[{j}], {}) says {}",
+                        p.id,
+                        p.status.id(),
+                        h.date,
+                        newest.id()
+                    ),
+                    format!(
+                        "record the change: add a history entry with its date, `status: {}` and a note (or use `set-status`); or set `status` back to {}",
+                        p.status.id(),
+                        newest.id()
+                    ),
+                );
+            }
         }
     }
 
@@ -266,8 +357,35 @@ pub fn check(t: &Tracker, texts: &SourceTexts) -> Vec<Issue> {
         if let Some(b) = &x.baseline {
             c.optional_evidence(&at.key("baseline"), &b.source, &b.quote);
         }
-        if let Some(a) = &x.actual {
-            c.optional_evidence(&at.key("actual"), &a.source, &a.quote);
+        let key = if t.schema_version >= 2 {
+            "observations"
+        } else {
+            "actual"
+        };
+        for (j, o) in x.observations.iter().enumerate() {
+            let op = if t.schema_version >= 2 {
+                at.key(key).index(j)
+            } else {
+                at.key(key)
+            };
+            c.optional_evidence(&op, &o.source, &o.quote);
+            c.not_ancient(&op.key("date"), o.date);
+            if t.schema_version >= 2 && o.quote.is_none() && o.note.is_none() {
+                c.push(
+                    op,
+                    "an observation with neither a quote nor a note",
+                    "add `source:` and `quote:` for a value from a report, or `note:` saying where a typed value comes from",
+                );
+            }
+        }
+        if let Some(m) = &x.metric {
+            if !valid_id(m) {
+                c.push(
+                    at.key("metric"),
+                    format!("metric \"{m}\" is not a valid key"),
+                    "use lower-case letters, digits and hyphens, the same key for every target of the series (e.g. gdp)",
+                );
+            }
         }
     }
     c.issues

@@ -207,9 +207,12 @@ pub fn goal_lines(t: &Tracker, g: &Target, index: usize, app: &App) -> Vec<Line<
         let pct = pr
             .percent
             .map_or(String::new(), |p| format!("  {p:.0}% of the way"));
+        // Pace is judged at the value's own date, so the expectation shown
+        // is the one for that date.
+        let by = pr.as_of.map_or("now".to_string(), |d| d.to_string());
         let expected = pr.expected.map_or(String::new(), |e| {
             format!(
-                "  (expected by now: {})",
+                "  (expected by {by}: {})",
                 format_number((e * 10.0).round() / 10.0)
             )
         });
@@ -240,6 +243,14 @@ pub fn goal_lines(t: &Tracker, g: &Target, index: usize, app: &App) -> Vec<Line<
             format!("ended {} days ago", -pr.days_left)
         };
         v.push(field("Time", days));
+        if let Some(age) = pr.age_label() {
+            let interim = if pr.interim {
+                "; interim: the period ended after it"
+            } else {
+                ""
+            };
+            v.push(field("Value", format!("{age}{interim}")));
+        }
     }
     if let Some(b) = &g.baseline {
         v.push(Line::raw(""));
@@ -255,23 +266,35 @@ pub fn goal_lines(t: &Tracker, g: &Target, index: usize, app: &App) -> Vec<Line<
         }
     }
     v.push(Line::raw(""));
-    v.push(heading("Actual"));
-    match &g.actual {
-        Some(a) => {
-            v.push(Line::raw(format!(
-                "  {}{} as of {}",
-                format_number(a.value),
-                g.unit,
-                a.date
-            )));
-            if let Some(n) = a.note.as_deref().filter(|n| !n.is_empty()) {
-                v.push(Line::raw(format!("  note: {n}")));
-            }
-            if let (Some(s), Some(q)) = (&a.source, &a.quote) {
-                v.extend(quote(t, s, q));
+    v.push(heading("Observations (newest first)"));
+    if g.observations.is_empty() {
+        v.push(Line::styled("  not reported yet", theme::dim()));
+    }
+    let judged = app.progress.get(index).and_then(|pr| pr.as_of);
+    let mut marked = false;
+    for o in g.observations.iter().rev() {
+        let tag = if o.is_future(app.today) {
+            "  (after today: ignored)"
+        } else if !marked && judged == Some(o.date) {
+            marked = true;
+            "  (current)"
+        } else {
+            ""
+        };
+        v.push(Line::raw(format!(
+            "  {}  {}{}{tag}",
+            o.date,
+            format_number(o.value),
+            g.unit
+        )));
+        match (&o.source, &o.quote) {
+            (Some(s), Some(q)) => v.extend(quote(t, s, q)),
+            _ => {
+                if let Some(n) = o.note.as_deref().filter(|n| !n.is_empty()) {
+                    v.push(Line::styled(format!("    note: {n}"), theme::dim()));
+                }
             }
         }
-        None => v.push(Line::styled("  not reported yet", theme::dim())),
     }
     if let Some(n) = g.note.as_deref().filter(|n| !n.is_empty()) {
         v.push(field("Note", n.to_string()));

@@ -200,12 +200,16 @@ pub fn record_lines(r: Option<&Record>) -> Vec<String> {
             }
             v
         }
-        Some(Record::Target(t)) => match &t.actual {
-            None => vec!["actual  -".into()],
+        Some(Record::Target(t)) => match t.observations.last() {
+            None => vec!["values  -".into()],
             Some(a) => vec![
-                format!("actual  {}{}", format_number(a.value), t.unit),
+                format!("values  {}, newest:", t.observations.len()),
+                format!("value   {}{}", format_number(a.value), t.unit),
                 format!("as of   {}", a.date),
-                format!("note    {}", a.note.as_deref().unwrap_or("-")),
+                format!(
+                    "from    {}",
+                    a.source.as_deref().or(a.note.as_deref()).unwrap_or("-")
+                ),
             ],
         },
     }

@@ -128,8 +128,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, screen: Screen) {
                         ),
                         5 => plain(target_label(t), w),
                         6 => plain(
-                            t.actual.as_ref().map_or("-".into(), |a| {
-                                format!("{}{}", format_number(a.value), t.unit)
+                            pr.value.map_or("-".into(), |v| {
+                                let interim = if pr.interim { "*" } else { "" };
+                                format!("{}{}{interim}", format_number(v), t.unit)
                             }),
                             w,
                         ),

@@ -127,10 +127,9 @@ pub(super) fn start_actual(app: &mut App) -> Vec<Effect> {
             target: t.id.clone(),
         },
         text: t
-            .actual
-            .as_ref()
+            .current(app.today)
             .map_or(String::new(), |a| format_number(a.value)),
-        fresh: t.actual.is_some(),
+        fresh: t.current(app.today).is_some(),
         error: None,
         over: origin(app),
     });
@@ -147,6 +146,7 @@ pub(super) fn mark_milestone(app: &mut App) -> Vec<Effect> {
     let edit = Edit::MarkMilestone {
         project: app.tracker.projects[i].id.clone(),
         date: app.today,
+        set_status: false,
     };
     save_edit(app, &edit)
 }
@@ -187,11 +187,12 @@ pub(super) fn submit(app: &mut App) -> Vec<Effect> {
             date: app.today,
             note: note(),
         },
-        PromptKind::ActualNote { target, value } => Edit::SetActual {
+        PromptKind::ActualNote { target, value } => Edit::AddObservation {
             target: target.clone(),
             value: *value,
-            date: app.today,
+            date: crate::domain::PartialDate::day(app.today),
             note: note(),
+            evidence: None,
         },
     };
     app.overlay = Overlay::back_to(p.over);
@@ -200,7 +201,7 @@ pub(super) fn submit(app: &mut App) -> Vec<Effect> {
 
 /// Applies `edit` in memory and asks for it to be saved at once.
 pub(super) fn save_edit(app: &mut App, edit: &Edit) -> Vec<Effect> {
-    match apply(&mut app.tracker, edit) {
+    match apply(&mut app.tracker, edit, app.today) {
         Ok(change) => {
             app.pending = Some(Pending {
                 kind: SaveKind::Edit,
@@ -213,7 +214,13 @@ pub(super) fn save_edit(app: &mut App, edit: &Edit) -> Vec<Effect> {
             vec![Effect::Save(Box::new(change))]
         }
         Err(e) => {
-            app.say(MessageKind::Error, e);
+            // Asking for what is already recorded is not an error.
+            let kind = if e.unchanged {
+                MessageKind::Info
+            } else {
+                MessageKind::Error
+            };
+            app.say(kind, e);
             Vec::new()
         }
     }
