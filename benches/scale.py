@@ -1,0 +1,321 @@
+#!/usr/bin/env python3
+"""How shibei-tracker scales: reproduces the table of issue 10.
+
+    python3 benches/scale.py                      # 1k, 10k and 100k projects
+    python3 benches/scale.py --sizes 1000,10000   # skip the slow size
+    python3 benches/scale.py --quick              # 1k only, one run: a smoke test
+
+For each size it generates a tracker from the bundled one (examples/gen.rs),
+then times with the release binary:
+  - the read commands (validate, list, progress, report), medians;
+  - set-status (one edit saved), medians;
+  - peak memory (/usr/bin/time -v, maximum resident set) of validate and set-status;
+  - the interface through a pseudo-terminal (120x40): time to the first frame,
+    and the latency of each filter keystroke (key written -> last byte of the
+    frame it causes), typing "renhelu" and deleting it again;
+  - `list --filter Q` against `fzf --filter Q` on the same names (one line per
+    project: names, aliases, id, chain, area, and the pinyin of the Chinese
+    name in full and as initials, computed with pypinyin), in the same run.
+Absolute times depend on the machine and on whatever else runs on it; the
+ratios measured in the same run are what to compare. It installs fzf (apt)
+and pypinyin (pip) when they are missing. Results are also written as JSON.
+"""
+
+import argparse
+import fcntl
+import json
+import os
+import platform
+import pty
+import re
+import select
+import shutil
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import termios
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(ROOT, "target", "release", "shibei-tracker")
+GEN = os.path.join(ROOT, "target", "release", "examples", "gen")
+QUERIES = ["rhl", "renhelu", "cruise", "数字"]
+TYPED = "renhelu"
+
+
+def log(*a):
+    print(*a, file=sys.stderr, flush=True)
+
+
+def ensure_tools():
+    if shutil.which("fzf") is None:
+        log("installing fzf")
+        sudo = [] if os.geteuid() == 0 else ["sudo"]
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run(sudo + ["apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run(sudo + ["apt-get", "install", "-y", "-qq", "fzf"], check=True, env=env)
+    try:
+        import pypinyin  # noqa: F401
+    except ImportError:
+        log("installing pypinyin")
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "pypinyin"], check=True)
+
+
+def build():
+    log("building (release)")
+    subprocess.run(
+        ["cargo", "build", "--release", "--quiet", "--example", "gen", "--bin", "shibei-tracker"],
+        cwd=ROOT,
+        check=True,
+    )
+
+
+def timed(cmd, stdin=None):
+    t = time.perf_counter()
+    r = subprocess.run(cmd, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    dt = time.perf_counter() - t
+    if r.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{r.stderr.decode(errors='replace')}")
+    return dt
+
+
+def median_of(runs, f):
+    return statistics.median(f() for _ in range(runs))
+
+
+def peak_rss_mib(cmd):
+    r = subprocess.run(
+        ["/usr/bin/time", "-v"] + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", r.stderr)
+    if r.returncode != 0 or not m:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{r.stderr}")
+    return int(m.group(1)) / 1024
+
+
+def pinyin_names(src, dst):
+    """names.txt plus the pinyin of the Chinese name, full and initials."""
+    from pypinyin import lazy_pinyin, Style
+
+    with open(src, encoding="utf-8") as f, open(dst, "w", encoding="utf-8") as out:
+        for line in f:
+            line = line.rstrip("\n")
+            zh = line.split(" | ", 1)[0]
+            full = "".join(lazy_pinyin(zh, errors="ignore"))
+            initials = "".join(lazy_pinyin(zh, style=Style.FIRST_LETTER, errors="ignore"))
+            out.write(f"{line} | {full} | {initials}\n")
+
+
+class Tui:
+    """The interface in a pseudo-terminal, answering nothing but reading all."""
+
+    def __init__(self, file, cols=120, rows=40):
+        self.t0 = time.perf_counter()
+        pid, fd = pty.fork()
+        if pid == 0:
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+            env = dict(os.environ, TERM="xterm-256color")
+            os.execve(BIN, [BIN, "--file", file, "--today", "2024-09-01"], env)
+        self.pid, self.fd = pid, fd
+        self.buf = b""
+
+    def read_until(self, needle, timeout):
+        end = time.perf_counter() + timeout
+        while needle not in self.buf:
+            left = end - time.perf_counter()
+            if left <= 0:
+                raise SystemExit(f"interface: no {needle!r} within {timeout} s")
+            r, _, _ = select.select([self.fd], [], [], left)
+            if r:
+                self.buf += os.read(self.fd, 1 << 16)
+        return time.perf_counter()
+
+    def settle(self, quiet, timeout=60.0):
+        """Reads until nothing arrives for `quiet` seconds; returns the time
+        the last byte arrived (None if nothing came)."""
+        last = None
+        end = time.perf_counter() + timeout
+        while time.perf_counter() < end:
+            r, _, _ = select.select([self.fd], [], [], quiet)
+            if not r:
+                return last
+            try:
+                chunk = os.read(self.fd, 1 << 16)
+            except OSError:
+                return last
+            if not chunk:
+                return last
+            self.buf += chunk
+            last = time.perf_counter()
+        return last
+
+    def key(self, data, quiet, timeout=60.0):
+        """Writes a key; returns the time until the last byte of the frame
+        it caused (the first byte may take long, then the frame is done
+        when nothing more comes for `quiet` seconds)."""
+        self.buf = b""
+        t = time.perf_counter()
+        os.write(self.fd, data)
+        r, _, _ = select.select([self.fd], [], [], timeout)
+        if not r:
+            return None
+        self.buf += os.read(self.fd, 1 << 16)
+        first = time.perf_counter()
+        last = self.settle(quiet)
+        return (last or first) - t
+
+    def close(self):
+        try:
+            os.kill(self.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        os.waitpid(self.pid, 0)
+        os.close(self.fd)
+
+
+def interface(file, cycles, quiet):
+    tui = Tui(file)
+    first = tui.read_until(b"? help", 120) - tui.t0
+    tui.settle(quiet)
+    tui.key(b"/", quiet)
+    lat = []
+    for _ in range(cycles):
+        for ch in TYPED:
+            lat.append(tui.key(ch.encode(), quiet))
+        for _ in TYPED:
+            lat.append(tui.key(b"\x7f", quiet))
+    tui.close()
+    lat = sorted(x for x in lat if x is not None)
+    p90 = lat[min(len(lat) - 1, int(round(0.9 * (len(lat) - 1))))] if lat else None
+    return first, (statistics.median(lat) if lat else None), p90, len(lat)
+
+
+def measure(size, args):
+    d = os.path.join(args.out, str(size))
+    log(f"== {size} projects: generating")
+    subprocess.run([GEN, "--projects", str(size), "--out", d], check=True, stdout=subprocess.DEVNULL)
+    file = os.path.join(d, "tracker.yaml")
+    names = os.path.join(d, "names-pinyin.txt")
+    pinyin_names(os.path.join(d, "names.txt"), names)
+    mb = os.path.getsize(file) / 1e6
+    runs = args.runs or (5 if size <= 2000 else 3 if size <= 20000 else 1)
+    base = [BIN, "--file", file, "--today", "2024-09-01"]
+    res = {"projects": size, "file_mb": round(mb, 2), "runs": runs}
+
+    log(f"   read commands ({runs} runs each)")
+    reads = {}
+    for cmd in (["validate"], ["list"], ["progress"], ["report"]):
+        reads[cmd[0]] = median_of(runs, lambda: timed(base + cmd))
+    res["read_s"] = reads
+
+    # The project edited: one from the middle of the file, flipped between
+    # two statuses so every run saves a real change.
+    proj = subprocess.run(base + ["list", "--format", "csv"], capture_output=True, text=True, check=True)
+    ids = [line.split(",", 1)[0] for line in proj.stdout.splitlines()[1:]]
+    pid = ids[len(ids) // 2]
+    flip = iter(["stalled", "operating"] * (runs + 2))
+    log("   set-status")
+    res["set_status_s"] = median_of(
+        runs, lambda: timed(base + ["set-status", pid, next(flip), "--date", "2024-09-01"])
+    )
+
+    log("   peak memory")
+    rss = max(
+        peak_rss_mib(base + ["validate"]),
+        peak_rss_mib(base + ["set-status", pid, next(flip), "--date", "2024-09-01"]),
+    )
+    res["peak_mib"] = round(rss, 1)
+    res["peak_x_file"] = round(rss * 1024 * 1024 / os.path.getsize(file), 1)
+
+    log("   interface (pseudo-terminal)")
+    quiet = 0.1 if size < 50000 else 0.25
+    cycles = 3 if size <= 20000 else 1
+    first, med, p90, n = interface(file, cycles, quiet)
+    res["tui_first_frame_s"] = first
+    res["tui_keystroke_ms"] = {
+        "median": None if med is None else med * 1000,
+        "p90": None if p90 is None else p90 * 1000,
+        "samples": n,
+    }
+
+    log("   list --filter vs fzf --filter")
+    cmp = {}
+    for q in QUERIES:
+        ours = median_of(runs, lambda: timed(base + ["list", "--format", "csv", "--filter", q]))
+        with open(names, "rb") as f:
+            def fz():
+                f.seek(0)
+                return timed(["fzf", "--filter", q], stdin=f)
+            theirs = median_of(runs, fz)
+        hits_ours = len(subprocess.run(base + ["list", "--format", "csv", "--filter", q],
+                                       capture_output=True, text=True).stdout.splitlines()) - 1
+        with open(names, "rb") as f:
+            hits_fzf = len(subprocess.run(["fzf", "--filter", q], stdin=f, capture_output=True).stdout.splitlines())
+        cmp[q] = {"ours_s": ours, "fzf_s": theirs, "ratio": ours / theirs,
+                  "hits_ours": hits_ours, "hits_fzf": hits_fzf}
+    res["filter_vs_fzf"] = cmp
+    log(f"   {json.dumps(res, ensure_ascii=False)}")
+    return res
+
+
+def fmt_s(x):
+    return f"{x:.2f} s" if x >= 0.1 else f"{x * 1000:.0f} ms"
+
+
+def table(results):
+    cols = [f"{r['projects'] // 1000}k ({r['file_mb']:.2f} MB)" for r in results]
+    rows = [
+        ("slowest read command (validate, list, progress, report)",
+         [fmt_s(max(r["read_s"].values())) for r in results]),
+        ("`validate` / `list` / `progress` / `report`",
+         [" / ".join(fmt_s(r["read_s"][k]) for k in ("validate", "list", "progress", "report"))
+          for r in results]),
+        ("`set-status` (one edit saved)", [fmt_s(r["set_status_s"]) for r in results]),
+        ("peak memory", [f"{r['peak_mib']:.0f} MiB ({r['peak_x_file']}× the file)" for r in results]),
+        ("interface: first frame", [fmt_s(r["tui_first_frame_s"]) for r in results]),
+        ("interface: one filter keystroke, median / p90",
+         [f"{r['tui_keystroke_ms']['median']:.0f} / {r['tui_keystroke_ms']['p90']:.0f} ms"
+          if r["tui_keystroke_ms"]["median"] is not None else "n/a" for r in results]),
+    ]
+    for q in QUERIES:
+        rows.append((f"`list --filter {q}` ÷ `fzf --filter {q}` (hits: ours / fzf)",
+                     [f"{r['filter_vs_fzf'][q]['ratio']:.1f}× ({r['filter_vs_fzf'][q]['hits_ours']} / "
+                      f"{r['filter_vs_fzf'][q]['hits_fzf']})" for r in results]))
+    out = ["| | " + " | ".join(cols) + " |", "|---|" + "---|" * len(cols)]
+    out += [f"| {name} | " + " | ".join(vals) + " |" for name, vals in rows]
+    return "\n".join(out)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="1000,10000,100000", help="project counts, comma-separated")
+    ap.add_argument("--runs", type=int, default=0, help="runs per timing (default: 5, 3, 1 by size)")
+    ap.add_argument("--out", default="/tmp/shibei-scale", help="where generated trackers go")
+    ap.add_argument("--quick", action="store_true", help="1k projects, one run (a smoke test)")
+    ap.add_argument("--no-build", action="store_true", help="use the binaries already built")
+    args = ap.parse_args()
+    if args.quick:
+        args.sizes, args.runs = "1000", 1
+    ensure_tools()
+    if not args.no_build:
+        build()
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    results = [measure(n, args) for n in sizes]
+    cpu = ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), "")
+    except OSError:
+        pass
+    machine = f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu}"
+    fzf_version = subprocess.run(["fzf", "--version"], capture_output=True, text=True).stdout.strip()
+    with open(os.path.join(args.out, "results.json"), "w") as f:
+        json.dump({"machine": machine, "fzf": fzf_version, "results": results}, f, indent=1, ensure_ascii=False)
+    print(f"machine: {machine}; fzf {fzf_version}")
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()
