@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use shibei_tracker::app::{update, Action, App};
-use shibei_tracker::domain::search::{Matcher, Query, SearchIndex};
+use shibei_tracker::domain::search::{Query, SearchIndex};
 use shibei_tracker::domain::{ProgressState, Tracker};
 use std::hint::black_box;
 use std::path::Path;
@@ -41,7 +41,6 @@ fn bench(c: &mut Criterion) {
     let today = NaiveDate::from_ymd_opt(2024, 9, 1).expect("date");
     let t = big_tracker(500); // 4,500 projects, 2,500 goals
     let index = SearchIndex::build(&t);
-    let m = Matcher::default();
     let mut g = c.benchmark_group("filter_projects_4500");
     for q in [
         "rhl",
@@ -53,14 +52,14 @@ fn bench(c: &mut Criterion) {
     ] {
         let query = Query::parse(q);
         g.bench_with_input(BenchmarkId::from_parameter(q), &query, |b, query| {
-            b.iter(|| black_box(index.filter_projects(&t, &m, query)))
+            b.iter(|| black_box(index.filter_projects(&t, query)))
         });
     }
     g.finish();
     let states = vec![ProgressState::NoData; t.targets.len()];
     c.bench_function("filter_targets_2500/rhl", |b| {
         let q = Query::parse("rhl");
-        b.iter(|| black_box(index.filter_targets(&m, &q, &states)))
+        b.iter(|| black_box(index.filter_targets(&q, &states)))
     });
     // One keystroke in the filter line: projects, goals and chain counts.
     let mut app = App::new(t, "bench", today);

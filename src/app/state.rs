@@ -4,7 +4,7 @@
 use crate::domain::collate::collate_key;
 use crate::domain::edit::{Change, Record};
 use crate::domain::progress::{assess, next_milestone, Progress, ProgressState};
-use crate::domain::search::{Field, Hit, Matcher, Query, SearchIndex};
+use crate::domain::search::{Field, Hit, Query, SearchIndex};
 use crate::domain::summary::{ranked, summarize, ChainSummary};
 use crate::domain::{Status, Tracker};
 use chrono::NaiveDate;
@@ -444,7 +444,6 @@ pub struct App {
     pub today: NaiveDate,
     pub tracker: Tracker,
     pub index: SearchIndex,
-    pub matcher: Matcher,
     /// Progress of each target on `today`, by target index.
     pub progress: Vec<Progress>,
     /// Sort keys of the names (pinyin for Chinese), by record index.
@@ -488,7 +487,6 @@ impl App {
             today,
             tracker,
             index,
-            matcher: Matcher::default(),
             progress,
             project_keys: Vec::new(),
             goal_keys: Vec::new(),
@@ -735,8 +733,8 @@ impl App {
     fn rebuild(&mut self, before: Selected, query_changed: bool) {
         let q = Query::parse(&self.query);
         let states: Vec<ProgressState> = self.progress.iter().map(|p| p.state).collect();
-        let mut projects = self.index.filter_projects(&self.tracker, &self.matcher, &q);
-        let mut goals = self.index.filter_targets(&self.matcher, &q, &states);
+        let mut projects = self.index.filter_projects(&self.tracker, &q);
+        let mut goals = self.index.filter_targets(&q, &states);
         if self.attention {
             projects.retain(|h| self.project_needs_attention(h.index));
             goals.retain(|h| self.goal_needs_attention(h.index));

@@ -1,10 +1,10 @@
 //! `list`: projects, optionally filtered like the interface's `/`.
 
 use super::output::{csv, json_text, table};
-use super::{area_label, chain_label, load, Format, Outcome};
+use super::{area_label, chain_label, load, Failure, Format, Outcome};
 use crate::domain::labels::next_due;
 use crate::domain::progress::{next_milestone, overdue_milestones};
-use crate::domain::search::{Matcher, Query, SearchIndex};
+use crate::domain::search::{Query, SearchIndex};
 use crate::domain::*;
 use chrono::NaiveDate;
 use serde_json::{json, Value};
@@ -24,11 +24,25 @@ pub fn next_due_label(p: &Project, today: NaiveDate) -> String {
 pub fn list(file: &Path, today: NaiveDate, format: Format, filter: Option<&str>) -> Outcome {
     let t = load(file)?.tracker;
     let order: Vec<usize> = match filter {
-        Some(q) => SearchIndex::build(&t)
-            .filter_projects(&t, &Matcher::default(), &Query::parse(q))
-            .into_iter()
-            .map(|h| h.index)
-            .collect(),
+        Some(q) => {
+            let index = SearchIndex::build(&t);
+            let query = Query::parse(q);
+            // `status:foo` or `chain:nosuch` would list nothing without saying why.
+            let unknown = index.unknown_values(&query);
+            if !unknown.is_empty() {
+                let lines: Vec<String> = unknown.iter().map(|u| u.describe()).collect();
+                return Err(Failure::usage(format!(
+                    "{}\nnothing listed: fix the filter (statuses: {})",
+                    lines.join("\n"),
+                    Status::ALL.map(|s| s.id()).join(", ")
+                )));
+            }
+            index
+                .search_projects(&t, &query, None)
+                .into_iter()
+                .map(|h| h.index)
+                .collect()
+        }
         None => (0..t.projects.len()).collect(),
     };
     let projects: Vec<&Project> = order.iter().map(|&i| &t.projects[i]).collect();

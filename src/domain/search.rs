@@ -1,125 +1,442 @@
 //! The filter engine shared by the interface and `list --filter`.
 //!
-//! Queries are words; every word must match. A bare word matches fuzzily
-//! (skim's algorithm) against names, aliases, ids, chain and area names, and
-//! against the pinyin of Chinese names, full ("renhelu") or initials ("rhl").
-//! `chain:`, `area:` and `status:` prefixes narrow a word to one field.
-//! Keys (lower-case forms, pinyin) are computed once when the index is built.
+//! Queries are words; every word must match. `chain:`, `area:` and
+//! `status:` prefixes narrow a word to one field. A bare word is matched
+//! against a record's names, aliases and id, and (at half weight) its
+//! chain's and area's names.
+//!
+//! # The matching rule
+//!
+//! Every name is reduced once, when the index is built, to *tokens*: each
+//! English word or digit run lower-cased, and each Chinese character as its
+//! pinyin syllable ("人和路旧城改造" → ren he lu jiu cheng gai zao). A query
+//! word in Latin letters matches when it can be cut into pieces that are
+//! each the *start* of a token, in order:
+//!
+//! - `rhl` = r·h·l, `renhelu` = ren·he·lu, `renhl` = ren·h·l (pinyin full,
+//!   initials or mixed), `cruise` = the start of "Cruise", `bigpark` =
+//!   big·park over "Big Data Industrial Park";
+//! - a one-letter piece must follow the previous piece's token directly:
+//!   initials are typed for consecutive syllables or words. So `rhl` does
+//!   not match "Road International High Level" (one word skipped before
+//!   "h") and `xyz` does not match 信医(疗)中 (liao skipped);
+//! - a longer piece may skip up to three tokens, at a cost;
+//! - a word of three or more letters may also sit anywhere inside the
+//!   text (a contiguous run: `data` in "bigdata"), scoring less than at a
+//!   word start.
+//!
+//! Scores: 16 per matched letter, +8 when a piece follows the previous one's
+//! token directly, +4 when it covers a whole token, +8 when the match starts
+//! at the name's first token, -1 per token before it (at most -8), -6 per
+//! token skipped between pieces, -12 for a run inside a word. A word of n
+//! letters must score at least 12·n: letters strewn one by one over a long
+//! name never reach it, an acronym of consecutive words or syllables does.
+//!
+//! A word with Chinese (or other non-Latin) characters matches the text
+//! itself: as one contiguous run (18 per character, +8 at the start), or as
+//! runs of two or more characters in order (16 per character, -8 for each
+//! further run), again at least 12 per character.
+//!
+//! Compared with fzf and skim, which accept any letters in order and rank
+//! them, this keeps their ordering where they agree (word starts and
+//! consecutive runs first) and drops what they rank last: `fzf --filter
+//! rhl` on the bundled names returns a long tail of English names holding an
+//! r, an h and an l somewhere; here only 人和路 records remain.
+//!
+//! Speed: tokens are kept compact (one string and two offset arrays per
+//! name) with a bitmask of the letters present, so most records are
+//! rejected by one AND; records are scored first and highlight positions
+//! are computed only for the rows asked for (`highlight_*`).
 
 use super::model::{Project, Target, Tracker};
 use super::progress::ProgressState;
 use super::status::Status;
-use fuzzy_matcher::skim::SkimMatcherV2;
-use fuzzy_matcher::FuzzyMatcher;
+use super::suggest::closest;
 use pinyin::ToPinyin;
+use std::cell::RefCell;
 use std::collections::HashMap;
 
-/// One searchable string with its pinyin forms. The maps give, for each
-/// char of a pinyin form, the index of the Chinese char it came from, so a
-/// pinyin match can be highlighted on the Chinese name.
-#[derive(Debug, Clone)]
-pub struct NameKeys {
-    pub text: String,
-    full: String,
-    full_map: Vec<usize>,
-    initials: String,
-    initials_map: Vec<usize>,
+const PER_CHAR: i32 = 16;
+const ADJACENT: i32 = 8;
+const WHOLE_TOKEN: i32 = 4;
+const AT_START: i32 = 8;
+const LEAD_MAX: i32 = 8;
+const SKIP: i32 = 6;
+const MAX_SKIP: usize = 3;
+const INSIDE: i32 = 12;
+/// The calibrated floor, per query character.
+const FLOOR: i32 = 12;
+const CJK_RUN: i32 = 18;
+const CJK_EXTRA_RUN: i32 = 8;
+
+/// Sentinel in the alignment memo: not computed yet / no match.
+const UNKNOWN: i32 = i32::MIN;
+const NONE: i32 = i32::MIN + 1;
+
+fn letter_bit(b: u8) -> u64 {
+    match b {
+        b'a'..=b'z' => 1 << (b - b'a'),
+        b'0'..=b'9' => 1 << (26 + b - b'0'),
+        _ => 0,
+    }
 }
+
+fn mask_of(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0, |m, &b| m | letter_bit(b))
+}
+
+/// One searchable string reduced to tokens (see the module comment).
+#[derive(Debug, Clone, Default)]
+pub struct NameKeys {
+    /// Tokens concatenated, lower-case ASCII ("renheluroad").
+    joined: Box<str>,
+    /// Start of each token in `joined`, then the end of the last.
+    bounds: Box<[u32]>,
+    /// Per token: the char index in the text where it comes from; the high
+    /// bit marks a Chinese character (one char for the whole syllable).
+    origin: Box<[u32]>,
+    /// Letters and digits present in `joined`.
+    mask: u64,
+    /// The text lower-cased, kept only when it is not plain ASCII (for
+    /// queries typed in Chinese).
+    lower: Box<str>,
+}
+
+const HAN: u32 = 1 << 31;
 
 impl NameKeys {
     pub fn new(text: &str) -> Self {
-        let mut full = String::new();
-        let mut full_map = Vec::new();
-        let mut initials = String::new();
-        let mut initials_map = Vec::new();
-        let mut has_han = false;
+        let mut joined = String::new();
+        let mut bounds = Vec::new();
+        let mut origin = Vec::new();
+        let mut in_word = false;
         for (i, ch) in text.chars().enumerate() {
-            match ch.to_pinyin() {
-                Some(py) => {
-                    has_han = true;
-                    for c in py.plain().chars() {
-                        full.push(c);
-                        full_map.push(i);
-                    }
-                    for c in py.first_letter().chars() {
-                        initials.push(c);
-                        initials_map.push(i);
-                    }
+            if ch.is_ascii_alphanumeric() {
+                if !in_word {
+                    bounds.push(joined.len() as u32);
+                    origin.push(i as u32);
+                    in_word = true;
                 }
-                None if ch.is_alphanumeric() => {
-                    for c in ch.to_lowercase() {
-                        full.push(c);
-                        full_map.push(i);
-                        initials.push(c);
-                        initials_map.push(i);
-                    }
-                }
-                None => {}
+                joined.push(ch.to_ascii_lowercase());
+                continue;
+            }
+            in_word = false;
+            if let Some(py) = ch.to_pinyin() {
+                bounds.push(joined.len() as u32);
+                origin.push(i as u32 | HAN);
+                joined.extend(py.plain().chars().map(|c| if c == 'ü' { 'v' } else { c }));
             }
         }
-        if !has_han {
-            // Pure Latin text: the plain match covers it.
-            full.clear();
-            full_map.clear();
-            initials.clear();
-            initials_map.clear();
-        }
+        bounds.push(joined.len() as u32);
+        let mask = mask_of(joined.as_bytes());
         NameKeys {
-            text: text.to_string(),
-            full,
-            full_map,
-            initials,
-            initials_map,
+            joined: joined.into(),
+            bounds: bounds.into(),
+            origin: origin.into(),
+            mask,
+            lower: if text.is_ascii() {
+                Box::default()
+            } else {
+                text.to_lowercase().into()
+            },
         }
     }
 
-    /// Best score of `word` against the text or its pinyin, with the char
-    /// indices of `text` to highlight.
-    pub fn matches(&self, m: &Matcher, word: &str) -> Option<(i64, Vec<usize>)> {
-        let mut best = m.fuzzy(&self.text, word);
-        if word.is_ascii() && !self.full.is_empty() {
-            for (form, map) in [
-                (&self.full, &self.full_map),
-                (&self.initials, &self.initials_map),
-            ] {
-                if let Some((score, idx)) = m.fuzzy(form, word) {
-                    if best.as_ref().is_none_or(|(b, _)| score > *b) {
-                        let mut hl: Vec<usize> =
-                            idx.iter().filter_map(|&i| map.get(i).copied()).collect();
-                        hl.dedup();
-                        best = Some((score, hl));
+    fn tokens(&self) -> usize {
+        self.bounds.len() - 1
+    }
+
+    fn token(&self, k: usize) -> &[u8] {
+        &self.joined.as_bytes()[self.bounds[k] as usize..self.bounds[k + 1] as usize]
+    }
+
+    /// Score of `word` against this name, when it reaches the floor.
+    fn score(&self, w: &Word) -> Option<i32> {
+        self.best(w, false).map(|(s, _)| s)
+    }
+
+    /// Best score with the char indices of the text to highlight.
+    fn best(&self, w: &Word, want_path: bool) -> Option<(i32, Vec<usize>)> {
+        let found = match &w.latin {
+            Some(q) => {
+                if w.mask & !self.mask != 0 {
+                    return None;
+                }
+                self.latin(q, w.strict, want_path)
+            }
+            None => self.cjk(&w.text, want_path),
+        }?;
+        (found.0 >= FLOOR * w.len as i32).then_some(found)
+    }
+
+    /// Public form of the match for one word, as the picker and tests use it.
+    pub fn matches(&self, word: &str) -> Option<(i64, Vec<usize>)> {
+        self.best(&Word::new(word), true)
+            .map(|(s, hl)| (s as i64, hl))
+    }
+
+    fn latin(&self, q: &[u8], strict: bool, want_path: bool) -> Option<(i32, Vec<usize>)> {
+        let chain = self.chain(q, strict, want_path);
+        let inside = self.inside(q, want_path);
+        match (chain, inside) {
+            (Some(a), Some(b)) => Some(if b.0 > a.0 { b } else { a }),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// The query as pieces each starting a token (see the module comment).
+    /// `strict`: every piece is two letters or more, or a whole token (no
+    /// initials), for names that only add to a record's score.
+    fn chain(&self, q: &[u8], strict: bool, want_path: bool) -> Option<(i32, Vec<usize>)> {
+        let n = self.tokens();
+        let m = q.len();
+        if n == 0 || m == 0 {
+            return None;
+        }
+        MEMO.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            memo.clear();
+            memo.resize((m + 1) * (n + 1), UNKNOWN);
+            let mut best = NONE;
+            let mut best_start = (0, 0);
+            for k in 0..n {
+                let tok = self.token(k);
+                let lead = -(k as i32).min(LEAD_MAX) + if k == 0 { AT_START } else { 0 };
+                for l in 1..=common_prefix(q, tok) {
+                    if strict && l == 1 && tok.len() > 1 {
+                        continue;
+                    }
+                    let rest = self.rest(q, l, k + 1, strict, &mut memo);
+                    if rest == NONE {
+                        continue;
+                    }
+                    let s = piece(l, tok.len()) + lead + rest;
+                    if s > best {
+                        best = s;
+                        best_start = (k, l);
                     }
                 }
             }
+            if best == NONE {
+                return None;
+            }
+            let mut hl = Vec::new();
+            if want_path {
+                let (mut k, mut l) = best_start;
+                let mut i = 0;
+                loop {
+                    self.mark(k, l, &mut hl);
+                    i += l;
+                    if i == m {
+                        break;
+                    }
+                    let target = memo[i * (n + 1) + k + 1];
+                    let Some((k2, l2)) = self.step(q, i, k + 1, strict, target, &mut memo) else {
+                        break;
+                    };
+                    (k, l) = (k2, l2);
+                }
+            }
+            Some((best, hl))
+        })
+    }
+
+    /// Best score for `q[i..]` with its first piece at token `k` or later.
+    fn rest(&self, q: &[u8], i: usize, k: usize, strict: bool, memo: &mut [i32]) -> i32 {
+        let m = q.len();
+        let n = self.tokens();
+        if i == m {
+            return 0;
         }
+        let slot = i * (n + 1) + k;
+        if memo[slot] != UNKNOWN {
+            return memo[slot];
+        }
+        let mut best = NONE;
+        for k2 in k..n.min(k + MAX_SKIP + 1) {
+            let tok = self.token(k2);
+            let skipped = (k2 - k) as i32;
+            for l in 1..=common_prefix(&q[i..], tok) {
+                if l == 1 && (skipped > 0 || strict && tok.len() > 1) {
+                    continue; // a lone letter after a gap is noise
+                }
+                let rest = self.rest(q, i + l, k2 + 1, strict, memo);
+                if rest == NONE {
+                    continue;
+                }
+                let link = if skipped == 0 {
+                    ADJACENT
+                } else {
+                    -SKIP * skipped
+                };
+                best = best.max(piece(l, tok.len()) + link + rest);
+            }
+        }
+        memo[slot] = best;
         best
     }
-}
 
-/// Wraps skim's matcher with the rule that a match must be tight enough to
-/// mean something: a long word scattered over a long name is noise.
-pub struct Matcher {
-    skim: SkimMatcherV2,
-}
-
-impl Default for Matcher {
-    fn default() -> Self {
-        Matcher {
-            skim: SkimMatcherV2::default().ignore_case(),
+    /// The piece (token, length) that achieves `target` for `q[i..]` from token `k`.
+    fn step(
+        &self,
+        q: &[u8],
+        i: usize,
+        k: usize,
+        strict: bool,
+        target: i32,
+        memo: &mut [i32],
+    ) -> Option<(usize, usize)> {
+        let n = self.tokens();
+        for k2 in k..n.min(k + MAX_SKIP + 1) {
+            let tok = self.token(k2);
+            let skipped = (k2 - k) as i32;
+            for l in 1..=common_prefix(&q[i..], tok) {
+                if l == 1 && (skipped > 0 || strict && tok.len() > 1) {
+                    continue;
+                }
+                let rest = self.rest(q, i + l, k2 + 1, strict, memo);
+                if rest == NONE {
+                    continue;
+                }
+                let link = if skipped == 0 {
+                    ADJACENT
+                } else {
+                    -SKIP * skipped
+                };
+                if piece(l, tok.len()) + link + rest == target {
+                    return Some((k2, l));
+                }
+            }
         }
+        None
+    }
+
+    /// Highlights the chars of the text behind the first `l` letters of token `k`.
+    fn mark(&self, k: usize, l: usize, hl: &mut Vec<usize>) {
+        let o = self.origin[k];
+        if o & HAN != 0 {
+            hl.push((o & !HAN) as usize);
+        } else {
+            hl.extend(o as usize..o as usize + l);
+        }
+    }
+
+    /// The query as one contiguous run anywhere in the tokens.
+    fn inside(&self, q: &[u8], want_path: bool) -> Option<(i32, Vec<usize>)> {
+        if q.len() < 3 {
+            return None;
+        }
+        let at = self.joined.find(std::str::from_utf8(q).ok()?)?;
+        let score = PER_CHAR * q.len() as i32 - INSIDE;
+        let mut hl = Vec::new();
+        if want_path {
+            for b in at..at + q.len() {
+                // The token holding byte `b`, and the char behind it.
+                let k = self.bounds.partition_point(|&s| s as usize <= b) - 1;
+                let o = self.origin[k];
+                if o & HAN != 0 {
+                    hl.push((o & !HAN) as usize);
+                } else {
+                    hl.push(o as usize + b - self.bounds[k] as usize);
+                }
+            }
+            hl.dedup();
+        }
+        Some((score, hl))
+    }
+
+    /// A word in Chinese (or any non-Latin text) against the text itself.
+    fn cjk(&self, q: &str, want_path: bool) -> Option<(i32, Vec<usize>)> {
+        if self.lower.is_empty() || q.is_empty() {
+            return None;
+        }
+        let text: &str = &self.lower;
+        let chars_before = |b: usize| text[..b].chars().count();
+        let qn = q.chars().count();
+        if let Some(at) = text.find(q) {
+            let start = chars_before(at);
+            let s = CJK_RUN * qn as i32 + if start == 0 { AT_START } else { 0 };
+            let hl = if want_path {
+                (start..start + qn).collect()
+            } else {
+                Vec::new()
+            };
+            return Some((s, hl));
+        }
+        // Runs of two or more characters, in order.
+        let qs: Vec<(usize, char)> = q.char_indices().collect();
+        let (mut i, mut from, mut score, mut runs) = (0, 0, 0, 0);
+        let mut hl = Vec::new();
+        while i < qs.len() {
+            let mut found = None;
+            for l in (2..=qs.len() - i).rev() {
+                let end = qs.get(i + l).map_or(q.len(), |c| c.0);
+                let piece = &q[qs[i].0..end];
+                if let Some(at) = text[from..].find(piece) {
+                    found = Some((l, from + at, piece.len()));
+                    break;
+                }
+            }
+            let (l, at, bytes) = found?;
+            if want_path {
+                let start = chars_before(at);
+                hl.extend(start..start + l);
+            }
+            score += PER_CHAR * l as i32;
+            runs += 1;
+            from = at + bytes;
+            i += l;
+        }
+        Some((score - CJK_EXTRA_RUN * (runs - 1), hl))
     }
 }
 
-impl Matcher {
-    pub fn fuzzy(&self, text: &str, word: &str) -> Option<(i64, Vec<usize>)> {
-        let (score, idx) = self.skim.fuzzy_indices(text, word)?;
-        // Skim scores 16 per matched char plus bonuses for adjacent and
-        // word-start matches, minus gaps. 15 per char keeps whole Chinese
-        // words (about 17 per char) and pinyin initials, and drops letters
-        // strewn over a long name ("urban" in "Inspur Big Data Industrial
-        // Park" scores 14 per char).
-        let n = word.chars().count() as i64;
-        (score >= 15 * n).then_some((score, idx))
+thread_local! {
+    static MEMO: RefCell<Vec<i32>> = const { RefCell::new(Vec::new()) };
+}
+
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    a.iter().zip(b).take_while(|(x, y)| x == y).count()
+}
+
+fn piece(l: usize, token_len: usize) -> i32 {
+    PER_CHAR * l as i32 + if l == token_len { WHOLE_TOKEN } else { 0 }
+}
+
+/// A query word prepared once: its Latin letters and their mask, or the
+/// text itself for words in Chinese.
+#[derive(Debug, Clone)]
+struct Word {
+    text: String,
+    latin: Option<Vec<u8>>,
+    mask: u64,
+    len: usize,
+    /// No initials: see `NameKeys::chain`.
+    strict: bool,
+}
+
+impl Word {
+    fn new(word: &str) -> Word {
+        let text = word.to_lowercase();
+        let letters: Vec<u8> = text.bytes().filter(|b| b.is_ascii_alphanumeric()).collect();
+        // Latin words are matched on their letters, punctuation aside
+        // ("renhe-road" = renhe·road); anything else on the text itself.
+        let latin = (text.is_ascii() && !letters.is_empty()).then_some(letters);
+        let len = latin.as_ref().map_or(text.chars().count(), Vec::len);
+        Word {
+            mask: latin.as_deref().map_or(0, mask_of),
+            latin,
+            text,
+            len,
+            strict: false,
+        }
+    }
+
+    fn strict(&self) -> Word {
+        Word {
+            strict: true,
+            ..self.clone()
+        }
     }
 }
 
@@ -129,6 +446,17 @@ pub enum Field {
     Chain,
     Area,
     Status,
+}
+
+impl Field {
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Field::Any => "",
+            Field::Chain => "chain",
+            Field::Area => "area",
+            Field::Status => "status",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -169,6 +497,51 @@ impl Query {
     pub fn is_empty(&self) -> bool {
         self.terms.is_empty()
     }
+
+    /// Whether every record matching `self` must also match `earlier`:
+    /// the same words, the last one only grown ("rh" → "rhl"). Hits of
+    /// `earlier` can then be narrowed instead of searching everything.
+    pub fn narrows(&self, earlier: &Query) -> bool {
+        if earlier.terms.is_empty() || self.terms.len() != earlier.terms.len() {
+            return false;
+        }
+        let n = self.terms.len();
+        let last_grew = {
+            let (a, b) = (&self.terms[n - 1], &earlier.terms[n - 1]);
+            // Chain/area words select by best match, which a longer word can widen.
+            a.field == b.field && a.field == Field::Any && a.word.starts_with(&b.word)
+        };
+        last_grew && self.terms[..n - 1] == earlier.terms[..n - 1]
+    }
+}
+
+/// A `chain:`, `area:` or `status:` word that names nothing known, with
+/// the closest known values to suggest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownValue {
+    pub field: Field,
+    pub word: String,
+    pub suggestions: Vec<String>,
+}
+
+impl UnknownValue {
+    /// "unknown status \"foo\" — did you mean `stalled`?"
+    pub fn describe(&self) -> String {
+        let what = self.field.prefix();
+        if self.suggestions.is_empty() {
+            format!("unknown {what} \"{}\"", self.word)
+        } else {
+            format!(
+                "unknown {what} \"{}\" — did you mean {}?",
+                self.word,
+                self.suggestions
+                    .iter()
+                    .map(|s| format!("`{what}:{s}`"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            )
+        }
+    }
 }
 
 /// A matching record: its index in the tracker, score and highlights.
@@ -176,7 +549,8 @@ impl Query {
 pub struct Hit {
     pub index: usize,
     pub score: i64,
-    /// Char indices to highlight in the Chinese name (or metric).
+    /// Char indices to highlight in the Chinese name (or metric); filled
+    /// by `highlight_*` for the rows shown.
     pub hl_zh: Vec<usize>,
     /// Char indices to highlight in the English name (or metric).
     pub hl_en: Vec<usize>,
@@ -186,25 +560,86 @@ pub struct Hit {
 struct RecordKeys {
     zh: NameKeys,
     en: NameKeys,
-    /// Aliases and the id.
+    /// The id and aliases.
     other: Vec<NameKeys>,
     chain: Option<usize>,
     area: Option<usize>,
+    /// Letters present in any of the keys above.
+    mask: u64,
+}
+
+impl RecordKeys {
+    fn new(
+        zh: &str,
+        en: &str,
+        other: Vec<NameKeys>,
+        chain: Option<usize>,
+        area: Option<usize>,
+    ) -> Self {
+        let (zh, en) = (NameKeys::new(zh), NameKeys::new(en));
+        let mask = other.iter().fold(zh.mask | en.mask, |m, k| m | k.mask);
+        RecordKeys {
+            zh,
+            en,
+            other,
+            chain,
+            area,
+            mask,
+        }
+    }
+}
+
+/// A chain's or area's names, with its id for exact selection.
+#[derive(Debug, Clone)]
+struct Group {
+    id: String,
+    keys: Vec<NameKeys>,
+}
+
+impl Group {
+    fn new(id: &str, zh: &str, en: &str, aliases: &[String]) -> Self {
+        let mut keys = vec![NameKeys::new(zh), NameKeys::new(en), NameKeys::new(id)];
+        keys.extend(aliases.iter().map(|a| NameKeys::new(a)));
+        Group {
+            id: id.to_string(),
+            keys,
+        }
+    }
+
+    fn score(&self, w: &Word) -> Option<i32> {
+        self.keys.iter().filter_map(|k| k.score(w)).max()
+    }
+}
+
+/// The labels a `status:` word is matched against.
+#[derive(Debug, Clone)]
+struct Labels {
+    id: &'static str,
+    keys: [NameKeys; 3],
+}
+
+impl Labels {
+    fn new(id: &'static str, zh: &'static str, en: &'static str) -> Self {
+        Labels {
+            id,
+            keys: [NameKeys::new(id), NameKeys::new(zh), NameKeys::new(en)],
+        }
+    }
+
+    fn score(&self, w: &Word) -> Option<i32> {
+        self.keys.iter().filter_map(|k| k.score(w)).max()
+    }
 }
 
 /// Search keys for a whole tracker, computed once at load.
 #[derive(Debug, Clone)]
 pub struct SearchIndex {
-    chains: Vec<Vec<NameKeys>>,
-    areas: Vec<Vec<NameKeys>>,
+    chains: Vec<Group>,
+    areas: Vec<Group>,
     projects: Vec<RecordKeys>,
     targets: Vec<RecordKeys>,
-}
-
-fn names_of(id: &str, zh: &str, en: &str, aliases: &[String]) -> Vec<NameKeys> {
-    let mut v = vec![NameKeys::new(zh), NameKeys::new(en), NameKeys::new(id)];
-    v.extend(aliases.iter().map(|a| NameKeys::new(a)));
-    v
+    statuses: Vec<Labels>,
+    states: Vec<Labels>,
 }
 
 impl SearchIndex {
@@ -221,77 +656,162 @@ impl SearchIndex {
             .enumerate()
             .map(|(i, a)| (a.id.as_str(), i))
             .collect();
-        let project_keys = |p: &Project| RecordKeys {
-            zh: NameKeys::new(&p.name_zh),
-            en: NameKeys::new(&p.name_en),
-            other: std::iter::once(&p.id)
-                .chain(&p.aliases)
-                .map(|s| NameKeys::new(s))
-                .collect(),
-            chain: chain_ix.get(p.chain.as_str()).copied(),
-            area: p.area.as_deref().and_then(|a| area_ix.get(a).copied()),
+        let project_keys = |p: &Project| {
+            RecordKeys::new(
+                &p.name_zh,
+                &p.name_en,
+                std::iter::once(&p.id)
+                    .chain(&p.aliases)
+                    .map(|s| NameKeys::new(s))
+                    .collect(),
+                chain_ix.get(p.chain.as_str()).copied(),
+                p.area.as_deref().and_then(|a| area_ix.get(a).copied()),
+            )
         };
-        let target_keys = |x: &Target| RecordKeys {
-            zh: NameKeys::new(&x.metric_zh),
-            en: NameKeys::new(&x.metric_en),
-            other: vec![NameKeys::new(&x.id)],
-            chain: chain_ix.get(x.chain.as_str()).copied(),
-            area: x.area.as_deref().and_then(|a| area_ix.get(a).copied()),
+        let target_keys = |x: &Target| {
+            RecordKeys::new(
+                &x.metric_zh,
+                &x.metric_en,
+                vec![NameKeys::new(&x.id)],
+                chain_ix.get(x.chain.as_str()).copied(),
+                x.area.as_deref().and_then(|a| area_ix.get(a).copied()),
+            )
         };
         SearchIndex {
             chains: t
                 .chains
                 .iter()
-                .map(|c| names_of(&c.id, &c.name_zh, &c.name_en, &c.aliases))
+                .map(|c| Group::new(&c.id, &c.name_zh, &c.name_en, &c.aliases))
                 .collect(),
             areas: t
                 .areas
                 .iter()
-                .map(|a| names_of(&a.id, &a.name_zh, &a.name_en, &a.aliases))
+                .map(|a| Group::new(&a.id, &a.name_zh, &a.name_en, &a.aliases))
                 .collect(),
             projects: t.projects.iter().map(project_keys).collect(),
             targets: t.targets.iter().map(target_keys).collect(),
+            statuses: Status::ALL
+                .iter()
+                .map(|s| Labels::new(s.id(), s.label_zh(), s.label_en()))
+                .collect(),
+            states: ProgressState::ALL
+                .iter()
+                .map(|s| Labels::new(s.id(), s.label_zh(), s.label_en()))
+                .collect(),
         }
     }
 
     /// Chains (by index) matching `q` as a free query, best first; all when empty.
-    pub fn filter_chains(&self, m: &Matcher, q: &str) -> Vec<usize> {
-        filter_named(&self.chains, m, q)
+    pub fn filter_chains(&self, q: &str) -> Vec<usize> {
+        filter_groups(&self.chains, q)
     }
 
-    pub fn filter_areas(&self, m: &Matcher, q: &str) -> Vec<usize> {
-        filter_named(&self.areas, m, q)
+    pub fn filter_areas(&self, q: &str) -> Vec<usize> {
+        filter_groups(&self.areas, q)
     }
 
-    pub fn filter_projects(&self, t: &Tracker, m: &Matcher, q: &Query) -> Vec<Hit> {
-        let ctx = TermScores::new(self, m, q);
-        let status_of = |i: usize| StatusLabels::of_status(t.projects[i].status);
-        rank(&self.projects, m, q, &ctx, status_of)
+    /// Projects matching `q`, best first (in file order for an empty
+    /// query), with highlights.
+    pub fn filter_projects(&self, t: &Tracker, q: &Query) -> Vec<Hit> {
+        let mut hits = self.search_projects(t, q, None);
+        self.highlight_projects(q, &mut hits);
+        hits
+    }
+
+    /// Projects matching `q`, scored but without highlights. `within`
+    /// limits the search to these project indices (the hits of a query
+    /// this one narrows, see `Query::narrows`).
+    pub fn search_projects(&self, t: &Tracker, q: &Query, within: Option<&[usize]>) -> Vec<Hit> {
+        let ctx = Context::new(self, q);
+        let status: Vec<Vec<Option<i32>>> = ctx.labels(&self.statuses);
+        let status_of = |i: usize, ti: usize| {
+            let s = t.projects.get(i)?.status;
+            let pos = Status::ALL.iter().position(|x| *x == s)?;
+            status[ti][pos]
+        };
+        rank(&self.projects, &ctx, status_of, within)
+    }
+
+    /// Fills the highlights of `hits` (only the rows about to be shown
+    /// need them).
+    pub fn highlight_projects(&self, q: &Query, hits: &mut [Hit]) {
+        highlight(&self.projects, q, hits);
     }
 
     /// `states[i]` is the progress state of target `i` today.
-    pub fn filter_targets(&self, m: &Matcher, q: &Query, states: &[ProgressState]) -> Vec<Hit> {
-        let ctx = TermScores::new(self, m, q);
-        let status_of = |i: usize| {
-            StatusLabels::of_state(states.get(i).copied().unwrap_or(ProgressState::NoData))
+    pub fn filter_targets(&self, q: &Query, states: &[ProgressState]) -> Vec<Hit> {
+        let mut hits = self.search_targets(q, states, None);
+        self.highlight_targets(q, &mut hits);
+        hits
+    }
+
+    pub fn search_targets(
+        &self,
+        q: &Query,
+        states: &[ProgressState],
+        within: Option<&[usize]>,
+    ) -> Vec<Hit> {
+        let ctx = Context::new(self, q);
+        let scores = ctx.labels(&self.states);
+        let state_of = |i: usize, ti: usize| {
+            let s = states.get(i).copied().unwrap_or(ProgressState::NoData);
+            let pos = ProgressState::ALL.iter().position(|x| *x == s)?;
+            scores[ti][pos]
         };
-        rank(&self.targets, m, q, &ctx, status_of)
+        rank(&self.targets, &ctx, state_of, within)
+    }
+
+    pub fn highlight_targets(&self, q: &Query, hits: &mut [Hit]) {
+        highlight(&self.targets, q, hits);
+    }
+
+    /// The `chain:`, `area:` and `status:` words of `q` that match no chain,
+    /// area, project status or goal state, each with suggestions.
+    pub fn unknown_values(&self, q: &Query) -> Vec<UnknownValue> {
+        q.terms
+            .iter()
+            .filter_map(|term| {
+                let w = Word::new(&term.word);
+                let (known, names): (bool, Vec<&str>) = match term.field {
+                    Field::Any => return None,
+                    Field::Chain => (
+                        self.chains.iter().any(|g| g.score(&w).is_some()),
+                        self.chains.iter().map(|g| g.id.as_str()).collect(),
+                    ),
+                    Field::Area => (
+                        self.areas.iter().any(|g| g.score(&w).is_some()),
+                        self.areas.iter().map(|g| g.id.as_str()).collect(),
+                    ),
+                    Field::Status => {
+                        let all = self.statuses.iter().chain(&self.states);
+                        (
+                            all.clone().any(|l| l.score(&w).is_some()),
+                            all.map(|l| l.id).collect(),
+                        )
+                    }
+                };
+                (!known).then(|| UnknownValue {
+                    field: term.field,
+                    word: term.word.clone(),
+                    suggestions: closest(&term.word, names.iter().copied())
+                        .into_iter()
+                        .map(str::to_string)
+                        .collect(),
+                })
+            })
+            .collect()
     }
 }
 
-fn filter_named(list: &[Vec<NameKeys>], m: &Matcher, q: &str) -> Vec<usize> {
-    let words: Vec<&str> = q.split_whitespace().collect();
-    let mut scored: Vec<(i64, usize)> = list
+fn filter_groups(list: &[Group], q: &str) -> Vec<usize> {
+    let words: Vec<Word> = q.split_whitespace().map(Word::new).collect();
+    let mut scored: Vec<(i32, usize)> = list
         .iter()
         .enumerate()
-        .filter_map(|(i, keys)| {
+        .filter_map(|(i, g)| {
             let mut total = 0;
             for w in &words {
-                total += keys
-                    .iter()
-                    .filter_map(|k| k.matches(m, w))
-                    .map(|(s, _)| s)
-                    .max()?;
+                total += g.score(w)?;
             }
             Some((total, i))
         })
@@ -300,141 +820,160 @@ fn filter_named(list: &[Vec<NameKeys>], m: &Matcher, q: &str) -> Vec<usize> {
     scored.into_iter().map(|(_, i)| i).collect()
 }
 
-/// Per-query scores of each chain and area for each term, computed once
-/// per query rather than once per record.
-struct TermScores {
-    chain: Vec<Vec<Option<i64>>>,
-    area: Vec<Vec<Option<i64>>>,
+/// A query prepared once: its words, and each chain's and area's score
+/// for each word (per query, not per record).
+struct Context<'q> {
+    query: &'q Query,
+    words: Vec<Word>,
+    chain: Vec<Vec<Option<i32>>>,
+    area: Vec<Vec<Option<i32>>>,
 }
 
-impl TermScores {
-    fn new(ix: &SearchIndex, m: &Matcher, q: &Query) -> Self {
-        let score = |list: &Vec<Vec<NameKeys>>, word: &str| -> Vec<Option<i64>> {
+impl<'q> Context<'q> {
+    fn new(ix: &SearchIndex, q: &'q Query) -> Self {
+        let words: Vec<Word> = q.terms.iter().map(|t| Word::new(&t.word)).collect();
+        let score = |list: &[Group], term: &Term, w: &Word| -> Vec<Option<i32>> {
             // An exact id (as the pickers write, `chain:finance`) means that
             // one chain or area, not every name that fuzzily contains it.
-            let is_id = |keys: &Vec<NameKeys>| {
-                keys.get(2)
-                    .is_some_and(|k| k.text.eq_ignore_ascii_case(word))
-            };
-            if list.iter().any(is_id) {
+            if term.field != Field::Any && list.iter().any(|g| g.id == term.word) {
                 return list
                     .iter()
-                    .map(|keys| is_id(keys).then_some(1000))
+                    .map(|g| (g.id == term.word).then_some(1000))
                     .collect();
             }
-            list.iter()
-                .map(|keys| {
-                    keys.iter()
-                        .filter_map(|k| k.matches(m, word))
-                        .map(|(s, _)| s)
-                        .max()
-                })
-                .collect()
+            // A bare word counts a chain's or area's names by their words,
+            // not by initials: `xyz` is not 新与住 of 城市更新与住房.
+            let w = if term.field == Field::Any {
+                &w.strict()
+            } else {
+                w
+            };
+            list.iter().map(|g| g.score(w)).collect()
         };
-        TermScores {
-            chain: q.terms.iter().map(|t| score(&ix.chains, &t.word)).collect(),
-            area: q.terms.iter().map(|t| score(&ix.areas, &t.word)).collect(),
+        Context {
+            query: q,
+            chain: q
+                .terms
+                .iter()
+                .zip(&words)
+                .map(|(t, w)| score(&ix.chains, t, w))
+                .collect(),
+            area: q
+                .terms
+                .iter()
+                .zip(&words)
+                .map(|(t, w)| score(&ix.areas, t, w))
+                .collect(),
+            words,
         }
     }
-}
 
-struct StatusLabels([&'static str; 3]);
-
-impl StatusLabels {
-    fn of_status(s: Status) -> Self {
-        StatusLabels([s.id(), s.label_zh(), s.label_en()])
+    /// Each term's score against each status (or state) label set.
+    fn labels(&self, labels: &[Labels]) -> Vec<Vec<Option<i32>>> {
+        self.words
+            .iter()
+            .map(|w| labels.iter().map(|l| l.score(w)).collect())
+            .collect()
     }
-    fn of_state(s: ProgressState) -> Self {
-        StatusLabels([s.id(), s.label_zh(), s.label_en()])
+
+    /// The score of `r` for term `ti`, if it matches.
+    fn term(&self, r: &RecordKeys, ti: usize, status: impl Fn() -> Option<i32>) -> Option<i32> {
+        let lookup = |scores: &Vec<Option<i32>>, ix: Option<usize>| ix.and_then(|x| scores[x]);
+        match self.query.terms[ti].field {
+            Field::Chain => lookup(&self.chain[ti], r.chain),
+            Field::Area => lookup(&self.area[ti], r.area),
+            Field::Status => status(),
+            Field::Any => {
+                // Chain and area names count, but less than the record's own names.
+                let group = [
+                    lookup(&self.chain[ti], r.chain),
+                    lookup(&self.area[ti], r.area),
+                ]
+                .into_iter()
+                .flatten()
+                .max()
+                .map(|s| s / 2);
+                let w = &self.words[ti];
+                let own = if w.latin.is_some() && w.mask & !r.mask != 0 {
+                    None // a letter of the word is in none of the names
+                } else {
+                    [r.zh.score(w), r.en.score(w)]
+                        .into_iter()
+                        .chain(r.other.iter().map(|k| k.score(w)))
+                        .flatten()
+                        .max()
+                };
+                own.max(group)
+            }
+        }
     }
 }
 
 fn rank(
     records: &[RecordKeys],
-    m: &Matcher,
-    q: &Query,
-    ctx: &TermScores,
-    status_of: impl Fn(usize) -> StatusLabels,
+    ctx: &Context,
+    status: impl Fn(usize, usize) -> Option<i32>,
+    within: Option<&[usize]>,
 ) -> Vec<Hit> {
-    let mut hits: Vec<Hit> = records
-        .iter()
-        .enumerate()
-        .filter_map(|(i, r)| {
-            let mut hit = Hit {
-                index: i,
-                score: 0,
-                hl_zh: vec![],
-                hl_en: vec![],
-            };
-            for (ti, term) in q.terms.iter().enumerate() {
-                let lookup =
-                    |scores: &Vec<Option<i64>>, ix: Option<usize>| ix.and_then(|x| scores[x]);
-                let s = match term.field {
-                    Field::Chain => lookup(&ctx.chain[ti], r.chain)?,
-                    Field::Area => lookup(&ctx.area[ti], r.area)?,
-                    Field::Status => {
-                        let labels = status_of(i);
-                        labels
-                            .0
-                            .iter()
-                            .filter_map(|l| m.fuzzy(l, &term.word))
-                            .map(|(s, _)| s)
-                            .max()?
-                    }
-                    Field::Any => {
-                        let zh = r.zh.matches(m, &term.word);
-                        let en = r.en.matches(m, &term.word);
-                        let other = r
-                            .other
-                            .iter()
-                            .filter_map(|k| k.matches(m, &term.word))
-                            .map(|(s, _)| s)
-                            .max();
-                        // Chain and area names count, but less than the record's own names.
-                        let group = [
-                            lookup(&ctx.chain[ti], r.chain),
-                            lookup(&ctx.area[ti], r.area),
-                        ]
-                        .into_iter()
-                        .flatten()
-                        .max()
-                        .map(|s| s / 2);
-                        let best = [
-                            zh.as_ref().map(|x| x.0),
-                            en.as_ref().map(|x| x.0),
-                            other,
-                            group,
-                        ]
-                        .into_iter()
-                        .flatten()
-                        .max()?;
-                        if let Some((_, idx)) = zh {
-                            hit.hl_zh.extend(idx);
-                        }
-                        if let Some((_, idx)) = en {
-                            hit.hl_en.extend(idx);
-                        }
-                        best
-                    }
-                };
-                hit.score += s;
-            }
-            hit.hl_zh.sort_unstable();
-            hit.hl_zh.dedup();
-            hit.hl_en.sort_unstable();
-            hit.hl_en.dedup();
-            Some(hit)
+    let score = |i: usize| -> Option<Hit> {
+        let r = records.get(i)?;
+        let mut total = 0i64;
+        for ti in 0..ctx.words.len() {
+            total += ctx.term(r, ti, || status(i, ti))? as i64;
+        }
+        Some(Hit {
+            index: i,
+            score: total,
+            hl_zh: Vec::new(),
+            hl_en: Vec::new(),
         })
-        .collect();
-    if !q.is_empty() {
+    };
+    let mut hits: Vec<Hit> = match within {
+        Some(ix) => ix.iter().filter_map(|&i| score(i)).collect(),
+        None => (0..records.len()).filter_map(score).collect(),
+    };
+    if !ctx.query.is_empty() {
         hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
     }
     hits
 }
 
+fn highlight(records: &[RecordKeys], q: &Query, hits: &mut [Hit]) {
+    let words: Vec<Word> = q
+        .terms
+        .iter()
+        .filter(|t| t.field == Field::Any)
+        .map(|t| Word::new(&t.word))
+        .collect();
+    for hit in hits {
+        let Some(r) = records.get(hit.index) else {
+            continue;
+        };
+        let (mut zh, mut en) = (Vec::new(), Vec::new());
+        for w in &words {
+            if let Some((_, idx)) = r.zh.best(w, true) {
+                zh.extend(idx);
+            }
+            if let Some((_, idx)) = r.en.best(w, true) {
+                en.extend(idx);
+            }
+        }
+        zh.sort_unstable();
+        zh.dedup();
+        en.sort_unstable();
+        en.dedup();
+        hit.hl_zh = zh;
+        hit.hl_en = en;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn hit(text: &str, word: &str) -> Option<Vec<usize>> {
+        NameKeys::new(text).matches(word).map(|(_, hl)| hl)
+    }
 
     #[test]
     fn parses_prefixes_and_words() {
@@ -456,27 +995,65 @@ mod tests {
     }
 
     #[test]
-    fn pinyin_full_and_initials_match_and_highlight_the_chinese() {
-        let m = Matcher::default();
-        let k = NameKeys::new("人和路旧城改造项目");
-        let (_, hl) = k.matches(&m, "renhelu").expect("full pinyin");
-        assert_eq!(hl, vec![0, 1, 2]);
-        let (_, hl) = k.matches(&m, "rhl").expect("initials");
-        assert_eq!(hl, vec![0, 1, 2]);
-        assert!(NameKeys::new("邮轮港城").matches(&m, "ylg").is_some());
-        assert!(k.matches(&m, "youlun").is_none());
+    fn pinyin_full_initials_and_mixed_match_and_highlight_the_chinese() {
+        assert_eq!(hit("人和路旧城改造项目", "renhelu"), Some(vec![0, 1, 2]));
+        assert_eq!(hit("人和路旧城改造项目", "rhl"), Some(vec![0, 1, 2]));
+        assert_eq!(hit("人和路旧城改造项目", "renhl"), Some(vec![0, 1, 2]));
+        assert_eq!(hit("崂山人和路旧城改造项目", "rhl"), Some(vec![2, 3, 4]));
+        assert!(hit("邮轮港城", "ylg").is_some());
+        assert!(hit("人和路旧城改造项目", "youlun").is_none());
+    }
+
+    #[test]
+    fn english_word_starts_and_runs_highlight_their_letters() {
+        assert_eq!(
+            hit("Cruise Port City", "cruise"),
+            Some(vec![0, 1, 2, 3, 4, 5])
+        );
+        assert_eq!(hit("Cruise Port City", "cpc"), Some(vec![0, 7, 12]));
+        assert_eq!(
+            hit("Big Data Industrial Park", "bigpark"),
+            Some(vec![0, 1, 2, 20, 21, 22, 23])
+        );
+        // A run inside a word, three letters or more.
+        assert_eq!(
+            hit("Qingdao Bigdata Park", "data"),
+            Some(vec![11, 12, 13, 14])
+        );
+        assert!(hit("Qingdao Bigdata Park", "at").is_none());
     }
 
     #[test]
     fn chinese_words_match_chinese_text() {
-        let m = Matcher::default();
-        let (_, hl) = NameKeys::new("浪潮大数据产业园")
-            .matches(&m, "数据")
-            .unwrap();
-        assert_eq!(hl, vec![3, 4]);
-        assert!(NameKeys::new("浪潮大数据产业园")
-            .matches(&m, "邮轮")
-            .is_none());
+        assert_eq!(hit("浪潮大数据产业园", "数据"), Some(vec![3, 4]));
+        assert!(hit("浪潮大数据产业园", "邮轮").is_none());
+        // Runs of two or more characters in order.
+        assert_eq!(
+            hit("人和路旧城改造项目", "人和路改造"),
+            Some(vec![0, 1, 2, 5, 6])
+        );
+        // Single characters strewn over the name are not a match.
+        assert!(hit("人和路旧城改造项目", "人城目").is_none());
+    }
+
+    #[test]
+    fn strewn_letters_are_rejected() {
+        // Each is a match for fzf and skim: the letters occur in order.
+        assert!(hit("Inspur Big Data Industrial Park", "urban").is_none());
+        assert!(hit("Renhe Road Old Town Redevelopment Project", "cruise").is_none());
+        // Initials of words that are not consecutive.
+        assert!(hit("Belt and Road International High-Level Talent Base", "rhl").is_none());
+        assert!(hit("青岛沉信医疗中心项目", "xyz").is_none());
+        assert!(hit("Yizhong Tobacco R&D and Manufacturing Centre", "zzz").is_none());
+        // Consecutive ones are an acronym.
+        assert!(hit("Belt and Road International High-Level Talent Base", "hlt").is_some());
+    }
+
+    #[test]
+    fn word_starts_and_whole_names_outrank_runs_inside_words() {
+        let s = |text: &str, w: &str| NameKeys::new(text).matches(w).map(|(s, _)| s);
+        assert!(s("Port City", "port") > s("Airport City", "port"));
+        assert!(s("人和路", "rhl") > s("大人和路口", "rhl"));
     }
 
     #[test]
@@ -502,22 +1079,25 @@ mod tests {
             targets: vec![],
         };
         let ix = SearchIndex::build(&t);
-        let m = Matcher::default();
-        let scores = TermScores::new(&ix, &m, &Query::parse("chain:finance"));
-        assert_eq!(scores.chain[0], vec![Some(1000), None]);
-        let scores = TermScores::new(&ix, &m, &Query::parse("chain:financ"));
-        assert!(scores.chain[0].iter().all(|s| s.is_some()));
+        let q = Query::parse("chain:finance");
+        assert_eq!(Context::new(&ix, &q).chain[0], vec![Some(1000), None]);
+        let q = Query::parse("chain:financ");
+        assert!(Context::new(&ix, &q).chain[0].iter().all(|s| s.is_some()));
+        let unknown = ix.unknown_values(&Query::parse("chain:financo status:stalld status:在建 x"));
+        assert_eq!(unknown.len(), 2, "{unknown:?}");
+        assert_eq!(unknown[0].suggestions, vec!["finance"]);
+        assert_eq!(unknown[1].suggestions, vec!["stalled"]);
+        assert!(unknown[1].describe().contains("`status:stalled`"));
     }
 
     #[test]
-    fn scattered_matches_are_rejected() {
-        assert!(Matcher::default()
-            .fuzzy("Inspur Big Data Industrial Park", "urban")
-            .is_none());
-        let m = Matcher::default();
-        assert!(m
-            .fuzzy("Renhe Road Old Town Redevelopment", "cruise")
-            .is_none());
-        assert!(m.fuzzy("Cruise Port City", "cruise").is_some());
+    fn a_grown_last_word_narrows() {
+        let q = |s| Query::parse(s);
+        assert!(q("rhl").narrows(&q("rh")));
+        assert!(q("park rhl").narrows(&q("park rh")));
+        assert!(!q("rh").narrows(&q("rhl")));
+        assert!(!q("rh x").narrows(&q("rh")));
+        assert!(!q("chain:fin").narrows(&q("chain:fi")));
+        assert!(!q("rh").narrows(&q("")));
     }
 }

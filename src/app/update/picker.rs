@@ -6,8 +6,8 @@ use crate::domain::Status;
 
 pub(super) fn picker_items(app: &App, kind: PickerKind, q: &str) -> Vec<Option<usize>> {
     let found = match kind {
-        PickerKind::Chain => app.index.filter_chains(&app.matcher, q),
-        PickerKind::Area => app.index.filter_areas(&app.matcher, q),
+        PickerKind::Chain => app.index.filter_chains(q),
+        PickerKind::Area => app.index.filter_areas(q),
     };
     // "Any" comes first only while nothing is typed: typing means choosing.
     let any = q.trim().is_empty().then_some(None);
