@@ -162,7 +162,9 @@ fn spot_checked_facts() {
     assert!(erfeng
         .milestones
         .iter()
-        .any(|m| m.due.to_string() == "2023" && m.expect == Status::UnderConstruction));
+        .any(|m| m.original_due().to_string() == "2023"
+            && m.due.to_string() == "2024"
+            && m.expect == Status::UnderConstruction));
     // 9: Inspur big-data park is operating, with 70+ tenants.
     let inspur = project(&t, "inspur-big-data-park");
     assert_eq!(inspur.status, Status::Operating);
@@ -261,5 +263,125 @@ fn relative_dates_resolve_from_the_report_date() {
                 src.published
             );
         }
+    }
+}
+
+/// The corrections of issue 8, each resting on its quote (which `load`
+/// verifies against the report).
+#[test]
+fn corrections_from_reading_the_data_against_the_reports() {
+    let t = tracker();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+    // The three-year school plan: its 6 is interim, judged unreported once
+    // the (assumed) period is over, and no longer repeated by a second target.
+    let schools = target(&t, "new-schools-three-year-plan");
+    let pr = assess(schools, today);
+    assert_eq!(pr.state, ProgressState::Unreported);
+    assert!(pr.interim);
+    assert!(schools
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("does not state the start year"));
+    assert!(t.target("schools-built-or-started-2018").is_none());
+    // Duplicates folded into one record, keeping every quote.
+    assert!(t.project("qianyan-nawei-science-institute").is_none());
+    let nano = project(&t, "frontier-nano-micro-science-institute");
+    assert!(nano.aliases.iter().any(|a| a == "前沿纳微"));
+    assert!(nano
+        .sources
+        .iter()
+        .any(|e| e.quote.contains("前沿纳微等行业领军作用")));
+    assert!(t.target("hq-firms-newly-listed-2023").is_none());
+    let hq = target(&t, "hq-firms-introduced-2023");
+    assert!(hq
+        .sources
+        .iter()
+        .any(|e| e.quote == "12家企业新上榜青岛市总部企业认定名单"));
+    // Notes agree with their records.
+    let cas = project(&t, "cas-steel-one-institute-one-park");
+    assert_eq!(cas.status, Status::Completed);
+    assert!(!cas.note.as_deref().unwrap().contains("kept at signed"));
+    let crrc = project(&t, "crrc-zhihuigang");
+    assert!(has_history(
+        crrc,
+        "2022-12",
+        Some(Status::UnderConstruction)
+    ));
+    // Erfeng's start slipped from 2023 to 2024: one milestone keeps both dates.
+    let erfeng = project(&t, "erfeng-smart-industrial-park");
+    assert_eq!(erfeng.milestones.len(), 1);
+    assert_eq!(
+        erfeng.milestones[0].slip_label().as_deref(),
+        Some("slipped from 2023 to 2024")
+    );
+    assert_eq!(
+        erfeng.milestones[0].slipped_from[0].source.as_deref(),
+        Some("r2022")
+    );
+    // Half-year figures cover January to June.
+    for id in [
+        "livelihood-spending-h1-2018",
+        "livelihood-spending-share-h1-2018",
+    ] {
+        let p = target(&t, id).period;
+        assert_eq!(
+            (p.start().to_string(), p.end().to_string()),
+            ("2018-01-01".into(), "2018-06-30".into()),
+            "{id}"
+        );
+    }
+    // An aim is not works under way.
+    assert_eq!(
+        project(&t, "green-building-science-city").status,
+        Status::Planned
+    );
+    // The missing projects, with their quotes.
+    let eco = project(&t, "eco-civilisation-demo-zone");
+    assert!(eco
+        .sources
+        .iter()
+        .any(|e| e.quote.contains("（2022—2030）")));
+    let waste = project(&t, "zero-waste-city-plan");
+    assert!(waste.sources[0].quote.contains("“无废城市”建设实施方案"));
+    // A trial run is said to be one.
+    let ce = project(&t, "cruise-port-cross-border-ecommerce-center");
+    assert!(ce.note.as_deref().unwrap().contains("试运行"));
+}
+
+#[test]
+fn measures_given_more_than_once_form_series() {
+    let t = tracker();
+    let ids = |m: &str| -> Vec<String> { t.series(m).iter().map(|x| x.id.clone()).collect() };
+    assert_eq!(
+        ids("hitech-firms-certified"),
+        ["hitech-firms-certified-2023", "hitech-firms-certified-2024"]
+    );
+    assert_eq!(
+        ids("billion-yuan-tax-buildings"),
+        [
+            "billion-yuan-tax-buildings-2023",
+            "billion-yuan-tax-buildings-2024"
+        ]
+    );
+    assert_eq!(
+        ids("financial-institutions-attracted"),
+        [
+            "financial-institutions-introduced-2018",
+            "financial-institutions-new-2023",
+            "financial-institutions-introduced-2024"
+        ]
+    );
+    assert_eq!(ids("district-gdp"), ["gdp-2017"]);
+    // Every series has one unit (load checks it; this says it is used).
+    let metrics: HashSet<&str> = t
+        .targets
+        .iter()
+        .filter_map(|x| x.metric.as_deref())
+        .collect();
+    assert!(metrics.len() >= 12, "{metrics:?}");
+    for m in metrics {
+        let units: HashSet<&str> = t.series(m).iter().map(|x| x.unit.as_str()).collect();
+        assert_eq!(units.len(), 1, "{m}");
     }
 }

@@ -388,6 +388,27 @@ pub fn check(t: &Tracker, texts: &SourceTexts) -> Vec<Issue> {
             }
         }
     }
+    // A series is drawn on one axis: its targets must share a unit.
+    let mut first_of: HashMap<&str, (usize, &str)> = HashMap::new();
+    for (i, x) in t.targets.iter().enumerate() {
+        let Some(m) = x.metric.as_deref() else {
+            continue;
+        };
+        match first_of.get(m) {
+            None => {
+                first_of.insert(m, (i, &x.unit));
+            }
+            Some(&(j, unit)) if unit != x.unit => c.push(
+                root.key("targets").index(i).key("unit"),
+                format!(
+                    "target \"{}\" is in series \"{m}\" with unit \"{}\", but targets[{j}] of that series has \"{unit}\"",
+                    x.id, x.unit
+                ),
+                "a series compares one measure: use the same unit (convert the value, keeping the quote), or give this target its own `metric`",
+            ),
+            Some(_) => {}
+        }
+    }
     c.issues
 }
 
