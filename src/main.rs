@@ -1,6 +1,7 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use shibei_tracker::cli::{self, Format};
-use std::io::IsTerminal;
+use shibei_tracker::text::escape_controls;
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -153,8 +154,48 @@ fn table_format(f: TableFormat) -> Format {
     }
 }
 
+/// Writes to stderr, escaped; a closed stderr is nothing to panic about.
+fn say(message: &str) {
+    let _ = writeln!(
+        io::stderr().lock(),
+        "{}",
+        escape_controls(message.trim_end())
+    );
+}
+
+/// Writes the command's output. A reader that went away (`| head`) ends
+/// the command quietly, as it would a pipeline's other tools; any other
+/// failure to write (a full disk) is an error.
+fn write_output(out: &str) -> ExitCode {
+    let mut stdout = io::stdout().lock();
+    match stdout
+        .write_all(escape_controls(out).as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            say(&format!("shibei-tracker: cannot write the output: {e}"));
+            ExitCode::from(1)
+        }
+    }
+}
+
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(e) => {
+            // Help and version go to stdout; usage errors echo what was
+            // typed, so they are escaped like everything else.
+            let text = e.render().to_string();
+            return if e.use_stderr() {
+                say(&text);
+                ExitCode::from(2)
+            } else {
+                write_output(&text)
+            };
+        }
+    };
     let today = args
         .today
         .unwrap_or_else(|| chrono::Local::now().date_naive());
@@ -241,12 +282,9 @@ fn main() -> ExitCode {
         Some(Command::Migrate) => cli::migrate(&file),
     };
     match result {
-        Ok(out) => {
-            print!("{out}");
-            ExitCode::SUCCESS
-        }
+        Ok(out) => write_output(&out),
         Err(f) => {
-            eprintln!("{}", f.message.trim_end());
+            say(&f.message);
             ExitCode::from(f.code)
         }
     }

@@ -11,8 +11,9 @@ use serde_json::json;
 use std::fmt::Write;
 use std::path::Path;
 
+/// A Markdown table cell: on one line, with `|` escaped.
 fn md_escape(s: &str) -> String {
-    s.replace('|', "\\|")
+    crate::text::one_line(s).replace('|', "\\|")
 }
 
 pub fn report_command(

@@ -1,6 +1,60 @@
 //! Display-width aware text helpers: Chinese characters take two columns.
 
+use std::borrow::Cow;
+use std::fmt::Write;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// Characters that must never reach a terminal raw: C0 and C1 controls and
+/// DEL (escape sequences: window titles, OSC 52 clipboard writes, screen
+/// clears), bidirectional overrides, line/paragraph separators, the BOM
+/// and non-characters. Line feed and tab are the caller's decision.
+fn terminal_hostile(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fdd0}'..='\u{fdef}'
+        )
+        || (c as u32) & 0xfffe == 0xfffe
+}
+
+fn escape_where(s: &str, escape: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !s.chars().any(&escape) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if !escape(c) {
+            out.push(c);
+            continue;
+        }
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            // \uXXXX (UTF-16 units): readable, and valid inside JSON strings.
+            c => {
+                let mut units = [0u16; 2];
+                for u in c.encode_utf16(&mut units) {
+                    let _ = write!(out, "\\u{:04x}", u);
+                }
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Text made safe for a terminal: every control character but line feed
+/// and tab written as a visible escape (`\u001b`). All command output and
+/// every message goes through this on its way out.
+pub fn escape_controls(s: &str) -> Cow<'_, str> {
+    escape_where(s, |c| c != '\n' && c != '\t' && terminal_hostile(c))
+}
+
+/// One table or CSV cell: like `escape_controls`, and line feeds and tabs
+/// too (as `\n`, `\t`), so a value can never break its row.
+pub fn one_line(s: &str) -> Cow<'_, str> {
+    escape_where(s, terminal_hostile)
+}
 
 pub fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
@@ -124,6 +178,20 @@ pub fn wrap_words(s: &str, max: usize, indent: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escapes_what_drives_a_terminal() {
+        assert_eq!(
+            escape_controls("a\u{1b}]52;c;x\u{7}b\nc\td"),
+            "a\\u001b]52;c;x\\u0007b\nc\td"
+        );
+        assert_eq!(
+            escape_controls("\u{9b}2J\u{7f}\u{202e}\u{1fffe}"),
+            "\\u009b2J\\u007f\\u202e\\ud83f\\udffe"
+        );
+        assert_eq!(one_line("a\nb\tc\rd"), "a\\nb\\tc\\rd");
+        assert!(matches!(escape_controls("市北区 “ok”"), Cow::Borrowed(_)));
+    }
 
     #[test]
     fn never_splits_a_wide_character() {

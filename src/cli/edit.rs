@@ -10,11 +10,22 @@ use std::path::Path;
 
 /// Applies one edit to the file and saves it atomically. An edit that asks
 /// for what is already recorded writes nothing and says so (exit 0).
+/// The writers' lock is taken first and held through the read, the edit
+/// and the rename, so a concurrent writer (another command, the interface)
+/// waits for us and then starts from our result instead of overwriting it.
 fn edit_file(
     file: &Path,
     today: NaiveDate,
     edit: impl FnOnce(&Tracker) -> Result<Edit, Failure>,
 ) -> Outcome {
+    let lock = match store::disk::WriteLock::acquire(file) {
+        Ok(lock) => lock,
+        // A file that cannot even be loaded explains itself better.
+        Err(e) => {
+            load(file)?;
+            return Err(Failure::usage(store::SaveError::from(e).describe(file)));
+        }
+    };
     let loaded = load(file)?;
     let comments = store::comment_lines(&loaded.text);
     if !comments.is_empty() {
@@ -24,6 +35,8 @@ fn edit_file(
     }
     let mut t = loaded.tracker;
     let e = edit(&t)?;
+    // Typed text the reader would refuse (an escape sequence in a note)
+    // is stopped by the save's own check, which names the field.
     let change = match apply(&mut t, &e, today) {
         Ok(c) => c,
         Err(r) if r.unchanged => return Ok(format!("{}\n", r.message)),
@@ -35,7 +48,8 @@ fn edit_file(
             )))
         }
     };
-    store::save(file, &t, &loaded.text).map_err(|err| Failure::usage(err.describe(file)))?;
+    store::save_locked(&lock, &t, &loaded.text)
+        .map_err(|err| Failure::usage(err.describe(file)))?;
     Ok(format!("{}\nsaved {}\n", change.summary, file.display()))
 }
 

@@ -36,11 +36,17 @@ pub fn validate(file: &Path, today: NaiveDate) -> Outcome {
             .sum::<usize>();
     let comments = store::comment_lines(&loaded.text);
     if !comments.is_empty() {
-        eprintln!(
-            "warning: {}",
-            store::SaveError::Comments(comments)
-                .describe(file)
-                .replace("not saved: ", "")
+        // Escaped like all output; a closed stderr is no reason to fail.
+        let _ = std::io::Write::write_fmt(
+            &mut std::io::stderr(),
+            format_args!(
+                "warning: {}\n",
+                crate::text::escape_controls(
+                    &store::SaveError::Comments(comments)
+                        .describe(file)
+                        .replace("not saved: ", "")
+                )
+            ),
         );
     }
     let warnings = store::warnings(&loaded, file, today);

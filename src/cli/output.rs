@@ -1,10 +1,16 @@
 //! Output formats shared by the commands: aligned text tables, CSV, JSON.
 
-use crate::text::{pad, width};
+use crate::text::{one_line, pad, width};
 use serde_json::Value;
 
 /// A plain text table whose columns line up with double-width characters.
 pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    // A value never breaks its row: line breaks and controls shown escaped.
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| one_line(c).into_owned()).collect())
+        .collect();
+    let rows = &rows;
     let mut widths: Vec<usize> = headers.iter().map(|h| width(h)).collect();
     for r in rows {
         for (i, c) in r.iter().enumerate() {
@@ -43,10 +49,12 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
 
 pub(crate) fn csv(headers: &[&str], rows: &[Vec<String>]) -> String {
     let field = |s: &str| {
-        if s.contains([',', '"', '\n', '\r']) {
+        // Escaped to one line first: no raw line break inside a field.
+        let s = one_line(s);
+        if s.contains([',', '"']) {
             format!("\"{}\"", s.replace('"', "\"\""))
         } else {
-            s.to_string()
+            s.into_owned()
         }
     };
     let mut out = headers

@@ -92,7 +92,7 @@ pub fn project_text(t: &Tracker, p: &Project, today: NaiveDate) -> String {
         p.status.id()
     );
     if let Some(n) = &p.note {
-        let _ = writeln!(o, "note:     {n}");
+        let _ = writeln!(o, "note:     {}", indented(n, 10));
     }
     if !p.figures.is_empty() {
         let _ = writeln!(o, "\nFigures");
@@ -138,7 +138,7 @@ pub fn project_text(t: &Tracker, p: &Project, today: NaiveDate) -> String {
         hist.sort_by_key(|h| h.date);
         for h in hist {
             let status = h.status.map(|s| format!("{} ", s.id())).unwrap_or_default();
-            let _ = writeln!(o, "  {}  {status}{}", h.date, h.note);
+            let _ = writeln!(o, "  {}  {status}{}", h.date, indented(&h.note, 4));
             if let (Some(s), Some(q)) = (&h.source, &h.quote) {
                 let _ = writeln!(o, "    {}", quote_line(t, s, q));
             }
@@ -231,7 +231,7 @@ pub fn target_text(t: &Tracker, x: &Target, today: NaiveDate) -> String {
         pr.state.id()
     );
     if let Some(n) = &x.note {
-        let _ = writeln!(o, "note:      {n}");
+        let _ = writeln!(o, "note:      {}", indented(n, 11));
     }
     let _ = writeln!(o, "\nSources");
     for e in &x.sources {
@@ -264,7 +264,7 @@ pub fn target_text(t: &Tracker, x: &Target, today: NaiveDate) -> String {
                 }
                 _ => {
                     if let Some(n) = &ob.note {
-                        let _ = writeln!(o, "    note: {n}");
+                        let _ = writeln!(o, "    note: {}", indented(n, 10));
                     }
                 }
             }
@@ -364,4 +364,11 @@ fn series_json(t: &Tracker, metric: &str) -> Value {
             })
             .collect(),
     )
+}
+
+/// A note's later lines indented under its first, so a line break in a
+/// note can never pass for another field.
+fn indented(note: &str, by: usize) -> String {
+    note.replace('\r', "\\r")
+        .replace('\n', &format!("\n{}", " ".repeat(by)))
 }

@@ -11,9 +11,34 @@ struct Out {
 }
 
 /// A YAML double-quoted scalar. JSON string syntax is a subset of it, and
-/// serde_json leaves Chinese text unescaped, so it stays readable.
+/// serde_json leaves Chinese text unescaped, so it stays readable. It
+/// escapes C0 controls only; characters YAML would read differently when
+/// raw (NEL and the line/paragraph separators fold into a space, DEL, C1,
+/// the BOM and non-characters are not allowed raw) are escaped here, so any
+/// text reads back exactly as it was.
 fn quoted(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+    let json = serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
+    if !json.chars().any(needs_escape) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if !needs_escape(c) {
+            out.push(c);
+        } else if (c as u32) <= 0xffff {
+            let _ = write!(out, "\\u{:04X}", c as u32);
+        } else {
+            let _ = write!(out, "\\U{:08X}", c as u32);
+        }
+    }
+    out
+}
+
+fn needs_escape(c: char) -> bool {
+    matches!(
+        c,
+        '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}'
+    ) || super::scan::hostile_char(c, true).is_some() && !c.is_ascii()
 }
 
 /// Ids are written plain when they are valid ids (they cannot need quoting).
@@ -25,9 +50,17 @@ fn ident(s: &str) -> String {
     }
 }
 
-/// Rust prints the shortest text that reads back as the same f64.
+/// Rust prints the shortest text that reads back as the same f64. Very
+/// large and very small values take the exponent form: as plain digits,
+/// 1e30 would read back as an integer too large for the parser, and 5e-324
+/// would be 324 characters long.
 fn number(v: f64) -> String {
-    format!("{v}")
+    let a = v.abs();
+    if a >= 1e16 || (a != 0.0 && a < 1e-6) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
 }
 
 impl Out {
@@ -296,5 +329,64 @@ fn target(o: &mut Out, t: &Target, version: u32) {
         let g = &mut true;
         o.field(6, g, "source", &ident(&e.source));
         o.field(6, g, "quote", &quoted(&e.quote));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reads_back_str(s: &str) {
+        let text = format!("a: {}\n", quoted(s));
+        let v: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+        assert_eq!(v["a"].as_str(), Some(s), "{text:?}");
+    }
+
+    #[test]
+    fn every_text_reads_back() {
+        for s in [
+            "plain",
+            "中文“引号”",
+            "tab\there",
+            "nl\nx",
+            "nel\u{85}x",
+            "del\u{7f}",
+            "c1\u{9b}2J",
+            "ls\u{2028}ps\u{2029}",
+            "bom\u{feff}",
+            "nc\u{fffe}\u{ffff}\u{1fffe}",
+            "bidi\u{202e}x",
+            "esc\u{1b}]52;c;x\u{7}",
+            "quote\"back\\slash",
+            "  spaces  ",
+        ] {
+            reads_back_str(s);
+        }
+    }
+
+    #[test]
+    fn every_number_reads_back() {
+        for v in [
+            0.0,
+            -0.0,
+            1.8,
+            30.0,
+            1e15,
+            1e16,
+            18446744073709551616.0,
+            1e30,
+            -1e30,
+            f64::MAX,
+            5e-324,
+            1e-7,
+            0.1 + 0.2,
+            123456789.125,
+        ] {
+            let text = format!("a: {}\n", number(v));
+            let back: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+            assert_eq!(back["a"].as_f64(), Some(v), "{text:?}");
+        }
+        assert_eq!(number(30.0), "30");
+        assert_eq!(number(1e30), "1e30");
     }
 }

@@ -2,17 +2,20 @@
 //! `tracker.yaml` with located errors, and saves it atomically.
 
 pub mod decode;
+pub mod disk;
 pub mod emit;
+pub mod hostile;
 pub mod locate;
 pub mod path;
+pub mod scan;
 pub mod validate;
 pub mod watch;
 
 use crate::domain::edit::{Change, Record};
 use crate::domain::Tracker;
 use std::fmt;
-use std::fs;
-use std::io::{self, Write};
+
+use std::io;
 use std::path::{Path, PathBuf};
 
 pub use emit::emit;
@@ -78,37 +81,44 @@ pub fn seeds_dir(file: &Path) -> PathBuf {
         .join("seeds")
 }
 
+/// Reads the tracker file as text: a regular file (links followed) within
+/// the size limit, valid UTF-8.
 pub fn read_text(file: &Path) -> Result<String, Problem> {
-    let meta = fs::metadata(file).map_err(|e| match e.kind() {
-        io::ErrorKind::NotFound => whole_file(
+    let limit = disk::max_bytes().map_err(|m| whole_file(file, m, "unset it or fix its value"))?;
+    let bytes = disk::read_bounded(file, limit).map_err(|e| match e {
+        disk::ReadError::NotFound => whole_file(
             file,
             "no such file",
             "check the path, or pass --file PATH (or set TRACKER_FILE)",
         ),
-        io::ErrorKind::PermissionDenied => whole_file(
+        disk::ReadError::PermissionDenied => whole_file(
             file,
             "permission denied reading the file",
             "check the file's permissions",
         ),
-        _ => whole_file(
+        disk::ReadError::NotRegular(kind) => whole_file(
+            file,
+            format!("this is {kind}, not a tracker file"),
+            "point --file at a tracker.yaml file",
+        ),
+        disk::ReadError::TooLarge { size, limit } => whole_file(
+            file,
+            format!(
+                "the file is {}, over the {} limit for a tracker",
+                disk::human(size),
+                disk::human(limit)
+            ),
+            format!(
+                "check it is the right file; if it is, raise the limit, e.g. {}={}M",
+                disk::MAX_BYTES_ENV,
+                (size >> 20) + 1
+            ),
+        ),
+        disk::ReadError::Io(e) => whole_file(
             file,
             format!("cannot read the file: {e}"),
             "check the path and permissions",
         ),
-    })?;
-    if meta.is_dir() {
-        return Err(whole_file(
-            file,
-            "this is a directory, not a tracker file",
-            "point --file at the tracker.yaml inside it",
-        ));
-    }
-    let bytes = fs::read(file).map_err(|e| {
-        whole_file(
-            file,
-            format!("cannot read the file: {e}"),
-            "check the file's permissions",
-        )
     })?;
     String::from_utf8(bytes).map_err(|e| {
         let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
@@ -124,37 +134,111 @@ pub fn read_text(file: &Path) -> Result<String, Problem> {
     })
 }
 
+/// Reads the report `name` cited by a source: a regular file inside `seeds`
+/// (after following links: a link pointing out of the folder is refused).
+pub fn read_source(seeds: &Path, name: &str) -> Result<String, String> {
+    if name.contains(['/', '\\']) || name == ".." || name == "." || name.is_empty() {
+        return Err("not a file name under seeds/".into());
+    }
+    let root = disk::real_path(seeds).map_err(|e| format!("seeds/: {e}"))?;
+    let path = seeds.join(name);
+    let real = disk::real_path(&path).map_err(|e| match e.kind() {
+        io::ErrorKind::NotFound => "no such file".to_string(),
+        _ => e.to_string(),
+    })?;
+    if !real.starts_with(&root) {
+        return Err(format!("it links to {}, outside seeds/", real.display()));
+    }
+    let limit = disk::max_bytes()?;
+    let bytes = disk::read_bounded(&real, limit).map_err(|e| e.describe())?;
+    String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())
+}
+
 /// Lines (1-based) that carry YAML comments, which a rewrite would drop.
 pub fn comment_lines(text: &str) -> Vec<usize> {
-    let mut out = Vec::new();
-    for (no, line) in text.lines().enumerate() {
-        let (mut in_double, mut in_single, mut escaped) = (false, false, false);
-        let mut prev_space = true;
-        for ch in line.chars() {
-            if in_double {
-                if escaped {
-                    escaped = false;
-                } else if ch == '\\' {
-                    escaped = true;
-                } else if ch == '"' {
-                    in_double = false;
-                }
-            } else if in_single {
-                if ch == '\'' {
-                    in_single = false;
-                }
-            } else if ch == '#' && prev_space {
-                out.push(no + 1);
-                break;
-            } else if (ch == '"' || ch == '\'') && prev_space {
-                if ch == '"' {
-                    in_double = true;
-                } else {
-                    in_single = true;
-                }
-            }
-            prev_space = ch.is_whitespace() || ch == '[' || ch == '{' || ch == ',';
+    scan::scan(text.strip_prefix(BOM).unwrap_or(text)).comments
+}
+
+const BOM: char = '\u{feff}';
+
+/// How a file is dressed beyond its content, kept when saving it: a
+/// byte-order mark in front, and Windows line ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Style {
+    bom: bool,
+    crlf: bool,
+}
+
+impl Style {
+    fn of(text: &str) -> Style {
+        let body = text.strip_prefix(BOM).unwrap_or(text);
+        Style {
+            bom: body.len() < text.len(),
+            crlf: body.find('\n').is_some_and(|i| body[..i].ends_with('\r')),
         }
+    }
+
+    /// The canonical (LF, no BOM) text dressed in this style.
+    fn dress(self, canonical: String) -> String {
+        let text = if self.crlf {
+            canonical.replace('\n', "\r\n")
+        } else {
+            canonical
+        };
+        if self.bom {
+            format!("{BOM}{text}")
+        } else {
+            text
+        }
+    }
+}
+
+/// Problems found by the lexical pass, which stop parsing: raw control
+/// characters, anchors and aliases, a second document.
+fn lexical_problems(file: &Path, found: &scan::Scan) -> Vec<Problem> {
+    let at = |line: usize, col: usize, message: String, hint: &str| Problem {
+        file: file.to_path_buf(),
+        position: Some((line, col)),
+        field: String::new(),
+        message,
+        hint: hint.into(),
+    };
+    let mut out: Vec<Problem> = found
+        .raw_chars
+        .iter()
+        .take(20)
+        .map(|&(l, c, ch, why)| {
+            at(
+                l,
+                c,
+                format!("{why} (U+{:04X}) in the file", ch as u32),
+                "remove it; write line breaks in notes as \\n inside double quotes",
+            )
+        })
+        .collect();
+    if let Some(&(l, c, _)) = found.anchors.first() {
+        let n = found.anchors.len();
+        out.push(at(
+            l,
+            c,
+            format!(
+                "YAML anchors and aliases (& and *) are not accepted{}",
+                if n > 1 {
+                    format!(" ({n}{} in the file)", if n >= 50 { " or more" } else { "" })
+                } else {
+                    String::new()
+                }
+            ),
+            "write each value out in full (the tracker never writes anchors; a file of aliases can expand to gigabytes)",
+        ));
+    }
+    if let Some(l) = found.second_document {
+        out.push(at(
+            l,
+            1,
+            "a second YAML document starts here".into(),
+            "a tracker file is one document: remove the `---` (or `...`) line and whatever follows that does not belong",
+        ));
     }
     out
 }
@@ -162,12 +246,21 @@ pub fn comment_lines(text: &str) -> Vec<usize> {
 /// Parses and validates tracker text. `file` only labels the problems;
 /// `seeds` is where the cited reports are read from.
 pub fn parse(text: &str, file: &Path, seeds: &Path) -> Result<Tracker, Vec<Problem>> {
+    // A byte-order mark is accepted (and kept on save); positions count
+    // lines after it.
+    let text = text.strip_prefix(BOM).unwrap_or(text);
     if text.trim().is_empty() {
         return Err(vec![whole_file(
             file,
             "the file is empty",
             "a tracker file starts with `schema_version: 2` followed by sources, chains, areas, projects and targets (see docs/schema.md)",
         )]);
+    }
+    // Before the parser: what would make it costly or hide a problem.
+    let found = scan::scan(text);
+    let lexical = lexical_problems(file, &found);
+    if !lexical.is_empty() {
+        return Err(lexical);
     }
     let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
         let position = e.location().map(|l| (l.line(), l.column()));
@@ -193,20 +286,16 @@ pub fn parse(text: &str, file: &Path, seeds: &Path) -> Result<Tracker, Vec<Probl
             hint: hint.into(),
         }]
     })?;
+    let mut issues = hostile::check(&value);
     let mut dec = decode::Decoder::default();
     let tracker = dec.tracker(&value);
-    let mut issues = dec.issues;
+    issues.append(&mut dec.issues);
     if let Some(t) = &tracker {
         let texts = t
             .sources
             .iter()
             .map(|s| {
-                // Names with folders are rejected by validation; don't read them.
-                let safe = !s.file.contains(['/', '\\']) && s.file != "..";
-                let body = safe
-                    .then(|| fs::read_to_string(seeds.join(&s.file)))
-                    .and_then(Result::ok)
-                    .map(|b| validate::squeeze(&b));
+                let body = read_source(seeds, &s.file).map(|b| validate::squeeze(&b));
                 (s.id.clone(), body)
             })
             .collect();
@@ -241,12 +330,10 @@ pub fn check_quote(file: &Path, t: &Tracker, source: &str, quote: &str) -> Resul
             known.join(", ")
         ));
     };
-    if s.file.contains(['/', '\\']) || s.file == ".." {
-        return Err(format!("source \"{source}\" names no file under seeds/"));
-    }
     let path = seeds_dir(file).join(&s.file);
-    let body =
-        fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    // The same rules as validation: a regular file inside seeds/, bounded.
+    let body = read_source(&seeds_dir(file), &s.file)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let q = validate::squeeze(quote);
     if q.is_empty() {
         return Err("the quote is empty: copy the words from the report".into());
@@ -294,7 +381,22 @@ pub enum SaveError {
     ReadOnly,
     /// A schema-1 file cannot hold the change (the reason says what).
     NeedsMigration(String),
+    /// Another writer kept the lock longer than we waited.
+    Locked {
+        holder: String,
+        waited: std::time::Duration,
+    },
     Io(String),
+}
+
+impl From<disk::WriteError> for SaveError {
+    fn from(e: disk::WriteError) -> Self {
+        match e {
+            disk::WriteError::Locked { holder, waited } => SaveError::Locked { holder, waited },
+            disk::WriteError::ReadOnly => SaveError::ReadOnly,
+            disk::WriteError::Io(m) => SaveError::Io(m),
+        }
+    }
 }
 
 impl SaveError {
@@ -308,18 +410,47 @@ impl SaveError {
             ),
             SaveError::ChangedOnDisk => format!("{f}: not saved: the file changed on disk since it was loaded — reload and make the change again"),
             SaveError::NeedsMigration(why) => format!("{f}: not saved: the file is in schema version 1, which keeps a single value per target, and the change needs version 2 ({why}) — run `shibei-tracker --file {f} migrate` (lossless, see docs/schema.md), then make the change again"),
-            SaveError::ReadOnly => format!("{f}: not saved: the file is read-only — make it writable (chmod u+w) or work on a copy with --file"),
+            SaveError::ReadOnly => format!("{f}: not saved: you may not write this file (it is read-only, or belongs to someone else) — make it writable (chmod u+w), or work on a copy with --file"),
+            SaveError::Locked { holder, waited } => format!(
+                "{f}: not saved: another program is saving this file ({}) and did not finish within {:.1} s — try again; if it is stuck, end that process",
+                if holder.is_empty() { "it did not say who it is" } else { holder },
+                waited.as_secs_f64()
+            ),
             SaveError::Io(e) => format!("{f}: not saved: {e} — the file on disk is unchanged"),
         }
     }
 }
 
+/// Reads the file a lock guards, as text (for the freshness check).
+fn read_locked(lock: &disk::WriteLock) -> Result<String, SaveError> {
+    let limit = disk::max_bytes().map_err(SaveError::Io)?;
+    let bytes = disk::read_bounded(lock.real(), limit).map_err(|e| {
+        SaveError::Io(format!(
+            "cannot read the file before saving: {}",
+            e.describe()
+        ))
+    })?;
+    String::from_utf8(bytes)
+        .map_err(|_| SaveError::Io("the file on disk is no longer UTF-8 text".into()))
+}
+
 /// Saves `tracker` over `file`, provided the file still holds `expected`
-/// (the text it was loaded from). Returns the text written.
+/// (the text it was loaded from). Returns the text written. Takes the
+/// writers' lock for the whole check-and-replace.
 pub fn save(file: &Path, tracker: &Tracker, expected: &str) -> Result<String, SaveError> {
-    let current = fs::read(file)
-        .map_err(|e| SaveError::Io(format!("cannot read the file before saving: {e}")))?;
-    if current != expected.as_bytes() {
+    let lock = disk::WriteLock::acquire(file)?;
+    save_locked(&lock, tracker, expected)
+}
+
+/// `save` for a caller already holding the lock (which read `expected`
+/// under it, or checks it here).
+pub fn save_locked(
+    lock: &disk::WriteLock,
+    tracker: &Tracker,
+    expected: &str,
+) -> Result<String, SaveError> {
+    let current = read_locked(lock)?;
+    if current != expected {
         return Err(SaveError::ChangedOnDisk);
     }
     let comments = comment_lines(expected);
@@ -331,12 +462,13 @@ pub fn save(file: &Path, tracker: &Tracker, expected: &str) -> Result<String, Sa
             return Err(SaveError::NeedsMigration(why));
         }
     }
-    let text = emit(tracker);
+    let canonical = emit(tracker);
+    let text = Style::of(expected).dress(canonical.clone());
     if text == expected {
         return Ok(text);
     }
-    check_round_trip(&text, tracker)?;
-    atomic_write(file, text.as_bytes())?;
+    check_round_trip(&canonical, tracker)?;
+    lock.replace(text.as_bytes())?;
     Ok(text)
 }
 
@@ -348,58 +480,55 @@ fn check_round_trip(text: &str, tracker: &Tracker) -> Result<(), SaveError> {
             "internal error: the text to save does not parse ({e})"
         ))
     })?;
+    // Nothing the reader would refuse goes in (a typed note with an escape).
+    if let Some(i) = hostile::check(&value).into_iter().next() {
+        return Err(SaveError::Io(format!(
+            "{}: {} — {}",
+            i.path, i.message, i.hint
+        )));
+    }
     let mut dec = decode::Decoder::default();
     match dec.tracker(&value) {
         Some(back) if dec.issues.is_empty() && &back == tracker => Ok(()),
-        _ => Err(SaveError::Io(
-            "internal error: the text to save does not read back as the same data".into(),
-        )),
+        Some(back) if dec.issues.is_empty() => Err(SaveError::Io(format!(
+            "internal error: the text to save does not read back as the same data (first difference: {})",
+            first_difference(tracker, &back)
+        ))),
+        _ => Err(SaveError::Io(format!(
+            "internal error: the text to save does not read back ({})",
+            dec.issues
+                .first()
+                .map(|i| format!("{}: {}", i.path, i.message))
+                .unwrap_or_default()
+        ))),
     }
 }
 
-/// Writes `bytes` to `file` atomically: a temporary file in the same folder,
-/// flushed to disk, given the original's permissions, then renamed over it.
-/// On any error the temporary file is removed and the original is untouched.
-pub fn atomic_write(file: &Path, bytes: &[u8]) -> Result<(), SaveError> {
-    let meta = fs::metadata(file).ok();
-    if meta.as_ref().is_some_and(|m| m.permissions().readonly()) {
-        return Err(SaveError::ReadOnly);
-    }
-    let dir = match file.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
+/// Names the first record that differs, so a writer bug is reported with
+/// something a person can act on.
+fn first_difference(a: &Tracker, b: &Tracker) -> String {
+    let ids = |t: &Tracker| -> Vec<String> {
+        t.projects
+            .iter()
+            .map(|p| format!("{p:?}"))
+            .chain(t.targets.iter().map(|x| format!("{x:?}")))
+            .collect()
     };
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "tracker.yaml".into());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| -> io::Result<()> {
-        let mut f = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        f.write_all(bytes)?;
-        if let Some(m) = &meta {
-            f.set_permissions(m.permissions())?;
-        }
-        f.sync_all()?;
-        drop(f);
-        fs::rename(&tmp, file)?;
-        // Make the rename itself durable.
-        if let Ok(d) = fs::File::open(&dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    result.map_err(|e| {
-        let _ = fs::remove_file(&tmp);
-        if e.kind() == io::ErrorKind::PermissionDenied {
-            SaveError::Io(format!("permission denied writing in {}", dir.display()))
-        } else {
-            SaveError::Io(e.to_string())
-        }
-    })
+    let names: Vec<&str> = a
+        .projects
+        .iter()
+        .map(|p| p.id.as_str())
+        .chain(a.targets.iter().map(|x| x.id.as_str()))
+        .collect();
+    ids(a)
+        .iter()
+        .zip(ids(b).iter())
+        .position(|(x, y)| x != y)
+        .and_then(|i| names.get(i))
+        .map_or_else(
+            || "sources, chains or areas".to_string(),
+            |n| format!("record \"{n}\""),
+        )
 }
 
 #[cfg(test)]
@@ -408,8 +537,30 @@ mod tests {
 
     #[test]
     fn finds_comments_but_not_hashes_in_quotes() {
-        let text = "a: 1 # why\n# whole line\nb: \"x # y\"\nc: 'p #q'\nd: x#y\n";
-        assert_eq!(comment_lines(text), vec![1, 2]);
+        let text =
+            "a: 1 # why\n# whole line\nb: \"x # y\"\nc: 'p #q'\nd: x#y\ne: \"x\"# after a quote\n";
+        assert_eq!(comment_lines(text), vec![1, 2, 6]);
+        assert_eq!(comment_lines("\u{feff}# c\r\na: 1\r\n"), vec![1]);
+    }
+
+    #[test]
+    fn style_keeps_a_bom_and_windows_line_ends() {
+        let s = Style::of("\u{feff}a: 1\r\nb: 2\r\n");
+        assert_eq!(
+            s,
+            Style {
+                bom: true,
+                crlf: true
+            }
+        );
+        assert_eq!(s.dress("a: 1\nb: 3\n".into()), "\u{feff}a: 1\r\nb: 3\r\n");
+        assert_eq!(
+            Style::of("a: 1\nb: \"x\r\"\n"),
+            Style {
+                bom: false,
+                crlf: false
+            }
+        );
     }
 }
 
@@ -440,14 +591,11 @@ pub fn commit(
     after: &Tracker,
     change: &Change,
 ) -> Result<Committed, SaveError> {
-    let disk_text = fs::read(file)
-        .map_err(|e| SaveError::Io(format!("cannot read the file before saving: {e}")))
-        .and_then(|b| {
-            String::from_utf8(b)
-                .map_err(|_| SaveError::Io("the file on disk is no longer UTF-8 text".into()))
-        })?;
+    // Held from reading the file until the new one is in place.
+    let lock = disk::WriteLock::acquire(file)?;
+    let disk_text = read_locked(&lock)?;
     if disk_text == base {
-        let text = save(file, after, base)?;
+        let text = save_locked(&lock, after, base)?;
         return Ok(Committed::Saved {
             tracker: after.clone(),
             text,
@@ -468,7 +616,7 @@ pub fn commit(
         });
     }
     change.after.restore_into(&mut disk);
-    let text = save(file, &disk, &disk_text)?;
+    let text = save_locked(&lock, &disk, &disk_text)?;
     Ok(Committed::Merged {
         tracker: disk,
         text,
@@ -476,21 +624,33 @@ pub fn commit(
 }
 
 /// Overwrites the record on disk with ours (the user chose "keep mine" after
-/// a conflict), keeping every other change made on disk.
+/// a conflict), keeping every other change made on disk, including any made
+/// since the conflict was shown.
 pub fn force_record(
     file: &Path,
     disk: &Tracker,
     disk_text: &str,
     ours: &Record,
 ) -> Result<Committed, SaveError> {
-    let mut t = disk.clone();
+    let lock = disk::WriteLock::acquire(file)?;
+    let now_text = read_locked(&lock)?;
+    let mut t = if now_text == disk_text {
+        disk.clone()
+    } else {
+        parse(&now_text, file, &seeds_dir(file)).map_err(|problems| {
+            SaveError::Io(format!(
+                "the file changed on disk and no longer loads ({}); fix it or reload",
+                problems.first().map(|p| p.to_string()).unwrap_or_default()
+            ))
+        })?
+    };
     if !ours.restore_into(&mut t) {
         return Err(SaveError::Io(format!(
             "\"{}\" no longer exists in the file on disk",
             ours.id()
         )));
     }
-    let text = save(file, &t, disk_text)?;
+    let text = save_locked(&lock, &t, &now_text)?;
     Ok(Committed::Merged { tracker: t, text })
 }
 
@@ -500,6 +660,7 @@ mod commit_tests {
     use crate::domain::edit::{apply, Edit};
     use crate::domain::Status;
     use chrono::NaiveDate;
+    use std::fs;
 
     fn setup() -> (tempfile::TempDir, PathBuf, Loaded) {
         let dir = tempfile::tempdir().unwrap();

@@ -6,9 +6,9 @@ use crate::domain::suggest::closest;
 use crate::domain::*;
 use std::collections::{HashMap, HashSet};
 
-/// The text of each source file, looked up by source id. `None` when the
-/// file could not be read (reported once, at the source).
-pub type SourceTexts = HashMap<String, Option<String>>;
+/// The text of each source file, looked up by source id, or why it could
+/// not be read (reported once, at the source).
+pub type SourceTexts = HashMap<String, Result<String, String>>;
 
 /// Removes whitespace, which page layout and OCR put in arbitrary places.
 pub fn squeeze(s: &str) -> String {
@@ -89,7 +89,7 @@ impl<'a> Checker<'a> {
             self.reference(path.key("source"), "source", source, &known);
             return;
         }
-        let Some(Some(text)) = self.texts.get(source) else {
+        let Some(Ok(text)) = self.texts.get(source) else {
             return;
         };
         let q = squeeze(quote);
@@ -240,10 +240,10 @@ pub fn check(t: &Tracker, texts: &SourceTexts) -> Vec<Issue> {
             );
             continue;
         }
-        if let Some(None) = texts.get(&s.id) {
+        if let Some(Err(why)) = texts.get(&s.id) {
             c.push(
                 root.key("sources").index(i).key("file"),
-                format!("cannot read source file seeds/{}", s.file),
+                format!("cannot read source file seeds/{}: {why}", s.file),
                 "put the report under seeds/ next to the tracker file, or fix the file name",
             );
         }

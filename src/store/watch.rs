@@ -51,7 +51,10 @@ impl Watch {
             return false;
         }
         self.stamp = now;
-        match std::fs::read(&self.path) {
+        // Bounded, regular files only: a file swapped for a FIFO or
+        // /dev/zero must not hang or swallow the interface.
+        let limit = super::disk::max_bytes().unwrap_or(super::disk::DEFAULT_MAX_BYTES);
+        match super::disk::read_bounded(&self.path, limit) {
             Ok(bytes) => {
                 let text = String::from_utf8_lossy(&bytes);
                 hash_text(&text) != hash_text(known)

@@ -1,0 +1,100 @@
+//! Text values that would hurt whoever reads the tracker: control
+//! characters that drive a terminal (retitle the window, write the
+//! clipboard with OSC 52, clear the screen), bidirectional overrides that
+//! make text read differently from what it is, non-characters, and line
+//! breaks outside free-text notes (they forge rows in tables). Checked on
+//! the parsed YAML, keys included, so it holds whatever the decoder does.
+
+use super::path::{DocPath, Issue};
+use super::scan::hostile_char;
+use serde_yaml::Value;
+
+/// Fields whose text is free prose: tab and line breaks allowed.
+fn is_note(key: &str) -> bool {
+    matches!(key, "note" | "dating_note")
+}
+
+/// Every refused character in `v`, one issue per text value.
+pub fn check(v: &Value) -> Vec<Issue> {
+    let mut out = Vec::new();
+    walk(v, &DocPath::root(), false, &mut out);
+    out
+}
+
+fn walk(v: &Value, path: &DocPath, in_note: bool, out: &mut Vec<Issue>) {
+    match v {
+        Value::String(s) => text(s, path, in_note, out),
+        Value::Sequence(items) => {
+            for (i, item) in items.iter().enumerate() {
+                walk(item, &path.index(i), in_note, out);
+            }
+        }
+        Value::Mapping(map) => {
+            for (k, item) in map {
+                let key = match k {
+                    Value::String(s) => {
+                        text(s, &path.key(s), false, out);
+                        s.clone()
+                    }
+                    other => format!("{other:?}"),
+                };
+                walk(item, &path.key(&key), is_note(&key), out);
+            }
+        }
+        Value::Tagged(t) => walk(&t.value, path, in_note, out),
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+}
+
+fn text(s: &str, path: &DocPath, in_note: bool, out: &mut Vec<Issue>) {
+    let Some((at, c, why)) = s
+        .chars()
+        .enumerate()
+        .find_map(|(i, c)| hostile_char(c, in_note).map(|why| (i, c, why)))
+    else {
+        return;
+    };
+    let hint = if in_note || !matches!(c, '\t' | '\n') {
+        "remove it (the tracker refuses characters that can change how a terminal shows text)"
+    } else {
+        "write it on one line; only `note` fields may hold tabs and line breaks"
+    };
+    out.push(Issue::new(
+        path.clone(),
+        format!(
+            "{why} (U+{:04X}) at character {} of the text",
+            c as u32,
+            at + 1
+        ),
+        hint,
+    ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_escapes_in_values_and_keys_but_not_newlines_in_notes() {
+        let v: Value = serde_yaml::from_str(
+            "projects:\n  - name_en: \"ok\\e]52;c;eA==\\a\"\n    note: \"two\\nlines\\tok\"\n    \"bad\\u202ekey\": 1\n    quote: \"a\\nb\"\n",
+        )
+        .unwrap();
+        let issues = check(&v);
+        let paths: Vec<String> = issues.iter().map(|i| i.path.to_string()).collect();
+        assert_eq!(
+            paths,
+            vec![
+                "projects[0].name_en",
+                "projects[0].bad\u{202e}key",
+                "projects[0].quote"
+            ]
+        );
+        assert!(
+            issues[0].message.contains("U+001B"),
+            "{}",
+            issues[0].message
+        );
+        assert!(issues[0].message.contains("character 3"));
+    }
+}
