@@ -28,7 +28,27 @@ pub fn valid_id(id: &str) -> bool {
 struct Checker<'a> {
     issues: Vec<Issue>,
     texts: &'a SourceTexts,
-    sources: HashSet<&'a str>,
+    sources: Known<'a>,
+    /// (source, quote) pairs already found: generated and real trackers
+    /// repeat quotes, and each search scans a whole report.
+    found: HashSet<(&'a str, &'a str)>,
+}
+
+/// Ids of one kind: a set for the check (no linear search inside a loop
+/// over records) and the list, in file order, for suggestions.
+struct Known<'a> {
+    set: HashSet<&'a str>,
+    list: Vec<&'a str>,
+}
+
+impl<'a> Known<'a> {
+    fn new(ids: impl Iterator<Item = &'a str>) -> Self {
+        let list: Vec<&str> = ids.collect();
+        Known {
+            set: list.iter().copied().collect(),
+            list,
+        }
+    }
 }
 
 impl<'a> Checker<'a> {
@@ -60,11 +80,11 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn reference(&mut self, path: DocPath, what: &str, value: &str, known: &[&str]) {
-        if value.is_empty() || known.contains(&value) {
+    fn reference(&mut self, path: DocPath, what: &str, value: &str, known: &Known) {
+        if value.is_empty() || known.set.contains(value) {
             return;
         }
-        let near = closest(value, known.iter().copied());
+        let near = closest(value, known.list.iter().copied());
         let hint = if near.is_empty() {
             format!("use the id of an existing {what}, or add the {what} first")
         } else {
@@ -80,13 +100,17 @@ impl<'a> Checker<'a> {
     }
 
     /// `quote` must occur verbatim (whitespace aside) in the file of `source`.
-    fn evidence(&mut self, path: &DocPath, source: &str, quote: &str) {
+    fn evidence(&mut self, path: &DocPath, source: &'a str, quote: &'a str) {
         if source.is_empty() {
             return;
         }
-        if !self.sources.contains(source) {
-            let known: Vec<&str> = self.sources.iter().copied().collect();
+        if !self.sources.set.contains(source) {
+            let known = std::mem::replace(&mut self.sources, Known::new(std::iter::empty()));
             self.reference(path.key("source"), "source", source, &known);
+            self.sources = known;
+            return;
+        }
+        if self.found.contains(&(source, quote)) {
             return;
         }
         let Some(Ok(text)) = self.texts.get(source) else {
@@ -96,7 +120,9 @@ impl<'a> Checker<'a> {
         if q.is_empty() {
             return; // reported as an empty field
         }
-        if !text.contains(&q) {
+        if text.contains(&q) {
+            self.found.insert((source, quote));
+        } else {
             self.push(
                 path.key("quote"),
                 format!("quote not found in source \"{source}\": \"{}\"", shorten(quote, 40)),
@@ -108,8 +134,8 @@ impl<'a> Checker<'a> {
     fn optional_evidence(
         &mut self,
         path: &DocPath,
-        source: &Option<String>,
-        quote: &Option<String>,
+        source: &'a Option<String>,
+        quote: &'a Option<String>,
     ) {
         match (source, quote) {
             (Some(s), Some(q)) => self.evidence(path, s, q),
@@ -193,11 +219,12 @@ fn shorten(s: &str, n: usize) -> String {
     out
 }
 
-pub fn check(t: &Tracker, texts: &SourceTexts) -> Vec<Issue> {
+pub fn check<'a>(t: &'a Tracker, texts: &'a SourceTexts) -> Vec<Issue> {
     let mut c = Checker {
         issues: Vec::new(),
         texts,
-        sources: t.sources.iter().map(|s| s.id.as_str()).collect(),
+        sources: Known::new(t.sources.iter().map(|s| s.id.as_str())),
+        found: HashSet::new(),
     };
     let root = DocPath::root();
     c.ids(
@@ -226,9 +253,14 @@ pub fn check(t: &Tracker, texts: &SourceTexts) -> Vec<Issue> {
         t.targets.iter().map(|s| s.id.as_str()),
     );
 
-    let chains: Vec<&str> = t.chains.iter().map(|x| x.id.as_str()).collect();
-    let areas: Vec<&str> = t.areas.iter().map(|x| x.id.as_str()).collect();
-    let projects: Vec<&str> = t.projects.iter().map(|x| x.id.as_str()).collect();
+    let chains = Known::new(t.chains.iter().map(|x| x.id.as_str()));
+    let areas = Known::new(t.areas.iter().map(|x| x.id.as_str()));
+    let projects = Known::new(t.projects.iter().map(|x| x.id.as_str()));
+    let parents: HashMap<&str, &str> = t
+        .projects
+        .iter()
+        .filter_map(|p| Some((p.id.as_str(), p.parent.as_deref()?)))
+        .collect();
 
     for (i, s) in t.sources.iter().enumerate() {
         // A report is a file directly under seeds/: no folders, no way out.
@@ -257,7 +289,7 @@ pub fn check(t: &Tracker, texts: &SourceTexts) -> Vec<Issue> {
         }
         if let Some(parent) = &p.parent {
             c.reference(at.key("parent"), "project", parent, &projects);
-            if parent_cycle(t, &p.id) {
+            if parent_cycle(&parents, &p.id) {
                 c.push(
                     at.key("parent"),
                     format!("project \"{}\" is its own ancestor through `parent`", p.id),
@@ -412,10 +444,12 @@ pub fn check(t: &Tracker, texts: &SourceTexts) -> Vec<Issue> {
     c.issues
 }
 
-fn parent_cycle(t: &Tracker, start: &str) -> bool {
+/// Whether following `parent` from `start` comes back to it (`parents`:
+/// project id to its parent's id).
+fn parent_cycle(parents: &HashMap<&str, &str>, start: &str) -> bool {
     let mut seen = HashSet::new();
     let mut cur = start;
-    while let Some(p) = t.project(cur).and_then(|p| p.parent.as_deref()) {
+    while let Some(&p) = parents.get(cur) {
         if p == start || !seen.insert(p) {
             return p == start;
         }
