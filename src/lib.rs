@@ -11,6 +11,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod columns;
 pub mod command;
 pub mod domain;
 pub mod report;

@@ -110,69 +110,91 @@ pub fn pad(s: &str, cols: usize) -> String {
 /// inside a word only when the word alone is wider than a row. Rows after
 /// the first start with `indent` spaces (a hanging indent).
 pub fn wrap_words(s: &str, max: usize, indent: usize) -> Vec<String> {
+    let chars: Vec<char> = s.chars().collect();
+    let (ranges, indent) = wrap_ranges(&chars, max, indent);
+    ranges
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let pad = if i == 0 { 0 } else { indent };
+            format!("{}{}", " ".repeat(pad), chars[r].iter().collect::<String>())
+        })
+        .collect()
+}
+
+/// The char ranges of each row `wrap_words` makes (spaces at a break left
+/// out), and the indent it used (none when it would take half the row).
+pub fn wrap_ranges(
+    chars: &[char],
+    max: usize,
+    indent: usize,
+) -> (Vec<std::ops::Range<usize>>, usize) {
     let max = max.max(1);
     let indent = if indent * 2 > max { 0 } else { indent };
-    let mut rows = Vec::new();
-    let mut cur = String::new();
-    let mut used = 0;
-    // Tokens: a run of Latin letters/digits/punctuation, a run of spaces,
-    // or one wide character (a break is allowed on either side of it).
-    let mut tokens: Vec<String> = Vec::new();
-    for ch in s.chars() {
-        let wide = ch.width().unwrap_or(0) > 1;
-        let space = ch == ' ';
+    let cw = |c: char| c.width().unwrap_or(0);
+    // Tokens: a run of spaces, a run of narrow non-space chars, or one
+    // wide char (a break is allowed on either side of it).
+    let mut tokens: Vec<std::ops::Range<usize>> = Vec::new();
+    for (i, &ch) in chars.iter().enumerate() {
+        let joins = tokens.last().is_some_and(|t| {
+            let prev = chars[t.end - 1];
+            cw(ch) <= 1 && cw(prev) <= 1 && (prev == ' ') == (ch == ' ')
+        });
         match tokens.last_mut() {
-            Some(t)
-                if !wide
-                    && !t.chars().any(|c| c.width().unwrap_or(0) > 1)
-                    && t.starts_with(' ') == space =>
-            {
-                t.push(ch)
-            }
-            _ => tokens.push(ch.to_string()),
+            Some(t) if joins => t.end = i + 1,
+            _ => tokens.push(i..i + 1),
         }
     }
-    let new_row = |rows: &mut Vec<String>, cur: &mut String, used: &mut usize| {
-        rows.push(std::mem::take(cur).trim_end().to_string());
-        cur.push_str(&" ".repeat(indent));
-        *used = indent;
-    };
-    for tok in tokens {
-        let w = width(&tok);
-        if tok.starts_with(' ') {
-            // Spaces at a break are dropped, elsewhere kept.
-            if used + w <= max {
-                cur.push_str(&tok);
+    let mut rows: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut end = 0;
+    let mut used = 0;
+    let room =
+        |rows: &Vec<std::ops::Range<usize>>| if rows.is_empty() { max } else { max - indent };
+    for t in tokens {
+        let w: usize = chars[t.clone()].iter().map(|&c| cw(c)).sum();
+        if chars[t.start] == ' ' {
+            if rows.is_empty() && start.is_none() && w < max {
+                // The line's own leading indent is kept.
+                start = Some(t.start);
+                used = w;
+                end = t.end;
+            } else if start.is_some() && used + w <= room(&rows) {
                 used += w;
-            } else {
-                new_row(&mut rows, &mut cur, &mut used);
+            } else if let Some(s) = start.take() {
+                rows.push(s..end);
+                used = 0;
             }
             continue;
         }
-        let start = if rows.is_empty() { 0 } else { indent };
-        if used + w > max && used > start {
-            new_row(&mut rows, &mut cur, &mut used);
+        if start.is_some() && used + w > room(&rows) {
+            rows.push(start.take().unwrap_or(0)..end);
+            used = 0;
         }
-        if used + w <= max {
-            cur.push_str(&tok);
+        if used + w <= room(&rows) {
+            start.get_or_insert(t.start);
             used += w;
+            end = t.end;
             continue;
         }
         // A word wider than a whole row: cut it by characters.
-        for ch in tok.chars() {
-            let cw = ch.width().unwrap_or(0);
-            let start = if rows.is_empty() { 0 } else { indent };
-            if used + cw > max && used > start {
-                new_row(&mut rows, &mut cur, &mut used);
+        for i in t {
+            if start.is_some() && used + cw(chars[i]) > room(&rows) {
+                rows.push(start.take().unwrap_or(0)..end);
+                used = 0;
             }
-            cur.push(ch);
-            used += cw;
+            start.get_or_insert(i);
+            used += cw(chars[i]);
+            end = i + 1;
         }
     }
-    if !cur.trim().is_empty() || rows.is_empty() {
-        rows.push(cur.trim_end().to_string());
+    if let Some(s) = start {
+        rows.push(s..end);
     }
-    rows
+    if rows.is_empty() {
+        rows.push(0..0);
+    }
+    (rows, indent)
 }
 
 #[cfg(test)]
@@ -219,6 +241,10 @@ mod tests {
         let rows = wrap_words("见 Renhe人和路", 10, 0);
         assert_eq!(rows, ["见 Renhe人", "和路"]);
         assert_eq!(wrap_words("", 10, 2), [""]);
+        assert_eq!(
+            wrap_words("    a quote here", 10, 4),
+            ["    a", "    quote", "    here"]
+        );
         assert_eq!(wrap_words("abcdefghij", 4, 0), ["abcd", "efgh", "ij"]);
     }
 }

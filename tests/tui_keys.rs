@@ -483,3 +483,34 @@ fn typing_over_the_old_value_then_editing_it() {
     keys(&mut a, "<c-u> 7");
     assert_eq!(a.prompt().map(|p| p.text.as_str()), Some("7"));
 }
+
+#[test]
+fn projects_tree_puts_parts_under_their_parent_with_a_summary() {
+    let t = load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tracker.yaml")).tracker;
+    let mut a = App::new(t, "tracker.yaml", today());
+    keys(&mut a, "/ renhe-road-renewal <enter>");
+    keys(&mut a, "T");
+    assert!(a.tree);
+    let ids = project_ids(&a);
+    let parent = ids
+        .iter()
+        .position(|i| *i == "renhe-road-renewal")
+        .expect("parent shown");
+    for part in ["renhe-road-renewal-a", "renhe-road-renewal-bc"] {
+        let i = ids.iter().position(|x| *x == part).expect("part shown");
+        assert!(i > parent && i <= parent + 2, "{ids:?}");
+        let idx = a.projects.rows[i].index;
+        assert_eq!(a.tree_depth(idx), 1);
+    }
+    let pi = a.projects.rows[parent].index;
+    assert_eq!(a.tree_depth(pi), 0);
+    let label = a.status_label(pi);
+    assert!(
+        label.contains("parts") && label.contains("/2 advancing"),
+        "{label}"
+    );
+    // Back to a flat list.
+    keys(&mut a, "T");
+    assert!(!a.tree);
+    assert!(!a.status_label(pi).contains("parts"));
+}

@@ -40,6 +40,8 @@ pub enum Action {
     CycleSort,
     /// `O`: the current sort the other way round.
     ReverseSort,
+    /// `T`: parts under their parent project, or a flat list.
+    ToggleTree,
     ToggleHelp,
     CloseOverlay,
     ScrollUp,

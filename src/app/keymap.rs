@@ -268,6 +268,12 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         Normal,
+        &[Key::ch('T')],
+        Action::ToggleTree,
+        "Projects as a tree: parts under their parent / flat",
+    ),
+    bind(
+        Normal,
         &[Key::ch('R')],
         Action::Reload,
         "read the file again now (it is also watched every second)",

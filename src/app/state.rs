@@ -407,6 +407,8 @@ pub struct Screen {
     pub body_top: u16,
     /// Number of rows in the list body.
     pub body_rows: u16,
+    /// Rows below the table for the view's legend.
+    pub legend_rows: u16,
 }
 
 /// Smallest size anything useful fits in; below it "terminal too small",
@@ -424,9 +426,25 @@ impl Screen {
         Some(Screen {
             body_top: 3,
             body_rows: height - 5,
+            legend_rows: 0,
         })
     }
+
+    /// The same with `rows` taken from the bottom of the body (a legend,
+    /// a message too long for the status bar), keeping one row at least.
+    pub fn less(self, rows: u16) -> Screen {
+        Screen {
+            body_rows: self.body_rows.saturating_sub(rows).max(1),
+            ..self
+        }
+    }
 }
+
+/// Rows of the Chains legend, shown when the body has room for it.
+pub const LEGEND_ROWS: u16 = 2;
+/// A status message longer than the bar gets rows of its own, at most this
+/// share of the screen (one in three rows).
+const MESSAGE_SHARE: u16 = 3;
 
 /// What the last drawing laid out, reported by `ui::draw` and fed back by
 /// the event loop, so scrolling stops where the content ends.
@@ -456,6 +474,12 @@ pub struct App {
     pub sort: Sort,
     /// `O`: the sort runs the other way.
     pub reverse: bool,
+    /// `T` in Projects: parts listed under their parent project.
+    pub tree: bool,
+    /// The parts of each project (tracker indices), by project index.
+    pub parts: Vec<Vec<usize>>,
+    /// Depth of each shown project in the tree (0 outside tree mode).
+    pub depth: Vec<usize>,
     /// Each view's rows (indices into the tracker) and position.
     pub projects: ListState<Hit>,
     pub goals: ListState<Hit>,
@@ -496,6 +520,9 @@ impl App {
             query: String::new(),
             sort: Sort::Relevance,
             reverse: false,
+            tree: false,
+            parts: Vec::new(),
+            depth: Vec::new(),
             projects: ListState::default(),
             goals: ListState::default(),
             chains: ListState::default(),
@@ -589,6 +616,87 @@ impl App {
             .map(|x| collate_key(&x.metric_zh))
             .collect();
         self.chain_keys = t.chains.iter().map(|c| collate_key(&c.name_zh)).collect();
+        let mut parts = vec![Vec::new(); t.projects.len()];
+        for (i, p) in t.projects.iter().enumerate() {
+            if let Some(parent) = p.parent.as_deref() {
+                if let Some(j) = t.projects.iter().position(|x| x.id == parent) {
+                    parts[j].push(i);
+                }
+            }
+        }
+        self.parts = parts;
+    }
+
+    /// How deep project `i` sits in the tree (0 outside tree mode).
+    pub fn tree_depth(&self, i: usize) -> usize {
+        if self.tree {
+            self.depth.get(i).copied().unwrap_or(0)
+        } else {
+            0
+        }
+    }
+
+    /// A project's status as the Projects view shows it; in tree mode a
+    /// parent adds how far its parts have got ("在建, parts 1/2 advancing").
+    pub fn status_label(&self, i: usize) -> String {
+        let Some(p) = self.tracker.projects.get(i) else {
+            return String::new();
+        };
+        let parts = self.parts.get(i).map_or(&[][..], Vec::as_slice);
+        if !self.tree || parts.is_empty() {
+            return p.status.label_zh().to_string();
+        }
+        format!("{}, {}", p.status.label_zh(), self.parts_summary(i))
+    }
+
+    /// "parts 1/2 advancing": a parent's progress summarised from its parts
+    /// (under construction, completed or operating count as advancing).
+    pub fn parts_summary(&self, i: usize) -> String {
+        let parts = self.parts.get(i).map_or(&[][..], Vec::as_slice);
+        let advancing = parts
+            .iter()
+            .filter_map(|&j| self.tracker.projects.get(j))
+            .filter(|p| p.status.has_reached(Status::UnderConstruction))
+            .count();
+        format!("parts {advancing}/{} advancing", parts.len())
+    }
+
+    /// In tree mode, puts each shown part right under its shown parent
+    /// (parents keep the sorted order) and records depths.
+    fn arrange_tree(&mut self, hits: Vec<Hit>) -> Vec<Hit> {
+        self.depth = vec![0; self.tracker.projects.len()];
+        if !self.tree {
+            return hits;
+        }
+        let shown: std::collections::HashSet<usize> = hits.iter().map(|h| h.index).collect();
+        let parent_of = |i: usize| {
+            let parent = self.tracker.projects.get(i)?.parent.as_deref()?;
+            let j = self.tracker.projects.iter().position(|p| p.id == parent)?;
+            shown.contains(&j).then_some(j)
+        };
+        let mut by_index: std::collections::HashMap<usize, Hit> =
+            hits.iter().map(|h| (h.index, h.clone())).collect();
+        let order: Vec<usize> = hits.iter().map(|h| h.index).collect();
+        let mut out = Vec::with_capacity(hits.len());
+        let mut stack: Vec<(usize, usize)> = order
+            .iter()
+            .rev()
+            .filter(|&&i| parent_of(i).is_none())
+            .map(|&i| (i, 0))
+            .collect();
+        while let Some((i, d)) = stack.pop() {
+            let Some(h) = by_index.remove(&i) else {
+                continue;
+            };
+            self.depth[i] = d;
+            out.push(h);
+            for &c in order.iter().rev().filter(|&&c| parent_of(c) == Some(i)) {
+                stack.push((c, d + 1));
+            }
+        }
+        // Anything left (a loop of parents) keeps its place at the end.
+        out.extend(order.iter().filter_map(|i| by_index.remove(i)));
+        out
     }
 
     /// After the records changed in place (an edit, undo, a failed save):
@@ -696,8 +804,43 @@ impl App {
         self.chains.current().map(|r| r.chain)
     }
 
+    /// Where the list body is, at the current size, with what this view
+    /// and the message take from it.
     pub fn screen(&self) -> Option<Screen> {
-        Screen::of(self.size.0, self.size.1)
+        self.screen_in(self.size.0, self.size.1)
+    }
+
+    pub fn screen_in(&self, width: u16, height: u16) -> Option<Screen> {
+        let s = Screen::of(width, height)?;
+        let legend = self.legend_rows(s);
+        let mut s = s.less(legend + self.message_rows(width, height));
+        s.legend_rows = legend;
+        Some(s)
+    }
+
+    /// Rows the Chains legend takes (none in other views or when short).
+    pub fn legend_rows(&self, s: Screen) -> u16 {
+        if self.view == View::Chains && s.body_rows >= 4 * LEGEND_ROWS {
+            LEGEND_ROWS
+        } else {
+            0
+        }
+    }
+
+    /// Rows above the status bar for a message too long to share it: the
+    /// message wrapped at words, never cut (up to a third of the screen).
+    pub fn message_rows(&self, width: u16, height: u16) -> u16 {
+        let Some(m) = &self.message else {
+            return 0;
+        };
+        let w = width as usize;
+        // The bar holds the count, "! needs attention" and the help hint.
+        let bar = 12 + if self.attention { 19 } else { 0 } + 8;
+        if crate::text::width(&m.text) + bar <= w {
+            return 0;
+        }
+        let rows = crate::text::wrap_words(&m.text, w, 2).len() as u16;
+        rows.min(height / MESSAGE_SHARE).max(1)
     }
 
     pub fn page(&self) -> usize {
@@ -741,6 +884,7 @@ impl App {
         }
         self.sort_projects(&mut projects);
         self.sort_goals(&mut goals);
+        let projects = self.arrange_tree(projects);
         // The scoreboard counts exactly what the other views show.
         let chains = self.chain_rows(&projects, &goals);
         let top = query_changed && self.sort == Sort::Relevance && !q.is_empty();

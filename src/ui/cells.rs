@@ -6,64 +6,6 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthChar;
 
-/// A table column: its header, narrowest useful and preferred widths, and
-/// a priority (0 = kept longest when the terminal is narrow).
-#[derive(Debug, Clone, Copy)]
-pub struct Col {
-    pub header: &'static str,
-    pub min: u16,
-    pub pref: u16,
-    pub prio: u8,
-    /// Takes what is left once every column has its preferred width.
-    pub grow: bool,
-}
-
-pub const fn col(header: &'static str, min: u16, pref: u16, prio: u8, grow: bool) -> Col {
-    Col {
-        header,
-        min,
-        pref,
-        prio,
-        grow,
-    }
-}
-
-/// Chooses which columns fit in `total` cells (with one cell between
-/// columns) and how wide each is. Returns (column index, width) in order.
-pub fn fit_columns(total: u16, cols: &[Col]) -> Vec<(usize, u16)> {
-    let mut kept: Vec<usize> = (0..cols.len()).collect();
-    let need = |kept: &[usize]| -> u32 {
-        kept.iter().map(|&i| cols[i].min as u32).sum::<u32>() + kept.len().saturating_sub(1) as u32
-    };
-    while !kept.is_empty() && need(&kept) > total as u32 {
-        // Drop the least important column still shown.
-        if let Some(pos) = (0..kept.len()).max_by_key(|&p| (cols[kept[p]].prio, p)) {
-            kept.remove(pos);
-        }
-    }
-    let mut widths: Vec<u16> = kept.iter().map(|&i| cols[i].min).collect();
-    let mut spare = (total as u32).saturating_sub(need(&kept));
-    // Grow towards preferred widths, most important columns first.
-    let mut order: Vec<usize> = (0..kept.len()).collect();
-    order.sort_by_key(|&p| cols[kept[p]].prio);
-    for &p in &order {
-        let want = cols[kept[p]].pref.saturating_sub(widths[p]) as u32;
-        let give = want.min(spare);
-        widths[p] += give as u16;
-        spare -= give;
-    }
-    // What is left goes to the growing columns, shared evenly.
-    let growers: Vec<usize> = (0..kept.len()).filter(|&p| cols[kept[p]].grow).collect();
-    if !growers.is_empty() {
-        let n = growers.len() as u32;
-        for (k, &p) in growers.iter().enumerate() {
-            let share = spare / n + u32::from((k as u32) < spare % n);
-            widths[p] = widths[p].saturating_add(share.min(u16::MAX as u32) as u16);
-        }
-    }
-    kept.into_iter().zip(widths).collect()
-}
-
 /// Joins styled pieces into one line of at most `max` columns; when cut,
 /// ends with "~" (ASCII: "…" is ambiguous-width in CJK terminals).
 pub fn fit(parts: Vec<Span<'static>>, max: usize) -> Line<'static> {
@@ -151,34 +93,53 @@ pub fn highlighted(text: &str, hl: &[usize], base: Style, max: usize) -> Line<'s
     fit(parts, max)
 }
 
-/// Breaks a line into rows of at most `max` columns, at character
-/// boundaries (Chinese text has no spaces to break at), keeping styles.
+/// Breaks a styled line into rows of at most `max` columns, at word
+/// boundaries (CJK anywhere, see `text::wrap_words`), keeping styles. Rows
+/// after the first hang under the text: past the line's leading spaces, or
+/// past a label padded with two or more spaces ("Chain     ...").
 pub fn wrap(line: Line<'static>, max: usize) -> Vec<Line<'static>> {
-    let max = max.max(2);
-    let mut rows = Vec::new();
-    let mut cur: Vec<Span<'static>> = Vec::new();
-    let mut used = 0;
-    for span in line.spans {
-        let style = span.style.patch(line.style);
-        let mut piece = String::new();
-        for ch in span.content.chars() {
-            let w = ch.width().unwrap_or(0);
-            if used + w > max {
-                if !piece.is_empty() {
-                    cur.push(Span::styled(std::mem::take(&mut piece), style));
-                }
-                rows.push(Line::from(std::mem::take(&mut cur)));
-                used = 0;
-            }
-            piece.push(ch);
-            used += w;
-        }
-        if !piece.is_empty() {
-            cur.push(Span::styled(piece, style));
+    let mut chars = Vec::new();
+    let mut styles = Vec::new();
+    for span in &line.spans {
+        let st = span.style.patch(line.style);
+        for c in span.content.chars() {
+            chars.push(c);
+            styles.push(st);
         }
     }
-    rows.push(Line::from(cur));
-    rows
+    let lead = chars.iter().take_while(|c| **c == ' ').count();
+    let label = line
+        .spans
+        .first()
+        .filter(|s| s.content.ends_with("  ") && !s.content.trim().is_empty())
+        .map_or(0, |s| width(&s.content));
+    let (ranges, indent) = crate::text::wrap_ranges(&chars, max, lead.max(label));
+    ranges
+        .into_iter()
+        .enumerate()
+        .map(|(row, r)| {
+            let mut spans: Vec<Span<'static>> = Vec::new();
+            if row > 0 && indent > 0 {
+                spans.push(Span::raw(" ".repeat(indent)));
+            }
+            let mut run = String::new();
+            let mut run_style: Option<Style> = None;
+            for i in r {
+                if run_style.is_some_and(|s| s != styles[i]) {
+                    spans.push(Span::styled(
+                        std::mem::take(&mut run),
+                        run_style.unwrap_or_default(),
+                    ));
+                }
+                run_style = Some(styles[i]);
+                run.push(chars[i]);
+            }
+            if !run.is_empty() {
+                spans.push(Span::styled(run, run_style.unwrap_or_default()));
+            }
+            Line::from(spans)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -200,17 +161,20 @@ mod tests {
     }
 
     #[test]
-    fn narrow_terminals_drop_unimportant_columns() {
-        let cols = [
-            col("a", 10, 20, 0, true),
-            col("b", 10, 20, 2, false),
-            col("c", 6, 6, 1, false),
-        ];
-        let fitted = fit_columns(25, &cols);
-        assert_eq!(fitted.iter().map(|c| c.0).collect::<Vec<_>>(), vec![0, 2]);
-        assert_eq!(fitted.iter().map(|c| c.1 as u32).sum::<u32>() + 1, 25);
-        assert!(fit_columns(0, &cols).is_empty());
-        let wide = fit_columns(100, &cols);
-        assert_eq!(wide.iter().map(|c| c.1 as u32).sum::<u32>() + 2, 100);
+    fn wrapping_keeps_styles_and_hangs_under_the_label() {
+        let l = Line::from(vec![
+            Span::styled("Note      ", Style::new().fg(Color::Red)),
+            Span::raw("areas of the Taidong business district"),
+        ]);
+        let rows: Vec<String> = wrap(l, 24).iter().map(text).collect();
+        assert_eq!(
+            rows,
+            [
+                "Note      areas of the",
+                "          Taidong",
+                "          business",
+                "          district"
+            ]
+        );
     }
 }

@@ -1,148 +1,231 @@
 //! The Chains view: a scoreboard ranking chains by goals met, then projects
-//! advancing (`domain::summary::ranked`), with a bar for each, then each
-//! chain's projects by status and goals by state.
+//! advancing (`domain::summary::ranked`), over what the filter and `!`
+//! leave; each chain's projects by status and goals by state as compact
+//! stacked bars, explained by a legend below the table.
 
-use super::cells::{col, fit, plain, styled, Col};
-use super::{draw_table, theme};
-use crate::app::state::Screen;
+use super::cells::fit;
+use super::table::{draw_table, Content, TableSpec};
+use super::theme;
+use crate::app::state::{Screen, Sort};
 use crate::app::App;
+use crate::columns::{column, Column};
 use crate::domain::{ProgressState, Status};
 use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
-pub const COLUMNS: [Col; 9] = [
-    col("#", 2, 2, 0, false),
-    col("产业链", 8, 10, 0, false),
-    col("Chain", 10, 24, 3, false),
-    col("Goals met", 8, 16, 1, false),
-    col("Advancing", 8, 16, 2, false),
-    col("Projects by status", 12, 22, 5, true),
-    col("Goals by state", 12, 22, 6, true),
-    col("Stalled", 7, 7, 7, false),
-    col("Overdue", 7, 7, 4, false),
+/// The rank, the chain and the counts the ranking uses are kept whole.
+pub const COLUMNS: [Column; 9] = [
+    column("#", 2, 0, true, false),
+    column("产业链", 8, 0, true, false),
+    column("Chain", 10, 6, false, true),
+    column("Met", 3, 1, true, false),
+    column("Adv", 3, 2, true, false),
+    column("Projects", 10, 3, false, true),
+    column("Goals", 10, 4, false, true),
+    column("Overdue", 3, 5, false, false),
+    column("Stalled", 3, 7, false, false),
 ];
 
-/// A bar of `n` against the largest value `max`, then "n/of", in `w`
-/// columns. Plain `#`: block glyphs are double width in some CJK terminals.
-pub fn bar(n: usize, of: usize, max: usize, w: usize) -> String {
-    let label = format!(" {n}/{of}");
-    let room = w.saturating_sub(label.len());
-    let filled = if max == 0 {
-        0
-    } else {
-        // At least one mark for any non-zero count, so 1 of 40 still shows.
-        ((n as f64 / max as f64) * room as f64)
-            .round()
-            .max((n > 0) as u8 as f64) as usize
+/// Room a bar would like: enough to tell a few segments apart.
+const BAR: usize = 22;
+
+/// One letter per status, as the bar and the legend write them.
+pub fn status_mark(s: Status) -> char {
+    match s {
+        Status::Planned => 'P',
+        Status::Signed => 'S',
+        Status::UnderConstruction => 'U',
+        Status::Completed => 'C',
+        Status::Operating => 'O',
+        Status::Stalled => '!',
+        Status::Cancelled => 'X',
     }
-    .min(room);
-    format!("{}{}{label}", "#".repeat(filled), " ".repeat(room - filled))
+}
+
+pub fn state_mark(s: ProgressState) -> char {
+    match s {
+        ProgressState::Met => 'M',
+        ProgressState::OnTrack => 'T',
+        ProgressState::AtRisk => 'R',
+        ProgressState::Missed => 'X',
+        ProgressState::Unreported => 'U',
+        ProgressState::NoData => '-',
+        ProgressState::Reported => 'D',
+    }
+}
+
+/// A stacked bar of `parts` (count, mark, style) in `w` columns followed by
+/// the total: each part's share of the bar, at least one cell for any
+/// non-zero count while there is room. Marks are letters on a coloured
+/// background, so the bar reads without colour too (and stays ASCII: block
+/// glyphs are double width in some CJK terminals).
+pub fn stacked(parts: &[(usize, char, Style)], w: usize) -> Line<'static> {
+    let total: usize = parts.iter().map(|p| p.0).sum();
+    let label = format!(" {total}");
+    let room = w.saturating_sub(label.len());
+    if total == 0 {
+        return fit(vec![Span::styled("-", theme::dim())], w);
+    }
+    // Largest-remainder shares, then a cell for each non-zero part.
+    let mut cells: Vec<usize> = parts.iter().map(|p| p.0 * room / total).collect();
+    let mut left = room.saturating_sub(cells.iter().sum());
+    let mut order: Vec<usize> = (0..parts.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse((parts[i].0 * room) % total));
+    for &i in &order {
+        if left == 0 {
+            break;
+        }
+        if parts[i].0 > 0 {
+            cells[i] += 1;
+            left -= 1;
+        }
+    }
+    for i in 0..parts.len() {
+        if parts[i].0 > 0 && cells[i] == 0 {
+            // Borrow from the widest part.
+            if let Some(j) = (0..parts.len())
+                .max_by_key(|&j| cells[j])
+                .filter(|&j| cells[j] > 1)
+            {
+                cells[j] -= 1;
+                cells[i] = 1;
+            }
+        }
+    }
+    let mut spans: Vec<Span<'static>> = parts
+        .iter()
+        .zip(&cells)
+        .filter(|(_, &n)| n > 0)
+        .map(|((_, mark, style), &n)| {
+            let bg = style.fg.unwrap_or(Color::Reset);
+            Span::styled(
+                mark.to_string().repeat(n),
+                Style::new().bg(bg).fg(Color::Black),
+            )
+        })
+        .collect();
+    spans.push(Span::raw(label));
+    fit(spans, w)
+}
+
+fn status_parts(s: &crate::domain::summary::ChainSummary) -> Vec<(usize, char, Style)> {
+    Status::ALL
+        .iter()
+        .map(|&st| (s.status_count(st), status_mark(st), theme::status(st)))
+        .collect()
+}
+
+fn state_parts(s: &crate::domain::summary::ChainSummary) -> Vec<(usize, char, Style)> {
+    ProgressState::ALL
+        .iter()
+        .map(|&st| (s.state_count(st), state_mark(st), theme::state(st)))
+        .collect()
+}
+
+/// The two legend rows: every status and state with its mark.
+pub fn legend() -> Vec<Line<'static>> {
+    let mark = |c: char, style: Style| {
+        Span::styled(
+            c.to_string(),
+            Style::new()
+                .bg(style.fg.unwrap_or(Color::Reset))
+                .fg(Color::Black),
+        )
+    };
+    let mut projects = vec![Span::styled(" Projects: ", theme::dim())];
+    for st in Status::ALL {
+        projects.push(mark(status_mark(st), theme::status(st)));
+        projects.push(Span::raw(format!(" {} ", st.label_zh())));
+    }
+    let mut goals = vec![Span::styled(" Goals: ", theme::dim())];
+    for st in ProgressState::ALL {
+        goals.push(mark(state_mark(st), theme::state(st)));
+        goals.push(Span::raw(format!(" {} ", st.label_en())));
+    }
+    vec![Line::from(projects), Line::from(goals)]
 }
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect, screen: Screen) {
     let tr = &app.tracker;
-    let max_met = app
-        .chains
-        .rows
-        .iter()
-        .map(|r| r.summary.state_count(ProgressState::Met))
-        .max()
-        .unwrap_or(0);
-    let max_adv = app
-        .chains
-        .rows
-        .iter()
-        .map(|r| r.summary.advancing)
-        .max()
-        .unwrap_or(0);
-    draw_table(
-        frame,
-        app,
-        area,
-        screen,
-        " Chains: ranked by goals met, then projects advancing ".into(),
-        &COLUMNS,
-        |i, fitted| {
-            let Some(r) = app.chains.rows.get(i) else {
-                return Vec::new();
-            };
-            let Some(c) = tr.chains.get(r.chain) else {
-                return Vec::new();
-            };
-            let s = &r.summary;
-            fitted
-                .iter()
-                .map(|&(col, w)| {
-                    let w = w as usize;
-                    match col {
-                        0 => plain(r.rank.to_string(), w),
-                        1 => plain(c.name_zh.clone(), w),
-                        2 => plain(c.name_en.clone(), w),
-                        3 => styled(
-                            bar(s.state_count(ProgressState::Met), s.goals, max_met, w),
-                            theme::state(ProgressState::Met),
-                            w,
-                        ),
-                        4 => styled(
-                            bar(s.advancing, s.projects, max_adv, w),
-                            theme::status(Status::UnderConstruction),
-                            w,
-                        ),
-                        5 => counts(
-                            Status::ALL
-                                .iter()
-                                .map(|&st| (s.status_count(st), st.label_zh(), theme::status(st))),
-                            w,
-                        ),
-                        6 => counts(
-                            ProgressState::ALL
-                                .iter()
-                                .map(|&st| (s.state_count(st), st.label_en(), theme::state(st))),
-                            w,
-                        ),
-                        7 if s.stalled > 0 => {
-                            styled(s.stalled.to_string(), theme::status(Status::Stalled), w)
-                        }
-                        8 if s.overdue_milestones > 0 => {
-                            styled(format!("! {}", s.overdue_milestones), theme::overdue(), w)
-                        }
-                        _ => styled("-", theme::dim(), w),
-                    }
-                })
-                .collect()
+    let footer = if screen.legend_rows > 0 {
+        legend()
+    } else {
+        Vec::new()
+    };
+    let ranked = " Chains: ranked by goals met, then projects advancing ";
+    let spec = TableSpec {
+        title: if app.sort == Sort::Name {
+            " Chains ".into()
+        } else {
+            ranked.into()
         },
-    );
-}
-
-/// "label n" for each non-zero count, coloured, two spaces apart.
-fn counts<'a>(
-    items: impl Iterator<Item = (usize, &'a str, ratatui::style::Style)>,
-    w: usize,
-) -> Line<'static> {
-    let mut v: Vec<Span> = Vec::new();
-    for (n, label, style) in items.filter(|(n, ..)| *n > 0) {
-        if !v.is_empty() {
-            v.push(Span::raw("  "));
-        }
-        v.push(Span::styled(format!("{label} {n}"), style));
-    }
-    if v.is_empty() {
-        return styled("-", super::theme::dim(), w);
-    }
-    fit(v, w)
+        cols: &COLUMNS,
+        sorted: Some((if app.sort == Sort::Name { 1 } else { 0 }, app.reverse)),
+        footer,
+    };
+    draw_table(frame, app, area, screen, spec, |i| {
+        let Some(r) = app.chains.rows.get(i) else {
+            return Vec::new();
+        };
+        let Some(c) = tr.chains.get(r.chain) else {
+            return Vec::new();
+        };
+        let s = r.summary.clone();
+        let met = s.state_count(ProgressState::Met);
+        let (sp, gp) = (status_parts(&s), state_parts(&s));
+        vec![
+            Content::text(r.rank.to_string()),
+            Content::text(c.name_zh.clone()),
+            Content::text(c.name_en.clone()),
+            Content::styled(
+                format!("{met}/{}", s.goals),
+                theme::state(ProgressState::Met),
+            ),
+            Content::styled(
+                format!("{}/{}", s.advancing, s.projects),
+                theme::status(Status::UnderConstruction),
+            ),
+            Content::Drawn {
+                want: BAR,
+                draw: Box::new(move |w| stacked(&sp, w)),
+            },
+            Content::Drawn {
+                want: BAR,
+                draw: Box::new(move |w| stacked(&gp, w)),
+            },
+            if s.overdue_milestones > 0 {
+                Content::styled(format!("! {}", s.overdue_milestones), theme::overdue())
+            } else {
+                Content::dim("-")
+            },
+            if s.stalled > 0 {
+                Content::styled(s.stalled.to_string(), theme::status(Status::Stalled))
+            } else {
+                Content::dim("-")
+            },
+        ]
+    });
 }
 
 #[cfg(test)]
 mod tests {
-    use super::bar;
+    use super::*;
+
+    fn text(l: &Line) -> String {
+        l.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
 
     #[test]
-    fn bars_scale_to_the_largest_and_fit() {
-        assert_eq!(bar(2, 4, 2, 10), "###### 2/4");
-        assert_eq!(bar(1, 4, 2, 10), "###    1/4");
-        assert_eq!(bar(0, 4, 2, 10), "       0/4");
-        assert_eq!(bar(0, 0, 0, 10), "       0/0");
-        assert_eq!(bar(3, 3, 3, 2), " 3/3");
+    fn stacked_bars_share_the_width_and_show_every_part() {
+        let s = Style::new();
+        let parts = [(3, 'P', s), (1, 'U', s), (0, 'C', s)];
+        assert_eq!(text(&stacked(&parts, 10)), "PPPPPPUU 4");
+        // A small part still gets a cell.
+        let parts = [(40, 'P', s), (1, 'U', s)];
+        assert_eq!(text(&stacked(&parts, 8)), "PPPPU 41");
+        assert_eq!(text(&stacked(&[(0, 'P', s)], 8)), "-");
+        assert_eq!(crate::text::width(&text(&stacked(&parts, 5))), 5);
     }
 }

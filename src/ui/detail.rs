@@ -41,7 +41,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, scroll: usize) -> Drawn {
     let inner_w = popup.width.saturating_sub(2) as usize;
     let block = Block::bordered()
         .title(plain(format!(" {title} "), inner_w))
-        .title_bottom(plain(" Esc back  j/k scroll ", inner_w));
+        .title_bottom(plain(" Esc back  j/k PgUp/PgDn g/G scroll ", inner_w));
     let inner_h = popup.height.saturating_sub(2);
     // Wrap here, where the width is known, so the scroll can be clamped
     // to the real height; only the rows on screen are handed to ratatui.
@@ -121,6 +121,20 @@ pub fn project_lines(t: &Tracker, p: &Project, app: &App) -> Vec<Line<'static>> 
             .project(parent)
             .map_or(parent.clone(), |x| format!("{} ({parent})", x.name_zh));
         v.push(field("Part of", name));
+    }
+    if let Some(i) = t.projects.iter().position(|x| x.id == p.id) {
+        let parts = app.parts.get(i).map_or(&[][..], Vec::as_slice);
+        if !parts.is_empty() {
+            v.push(field("Parts", app.parts_summary(i)));
+            for &j in parts {
+                if let Some(q) = t.projects.get(j) {
+                    v.push(Line::from(vec![
+                        Span::raw(format!("          {} ", q.name_zh)),
+                        Span::styled(q.status.label_zh(), theme::status(q.status)),
+                    ]));
+                }
+            }
+        }
     }
     if !p.aliases.is_empty() {
         v.push(field("Aliases", p.aliases.join(", ")));

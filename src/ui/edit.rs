@@ -4,7 +4,7 @@
 
 use super::cells::{fit, plain, styled};
 use super::{centered, theme};
-use crate::app::state::{Conflict, Prompt, PromptKind, Screen, StatusPick};
+use crate::app::state::{Conflict, Prompt, PromptKind, StatusPick};
 use crate::app::App;
 use crate::domain::edit::Record;
 use crate::domain::{format_number, Status};
@@ -57,7 +57,7 @@ pub fn draw_status_picker(frame: &mut Frame, app: &App, pick: &StatusPick, area:
 /// the edit started from the details.
 fn prompt_rect(app: &App, p: &Prompt, area: Rect, h: u16) -> Rect {
     let w = area.width.saturating_sub(2).min(80);
-    let screen = Screen::of(area.width, area.height);
+    let screen = app.screen_in(area.width, area.height);
     if let (None, Some(screen)) = (p.over, screen) {
         let row = screen.body_top as usize + app.selected().saturating_sub(app.offset());
         let row = row.min(u16::MAX as usize) as u16;

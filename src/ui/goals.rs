@@ -1,29 +1,48 @@
 //! The Goals view: every target with its numbers, a gauge from baseline to
 //! target, the state coloured, and the time left in its period.
 
-use super::cells::{col, highlighted, plain, styled, Col};
-use super::{draw_table, theme};
-use crate::app::state::Screen;
+use super::cells::styled;
+use super::table::{draw_table, Content, TableSpec};
+use super::theme;
+use crate::app::state::{Screen, Sort};
 use crate::app::App;
-use crate::domain::labels::goal_label;
+use crate::columns::{column, Column};
+use crate::domain::labels::{goal_label, value_with_unit};
 use crate::domain::{format_number, Progress, ProgressState, Target};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::Frame;
 
-pub const COLUMNS: [Col; 11] = [
-    col("指标", 10, 18, 0, true),
-    col("Metric", 10, 20, 6, true),
-    col("Chain", 8, 8, 8, false),
-    col("Period", 6, 9, 7, false),
-    col("Base", 4, 5, 9, false),
-    col("Target", 6, 7, 3, false),
-    col("Actual", 5, 6, 3, false),
-    col("Progress", 8, 12, 2, false),
-    col("%", 5, 5, 2, false),
-    col("State", 7, 10, 1, false),
-    col("Ends", 9, 22, 4, false),
+/// The metric, target, actual, percent and state are kept whole; the
+/// gauge, period, chain and the English metric give way first.
+pub const COLUMNS: [Column; 11] = [
+    column("指标", 10, 0, true, true),
+    column("Metric", 10, 6, false, true),
+    column("Chain", 8, 8, false, false),
+    column("Period", 6, 7, false, false),
+    column("Base", 4, 9, false, false),
+    column("Target", 6, 1, true, false),
+    column("Actual", 5, 1, true, false),
+    column("Progress", 8, 5, false, false),
+    column("%", 4, 2, true, false),
+    column("State", 7, 2, true, false),
+    column("Ends", 9, 4, false, false),
 ];
+
+/// Preferred gauge width: enough to read a tenth.
+const GAUGE: usize = 12;
+
+fn sorted_column(sort: Sort) -> Option<usize> {
+    match sort {
+        Sort::Relevance => None,
+        Sort::Name => Some(0),
+        Sort::Chain => Some(2),
+        Sort::Status => Some(9),
+        Sort::NextDue => Some(10),
+        // Goals have no area column; the order still applies.
+        Sort::Area => None,
+    }
+}
 
 /// The goal as `domain::labels::goal_label` writes it, "-" for none.
 pub fn target_label(t: &Target) -> String {
@@ -59,9 +78,9 @@ pub fn percent_label(percent: Option<f64>) -> String {
     }
 }
 
-/// The period's end and the days left, or how long it is overdue, cut to
-/// what `w` columns hold.
-pub fn ends_label(t: &Target, pr: &Progress, w: usize) -> (String, Style) {
+/// The period's end and the days left (or how long it is overdue), and
+/// the days alone for a narrow column.
+pub fn ends_label(t: &Target, pr: &Progress) -> (String, String, Style) {
     let end = t.period.end().to_string();
     let settled = matches!(
         pr.state,
@@ -74,12 +93,7 @@ pub fn ends_label(t: &Target, pr: &Progress, w: usize) -> (String, Style) {
     } else {
         (format!("{}d overdue", -pr.days_left), theme::overdue())
     };
-    let full = format!("{end} {left}");
-    if crate::text::width(&full) <= w {
-        (full, style)
-    } else {
-        (left, style)
-    }
+    (format!("{end} {left}"), left, style)
 }
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect, screen: Screen) {
@@ -89,64 +103,64 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, screen: Screen) {
     } else {
         " Goals "
     };
-    draw_table(
-        frame,
-        app,
-        area,
-        screen,
-        title.into(),
-        &COLUMNS,
-        |i, fitted| {
-            let Some(hit) = app.goals.rows.get(i) else {
-                return Vec::new();
-            };
-            let Some(t) = tr.targets.get(hit.index) else {
-                return Vec::new();
-            };
-            let Some(pr) = app.progress.get(hit.index) else {
-                return Vec::new();
-            };
-            let tone = theme::state(pr.state);
-            fitted
-                .iter()
-                .map(|&(c, w)| {
-                    let w = w as usize;
-                    match c {
-                        0 => highlighted(&t.metric_zh, &hit.hl_zh, Style::new(), w),
-                        1 => highlighted(&t.metric_en, &hit.hl_en, Style::new(), w),
-                        2 => plain(
-                            tr.chain(&t.chain)
-                                .map_or(t.chain.as_str(), |c| c.name_zh.as_str()),
-                            w,
-                        ),
-                        3 => plain(t.period.label(), w),
-                        4 => plain(
-                            t.baseline
-                                .as_ref()
-                                .map_or("-".into(), |b| format_number(b.value)),
-                            w,
-                        ),
-                        5 => plain(target_label(t), w),
-                        6 => plain(
-                            pr.value.map_or("-".into(), |v| {
-                                let interim = if pr.interim { "*" } else { "" };
-                                format!("{}{}{interim}", format_number(v), t.unit)
-                            }),
-                            w,
-                        ),
-                        7 if t.target.is_none() => styled("-", theme::dim(), w),
-                        7 => styled(gauge(pr.percent, w), tone, w),
-                        8 => styled(percent_label(pr.percent), tone, w),
-                        9 => styled(pr.state.label_en(), tone, w),
-                        _ => {
-                            let (s, style) = ends_label(t, pr, w);
-                            styled(s, style, w)
-                        }
-                    }
-                })
-                .collect()
-        },
-    );
+    let spec = TableSpec {
+        title: title.into(),
+        cols: &COLUMNS,
+        sorted: sorted_column(app.sort).map(|c| (c, app.reverse)),
+        footer: Vec::new(),
+    };
+    draw_table(frame, app, area, screen, spec, |i| {
+        let Some(hit) = app.goals.rows.get(i) else {
+            return Vec::new();
+        };
+        let (Some(t), Some(pr)) = (tr.targets.get(hit.index), app.progress.get(hit.index)) else {
+            return Vec::new();
+        };
+        let tone = theme::state(pr.state);
+        let percent = pr.percent;
+        let (ends, short, ends_style) = ends_label(t, pr);
+        vec![
+            Content::highlighted(t.metric_zh.clone(), &hit.hl_zh),
+            Content::highlighted(t.metric_en.clone(), &hit.hl_en),
+            Content::text(
+                tr.chain(&t.chain)
+                    .map_or(t.chain.as_str(), |c| c.name_zh.as_str()),
+            ),
+            Content::text(t.period.label()),
+            Content::text(
+                t.baseline
+                    .as_ref()
+                    .map_or("-".into(), |b| format_number(b.value)),
+            ),
+            Content::text(target_label(t)),
+            Content::text(pr.value.map_or("-".into(), |v| {
+                // "*": an interim figure, part way through the period.
+                let interim = if pr.interim { "*" } else { "" };
+                format!("{}{interim}", value_with_unit(v, &t.unit))
+            })),
+            if t.target.is_none() {
+                Content::dim("-")
+            } else {
+                Content::Drawn {
+                    want: GAUGE,
+                    draw: Box::new(move |w| styled(gauge(percent, w), tone, w)),
+                }
+            },
+            Content::styled(percent_label(pr.percent), tone),
+            Content::styled(pr.state.label_en(), tone),
+            Content::Drawn {
+                want: crate::text::width(&ends),
+                draw: Box::new(move |w| {
+                    let s = if crate::text::width(&ends) <= w {
+                        &ends
+                    } else {
+                        &short
+                    };
+                    styled(s.clone(), ends_style, w)
+                }),
+            },
+        ]
+    });
 }
 
 #[cfg(test)]

@@ -9,31 +9,44 @@ pub mod goals;
 pub mod help;
 pub mod picker;
 pub mod projects;
+pub mod table;
 pub mod theme;
 
-use crate::app::state::{Drawn, MessageKind, Overlay, Screen, MIN_HEIGHT, MIN_WIDTH};
+use crate::app::state::{Drawn, MessageKind, Overlay, MIN_HEIGHT, MIN_WIDTH};
 use crate::app::{App, Mode, View};
-use cells::{fit, fit_columns, plain, Col};
+use cells::{fit, plain, styled};
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 /// Draws the whole screen and reports what it laid out (how far the open
 /// overlay can scroll), which the event loop feeds back to `update`.
 pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
     let area = frame.area();
-    let Some(screen) = Screen::of(area.width, area.height) else {
+    let Some(screen) = app.screen_in(area.width, area.height) else {
         too_small(frame, area);
         return Drawn::default();
     };
     draw_tabs(frame, app, Rect { height: 1, ..area });
+    let msg_rows = app.message_rows(area.width, area.height);
     let main = Rect {
         y: area.y + 1,
-        height: area.height - 2,
+        height: area.height - 2 - msg_rows,
         ..area
     };
+    if msg_rows > 0 {
+        draw_message(
+            frame,
+            app,
+            Rect {
+                y: main.y + main.height,
+                height: msg_rows,
+                ..area
+            },
+        );
+    }
     match app.view {
         View::Projects => projects::draw(frame, app, main, screen),
         View::Goals => goals::draw(frame, app, main, screen),
@@ -95,8 +108,8 @@ fn too_small(frame: &mut Frame, area: Rect) {
 
 fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
     let mut parts = Vec::new();
-    for (i, v) in View::ALL.into_iter().enumerate() {
-        let label = format!(" {} {} ", i + 1, v.title());
+    for v in View::ALL {
+        let label = format!(" {} {} ", v.number(), v.title());
         let style = if v == app.view {
             theme::selected().add_modifier(Modifier::BOLD)
         } else {
@@ -105,11 +118,36 @@ fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
         parts.push(Span::styled(label, style));
         parts.push(Span::raw(" "));
     }
-    parts.push(Span::styled(
-        format!(" sort: {}", app.sort.label()),
-        theme::dim(),
-    ));
+    let dir = if app.reverse { ", reversed" } else { "" };
+    let sort = if app.sort.applies_to(app.view) {
+        format!(" sort: {}{dir}", app.sort.label())
+    } else {
+        // Say so rather than claim an order the view does not have.
+        format!(" sort: rank ({} n/a here){dir}", app.sort.label())
+    };
+    parts.push(Span::styled(sort, theme::dim()));
     frame.render_widget(Paragraph::new(fit(parts, area.width as usize)), area);
+}
+
+fn message_style(kind: MessageKind) -> Style {
+    match kind {
+        MessageKind::Info => Style::new().add_modifier(Modifier::BOLD),
+        MessageKind::Saved => theme::state(crate::domain::ProgressState::Met),
+        MessageKind::Error => theme::overdue(),
+    }
+}
+
+/// A message too long for the status bar, on rows of its own above it,
+/// wrapped at words.
+fn draw_message(frame: &mut Frame, app: &App, area: Rect) {
+    let Some(m) = &app.message else { return };
+    let w = area.width as usize;
+    let lines: Vec<Line> = crate::text::wrap_words(&m.text, w, 2)
+        .into_iter()
+        .map(|l| styled(l, message_style(m.kind), w))
+        .collect();
+    frame.render_widget(ratatui::widgets::Clear, area);
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
 fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
@@ -155,14 +193,15 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     }
     // What was just saved (or why not) comes before the rest: it is what
     // the user is looking for after an edit.
-    if let Some(m) = &app.message {
-        let style = match m.kind {
-            MessageKind::Info => Style::new(),
-            MessageKind::Saved => theme::state(crate::domain::ProgressState::Met),
-            MessageKind::Error => theme::overdue(),
-        };
+    // (Unless it has rows of its own above the bar.)
+    let (width, height) = (frame.area().width, frame.area().height);
+    if let Some(m) = app
+        .message
+        .as_ref()
+        .filter(|_| app.message_rows(width, height) == 0)
+    {
         parts.push(Span::raw("  "));
-        parts.push(Span::styled(m.text.clone(), style));
+        parts.push(Span::styled(m.text.clone(), message_style(m.kind)));
     }
     if !app.query.is_empty() {
         parts.push(Span::raw("  filter: "));
@@ -201,66 +240,6 @@ pub(crate) fn tail(s: &str, max: usize) -> String {
         start = i;
     }
     s[start..].to_string()
-}
-
-/// Draws a list view: a bordered table of the rows `offset..` that fit,
-/// built by `row(list_index, widths)` with the fitted column widths.
-pub(crate) fn draw_table(
-    frame: &mut Frame,
-    app: &App,
-    area: Rect,
-    screen: Screen,
-    title: String,
-    cols: &[Col],
-    row: impl Fn(usize, &[(usize, u16)]) -> Vec<Line<'static>>,
-) {
-    let inner_w = area.width.saturating_sub(2);
-    let fitted = fit_columns(inner_w, cols);
-    let block = Block::bordered().title(plain(title, inner_w as usize));
-    let header = Row::new(
-        fitted
-            .iter()
-            .map(|&(i, w)| Cell::from(plain(cols[i].header, w as usize))),
-    )
-    .style(theme::header());
-    let (offset, len) = (app.offset(), app.len());
-    let end = (offset + screen.body_rows as usize).min(len);
-    let rows: Vec<Row> = (offset..end)
-        .map(|i| Row::new(row(i, &fitted).into_iter().map(Cell::from)))
-        .collect();
-    let widths: Vec<ratatui::layout::Constraint> = fitted
-        .iter()
-        .map(|&(_, w)| ratatui::layout::Constraint::Length(w))
-        .collect();
-    let table = Table::new(rows, widths)
-        .header(header)
-        .block(block)
-        .column_spacing(1)
-        .row_highlight_style(theme::selected());
-    // Rows are already windowed by the app's offset, so the table's own
-    // state only carries the selection within the window.
-    let mut state = TableState::default()
-        .with_selected((len > 0).then(|| app.selected().saturating_sub(offset)));
-    frame.render_stateful_widget(table, area, &mut state);
-    if len == 0 {
-        let msg = if app.query.is_empty() {
-            "nothing here yet"
-        } else {
-            "no matches: Esc clears the filter"
-        };
-        let r = Rect {
-            x: area.x + 1,
-            y: area.y + 2,
-            width: inner_w,
-            height: 1,
-        };
-        if area.height > 3 {
-            frame.render_widget(
-                Paragraph::new(plain(msg, inner_w as usize)).style(theme::dim()),
-                r,
-            );
-        }
-    }
 }
 
 /// Clears `area` for a popup. A wide character just left of it would

@@ -102,6 +102,19 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.sort = app.sort.next();
             app.refilter();
         }
+        Action::ToggleTree => {
+            app.tree = !app.tree;
+            app.view = View::Projects;
+            app.refresh();
+            app.say(
+                MessageKind::Info,
+                if app.tree {
+                    "tree: parts under their parent, which sums up how far they got; T for a flat list"
+                } else {
+                    "flat list; T shows parts under their parent"
+                },
+            );
+        }
         Action::ReverseSort => {
             app.reverse = !app.reverse;
             app.refilter();

@@ -1,0 +1,205 @@
+//! The list views' table: every view gives its columns (by priority, see
+//! `crate::columns`) and, for each visible row, the content of every
+//! column; the table measures that content, fits the columns to the width
+//! (whole numbers, names cut last), marks the sorted column and says in its
+//! title which columns are hidden.
+
+use super::cells::{highlighted, plain, styled};
+use super::theme;
+use crate::app::state::Screen;
+use crate::app::App;
+use crate::columns::{fit, Column};
+use crate::text::width;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
+use ratatui::Frame;
+
+/// What one cell shows, measured before it is cut to its column.
+pub enum Content {
+    Text {
+        text: String,
+        style: Style,
+        /// Highlighted char indices (filter matches).
+        hl: Vec<usize>,
+    },
+    /// Drawn to whatever width its column gets (a gauge, a bar).
+    Drawn {
+        want: usize,
+        draw: Box<dyn Fn(usize) -> Line<'static>>,
+    },
+}
+
+impl Content {
+    pub fn text(s: impl Into<String>) -> Content {
+        Content::styled(s, Style::new())
+    }
+
+    pub fn styled(s: impl Into<String>, style: Style) -> Content {
+        Content::Text {
+            text: s.into(),
+            style,
+            hl: Vec::new(),
+        }
+    }
+
+    pub fn highlighted(s: impl Into<String>, hl: &[usize]) -> Content {
+        Content::Text {
+            text: s.into(),
+            style: Style::new(),
+            hl: hl.to_vec(),
+        }
+    }
+
+    pub fn dim(s: impl Into<String>) -> Content {
+        Content::styled(s, theme::dim())
+    }
+
+    fn want(&self) -> usize {
+        match self {
+            Content::Text { text, .. } => width(text),
+            Content::Drawn { want, .. } => *want,
+        }
+    }
+
+    fn line(&self, w: usize) -> Line<'static> {
+        match self {
+            Content::Text { text, style, hl } => {
+                if hl.is_empty() {
+                    styled(text.clone(), *style, w)
+                } else {
+                    highlighted(text, hl, *style, w)
+                }
+            }
+            Content::Drawn { draw, .. } => draw(w),
+        }
+    }
+}
+
+/// A list view as a table.
+pub struct TableSpec<'a> {
+    pub title: String,
+    pub cols: &'a [Column],
+    /// The column the list is sorted by, and whether reversed.
+    pub sorted: Option<(usize, bool)>,
+    /// Rows below the table kept for a legend.
+    pub footer: Vec<Line<'static>>,
+}
+
+/// Draws rows `offset..` that fit, each built by `row(list_index)`.
+pub fn draw_table(
+    frame: &mut Frame,
+    app: &App,
+    area: Rect,
+    screen: Screen,
+    spec: TableSpec,
+    row: impl Fn(usize) -> Vec<Content>,
+) {
+    let inner_w = area.width.saturating_sub(2) as usize;
+    let (offset, len) = (app.offset(), app.len());
+    let end = (offset + screen.body_rows as usize).min(len);
+    let cells: Vec<Vec<Content>> = (offset..end).map(&row).collect();
+    let headers: Vec<String> = spec
+        .cols
+        .iter()
+        .enumerate()
+        .map(|(i, c)| match spec.sorted {
+            // ASCII marks: arrows are ambiguous-width in CJK terminals.
+            Some((s, rev)) if s == i => format!("{}{}", c.header, if rev { " v" } else { " ^" }),
+            _ => c.header.to_string(),
+        })
+        .collect();
+    let wants: Vec<usize> = (0..spec.cols.len())
+        .map(|i| {
+            cells
+                .iter()
+                .filter_map(|r| r.get(i).map(Content::want))
+                .max()
+                .unwrap_or(0)
+                .max(width(&headers[i]))
+        })
+        .collect();
+    let fitted = fit(inner_w, spec.cols, &wants, 1);
+    let note = fitted.hidden_note(spec.cols);
+    let title = if note.is_empty() {
+        spec.title
+    } else {
+        let full = format!("{} ({note}) ", spec.title.trim_end());
+        if width(&full) <= inner_w {
+            full
+        } else {
+            // Too narrow to name them: at least say how many.
+            format!(
+                "{} ({} hidden) ",
+                spec.title.trim_end(),
+                fitted.hidden.len()
+            )
+        }
+    };
+    let block = Block::bordered().title(plain(title, inner_w));
+    let header = Row::new(
+        fitted
+            .shown
+            .iter()
+            .map(|&(i, w)| Cell::from(plain(headers[i].clone(), w))),
+    )
+    .style(theme::header());
+    let rows: Vec<Row> = cells
+        .iter()
+        .map(|r| {
+            Row::new(
+                fitted
+                    .shown
+                    .iter()
+                    .map(|&(i, w)| Cell::from(r.get(i).map_or_else(Line::default, |c| c.line(w)))),
+            )
+        })
+        .collect();
+    let widths: Vec<Constraint> = fitted
+        .shown
+        .iter()
+        .map(|&(_, w)| Constraint::Length(w as u16))
+        .collect();
+    let table_area = Rect {
+        height: area.height.saturating_sub(spec.footer.len() as u16),
+        ..area
+    };
+    let table = Table::new(rows, widths)
+        .header(header)
+        .block(block)
+        .column_spacing(1)
+        .row_highlight_style(theme::selected());
+    // Rows are already windowed by the app's offset, so the table's own
+    // state only carries the selection within the window.
+    let mut state = TableState::default()
+        .with_selected((len > 0).then(|| app.selected().saturating_sub(offset)));
+    frame.render_stateful_widget(table, table_area, &mut state);
+    if !spec.footer.is_empty() {
+        let foot = Rect {
+            y: table_area.y + table_area.height,
+            height: spec.footer.len() as u16,
+            ..area
+        };
+        let lines: Vec<Line> = spec
+            .footer
+            .into_iter()
+            .map(|l| super::cells::fit(l.spans, area.width as usize))
+            .collect();
+        frame.render_widget(Paragraph::new(lines), foot);
+    }
+    if len == 0 && area.height > 3 {
+        let msg = if app.query.is_empty() && !app.attention {
+            "nothing here yet"
+        } else {
+            "no matches: Esc clears the filter, ! shows all"
+        };
+        let r = Rect {
+            x: area.x + 1,
+            y: area.y + 2,
+            width: inner_w as u16,
+            height: 1,
+        };
+        frame.render_widget(Paragraph::new(plain(msg, inner_w)).style(theme::dim()), r);
+    }
+}
