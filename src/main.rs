@@ -207,9 +207,7 @@ fn main() -> ExitCode {
                     "the interactive interface needs a terminal, and stdin/stdout are not one — use `shibei-tracker list` (or `progress`, `show ID`) for text output",
                 ))
             } else {
-                shibei_tracker::tui::run(&file, today)
-                    .map(|()| String::new())
-                    .map_err(cli::Failure::usage)
+                shibei_tracker::tui::run(&file, today).map(|()| String::new())
             }
         }
         Some(Command::List { format, filter }) => {

@@ -19,10 +19,94 @@ use ratatui::prelude::CrosstermBackend;
 use ratatui::Terminal;
 use std::io::{self, Stdout};
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Runs the interactive interface on `file`. Returns a message for stderr on failure.
-pub fn run(file: &Path, today: chrono::NaiveDate) -> Result<(), String> {
+/// Signals that end the interface: it leaves through the same door as `q`
+/// (terminal restored, nothing half-written) instead of dying in raw mode
+/// on the alternate screen. A second one while the first is handled ends
+/// the process at once, for an interface that is truly stuck.
+#[cfg(unix)]
+const END_SIGNALS: [i32; 4] = [
+    signal_hook::consts::SIGTERM,
+    signal_hook::consts::SIGINT,
+    signal_hook::consts::SIGHUP,
+    signal_hook::consts::SIGQUIT,
+];
+
+/// The last signal received (0: none), set by the handlers, read by the loop.
+struct Signals {
+    pending: Arc<AtomicUsize>,
+}
+
+impl Signals {
+    #[cfg(unix)]
+    fn install() -> io::Result<Signals> {
+        use signal_hook::flag;
+        let pending = Arc::new(AtomicUsize::new(0));
+        let first_seen = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        for sig in END_SIGNALS {
+            flag::register_conditional_shutdown(sig, 1, Arc::clone(&first_seen))?;
+            flag::register(sig, Arc::clone(&first_seen))?;
+            flag::register_usize(sig, Arc::clone(&pending), sig as usize)?;
+        }
+        // Ctrl-Z from outside (`kill -TSTP`): suspend cleanly, as the key does.
+        flag::register_usize(
+            signal_hook::consts::SIGTSTP,
+            Arc::clone(&pending),
+            signal_hook::consts::SIGTSTP as usize,
+        )?;
+        Ok(Signals { pending })
+    }
+
+    #[cfg(not(unix))]
+    fn install() -> io::Result<Signals> {
+        Ok(Signals {
+            pending: Arc::new(AtomicUsize::new(0)),
+        })
+    }
+
+    fn take(&self) -> Option<i32> {
+        match self.pending.swap(0, Ordering::SeqCst) {
+            0 => None,
+            n => i32::try_from(n).ok(),
+        }
+    }
+}
+
+fn signal_name(sig: i32) -> &'static str {
+    #[cfg(unix)]
+    {
+        use signal_hook::consts::*;
+        match sig {
+            SIGTERM => return "SIGTERM",
+            SIGINT => return "SIGINT",
+            SIGHUP => return "SIGHUP",
+            SIGQUIT => return "SIGQUIT",
+            _ => {}
+        }
+    }
+    let _ = sig;
+    "a signal"
+}
+
+/// How the event loop ended.
+enum Exit {
+    Quit,
+    Signal(i32),
+}
+
+/// Runs the interactive interface on `file`. On failure, the message for
+/// stderr and the exit code (128 + N after signal N, as shells expect).
+pub fn run(file: &Path, today: chrono::NaiveDate) -> Result<(), crate::command::Failure> {
+    run_inner(file, today).map_err(crate::command::Failure::usage)?
+}
+
+fn run_inner(
+    file: &Path,
+    today: chrono::NaiveDate,
+) -> Result<Result<(), crate::command::Failure>, String> {
     // Load before touching the terminal, so errors print on a normal screen.
     let loaded = crate::store::load(file).map_err(|problems| {
         problems
@@ -49,11 +133,26 @@ pub fn run(file: &Path, today: chrono::NaiveDate) -> Result<(), String> {
     }
 
     install_panic_hook();
-    let _guard = TerminalGuard::enter().map_err(|e| format!("cannot set up the terminal: {e}"))?;
+    let signals = Signals::install().map_err(|e| format!("cannot set up signal handling: {e}"))?;
+    let guard = TerminalGuard::enter().map_err(|e| format!("cannot set up the terminal: {e}"))?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))
         .map_err(|e| format!("cannot set up the terminal: {e}"))?;
-    event_loop(&mut terminal, &mut app, file).map_err(|e| format!("terminal error: {e}"))
-    // `_guard` restores the terminal here, on success and on error alike.
+    let exit = event_loop(&mut terminal, &mut app, file, &signals)
+        .map_err(|e| format!("terminal error: {e}"));
+    // Restores the terminal here, on success and on error alike (and on
+    // unwinding, through Drop).
+    drop(guard);
+    Ok(match exit? {
+        Exit::Quit => Ok(()),
+        Exit::Signal(sig) => Err(crate::command::Failure {
+            message: format!(
+                "shibei-tracker: stopped by {}; {} is as last saved",
+                signal_name(sig),
+                file.display()
+            ),
+            code: u8::try_from(128 + sig).unwrap_or(1),
+        }),
+    })
 }
 
 /// Carries out one effect and returns the actions reporting its outcome.
@@ -128,7 +227,8 @@ fn event_loop(
     terminal: &mut Terminal<CrosstermBackend<Stdout>>,
     app: &mut App,
     file: &Path,
-) -> io::Result<()> {
+    signals: &Signals,
+) -> io::Result<Exit> {
     let size = terminal.size()?;
     update(
         app,
@@ -143,10 +243,33 @@ fn event_loop(
         let mut drawn = Drawn::default();
         terminal.draw(|f| drawn = crate::ui::draw(f, app))?;
         update(app, Action::Drawn(drawn));
-        // Wait for an event, but look at the file about once a second.
-        let wait = WATCH_EVERY.saturating_sub(last_check.elapsed());
-        let effects = if event::poll(wait)? {
+        // Wait for an event, but look at the file about once a second,
+        // and for signals every few milliseconds (without redrawing).
+        let mut ready = false;
+        while !ready && last_check.elapsed() < WATCH_EVERY {
+            match signals.take() {
+                #[cfg(unix)]
+                Some(signal_hook::consts::SIGTSTP) => suspend(terminal, app.mouse)?,
+                Some(sig) => return Ok(Exit::Signal(sig)),
+                None => {}
+            }
+            let wait = WATCH_EVERY
+                .saturating_sub(last_check.elapsed())
+                .min(SIGNAL_CHECK);
+            ready = event::poll(wait)?;
+        }
+        let effects = if ready {
             match event::read()? {
+                // Ctrl-Z: raw mode turned the key into a character, so the
+                // terminal's own suspend never happens; do it ourselves.
+                Event::Key(k)
+                    if k.kind != KeyEventKind::Release
+                        && k.modifiers.contains(KeyModifiers::CONTROL)
+                        && k.code == ratatui::crossterm::event::KeyCode::Char('z') =>
+                {
+                    suspend(terminal, app.mouse)?;
+                    continue;
+                }
                 Event::Key(k) if k.kind != KeyEventKind::Release => match convert_key(k) {
                     Some(key) => handle_key(app, key),
                     None => continue,
@@ -175,9 +298,33 @@ fn event_loop(
             }
         }
         if run_effects(app, effects, file) {
-            return Ok(());
+            return Ok(Exit::Quit);
         }
     }
+}
+
+/// How often pending signals are looked at while waiting for input.
+const SIGNAL_CHECK: Duration = Duration::from_millis(50);
+
+/// Suspends the process as the shell's Ctrl-Z would, with the terminal
+/// given back first; on `fg` (SIGCONT) takes it again and redraws all.
+#[cfg(unix)]
+fn suspend(terminal: &mut Terminal<CrosstermBackend<Stdout>>, mouse: bool) -> io::Result<()> {
+    restore();
+    // SIGSTOP, not SIGTSTP: our own SIGTSTP handler would only come back here.
+    signal_hook::low_level::raise(signal_hook::consts::SIGSTOP)?;
+    // Running again.
+    enable_raw_mode()?;
+    execute!(io::stdout(), EnterAlternateScreen)?;
+    if mouse {
+        execute!(io::stdout(), EnableMouseCapture)?;
+    }
+    terminal.clear()
+}
+
+#[cfg(not(unix))]
+fn suspend(_terminal: &mut Terminal<CrosstermBackend<Stdout>>, _mouse: bool) -> io::Result<()> {
+    Ok(())
 }
 
 /// How often the file is checked for changes made elsewhere.
