@@ -319,9 +319,29 @@ fn marking_the_next_milestone_or_saying_why_not() {
     assert_eq!(message_kind(&a), Some(MessageKind::Error));
     assert!(message(&a).contains("no milestones"), "{}", message(&a));
     select_project(&mut a, "visionox");
+    // `m` says what it will record and asks; nothing is written yet.
     keys(&mut a, &c.file, "m");
+    assert_eq!(a.mode(), Mode::Confirm);
+    let Some(question) = (match &a.overlay {
+        shibei_tracker::app::state::Overlay::Confirm(q) => Some(q.question.clone()),
+        _ => None,
+    }) else {
+        panic!("no question")
+    };
+    assert_eq!(
+        question,
+        "\"预计年底建成\" reached 2024-09-01 — expect 已建成; set status to 已建成 too?"
+    );
+    assert_eq!(read(&c.file), c.original);
+    keys(&mut a, &c.file, "<esc>");
+    assert_eq!(a.mode(), Mode::Normal);
+    assert_eq!(read(&c.file), c.original);
+    // Yes: the milestone and the status it expects, in one step.
+    keys(&mut a, &c.file, "m y");
     assert!(
-        message(&a).contains("milestone \"预计年底建成\" reached 2024-09-01"),
+        message(&a).contains(
+            "milestone \"预计年底建成\" reached 2024-09-01; status under_construction -> completed"
+        ),
         "{}",
         message(&a)
     );
@@ -333,12 +353,24 @@ fn marking_the_next_milestone_or_saying_why_not() {
         p.milestones[0].reached.map(|d| d.to_string()).as_deref(),
         Some("2024-09-01")
     );
+    assert_eq!(p.status, Status::Completed);
+    assert_eq!(
+        p.history.last().and_then(|h| h.status),
+        Some(Status::Completed)
+    );
     assert!(p.milestones[1].reached.is_none());
-    keys(&mut a, &c.file, "m");
+    // No: the milestone only.
+    keys(&mut a, &c.file, "m n");
+    let p = on_disk(&c.file)
+        .project("visionox")
+        .cloned()
+        .expect("project");
+    assert!(p.milestones[1].reached.is_some());
+    assert_eq!(p.status, Status::Completed);
     keys(&mut a, &c.file, "m");
     assert!(message(&a).contains("no open milestone"), "{}", message(&a));
+    // Two undos take back both, the status with its milestone.
     keys(&mut a, &c.file, "u u");
-    keys(&mut a, &c.file, "u");
     assert_eq!(read(&c.file), c.original);
 }
 
@@ -353,7 +385,7 @@ fn undo_and_redo_across_several_edits() {
     keys(&mut a, &c.file, "e 9 <enter> 二 <enter>");
     let two = read(&c.file);
     select_project(&mut a, "visionox");
-    keys(&mut a, &c.file, "m");
+    keys(&mut a, &c.file, "m y");
     let three = read(&c.file);
     assert_eq!(a.undo.len(), 3);
     for expected in [&two, &one, &c.original] {
@@ -592,7 +624,7 @@ fn undo_refuses_to_overwrite_a_record_changed_in_the_file() {
     let _ = their_change(&c);
     // An edit elsewhere merges their change in.
     select_project(&mut a, "visionox");
-    keys(&mut a, &c.file, "m");
+    keys(&mut a, &c.file, "m y");
     assert!(message(&a).contains("merged"), "{}", message(&a));
     keys(&mut a, &c.file, "u");
     assert!(message(&a).starts_with("undone"), "{}", message(&a));
@@ -798,4 +830,29 @@ fn an_undo_that_meets_their_change_asks_too() {
     assert_eq!(read(&c.file), their_text);
     assert!(a.undo.is_empty() && a.redo.is_empty());
     assert_eq!(a.tracker, on_disk(&c.file));
+}
+
+#[test]
+fn enter_on_the_value_as_offered_records_nothing_and_a_new_one_is_added_beside() {
+    let c = copy();
+    let mut a = open(&c);
+    select_goal(&mut a, "hitech-firms-2024");
+    keys(&mut a, &c.file, "e <enter>");
+    assert_eq!(a.mode(), Mode::Normal);
+    assert!(
+        message(&a).starts_with("unchanged: 58家 as of 2024-06-30 stands"),
+        "{}",
+        message(&a)
+    );
+    assert_eq!(read(&c.file), c.original);
+    // A new value goes beside the old one; undo removes only it.
+    keys(&mut a, &c.file, "e 59 <enter> <enter>");
+    let t = on_disk(&c.file)
+        .target("hitech-firms-2024")
+        .cloned()
+        .expect("goal");
+    let values: Vec<f64> = t.observations.iter().map(|o| o.value).collect();
+    assert_eq!(values, [58.0, 59.0]);
+    keys(&mut a, &c.file, "u");
+    assert_eq!(read(&c.file), c.original);
 }

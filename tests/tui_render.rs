@@ -485,7 +485,7 @@ fn inline_editor_shows_the_value_and_a_clear_error() {
     press(&mut a, "2 e").expect("keys");
     let buf = render(&mut a, 120, 40);
     let s = screen(&buf);
-    assert!(s.contains("Actual value: 新认定高新技术企业"), "{s}");
+    assert!(s.contains("New value: 新认定高新技术企业"), "{s}");
     assert!(
         s.contains("value: 58 家"),
         "the old value, ready to replace:\n{s}"
@@ -496,7 +496,7 @@ fn inline_editor_shows_the_value_and_a_clear_error() {
     );
     // Drawn at the goal's row: its top border just below it.
     let goal_row = row_of(&buf, "新认定高新技术企业 ").expect("goal row");
-    assert_eq!(row_of(&buf, "Actual value"), Some(goal_row + 1));
+    assert_eq!(row_of(&buf, "New value"), Some(goal_row + 1));
     press(&mut a, "35家 <enter>").expect("keys");
     let buf = render(&mut a, 120, 40);
     let s = screen(&buf);
@@ -798,4 +798,125 @@ fn edit_overlays_draw_at_every_size_without_panic() {
             }
         }
     }
+}
+
+/// The fixture with a two-year series: 55 high-tech firms certified in
+/// 2023 (a result) and the 2024 goal of 60 with its 58 as of 2024-06-30.
+fn app_with_series() -> App {
+    let a = app();
+    let mut t = a.tracker.clone();
+    let g = t
+        .targets
+        .iter_mut()
+        .find(|g| g.id == "hitech-firms-2024")
+        .expect("goal");
+    g.metric = Some("hitech-firms".into());
+    let mut result = g.clone();
+    result.id = "hitech-firms-2023".into();
+    result.period = shibei_tracker::domain::Period::Year(2023);
+    result.comparator = None;
+    result.target = None;
+    result.baseline = None;
+    let mut v = t_actual(55.0);
+    v.date = shibei_tracker::domain::PartialDate::parse("2023").expect("date");
+    result.observations = vec![v];
+    t.targets.push(result);
+    App::new(t, "tracker.yaml", a.today)
+}
+
+#[test]
+fn goal_detail_draws_its_series_with_the_goal_line_at_80x24() {
+    let mut a = app_with_series();
+    press(&mut a, "2").expect("keys");
+    let i = a
+        .goals
+        .rows
+        .iter()
+        .position(|h| a.tracker.targets[h.index].id == "hitech-firms-2024")
+        .expect("listed");
+    for _ in 0..i {
+        press(&mut a, "j").expect("keys");
+    }
+    press(&mut a, "<enter>").expect("keys");
+    let buf = render(&mut a, 80, 24);
+    let s = screen(&buf);
+    let rows = lines(&buf);
+    // The chart's frame, with the series named, below the text.
+    let top = rows
+        .iter()
+        .position(|l| l.contains("Series hitech-firms (家)"))
+        .unwrap_or_else(|| panic!("no chart:\n{s}"));
+    assert!(top >= 10, "the text keeps the upper half:\n{s}");
+    assert!(
+        s.contains("Observations (newest first)") || s.contains("State"),
+        "{s}"
+    );
+    // The legend names the values and the goal line; the axes are labelled
+    // with the years and the top of the scale.
+    assert!(s.contains("values"), "{s}");
+    assert!(s.contains("2024 goal >=60"), "{s}");
+    assert!(s.contains("2023") && s.contains("2025"), "{s}");
+    assert!(s.contains("66"), "y axis up to 60 x 1.1:\n{s}");
+    // The two values are plotted as points, joined by a braille line.
+    let below: String = rows[top..].join("\n");
+    assert!(below.matches('o').count() >= 2, "{below}");
+    assert!(
+        below
+            .chars()
+            .any(|c| ('\u{2800}'..='\u{28FF}').contains(&c)),
+        "{below}"
+    );
+    assert_rows_fill(&buf);
+    assert_no_ambiguous_glyphs(&buf);
+    // Too short for both: the text alone, no chart.
+    let s = screen(&render(&mut a, 80, 16));
+    assert!(!s.contains("Series hitech-firms"), "{s}");
+}
+
+#[test]
+fn a_slipped_milestone_says_so_and_only_its_new_date_is_overdue() {
+    let a = app();
+    let mut t = a.tracker.clone();
+    let p = t
+        .projects
+        .iter_mut()
+        .find(|p| p.id == "erfeng-park")
+        .expect("project");
+    let m = &mut p.milestones[0];
+    m.slipped_from.push(shibei_tracker::domain::Slip {
+        due: m.due,
+        note: Some("推迟到年底".into()),
+        source: None,
+        quote: None,
+    });
+    m.due = shibei_tracker::domain::PartialDate::parse("2024-12").expect("date");
+    let mut a = App::new(t, "tracker.yaml", a.today);
+    // Under `!`: a slip needs attention though it is not overdue (today is
+    // 2024-09-01, the new date 2024-12).
+    press(&mut a, "!").expect("keys");
+    let ids: Vec<&str> = a
+        .projects
+        .rows
+        .iter()
+        .map(|h| a.tracker.projects[h.index].id.as_str())
+        .collect();
+    assert!(ids.contains(&"erfeng-park"), "{ids:?}");
+    let i = ids
+        .iter()
+        .position(|id| *id == "erfeng-park")
+        .expect("listed");
+    for _ in 0..i {
+        press(&mut a, "j").expect("keys");
+    }
+    press(&mut a, "<enter>").expect("keys");
+    let buf = render(&mut a, 80, 24);
+    let s = screen(&buf);
+    assert!(s.contains("slipped from 2023-03 to 2024-12"), "{s}");
+    assert!(
+        s.contains("was due 2023-03") && s.contains("note: 推迟到年底"),
+        "{s}"
+    );
+    assert!(s.contains("[open]") && !s.contains("OVERDUE"), "{s}");
+    assert_rows_fill(&buf);
+    assert_no_ambiguous_glyphs(&buf);
 }

@@ -86,6 +86,11 @@ pub enum Action {
     Submit,
     /// Esc in a prompt: drop the edit, nothing is saved.
     CancelEdit,
+    /// `y`/Enter on the milestone question: record it, and the status it
+    /// expects when one is offered, in one undoable step.
+    Accept,
+    /// `n` on the milestone question: record the milestone, leave the status.
+    Decline,
     /// After a conflict: write our version of the record over the file's.
     KeepMine,
     /// After a conflict: adopt the file's version, dropping ours.

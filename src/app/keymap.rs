@@ -252,7 +252,7 @@ pub static KEYMAP: &[Binding] = &[
         Normal,
         &[Key::ch('m')],
         Action::MarkMilestone,
-        "mark the project's next milestone reached today",
+        "mark the project's next milestone reached today: says what it will record and asks first",
     ),
     bind(
         Normal,
@@ -489,6 +489,25 @@ pub static KEYMAP: &[Binding] = &[
     typing(
         Prompt,
         "type the number (digits, a decimal point) or the note",
+    ),
+    // The question `m` asks.
+    bind(
+        Confirm,
+        &[Key::ch('y'), Key::code(K::Enter)],
+        Action::Accept,
+        "yes: mark the milestone reached and set the status it expects (one undo)",
+    ),
+    bind(
+        Confirm,
+        &[Key::ch('n')],
+        Action::Decline,
+        "no: mark the milestone reached, leave the status as it is",
+    ),
+    bind(
+        Confirm,
+        &[Key::code(K::Esc)],
+        Action::CancelEdit,
+        "cancel: record nothing",
     ),
     // A conflicting change on disk.
     bind(

@@ -124,6 +124,8 @@ pub enum Mode {
     Prompt,
     /// A save met someone else's change to the same record.
     Conflict,
+    /// `m` asks before recording a milestone (and the status it expects).
+    Confirm,
     /// The terminal is below the minimum size: only quitting works, so no
     /// key changes anything nobody can see.
     TooSmall,
@@ -131,13 +133,14 @@ pub enum Mode {
 
 impl Mode {
     /// In the order the help overlay lists them.
-    pub const ALL: [Mode; 9] = [
+    pub const ALL: [Mode; 10] = [
         Mode::Normal,
         Mode::Filter,
         Mode::Picker,
         Mode::Detail,
         Mode::StatusPick,
         Mode::Prompt,
+        Mode::Confirm,
         Mode::Conflict,
         Mode::Help,
         Mode::TooSmall,
@@ -153,6 +156,7 @@ impl Mode {
             Mode::StatusPick => "Status picker",
             Mode::Prompt => "Typing a value or a note",
             Mode::Conflict => "Save conflict",
+            Mode::Confirm => "Marking a milestone",
             Mode::TooSmall => "Terminal too small",
         }
     }
@@ -172,6 +176,7 @@ pub enum Overlay {
     Help(Help),
     StatusPick(StatusPick),
     Prompt(Prompt),
+    Confirm(Confirm),
     Conflict(Conflict),
 }
 
@@ -186,6 +191,7 @@ impl Overlay {
             Overlay::StatusPick(_) => Mode::StatusPick,
             Overlay::Prompt(_) => Mode::Prompt,
             Overlay::Conflict(_) => Mode::Conflict,
+            Overlay::Confirm(_) => Mode::Confirm,
         }
     }
 
@@ -196,6 +202,7 @@ impl Overlay {
             Overlay::Detail(d) => Some(*d),
             Overlay::StatusPick(StatusPick { over, .. })
             | Overlay::Prompt(Prompt { over, .. })
+            | Overlay::Confirm(Confirm { over, .. })
             | Overlay::Conflict(Conflict { over, .. }) => *over,
             Overlay::Help(h) => h.under.detail(),
             _ => None,
@@ -254,6 +261,20 @@ pub enum PromptKind {
     StatusNote { project: String, status: Status },
     /// The optional note of a new actual value.
     ActualNote { target: String, value: f64 },
+}
+
+/// The question `m` asks before recording a milestone: what it will
+/// record, and whether to move the status to the one the milestone expects.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confirm {
+    pub project: String,
+    pub date: NaiveDate,
+    /// "\"明年投产\" reached 2023-06-30 — expect 运营中; set status to 运营中 too?"
+    pub question: String,
+    /// Whether accepting also changes the status.
+    pub offers_status: bool,
+    /// The details it was opened from.
+    pub over: Option<Detail>,
 }
 
 /// A one-line text entry.

@@ -42,6 +42,30 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, scroll: usize) -> Drawn {
     let block = Block::bordered()
         .title(plain(format!(" {title} "), inner_w))
         .title_bottom(plain(" Esc back  j/k PgUp/PgDn g/G scroll ", inner_w));
+    // A goal with values over time gets its chart along the bottom, when
+    // the popup is tall enough to keep the text readable above it.
+    let plot = match app.view {
+        View::Goals => app
+            .selected_goal()
+            .and_then(|i| app.tracker.targets.get(i))
+            .and_then(|g| super::chart::plot(&app.tracker, g, app.today)),
+        _ => None,
+    };
+    let chart_h = match &plot {
+        Some(_) if popup.height >= 20 => (popup.height / 2).min(14),
+        _ => 0,
+    };
+    let (popup, chart_area) = (
+        Rect {
+            height: popup.height - chart_h,
+            ..popup
+        },
+        Rect {
+            y: popup.y + popup.height - chart_h,
+            height: chart_h,
+            ..popup
+        },
+    );
     let inner_h = popup.height.saturating_sub(2);
     // Wrap here, where the width is known, so the scroll can be clamped
     // to the real height; only the rows on screen are handed to ratatui.
@@ -55,6 +79,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, scroll: usize) -> Drawn {
         .collect();
     super::clear_popup(frame, popup);
     frame.render_widget(Paragraph::new(shown).block(block), popup);
+    if let (Some(p), true) = (&plot, chart_h > 0) {
+        super::clear_popup(frame, chart_area);
+        frame.render_widget(super::chart::widget(p), chart_area);
+    }
     Drawn {
         max_scroll: Some(max_scroll),
         page: Some((inner_h as usize).max(1)),
@@ -179,6 +207,21 @@ pub fn project_lines(t: &Tracker, p: &Project, app: &App) -> Vec<Line<'static>> 
                 Span::styled(format!("[{mark}]"), style),
             ]));
             v.extend(quote(t, &m.source, &m.quote));
+            // A promise moved later says so, with where each date came from.
+            if let Some(slip) = m.slip_label() {
+                v.push(Line::styled(format!("    {slip}"), theme::overdue()));
+                for sl in &m.slipped_from {
+                    v.push(Line::raw(format!("    was due {}", sl.due)));
+                    match (&sl.source, &sl.quote) {
+                        (Some(src), Some(q)) => v.extend(quote(t, src, q)),
+                        _ => {
+                            if let Some(n) = &sl.note {
+                                v.push(Line::styled(format!("      note: {n}"), theme::dim()));
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
     if !p.figures.is_empty() {

@@ -4,7 +4,7 @@
 
 use super::cells::{fit, plain, styled};
 use super::{centered, theme};
-use crate::app::state::{Conflict, Prompt, PromptKind, StatusPick};
+use crate::app::state::{Confirm, Conflict, Prompt, PromptKind, StatusPick};
 use crate::app::App;
 use crate::domain::edit::Record;
 use crate::domain::{format_number, Status};
@@ -90,13 +90,13 @@ pub fn draw_prompt(frame: &mut Frame, app: &App, p: &Prompt, area: Rect) {
             });
             (
                 format!(
-                    " Actual value: {} ",
+                    " New value: {} ",
                     g.map_or(target.as_str(), |g| g.metric_zh.as_str())
                 ),
                 "value",
                 unit.clone(),
                 format!(
-                    "{goal}numbers only, in {unit}, as of {}  Enter next  Esc cancel",
+                    "{goal}numbers only, in {unit}, as of {}; added beside the values recorded  Enter next  Esc cancel",
                     app.today
                 ),
             )
@@ -170,6 +170,27 @@ pub fn draw_prompt(frame: &mut Frame, app: &App, p: &Prompt, area: Rect) {
     if rect.height > 2 {
         frame.set_cursor_position((rect.x + 1 + cx, rect.y + 1));
     }
+}
+
+/// The milestone question: what `m` will record, and the keys to answer.
+pub fn draw_confirm(frame: &mut Frame, c: &Confirm, area: Rect) {
+    let w = area.width.saturating_sub(2).min(80);
+    let inner_w = w.saturating_sub(2) as usize;
+    let keys = if c.offers_status {
+        "y/Enter yes, set the status too   n milestone only   Esc cancel"
+    } else {
+        "y/Enter record it   Esc cancel"
+    };
+    let mut lines: Vec<Line> = crate::ui::cells::wrap(Line::raw(c.question.clone()), inner_w);
+    lines.push(styled(keys, theme::dim(), inner_w));
+    let h = (lines.len() as u16 + 2).min(area.height);
+    let rect = super::centered(area, w, h);
+    if rect.width < 3 || rect.height < 3 {
+        return;
+    }
+    let block = Block::bordered().title(plain(" Mark milestone reached ", inner_w));
+    super::clear_popup(frame, rect);
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
 }
 
 /// The fields that tell two versions of a record apart, one per line.

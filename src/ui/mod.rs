@@ -3,6 +3,7 @@
 
 pub mod cells;
 pub mod chains;
+pub mod chart;
 pub mod detail;
 pub mod edit;
 pub mod goals;
@@ -72,6 +73,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
         Overlay::Help(h) => drawn = help::draw(frame, area, h.scroll),
         Overlay::StatusPick(p) => edit::draw_status_picker(frame, app, p, area),
         Overlay::Prompt(p) => edit::draw_prompt(frame, app, p, area),
+        Overlay::Confirm(c) => edit::draw_confirm(frame, c, area),
         Overlay::Conflict(c) => edit::draw_conflict(frame, app, c, area),
     }
     drawn

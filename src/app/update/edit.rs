@@ -2,10 +2,10 @@
 
 use crate::app::action::Effect;
 use crate::app::state::{
-    App, Conflict, Detail, MessageKind, Overlay, Pending, Prompt, PromptKind, SaveKind, StatusPick,
-    View,
+    App, Confirm, Conflict, Detail, MessageKind, Overlay, Pending, Prompt, PromptKind, SaveKind,
+    StatusPick, View,
 };
-use crate::domain::edit::{apply, Change, Edit};
+use crate::domain::edit::{apply, milestone_question, Change, Edit};
 use crate::domain::number::parse_in_unit;
 use crate::domain::{format_number, Status};
 
@@ -143,10 +143,34 @@ pub(super) fn mark_milestone(app: &mut App) -> Vec<Effect> {
     let Some(i) = project_for_edit(app, 'm', "marks the next milestone") else {
         return Vec::new();
     };
+    // Say what will be recorded, and ask, before recording anything.
+    let p = &app.tracker.projects[i];
+    match milestone_question(p, app.today) {
+        Ok((question, offers_status)) => {
+            app.overlay = Overlay::Confirm(Confirm {
+                project: p.id.clone(),
+                date: app.today,
+                question,
+                offers_status,
+                over: origin(app),
+            });
+        }
+        Err(r) => app.say(MessageKind::Error, r),
+    }
+    Vec::new()
+}
+
+/// The answer to the milestone question: `yes` also sets the status the
+/// milestone expects (when it was offered), in the same undoable change.
+pub(super) fn answer_milestone(app: &mut App, yes: bool) -> Vec<Effect> {
+    let Overlay::Confirm(c) = std::mem::take(&mut app.overlay) else {
+        return Vec::new();
+    };
+    app.overlay = Overlay::back_to(c.over);
     let edit = Edit::MarkMilestone {
-        project: app.tracker.projects[i].id.clone(),
-        date: app.today,
-        set_status: false,
+        project: c.project,
+        date: c.date,
+        set_status: yes && c.offers_status,
     };
     save_edit(app, &edit)
 }
@@ -162,6 +186,24 @@ pub(super) fn submit(app: &mut App) -> Vec<Effect> {
                 .tracker
                 .target(target)
                 .map_or(String::new(), |t| t.unit.clone());
+            // Enter on the value as it was offered records nothing: the
+            // value that stands keeps its date and its evidence.
+            let current = app
+                .tracker
+                .target(target)
+                .and_then(|t| t.current(app.today));
+            if let (true, Some(cur), Ok(v)) = (p.fresh, current, parse_in_unit(&p.text, &unit)) {
+                if cur.value == v {
+                    let msg = format!(
+                        "unchanged: {}{unit} as of {} stands; nothing recorded",
+                        format_number(v),
+                        cur.date
+                    );
+                    app.overlay = Overlay::back_to(p.over);
+                    app.say(MessageKind::Info, msg);
+                    return Vec::new();
+                }
+            }
             app.overlay = Overlay::Prompt(match parse_in_unit(&p.text, &unit) {
                 Ok(value) => Prompt {
                     kind: PromptKind::ActualNote {

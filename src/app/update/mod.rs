@@ -163,9 +163,12 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::EditActual => return start_actual(app),
         Action::MarkMilestone => return mark_milestone(app),
         Action::Submit => return submit(app),
+        Action::Accept => return answer_milestone(app, true),
+        Action::Decline => return answer_milestone(app, false),
         Action::CancelEdit => {
             app.overlay = match std::mem::take(&mut app.overlay) {
                 Overlay::Prompt(p) => Overlay::back_to(p.over),
+                Overlay::Confirm(c) => Overlay::back_to(c.over),
                 other => other,
             };
             app.say(MessageKind::Info, "cancelled: nothing changed");
