@@ -240,9 +240,13 @@ fn event_loop(
     let mut watch = Watch::new(file);
     let mut last_check = Instant::now();
     loop {
-        let mut drawn = Drawn::default();
-        terminal.draw(|f| drawn = crate::ui::draw(f, app))?;
-        update(app, Action::Drawn(drawn));
+        // Keys typed faster than frames are drawn are all handled before
+        // the next frame: no frame is drawn for a state already superseded.
+        if !event::poll(Duration::ZERO)? {
+            let mut drawn = Drawn::default();
+            terminal.draw(|f| drawn = crate::ui::draw(f, app))?;
+            update(app, Action::Drawn(drawn));
+        }
         // Wait for an event, but look at the file about once a second,
         // and for signals every few milliseconds (without redrawing).
         let mut ready = false;

@@ -897,8 +897,9 @@ impl App {
     fn rebuild(&mut self, before: Selected, query_changed: bool) {
         let q = Query::parse(&self.query);
         let states: Vec<ProgressState> = self.progress.iter().map(|p| p.state).collect();
-        let mut projects = self.index.filter_projects(&self.tracker, &q);
-        let mut goals = self.index.filter_targets(&q, &states);
+        // Scores only: highlights are computed for the rows in view.
+        let mut projects = self.index.search_projects(&self.tracker, &q);
+        let mut goals = self.index.search_targets(&q, &states);
         if self.attention {
             projects.retain(|h| self.project_needs_attention(h.index));
             goals.retain(|h| self.goal_needs_attention(h.index));
@@ -927,6 +928,23 @@ impl App {
         for v in View::ALL {
             self.clamp(v);
         }
+        self.highlight_visible();
+    }
+
+    /// Fills the highlights of the project and goal rows in view: matched
+    /// letters are computed for what is drawn, not for every hit.
+    pub fn highlight_visible(&mut self) {
+        if self.query.trim().is_empty() {
+            return;
+        }
+        let q = Query::parse(&self.query);
+        let page = self.page();
+        let window = |len: usize, offset: usize| offset.min(len)..(offset + page).min(len);
+        let r = window(self.projects.rows.len(), self.projects.pos.offset);
+        self.index
+            .highlight_projects(&q, &mut self.projects.rows[r]);
+        let r = window(self.goals.rows.len(), self.goals.pos.offset);
+        self.index.highlight_targets(&q, &mut self.goals.rows[r]);
     }
 
     /// Keeps the selection inside the list and visible in the body.

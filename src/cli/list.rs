@@ -38,7 +38,7 @@ pub fn list(file: &Path, today: NaiveDate, format: Format, filter: Option<&str>)
                 )));
             }
             index
-                .search_projects(&t, &query, None)
+                .search_projects(&t, &query)
                 .into_iter()
                 .map(|h| h.index)
                 .collect()

@@ -497,22 +497,6 @@ impl Query {
     pub fn is_empty(&self) -> bool {
         self.terms.is_empty()
     }
-
-    /// Whether every record matching `self` must also match `earlier`:
-    /// the same words, the last one only grown ("rh" → "rhl"). Hits of
-    /// `earlier` can then be narrowed instead of searching everything.
-    pub fn narrows(&self, earlier: &Query) -> bool {
-        if earlier.terms.is_empty() || self.terms.len() != earlier.terms.len() {
-            return false;
-        }
-        let n = self.terms.len();
-        let last_grew = {
-            let (a, b) = (&self.terms[n - 1], &earlier.terms[n - 1]);
-            // Chain/area words select by best match, which a longer word can widen.
-            a.field == b.field && a.field == Field::Any && a.word.starts_with(&b.word)
-        };
-        last_grew && self.terms[..n - 1] == earlier.terms[..n - 1]
-    }
 }
 
 /// A `chain:`, `area:` or `status:` word that names nothing known, with
@@ -713,15 +697,17 @@ impl SearchIndex {
     /// Projects matching `q`, best first (in file order for an empty
     /// query), with highlights.
     pub fn filter_projects(&self, t: &Tracker, q: &Query) -> Vec<Hit> {
-        let mut hits = self.search_projects(t, q, None);
+        let mut hits = self.search_projects(t, q);
         self.highlight_projects(q, &mut hits);
         hits
     }
 
-    /// Projects matching `q`, scored but without highlights. `within`
-    /// limits the search to these project indices (the hits of a query
-    /// this one narrows, see `Query::narrows`).
-    pub fn search_projects(&self, t: &Tracker, q: &Query, within: Option<&[usize]>) -> Vec<Hit> {
+    /// Projects matching `q`, scored but without highlights.
+    ///
+    /// (The hits of a shorter query are no safe start for a longer one:
+    /// `abc` may match a run inside a word that `ab`, too short for a run,
+    /// does not; the letter mask is the check that does hold.)
+    pub fn search_projects(&self, t: &Tracker, q: &Query) -> Vec<Hit> {
         let ctx = Context::new(self, q);
         let status: Vec<Vec<Option<i32>>> = ctx.labels(&self.statuses);
         let status_of = |i: usize, ti: usize| {
@@ -729,7 +715,7 @@ impl SearchIndex {
             let pos = Status::ALL.iter().position(|x| *x == s)?;
             status[ti][pos]
         };
-        rank(&self.projects, &ctx, status_of, within)
+        rank(&self.projects, &ctx, status_of)
     }
 
     /// Fills the highlights of `hits` (only the rows about to be shown
@@ -740,17 +726,12 @@ impl SearchIndex {
 
     /// `states[i]` is the progress state of target `i` today.
     pub fn filter_targets(&self, q: &Query, states: &[ProgressState]) -> Vec<Hit> {
-        let mut hits = self.search_targets(q, states, None);
+        let mut hits = self.search_targets(q, states);
         self.highlight_targets(q, &mut hits);
         hits
     }
 
-    pub fn search_targets(
-        &self,
-        q: &Query,
-        states: &[ProgressState],
-        within: Option<&[usize]>,
-    ) -> Vec<Hit> {
+    pub fn search_targets(&self, q: &Query, states: &[ProgressState]) -> Vec<Hit> {
         let ctx = Context::new(self, q);
         let scores = ctx.labels(&self.states);
         let state_of = |i: usize, ti: usize| {
@@ -758,7 +739,7 @@ impl SearchIndex {
             let pos = ProgressState::ALL.iter().position(|x| *x == s)?;
             scores[ti][pos]
         };
-        rank(&self.targets, &ctx, state_of, within)
+        rank(&self.targets, &ctx, state_of)
     }
 
     pub fn highlight_targets(&self, q: &Query, hits: &mut [Hit]) {
@@ -913,7 +894,6 @@ fn rank(
     records: &[RecordKeys],
     ctx: &Context,
     status: impl Fn(usize, usize) -> Option<i32>,
-    within: Option<&[usize]>,
 ) -> Vec<Hit> {
     let score = |i: usize| -> Option<Hit> {
         let r = records.get(i)?;
@@ -928,10 +908,7 @@ fn rank(
             hl_en: Vec::new(),
         })
     };
-    let mut hits: Vec<Hit> = match within {
-        Some(ix) => ix.iter().filter_map(|&i| score(i)).collect(),
-        None => (0..records.len()).filter_map(score).collect(),
-    };
+    let mut hits: Vec<Hit> = (0..records.len()).filter_map(score).collect();
     if !ctx.query.is_empty() {
         hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
     }
@@ -1088,16 +1065,5 @@ mod tests {
         assert_eq!(unknown[0].suggestions, vec!["finance"]);
         assert_eq!(unknown[1].suggestions, vec!["stalled"]);
         assert!(unknown[1].describe().contains("`status:stalled`"));
-    }
-
-    #[test]
-    fn a_grown_last_word_narrows() {
-        let q = |s| Query::parse(s);
-        assert!(q("rhl").narrows(&q("rh")));
-        assert!(q("park rhl").narrows(&q("park rh")));
-        assert!(!q("rh").narrows(&q("rhl")));
-        assert!(!q("rh x").narrows(&q("rh")));
-        assert!(!q("chain:fin").narrows(&q("chain:fi")));
-        assert!(!q("rh").narrows(&q("")));
     }
 }

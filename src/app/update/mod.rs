@@ -18,6 +18,13 @@ use picker::picker_move;
 use picker::{edit_picker, open_picker, picker_accept};
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    let effects = step(app, action);
+    // Scrolling, paging and resizes bring new rows into view.
+    app.highlight_visible();
+    effects
+}
+
+fn step(app: &mut App, action: Action) -> Vec<Effect> {
     // A message lasts until the next thing the user does; outcomes of a
     // save, reloads and resizes are not the user's doing.
     let from_user = !matches!(

@@ -1,0 +1,95 @@
+//! The interface's filter pipeline: each keystroke gives what a fresh
+//! search of the same query gives, and highlights are filled for the rows
+//! in view (and only those).
+
+mod common;
+
+use common::{app, keys, today};
+use shibei_tracker::app::{update, Action, App, View};
+use shibei_tracker::domain::search::Query;
+use std::path::Path;
+
+/// The interface on the bundled tracker (the fixture is too small to scroll).
+fn bundled() -> App {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tracker.yaml");
+    let loaded = common::load(&file);
+    App::new(loaded.tracker, "tracker.yaml", today())
+}
+
+/// The project and goal rows a fresh app shows for `query`.
+fn fresh(query: &str) -> (Vec<usize>, Vec<usize>) {
+    let mut a = app();
+    a.query = query.to_string();
+    a.refilter();
+    (
+        a.projects.rows.iter().map(|h| h.index).collect(),
+        a.goals.rows.iter().map(|h| h.index).collect(),
+    )
+}
+
+fn shown(a: &App) -> (Vec<usize>, Vec<usize>) {
+    (
+        a.projects.rows.iter().map(|h| h.index).collect(),
+        a.goals.rows.iter().map(|h| h.index).collect(),
+    )
+}
+
+#[test]
+fn typing_and_deleting_give_what_a_fresh_search_gives() {
+    let mut a = app();
+    keys(&mut a, "/");
+    for (key, query) in [
+        ("r", "r"),
+        ("e", "re"),
+        ("n", "ren"),
+        ("<bs>", "re"),
+        ("<bs>", "r"),
+        ("h", "rh"),
+        ("l", "rhl"),
+        ("<space>", "rhl "),
+        ("s", "rhl s"),
+        ("t", "rhl st"),
+    ] {
+        keys(&mut a, key);
+        assert_eq!(a.query, query);
+        assert_eq!(shown(&a), fresh(query), "after {key:?} (query {query:?})");
+    }
+}
+
+#[test]
+fn rows_in_view_are_highlighted_also_after_scrolling() {
+    let mut a = bundled();
+    update(
+        &mut a,
+        Action::Resize {
+            width: 120,
+            height: 12,
+        },
+    );
+    keys(&mut a, "/ d <enter>");
+    // The same hits with every highlight computed.
+    let all = a.index.filter_projects(&a.tracker, &Query::parse("d"));
+    let n = all.len();
+    assert!(n > 20, "a broad query: {n} rows");
+    assert_eq!(a.projects.rows.len(), n);
+    let page = a.page();
+    assert_eq!(a.projects.rows[..page], all[..page]);
+    // Rows far below are computed only when they come into view.
+    let far = all[page..]
+        .iter()
+        .rposition(|h| !h.hl_en.is_empty())
+        .expect("a far row")
+        + page;
+    assert!(a.projects.rows[far].hl_en.is_empty());
+    keys(&mut a, "G");
+    assert_eq!(a.projects.rows[n - page..], all[n - page..]);
+    // The goals view's rows in view as well.
+    update(&mut a, Action::ShowView(View::Goals));
+    let goals = a.index.filter_targets(&Query::parse("d"), &states(&a));
+    let shown = a.goals.rows.len().min(page);
+    assert_eq!(a.goals.rows[..shown], goals[..shown]);
+}
+
+fn states(a: &App) -> Vec<shibei_tracker::domain::ProgressState> {
+    a.progress.iter().map(|p| p.state).collect()
+}
