@@ -3,7 +3,7 @@
 
 use crate::command::{load, unknown_id, Outcome};
 use crate::domain::labels::goal_label;
-use crate::domain::progress::{assess, overdue_milestones};
+use crate::domain::progress::{assess, overdue_milestones, slipped_milestones};
 use crate::domain::summary::{by_chain, ranked};
 use crate::domain::*;
 use chrono::NaiveDate;
@@ -49,6 +49,13 @@ pub fn report_command(
         .map(|p| (p, overdue_milestones(p, today)))
         .filter(|(_, m)| !m.is_empty())
         .collect();
+    let slipped: Vec<(&Project, Vec<&Milestone>)> = t
+        .projects
+        .iter()
+        .filter(|p| keep(&p.chain))
+        .map(|p| (p, slipped_milestones(p)))
+        .filter(|(_, m)| !m.is_empty())
+        .collect();
     let goals: Vec<(&Target, Progress)> = t
         .targets
         .iter()
@@ -64,6 +71,7 @@ pub fn report_command(
             "goals": goals.iter().map(|(x, p)| json!({"id": x.id, "metric_zh": x.metric_zh, "metric_en": x.metric_en, "chain": x.chain, "period": x.period, "target": x.target, "unit": x.unit, "actual": p.value, "as_of": p.as_of.map(|d| d.to_string()), "interim": p.interim, "percent": p.percent, "state": p.state})).collect::<Vec<_>>(),
             "stalled_projects": stalled.iter().map(|p| json!({"id": p.id, "name_zh": p.name_zh, "name_en": p.name_en})).collect::<Vec<_>>(),
             "overdue_milestones": overdue.iter().map(|(p, ms)| json!({"project": p.id, "name_zh": p.name_zh, "milestones": ms.iter().map(|m| json!({"due": m.due.to_string(), "expect": m.expect, "text": m.text})).collect::<Vec<_>>()})).collect::<Vec<_>>(),
+            "slipped_milestones": slipped.iter().map(|(p, ms)| json!({"project": p.id, "name_zh": p.name_zh, "milestones": ms.iter().map(|m| json!({"due": m.due.to_string(), "original_due": m.original_due().to_string(), "slip": m.slip_label(), "expect": m.expect, "text": m.text})).collect::<Vec<_>>()})).collect::<Vec<_>>(),
         });
         return Ok(serde_json::to_string_pretty(&v).unwrap_or_default() + "\n");
     }
@@ -152,6 +160,25 @@ pub fn report_command(
                 p.name_en,
                 p.id,
                 m.due,
+                m.expect.label_en().to_lowercase(),
+                m.text
+            );
+        }
+    }
+    let _ = writeln!(
+        o,
+        "\n### Slipped promises ({})\n",
+        slipped.iter().map(|(_, m)| m.len()).sum::<usize>()
+    );
+    for (p, ms) in &slipped {
+        for m in ms {
+            let _ = writeln!(
+                o,
+                "- {} {} (`{}`): {}, expected {} — “{}”",
+                p.name_zh,
+                p.name_en,
+                p.id,
+                m.slip_label().unwrap_or_default(),
                 m.expect.label_en().to_lowercase(),
                 m.text
             );

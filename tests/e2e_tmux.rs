@@ -306,3 +306,70 @@ fn edit_status_with_a_note_then_undo_in_tmux() {
         "the file is back to its original bytes"
     );
 }
+
+#[test]
+fn milestone_asks_then_sets_the_status_and_a_value_goes_beside_in_tmux() {
+    if !tmux_or_skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_fixture(dir.path());
+    let file = dir.path().join("tracker.yaml");
+    cli(&file, &["normalize"]);
+    let original = std::fs::read(&file).expect("read copy");
+    let show = |id: &str| -> serde_json::Value {
+        serde_json::from_str(&cli(&file, &["show", id, "--format", "json"])).expect("json")
+    };
+    let tmux = start(&file);
+    tmux.wait_text("9/9");
+
+    // m on Visionox: the question first, nothing written.
+    tmux.keys(&["/"]);
+    tmux.type_text("visionox");
+    tmux.keys(&["Enter", "m"]);
+    let s = tmux.wait_text("Mark milestone reached");
+    assert!(
+        s.contains("\"预计年底建成\" reached 2024-09-01 — expect 已建成; set status to 已建成"),
+        "{s}"
+    );
+    assert_eq!(std::fs::read(&file).expect("read"), original);
+    // y: the milestone and the status, saved together.
+    tmux.keys(&["y"]);
+    tmux.wait_text("status under_construction -> completed");
+    let p = show("visionox");
+    assert_eq!(p["status"], "completed", "{p}");
+    assert_eq!(p["milestones"][0]["reached"], "2024-09-01", "{p}");
+
+    // e on a goal: a value added beside the one recorded.
+    tmux.keys(&["2", "/", "C-u"]);
+    tmux.type_text("新认定高新技术企业");
+    tmux.keys(&["Enter", "e"]);
+    tmux.wait_text("New value:");
+    tmux.type_text("59");
+    tmux.keys(&["Enter"]);
+    tmux.wait_text("note: ");
+    tmux.keys(&["Enter"]);
+    tmux.wait_text("saved: hitech-firms-2024: observed 59家");
+    let g = show("hitech-firms-2024");
+    let values: Vec<f64> = g["observations"]
+        .as_array()
+        .expect("observations")
+        .iter()
+        .map(|o| o["value"].as_f64().expect("value"))
+        .collect();
+    assert_eq!(values, [58.0, 59.0], "{g}");
+
+    // Two undos: the value, then the milestone with its status.
+    tmux.keys(&["u"]);
+    tmux.wait_text("undone and saved");
+    tmux.keys(&["u"]);
+    tmux.wait_for("the second undo", |s| {
+        s.contains("undone and saved") && s.contains("visionox")
+    });
+    tmux.keys(&["q"]);
+    tmux.wait_text("EXIT:0");
+    assert!(
+        std::fs::read(&file).expect("read copy") == original,
+        "the file is back to its original bytes"
+    );
+}

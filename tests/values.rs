@@ -485,3 +485,21 @@ fn bundled_data_replays_the_issue_without_losing_anything() {
     let text = ok(&run(&file, &["show", "new-schools-three-year-plan"]));
     assert!(text.contains("6所 (2018-10, interim)"), "{text}");
 }
+
+#[test]
+fn the_briefing_lists_slipped_promises() {
+    let (_d, file) = scratch("values");
+    ok(&run(&file, &["milestone", "visionox", "--slip-to", "2027"]));
+    let md = ok(&run(&file, &["report"]));
+    assert!(
+        md.contains("### Slipped promises (1)")
+            && md.contains("(`visionox`): slipped from 2023 to 2027, expected operating"),
+        "{md}"
+    );
+    let js: serde_json::Value =
+        serde_json::from_str(&ok(&run(&file, &["report", "--format", "json"]))).unwrap();
+    assert_eq!(
+        js["slipped_milestones"][0]["milestones"][0]["original_due"],
+        "2023"
+    );
+}

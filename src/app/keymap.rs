@@ -234,7 +234,7 @@ pub static KEYMAP: &[Binding] = &[
         Normal,
         &[Key::ch('!')],
         Action::ToggleAttention,
-        "only what needs attention (stalled, overdue, at risk)",
+        "only what needs attention (stalled, overdue or slipped, at risk)",
     ),
     bind(
         Normal,

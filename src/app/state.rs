@@ -511,7 +511,7 @@ pub struct App {
     /// The text the file holds (as loaded, last saved or reloaded): what a
     /// save compares the disk against.
     pub base: String,
-    /// `!`: only stalled or overdue projects, at-risk or unreported goals.
+    /// `!`: only stalled projects or ones with overdue or slipped milestones, at-risk or unreported goals.
     pub attention: bool,
     /// Whether the terminal's mouse is captured (off: text can be selected).
     pub mouse: bool,

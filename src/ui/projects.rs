@@ -35,7 +35,7 @@ fn sorted_column(sort: Sort) -> usize {
 pub fn draw(frame: &mut Frame, app: &App, area: Rect, screen: Screen) {
     let t = &app.tracker;
     let title = if app.attention {
-        " Projects: needing attention (stalled, overdue milestones) "
+        " Projects: needing attention (stalled, overdue or slipped milestones) "
     } else {
         " Projects "
     };

@@ -141,7 +141,7 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
             app.say(
                 MessageKind::Info,
                 if app.attention {
-                    "needs attention: stalled or overdue projects, goals at risk or unreported; ! shows all"
+                    "needs attention: stalled projects, overdue or slipped milestones, goals at risk or unreported; ! shows all"
                 } else {
                     "showing everything again"
                 },
