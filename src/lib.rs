@@ -1,3 +1,4 @@
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 //! shibei-tracker: projects and stated goals of Qingdao's Shibei district,
 //! traced to the news reports they come from.
 //!

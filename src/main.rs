@@ -1,3 +1,4 @@
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 use clap::{Parser, Subcommand, ValueEnum};
 use shibei_tracker::cli::{self, Format};
 use shibei_tracker::text::escape_controls;

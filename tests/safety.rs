@@ -197,7 +197,8 @@ fn commands_and_the_interface_save_path_lose_nothing() {
                 Err(e) => panic!("interface save failed: {}", e.describe(&ui_file)),
             }
             i += 1;
-            std::thread::sleep(Duration::from_millis(2));
+            // A brisk user, not a loop that would keep the lock to itself.
+            std::thread::sleep(Duration::from_millis(15));
         }
         (i, merged)
     });

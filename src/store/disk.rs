@@ -241,7 +241,7 @@ impl WriteLock {
                         });
                     }
                     std::thread::sleep(pause);
-                    pause = (pause * 2).min(Duration::from_millis(50));
+                    pause = (pause * 2).min(Duration::from_millis(10));
                 }
                 Err(fs::TryLockError::Error(e)) => {
                     return Err(WriteError::Io(format!(

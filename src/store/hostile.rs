@@ -46,7 +46,49 @@ fn walk(v: &Value, path: &DocPath, in_note: bool, out: &mut Vec<Issue>) {
     }
 }
 
+/// Fields that name or quote something: they must show at least one
+/// visible character (a name of zero-width spaces looks like no name).
+fn must_show(key: &str) -> bool {
+    matches!(
+        key,
+        "id" | "name_zh"
+            | "name_en"
+            | "metric_zh"
+            | "metric_en"
+            | "title"
+            | "text"
+            | "quote"
+            | "unit"
+    )
+}
+
+/// Characters that take no room and show nothing: zero-width spaces and
+/// joiners, word joiner, soft hyphen, BOM and other format characters.
+pub fn invisible(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '\u{ad}' | '\u{34f}' | '\u{61c}' | '\u{115f}' | '\u{1160}' | '\u{17b4}' | '\u{17b5}'
+                | '\u{180b}'..='\u{180f}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{206f}'
+                | '\u{3164}' | '\u{fe00}'..='\u{fe0f}' | '\u{feff}' | '\u{ffa0}'
+        )
+}
+
 fn text(s: &str, path: &DocPath, in_note: bool, out: &mut Vec<Issue>) {
+    // Spaces only are reported by the decoder as empty; invisible-only
+    // text that is not plain whitespace would pass it.
+    let key = match path.0.last() {
+        Some(super::path::Seg::Key(k)) => k.as_str(),
+        _ => "",
+    };
+    if must_show(key) && !s.trim().is_empty() && s.chars().all(invisible) {
+        out.push(Issue::new(
+            path.clone(),
+            format!("`{key}` holds only invisible characters (zero-width spaces or similar)"),
+            "write the visible text, or remove the record",
+        ));
+        return;
+    }
     let Some((at, c, why)) = s
         .chars()
         .enumerate()
@@ -73,6 +115,17 @@ fn text(s: &str, path: &DocPath, in_note: bool, out: &mut Vec<Issue>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refuses_names_of_invisible_characters_only() {
+        let v: Value = serde_yaml::from_str(
+            "- name_en: \"\\u200b\\u2060\"\n  note: \"\\u200b\"\n  name_zh: \"\\u200b甲\"\n",
+        )
+        .unwrap();
+        let issues = check(&v);
+        assert_eq!(issues.len(), 1, "{issues:?}");
+        assert_eq!(issues[0].path.to_string(), "[0].name_en");
+    }
 
     #[test]
     fn refuses_escapes_in_values_and_keys_but_not_newlines_in_notes() {

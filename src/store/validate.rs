@@ -138,6 +138,13 @@ impl<'a> Checker<'a> {
         quote: &'a Option<String>,
     ) {
         match (source, quote) {
+            // Required quotes are checked for emptiness when decoded; an
+            // optional one of spaces only would otherwise count as found.
+            (Some(_), Some(q)) if q.chars().all(super::hostile::invisible) => self.push(
+                path.key("quote"),
+                "the `quote` holds no visible text",
+                "copy the words from the report that support it",
+            ),
             (Some(s), Some(q)) => self.evidence(path, s, q),
             (Some(_), None) => self.push(
                 path.key("quote"),
