@@ -331,11 +331,22 @@ pub fn apply(t: &mut Tracker, edit: &Edit, today: NaiveDate) -> Result<Change, R
                 },
             );
             let kept = x.observations.len() - 1;
+            // Said, not refused: a late figure can be as of a later day, but
+            // a typed value is more often meant for the period itself.
+            let late = if date.first_day() > x.period.end() {
+                format!(
+                    "; dated after the period {} ended (a value for the period itself is dated {} or earlier)",
+                    x.period.label(),
+                    x.period.end()
+                )
+            } else {
+                String::new()
+            };
             Ok(Change {
                 before,
                 after: Record::Target(x.clone()),
                 summary: format!(
-                    "{}: observed {shown} as of {date} ({} earlier value{} kept)",
+                    "{}: observed {shown} as of {date} ({} earlier value{} kept){late}",
                     x.id,
                     kept,
                     if kept == 1 { "" } else { "s" }
