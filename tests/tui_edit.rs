@@ -856,3 +856,40 @@ fn enter_on_the_value_as_offered_records_nothing_and_a_new_one_is_added_beside()
     keys(&mut a, &c.file, "u");
     assert_eq!(read(&c.file), c.original);
 }
+
+#[test]
+fn the_interface_refuses_a_status_change_dated_before_the_newest_one() {
+    let c = copy();
+    let mut a = open(&c);
+    // Someone recorded a change dated after today (2024-09-01) by hand: a
+    // change made today would come before it, so it is refused, unwritten.
+    let p = a
+        .tracker
+        .projects
+        .iter_mut()
+        .find(|p| p.id == RENHE)
+        .expect("renhe");
+    p.history.push(shibei_tracker::domain::HistoryEntry {
+        date: shibei_tracker::domain::PartialDate::parse("2024-10-01").expect("date"),
+        status: Some(p.status),
+        note: "typed ahead".into(),
+        source: None,
+        quote: None,
+    });
+    let now = p.status;
+    a.refresh();
+    select_project(&mut a, RENHE);
+    keys(
+        &mut a,
+        &c.file,
+        &format!("s {} <enter> <enter>", moves(now, Status::Stalled)),
+    );
+    assert_eq!(message_kind(&a), Some(MessageKind::Error));
+    assert!(
+        message(&a).contains("the newest status change is dated 2024-10-01"),
+        "{}",
+        message(&a)
+    );
+    assert_eq!(read(&c.file), c.original);
+    assert_eq!(a.tracker.project(RENHE).map(|p| p.status), Some(now));
+}
