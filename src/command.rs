@@ -2,7 +2,9 @@
 //! loading the file with located errors, failures carrying an exit code,
 //! and the "unknown id, did you mean" message.
 
+use crate::domain::search::{Query, SearchIndex};
 use crate::domain::suggest::closest;
+use crate::domain::{ProgressState, Tracker};
 use crate::store::{self, Loaded};
 use std::fmt::Write;
 use std::path::Path;
@@ -56,4 +58,180 @@ pub fn unknown_id(kind: &str, id: &str, known: Vec<&str>) -> Failure {
         )
     };
     Failure::usage(format!("unknown {kind} id \"{id}\" — {hint}"))
+}
+
+/// A record a person named on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Named {
+    Project(usize),
+    Target(usize),
+}
+
+fn same(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
+}
+
+/// Finds the project or target `text` names: its id, its name in Chinese
+/// or English (any case), an alias, else the interface's search (pinyin,
+/// words) when that finds exactly one. `kinds` says which records count.
+/// A miss or an ambiguous search names the candidates, found the same way.
+pub fn resolve(t: &Tracker, text: &str, projects: bool, targets: bool) -> Result<Named, Failure> {
+    let kind = match (projects, targets) {
+        (true, false) => "project",
+        (false, true) => "target",
+        _ => "project or target",
+    };
+    let exact = |f: &dyn Fn(&str) -> bool| -> Vec<Named> {
+        let mut v = Vec::new();
+        if projects {
+            v.extend(
+                t.projects
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| {
+                        f(&p.id) || f(&p.name_zh) || f(&p.name_en) || p.aliases.iter().any(|a| f(a))
+                    })
+                    .map(|(i, _)| Named::Project(i)),
+            );
+        }
+        if targets {
+            v.extend(
+                t.targets
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, x)| f(&x.id) || f(&x.metric_zh) || f(&x.metric_en))
+                    .map(|(i, _)| Named::Target(i)),
+            );
+        }
+        v
+    };
+    // An id first (ids are unique), then a whole name.
+    if let [one] = exact(&|s: &str| s == text.trim())[..] {
+        return Ok(one);
+    }
+    let by_name = exact(&|s: &str| same(s, text));
+    if let [one] = by_name[..] {
+        return Ok(one);
+    }
+    // The interface's search: pinyin, initials, words.
+    let index = SearchIndex::build(t);
+    let q = Query::parse(text);
+    let mut found: Vec<(i64, Named)> = Vec::new();
+    if projects {
+        found.extend(
+            index
+                .search_projects(t, &q)
+                .into_iter()
+                .map(|h| (h.score, Named::Project(h.index))),
+        );
+    }
+    if targets {
+        let states: Vec<ProgressState> = t.targets.iter().map(|_| ProgressState::NoData).collect();
+        found.extend(
+            index
+                .search_targets(&q, &states)
+                .into_iter()
+                .map(|h| (h.score, Named::Target(h.index))),
+        );
+    }
+    found.sort_by_key(|(s, _)| std::cmp::Reverse(*s));
+    if by_name.is_empty() && found.len() == 1 {
+        return Ok(found[0].1);
+    }
+    let label = |n: Named| match n {
+        Named::Project(i) => t
+            .projects
+            .get(i)
+            .map(|p| format!("`{}` {}", p.id, p.name_zh)),
+        Named::Target(i) => t
+            .targets
+            .get(i)
+            .map(|x| format!("`{}` {} ({})", x.id, x.metric_zh, x.period.label())),
+    };
+    let candidates: Vec<String> = if by_name.is_empty() {
+        found
+            .iter()
+            .filter_map(|(_, n)| label(*n))
+            .take(6)
+            .collect()
+    } else {
+        by_name.iter().filter_map(|n| label(*n)).take(6).collect()
+    };
+    if candidates.is_empty() {
+        let ids: Vec<&str> = t
+            .projects
+            .iter()
+            .filter(|_| projects)
+            .map(|p| p.id.as_str())
+            .chain(t.targets.iter().filter(|_| targets).map(|x| x.id.as_str()))
+            .collect();
+        return Err(unknown_id(kind, text, ids));
+    }
+    let more = found
+        .len()
+        .max(by_name.len())
+        .saturating_sub(candidates.len());
+    let more = if more > 0 {
+        format!("\n  … and {more} more: narrow it down")
+    } else {
+        String::new()
+    };
+    Err(Failure::usage(format!(
+        "\"{text}\" could be more than one {kind} — give one of these ids:\n  {}{more}",
+        candidates.join("\n  ")
+    )))
+}
+
+/// Finds the chain `text` names: its id, its name in Chinese or English,
+/// else the one chain a search (pinyin, words) finds. A miss lists them.
+pub fn resolve_chain(t: &Tracker, text: &str) -> Result<usize, Failure> {
+    if let Some(i) = t
+        .chains
+        .iter()
+        .position(|c| c.id == text.trim() || same(&c.name_zh, text) || same(&c.name_en, text))
+    {
+        return Ok(i);
+    }
+    let found = SearchIndex::build(t).filter_chains(text);
+    if let [one] = found[..] {
+        return Ok(one);
+    }
+    let list = |ix: &mut dyn Iterator<Item = usize>| {
+        ix.filter_map(|i| t.chains.get(i))
+            .map(|c| format!("`{}` {}", c.id, c.name_zh))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if found.is_empty() {
+        let near = closest(text, t.chains.iter().map(|c| c.id.as_str()));
+        let hint = near
+            .iter()
+            .map(|n| format!("did you mean `{n}`? "))
+            .collect::<String>();
+        Err(Failure::usage(format!(
+            "unknown chain \"{text}\" — {hint}known chains: {}",
+            list(&mut (0..t.chains.len()))
+        )))
+    } else {
+        Err(Failure::usage(format!(
+            "\"{text}\" could be more than one chain: {}",
+            list(&mut found.into_iter())
+        )))
+    }
+}
+
+/// The id of the project `text` names (see `resolve`).
+pub fn project_id(t: &Tracker, text: &str) -> Result<String, Failure> {
+    match resolve(t, text, true, false)? {
+        Named::Project(i) => Ok(t.projects[i].id.clone()),
+        Named::Target(i) => Ok(t.targets[i].id.clone()),
+    }
+}
+
+/// The id of the target `text` names (see `resolve`).
+pub fn target_id(t: &Tracker, text: &str) -> Result<String, Failure> {
+    match resolve(t, text, false, true)? {
+        Named::Project(i) => Ok(t.projects[i].id.clone()),
+        Named::Target(i) => Ok(t.targets[i].id.clone()),
+    }
 }

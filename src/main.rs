@@ -60,34 +60,52 @@ enum ReportFormat {
 enum Command {
     /// List projects (optionally filtered like the interface's `/`).
     List {
+        /// table: aligned text, fitted to the terminal's width (piped: every
+        /// column); json: every field; csv: one value per column.
         #[arg(long, value_enum, default_value = "table")]
         format: TableFormat,
         /// A filter query: words, pinyin, `chain:`, `area:`, `status:`.
         #[arg(long)]
         filter: Option<String>,
+        /// Every column whole even in a narrow terminal (lines may wrap).
+        #[arg(long)]
+        wide: bool,
     },
     /// Show one project or target with every field, history and quotes.
     Show {
+        /// The project or target: its id, its name (Chinese or English), or
+        /// pinyin; a miss suggests the closest.
         id: String,
+        /// text for reading, json for every field.
         #[arg(long, value_enum, default_value = "text")]
         format: ShowFormat,
     },
     /// Goals and results with their progress state.
     Progress {
-        /// Only this chain (an id).
+        /// Only this chain: its id or its name (数字经济, digital economy, pinyin).
         #[arg(long)]
         chain: Option<String>,
         /// Only one series: the targets sharing this `metric` key, in period order.
         #[arg(long)]
         metric: Option<String>,
+        /// table: aligned text, fitted to the terminal's width (piped: every
+        /// column); json: every field; csv: one value per column (number,
+        /// unit and date apart).
         #[arg(long, value_enum, default_value = "table")]
         format: TableFormat,
+        /// Every column whole even in a narrow terminal (lines may wrap).
+        #[arg(long)]
+        wide: bool,
     },
     /// Change a project's status and append a history entry. Refused when
     /// unchanged, dated after today or before the newest status change.
     SetStatus {
+        /// The project: its id, its name or pinyin.
         project: String,
+        /// The new status: an id (under_construction), or its label as the
+        /// interface shows it (在建, "under construction").
         status: String,
+        /// Why, or where it was learned: kept in the history entry.
         #[arg(long)]
         note: Option<String>,
         /// Date of the change (YYYY-MM-DD); defaults to today.
@@ -97,7 +115,9 @@ enum Command {
     /// Add an observation: a target's value as of a date, beside the values
     /// already recorded (none is ever overwritten).
     SetActual {
+        /// The target: its id, its name or pinyin.
         target: String,
+        /// The value, a number in the target's unit (35, 1,530.5, -2).
         #[arg(allow_hyphen_values = true)]
         value: String,
         /// As-of date (YYYY, YYYY-MM or YYYY-MM-DD); defaults to today.
@@ -116,6 +136,7 @@ enum Command {
     /// Mark a project's next milestone reached (moving its status to the one
     /// the milestone expects), or with --slip-to move it to a later date.
     Milestone {
+        /// The project: its id, its name or pinyin.
         project: String,
         /// The day it was reached (YYYY-MM-DD); defaults to today.
         #[arg(long, value_parser = parse_date)]
@@ -135,8 +156,10 @@ enum Command {
     Validate,
     /// A briefing of goals, chains and projects needing attention.
     Report {
+        /// Only this chain: its id or its name (数字经济, digital economy, pinyin).
         #[arg(long)]
         chain: Option<String>,
+        /// md: a Markdown briefing; json: the same facts as data.
         #[arg(long, value_enum, default_value = "md")]
         format: ReportFormat,
     },
@@ -147,9 +170,16 @@ enum Command {
     Migrate,
 }
 
-fn table_format(f: TableFormat) -> Format {
+/// How tables are printed: fitted to the terminal's width when stdout is
+/// one (unless `--wide`), every column whole when piped.
+fn table_format(f: TableFormat, wide: bool) -> Format {
+    let width = (!wide && io::stdout().is_terminal())
+        .then(|| ratatui::crossterm::terminal::size().ok())
+        .flatten()
+        .map(|(w, _)| w as usize)
+        .filter(|w| *w > 0);
     match f {
-        TableFormat::Table => Format::Table,
+        TableFormat::Table => Format::Table { width },
         TableFormat::Json => Format::Json,
         TableFormat::Csv => Format::Csv,
     }
@@ -211,9 +241,11 @@ fn main() -> ExitCode {
                 shibei_tracker::tui::run(&file, today).map(|()| String::new())
             }
         }
-        Some(Command::List { format, filter }) => {
-            cli::list(&file, today, table_format(format), filter.as_deref())
-        }
+        Some(Command::List {
+            format,
+            filter,
+            wide,
+        }) => cli::list(&file, today, table_format(format, wide), filter.as_deref()),
         Some(Command::Show { id, format }) => {
             cli::show(&file, today, &id, matches!(format, ShowFormat::Json))
         }
@@ -221,12 +253,13 @@ fn main() -> ExitCode {
             chain,
             metric,
             format,
+            wide,
         }) => cli::progress(
             &file,
             today,
             chain.as_deref(),
             metric.as_deref(),
-            table_format(format),
+            table_format(format, wide),
         ),
         Some(Command::SetStatus {
             project,

@@ -261,7 +261,8 @@ fn set_status_changes_only_that_record_and_appends_history() {
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
-        stdout(&o).contains("renhe-road-renewal: stalled -> under_construction (2026-11-21)"),
+        stdout(&o)
+            .contains("renhe-road-renewal: 停滞 Stalled -> 在建 Under construction (2026-11-21)"),
         "{}",
         stdout(&o)
     );
@@ -420,7 +421,7 @@ fn list_formats_carry_the_promised_fields() {
     assert_eq!(visionox["overdue_milestones"][0]["due"], "2023");
     let csv = stdout(&run(&["--file", f, "list", "--format", "csv"]));
     assert!(
-        csv.starts_with("id,name_zh,name_en,chain,area,status,next_milestone\n"),
+        csv.starts_with("id,name_zh,name_en,chain,area,status,next_due,next_milestone,overdue\n"),
         "{csv}"
     );
     let table = stdout(&run(&["--file", f, "list"]));

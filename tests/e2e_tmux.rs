@@ -282,7 +282,7 @@ fn edit_status_with_a_note_then_undo_in_tmux() {
     tmux.type_text("资金再次断裂 (e2e)");
     tmux.wait_text("note: 资金再次断裂 (e2e)");
     tmux.keys(&["Enter"]);
-    tmux.wait_text("saved: renhe-road-renewal-bc: under_construction -> stalled");
+    tmux.wait_text("saved: renhe-road-renewal-bc: 在建 Under construction -> 停滞 Stalled");
 
     // On disk at once, while the interface is still open.
     let p = show();
@@ -335,7 +335,7 @@ fn milestone_asks_then_sets_the_status_and_a_value_goes_beside_in_tmux() {
     assert_eq!(std::fs::read(&file).expect("read"), original);
     // y: the milestone and the status, saved together.
     tmux.keys(&["y"]);
-    tmux.wait_text("status under_construction -> completed");
+    tmux.wait_text("status 在建 Under construction -> 已建成 Completed");
     let p = show("visionox");
     assert_eq!(p["status"], "completed", "{p}");
     assert_eq!(p["milestones"][0]["reached"], "2024-09-01", "{p}");

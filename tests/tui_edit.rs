@@ -108,7 +108,8 @@ fn status_change_with_a_note_is_saved_at_once_and_undone_to_the_same_bytes() {
     assert_eq!(a.mode(), Mode::Normal);
     assert_eq!(message_kind(&a), Some(MessageKind::Saved));
     assert!(
-        message(&a).starts_with("saved: renhe-road-renewal-bc: under_construction -> stalled"),
+        message(&a)
+            .starts_with("saved: renhe-road-renewal-bc: 在建 Under construction -> 停滞 Stalled"),
         "{}",
         message(&a)
     );
@@ -340,7 +341,7 @@ fn marking_the_next_milestone_or_saying_why_not() {
     keys(&mut a, &c.file, "m y");
     assert!(
         message(&a).contains(
-            "milestone \"预计年底建成\" reached 2024-09-01; status under_construction -> completed"
+            "milestone \"预计年底建成\" reached 2024-09-01; status 在建 Under construction -> 已建成 Completed"
         ),
         "{}",
         message(&a)

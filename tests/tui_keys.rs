@@ -514,3 +514,28 @@ fn projects_tree_puts_parts_under_their_parent_with_a_summary() {
     assert!(!a.tree);
     assert!(!a.status_label(pi).contains("parts"));
 }
+
+#[test]
+fn unknown_filter_values_say_so_and_suggest() {
+    let mut a = app();
+    keys(&mut a, "/ status:stallde");
+    let m = a
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(
+        m.contains("unknown status \"stallde\"") && m.contains("stalled"),
+        "{m}"
+    );
+    keys(&mut a, "<bs> <bs> ed");
+    assert!(a.message.is_none(), "a known value: no complaint");
+    assert_eq!(a.query, "status:stalled");
+    keys(&mut a, "<c-u> chain:nosuch");
+    let m = a
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(m.contains("unknown chain \"nosuch\""), "{m}");
+}

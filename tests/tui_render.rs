@@ -754,7 +754,9 @@ fn status_bar_says_what_was_saved_and_when_attention_is_on() {
     let buf = render(&mut a, 120, 40);
     let s = screen(&buf);
     assert!(
-        s.contains("saved: renhe-road-renewal-bc: under_construction -> stalled (2024-09-01)"),
+        s.contains(
+            "saved: renhe-road-renewal-bc: 在建 Under construction -> 停滞 Stalled (2024-09-01)"
+        ),
         "{s}"
     );
     assert_eq!(fg_at(&buf, "saved: renhe"), Some(Color::Green));
@@ -919,4 +921,27 @@ fn a_slipped_milestone_says_so_and_only_its_new_date_is_overdue() {
     assert!(s.contains("[open]") && !s.contains("OVERDUE"), "{s}");
     assert_rows_fill(&buf);
     assert_no_ambiguous_glyphs(&buf);
+}
+
+#[test]
+fn long_messages_wrap_onto_rows_of_their_own_and_are_never_cut() {
+    let msg = "tracker.yaml: not saved: the file is read-only - make it writable (chmod u+w tracker.yaml) and press the key again";
+    for (w, h) in [(120, 40), (80, 24), (40, 10)] {
+        let mut a = app();
+        update(&mut a, Action::SaveFailed(msg.into()));
+        let buf = render(&mut a, w, h);
+        let rows = lines(&buf);
+        let text = rows.iter().map(|r| r.trim()).collect::<Vec<_>>().join(" ");
+        let squeeze = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            squeeze(&text).contains(&squeeze(msg)),
+            "{w}x{h}: message cut:\n{}",
+            rows.join("\n")
+        );
+        assert!(!text.contains("again~"), "{w}x{h}");
+        assert_rows_fill(&buf);
+        // The selected row is still inside the list body.
+        let body_rows = a.screen().map(|s| s.body_rows).unwrap_or(0);
+        assert!(body_rows >= 1, "{w}x{h}");
+    }
 }

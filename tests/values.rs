@@ -289,7 +289,7 @@ fn set_status_refuses_earlier_future_and_unchanged_and_writes_nothing() {
         &["set-status", "renhe-road-renewal", "stalled"],
     ));
     assert!(
-        o.contains("already stalled: unchanged, nothing written"),
+        o.contains("already 停滞 Stalled: unchanged, nothing written"),
         "{o}"
     );
     assert_eq!(fs::read_to_string(&file).unwrap(), before);
@@ -328,7 +328,7 @@ fn milestone_marks_reached_and_sets_the_expected_status_in_one_step() {
     ));
     assert!(
         o.contains(
-            "milestone \"明年投产\" reached 2023-06-30; status under_construction -> operating"
+            "milestone \"明年投产\" reached 2023-06-30; status 在建 Under construction -> 运营中 Operating"
         ),
         "{o}"
     );

@@ -463,9 +463,9 @@ impl Screen {
 
 /// Rows of the Chains legend, shown when the body has room for it.
 pub const LEGEND_ROWS: u16 = 2;
-/// A status message longer than the bar gets rows of its own, at most this
-/// share of the screen (one in three rows).
-const MESSAGE_SHARE: u16 = 3;
+/// Rows a message never takes: the tabs, the status bar and a table of
+/// one row (two borders, the header, the row).
+const KEEP_ROWS: u16 = 6;
 
 /// What the last drawing laid out, reported by `ui::draw` and fed back by
 /// the event loop, so scrolling stops where the content ends.
@@ -849,7 +849,7 @@ impl App {
     }
 
     /// Rows above the status bar for a message too long to share it: the
-    /// message wrapped at words, never cut (up to a third of the screen).
+    /// message wrapped at words, never cut (the list keeps one row).
     pub fn message_rows(&self, width: u16, height: u16) -> u16 {
         let Some(m) = &self.message else {
             return 0;
@@ -861,7 +861,7 @@ impl App {
             return 0;
         }
         let rows = crate::text::wrap_words(&m.text, w, 2).len() as u16;
-        rows.min(height / MESSAGE_SHARE).max(1)
+        rows.min(height.saturating_sub(KEEP_ROWS)).max(1)
     }
 
     pub fn page(&self) -> usize {
@@ -873,6 +873,12 @@ impl App {
     pub fn refilter(&mut self) {
         let before = self.selected_ids();
         self.rebuild(before, true);
+        // `status:foo` or `chain:nosuch` would show nothing without a word.
+        let unknown = self.index.unknown_values(&Query::parse(&self.query));
+        if !unknown.is_empty() {
+            let what: Vec<String> = unknown.iter().map(|u| u.describe()).collect();
+            self.say(MessageKind::Error, what.join("; "));
+        }
     }
 
     /// Whether a project shows under `!`: stalled, a milestone overdue, or

@@ -1,6 +1,7 @@
 //! `set-status`, `set-actual` and `milestone`: one edit, saved atomically.
 
-use super::{load, unknown_id, Failure, Outcome};
+use super::{load, Failure, Outcome};
+use crate::command::{project_id, target_id};
 use crate::domain::edit::{apply, Edit};
 use crate::domain::suggest::closest;
 use crate::domain::*;
@@ -53,17 +54,6 @@ fn edit_file(
     Ok(format!("{}\nsaved {}\n", change.summary, file.display()))
 }
 
-fn known_project(t: &Tracker, project: &str) -> Result<(), Failure> {
-    if t.project(project).is_none() {
-        return Err(unknown_id(
-            "project",
-            project,
-            t.projects.iter().map(|p| p.id.as_str()).collect(),
-        ));
-    }
-    Ok(())
-}
-
 pub fn set_status(
     file: &Path,
     today: NaiveDate,
@@ -73,7 +63,7 @@ pub fn set_status(
     date: NaiveDate,
 ) -> Outcome {
     edit_file(file, today, |t| {
-        known_project(t, project)?;
+        let project = project_id(t, project)?;
         let st = Status::parse(status).ok_or_else(|| {
             let ids = Status::ALL.map(|s| s.id());
             let near = closest(status, ids);
@@ -81,13 +71,17 @@ pub fn set_status(
                 .first()
                 .map(|n| format!("did you mean `{n}`? "))
                 .unwrap_or_default();
+            let all: Vec<String> = Status::ALL
+                .iter()
+                .map(|s| format!("{} ({} {})", s.id(), s.label_zh(), s.label_en()))
+                .collect();
             Failure::usage(format!(
                 "unknown status \"{status}\" — {hint}statuses: {}",
-                ids.join(", ")
+                all.join(", ")
             ))
         })?;
         Ok(Edit::SetStatus {
-            project: project.to_string(),
+            project,
             status: st,
             date,
             note,
@@ -108,15 +102,15 @@ pub struct MilestoneArgs<'a> {
 
 pub fn milestone(file: &Path, today: NaiveDate, a: MilestoneArgs) -> Outcome {
     edit_file(file, today, |t| {
-        known_project(t, a.project)?;
+        let project = project_id(t, a.project)?;
         Ok(match a.slip_to {
             Some(to) => Edit::SlipMilestone {
-                project: a.project.to_string(),
+                project,
                 to,
                 note: a.note,
             },
             None => Edit::MarkMilestone {
-                project: a.project.to_string(),
+                project,
                 date: a.date,
                 set_status: !a.keep_status,
             },
@@ -139,13 +133,7 @@ pub struct ObservationArgs<'a> {
 
 pub fn set_actual(file: &Path, today: NaiveDate, a: ObservationArgs) -> Outcome {
     edit_file(file, today, |t| {
-        if t.target(a.target).is_none() {
-            return Err(unknown_id(
-                "target",
-                a.target,
-                t.targets.iter().map(|x| x.id.as_str()).collect(),
-            ));
-        }
+        let target = target_id(t, a.target)?;
         let value = parse_value(a.value).map_err(Failure::usage)?;
         let evidence = match (a.source, a.quote) {
             (Some(source), Some(quote)) => {
@@ -165,7 +153,7 @@ pub fn set_actual(file: &Path, today: NaiveDate, a: ObservationArgs) -> Outcome 
             }
         };
         Ok(Edit::AddObservation {
-            target: a.target.to_string(),
+            target,
             value,
             date: a.date,
             note: a.note,

@@ -1,7 +1,8 @@
 //! `list`: projects, optionally filtered like the interface's `/`.
 
-use super::output::{csv, json_text, table};
+use super::output::{csv, fitted_table, json_text};
 use super::{area_label, chain_label, load, Failure, Format, Outcome};
+use crate::columns::{column, Column};
 use crate::domain::labels::next_due;
 use crate::domain::progress::{next_milestone, overdue_milestones};
 use crate::domain::search::{Query, SearchIndex};
@@ -10,6 +11,20 @@ use chrono::NaiveDate;
 use serde_json::{json, Value};
 use std::fmt::Write;
 use std::path::Path;
+
+/// `list`'s table: the Chinese name, the status and the next milestone
+/// kept whole; the rest give way. Ids are long (up to 50 columns) and every
+/// command also takes a name or pinyin, so in a narrow terminal the id
+/// goes after the English name (`--wide` or a pipe keeps it).
+const LIST_COLUMNS: [Column; 7] = [
+    column("id", 12, 3, false, false),
+    column("name_zh", 10, 0, true, true),
+    column("name_en", 12, 4, false, true),
+    column("chain", 8, 5, false, false),
+    column("area", 6, 6, false, false),
+    column("status", 6, 1, true, false),
+    column("next_milestone", 10, 2, true, true),
+];
 
 /// "2022-12 预计年底建成 OVERDUE": the next milestone of a project, as the
 /// interface shows it (`domain::labels::next_due`).
@@ -65,7 +80,7 @@ pub fn list(file: &Path, today: NaiveDate, format: Format, filter: Option<&str>)
                 .collect();
             json_text(&Value::Array(items))
         }
-        Format::Table | Format::Csv => {
+        Format::Csv => {
             let headers = [
                 "id",
                 "name_zh",
@@ -73,34 +88,48 @@ pub fn list(file: &Path, today: NaiveDate, format: Format, filter: Option<&str>)
                 "chain",
                 "area",
                 "status",
+                "next_due",
                 "next_milestone",
+                "overdue",
             ];
             let rows: Vec<Vec<String>> = projects
                 .iter()
                 .map(|p| {
-                    let (chain, area) = if format == Format::Csv {
-                        (p.chain.clone(), p.area.clone().unwrap_or_default())
-                    } else {
-                        (chain_label(&t, &p.chain), area_label(&t, p.area.as_deref()))
-                    };
+                    let next = next_milestone(p).map(|(_, m)| m);
                     vec![
                         p.id.clone(),
                         p.name_zh.clone(),
                         p.name_en.clone(),
-                        chain,
-                        area,
+                        p.chain.clone(),
+                        p.area.clone().unwrap_or_default(),
                         p.status.id().to_string(),
+                        next.map_or(String::new(), |m| m.due.to_string()),
+                        next.map_or(String::new(), |m| m.text.clone()),
+                        next_due(p, today).map_or(String::new(), |(_, late)| late.to_string()),
+                    ]
+                })
+                .collect();
+            csv(&headers, &rows)
+        }
+        Format::Table { width } => {
+            let rows: Vec<Vec<String>> = projects
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.id.clone(),
+                        p.name_zh.clone(),
+                        p.name_en.clone(),
+                        chain_label(&t, &p.chain),
+                        area_label(&t, p.area.as_deref()),
+                        // As the interface says it; CSV and JSON keep the id.
+                        p.status.label_zh().to_string(),
                         next_due_label(p, today),
                     ]
                 })
                 .collect();
-            if format == Format::Csv {
-                csv(&headers, &rows)
-            } else {
-                let mut out = table(&headers, &rows);
-                let _ = writeln!(out, "{} of {} projects", projects.len(), t.projects.len());
-                out
-            }
+            let mut out = fitted_table(&LIST_COLUMNS, &rows, width);
+            let _ = writeln!(out, "{} of {} projects", projects.len(), t.projects.len());
+            out
         }
     })
 }

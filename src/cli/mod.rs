@@ -40,7 +40,12 @@ pub use crate::report::report_command as report;
 /// How `list` and `progress` print their rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    Table,
+    /// Aligned text; with a width (a terminal, no `--wide`) fitted to it
+    /// by column priority, without one every column whole.
+    Table {
+        width: Option<usize>,
+    },
     Json,
+    /// Every value in a column of its own (number, unit, date apart).
     Csv,
 }

@@ -1,8 +1,10 @@
 //! `progress`: goals and results with their progress state.
 
-use super::output::{csv, json_text, table};
+use super::output::{csv, fitted_table, json_text};
 use super::show::target_cells;
-use super::{chain_label, load, unknown_id, Failure, Format, Outcome};
+use super::{chain_label, load, Failure, Format, Outcome};
+use crate::columns::{column, Column};
+use crate::command::resolve_chain;
 use crate::domain::progress::assess;
 use crate::domain::suggest::closest;
 use crate::domain::*;
@@ -36,15 +38,12 @@ pub fn progress(
             return Err(Failure::usage(format!("unknown metric \"{m}\" — {hint}")));
         }
     }
-    if let Some(c) = chain {
-        if t.chain(c).is_none() {
-            return Err(unknown_id(
-                "chain",
-                c,
-                t.chains.iter().map(|c| c.id.as_str()).collect(),
-            ));
-        }
-    }
+    // An id or a name (数字经济, pinyin) names the chain.
+    let chain_id = match chain {
+        Some(c) => Some(t.chains[resolve_chain(&t, c)?].id.clone()),
+        None => None,
+    };
+    let chain = chain_id.as_deref();
     let mut targets: Vec<&Target> = t
         .targets
         .iter()
@@ -71,44 +70,101 @@ pub fn progress(
             .collect();
         return Ok(json_text(&Value::Array(items)));
     }
+    if format == Format::Csv {
+        return Ok(progress_csv(&targets, today));
+    }
+    let width = match format {
+        Format::Table { width } => width,
+        _ => None,
+    };
+    let rows: Vec<Vec<String>> = targets
+        .iter()
+        .map(|x| {
+            let (pr, [goal, base, actual, percent, period]) = target_cells(x, today);
+            vec![
+                x.id.clone(),
+                x.metric_zh.clone(),
+                x.metric_en.clone(),
+                chain_label(&t, &x.chain),
+                period,
+                goal,
+                base,
+                actual,
+                percent,
+                // As the interface says it; CSV and JSON keep the id.
+                pr.state.label_en().to_string(),
+            ]
+        })
+        .collect();
+    Ok(fitted_table(&PROGRESS_COLUMNS, &rows, width))
+}
+
+/// `progress`'s table: the goal's name and its numbers (target, actual,
+/// percent, state) kept whole; the rest give way, the long ids among the
+/// first (`--wide` or a pipe keeps them).
+const PROGRESS_COLUMNS: [Column; 10] = [
+    column("id", 12, 3, false, false),
+    column("metric_zh", 10, 0, true, true),
+    column("metric_en", 10, 5, false, true),
+    column("chain", 8, 6, false, false),
+    column("period", 6, 4, false, false),
+    column("target", 6, 1, true, false),
+    column("baseline", 8, 7, false, false),
+    column("actual", 6, 1, true, false),
+    column("percent", 4, 2, true, false),
+    column("state", 5, 2, true, false),
+];
+
+/// Every value in its own column: comparator, number, unit and dates
+/// apart, so a spreadsheet can sum and sort them.
+fn progress_csv(targets: &[&Target], today: NaiveDate) -> String {
     let headers = [
         "id",
         "metric_zh",
         "metric_en",
         "chain",
         "period",
+        "comparator",
         "target",
+        "unit",
         "baseline",
+        "baseline_date",
         "actual",
+        "actual_date",
+        "interim",
         "percent",
         "state",
     ];
+    let num = |v: Option<f64>| v.map_or(String::new(), format_number);
     let rows: Vec<Vec<String>> = targets
         .iter()
         .map(|x| {
-            let (pr, [goal, base, actual, percent, period]) = target_cells(x, today);
-            let chain = if format == Format::Csv {
-                x.chain.clone()
-            } else {
-                chain_label(&t, &x.chain)
-            };
+            let pr = assess(x, today);
             vec![
                 x.id.clone(),
                 x.metric_zh.clone(),
                 x.metric_en.clone(),
-                chain,
-                period,
-                goal,
-                base,
-                actual,
-                percent,
+                x.chain.clone(),
+                x.period.label(),
+                x.comparator
+                    .map_or(String::new(), |c| c.symbol().to_string()),
+                num(x.target),
+                x.unit.clone(),
+                num(x.baseline.as_ref().map(|b| b.value)),
+                x.baseline
+                    .as_ref()
+                    .map_or(String::new(), |b| b.date.to_string()),
+                num(pr.value),
+                pr.as_of.map_or(String::new(), |d| d.to_string()),
+                if pr.value.is_some() {
+                    pr.interim.to_string()
+                } else {
+                    String::new()
+                },
+                pr.percent.map_or(String::new(), |p| format!("{p:.1}")),
                 pr.state.id().to_string(),
             ]
         })
         .collect();
-    Ok(if format == Format::Csv {
-        csv(&headers, &rows)
-    } else {
-        table(&headers, &rows)
-    })
+    csv(&headers, &rows)
 }

@@ -2,6 +2,7 @@
 
 use super::output::{json_text, table};
 use super::{area_label, load, unknown_id, Outcome};
+use crate::command::{resolve, Named};
 use crate::domain::labels::{goal_label, value_with_unit, MilestoneState};
 use crate::domain::progress::{assess, overdue_milestones};
 use crate::domain::*;
@@ -24,7 +25,10 @@ fn quote_line(t: &Tracker, source: &str, quote: &str) -> String {
 
 pub fn show(file: &Path, today: NaiveDate, id: &str, as_json: bool) -> Outcome {
     let t = load(file)?.tracker;
-    if let Some(p) = t.project(id) {
+    // An id, a name or pinyin; an ambiguous one lists the candidates.
+    let named = resolve(&t, id, true, true)?;
+    if let Named::Project(i) = named {
+        let p = &t.projects[i];
         if as_json {
             let mut v = serde_json::to_value(p).unwrap_or(Value::Null);
             v["overdue_milestones"] = json!(overdue_milestones(p, today)
@@ -40,7 +44,8 @@ pub fn show(file: &Path, today: NaiveDate, id: &str, as_json: bool) -> Outcome {
         }
         return Ok(project_text(&t, p, today));
     }
-    if let Some(x) = t.target(id) {
+    if let Named::Target(i) = named {
+        let x = &t.targets[i];
         if as_json {
             let mut v = serde_json::to_value(x).unwrap_or(Value::Null);
             v["progress"] = serde_json::to_value(assess(x, today)).unwrap_or(Value::Null);
@@ -52,13 +57,7 @@ pub fn show(file: &Path, today: NaiveDate, id: &str, as_json: bool) -> Outcome {
         }
         return Ok(target_text(&t, x, today));
     }
-    let ids: Vec<&str> = t
-        .projects
-        .iter()
-        .map(|p| p.id.as_str())
-        .chain(t.targets.iter().map(|x| x.id.as_str()))
-        .collect();
-    Err(unknown_id("project or target", id, ids))
+    Err(unknown_id("project or target", id, Vec::new()))
 }
 
 pub fn project_text(t: &Tracker, p: &Project, today: NaiveDate) -> String {

@@ -2,6 +2,7 @@
 //! place, each remembering the record it replaced so it can be undone.
 
 use super::date::PartialDate;
+use super::labels::status_label;
 use super::model::{Evidence, HistoryEntry, Observation, Project, Slip, Target, Tracker};
 use super::status::Status;
 use chrono::NaiveDate;
@@ -102,7 +103,7 @@ pub fn check_status_change(
         return Err(Refusal::unchanged(format!(
             "{} is already {}: unchanged, nothing written",
             p.id,
-            status.id()
+            status_label(status)
         )));
     }
     check_date(date, today, "a status change")?;
@@ -270,7 +271,13 @@ pub fn apply(t: &mut Tracker, edit: &Edit, today: NaiveDate) -> Result<Change, R
             Ok(Change {
                 before,
                 after: Record::Project(p.clone()),
-                summary: format!("{}: {} -> {} ({})", p.id, old.id(), status.id(), date),
+                summary: format!(
+                    "{}: {} -> {} ({})",
+                    p.id,
+                    status_label(old),
+                    status_label(*status),
+                    date
+                ),
             })
         }
         Edit::AddObservation {
@@ -379,7 +386,11 @@ pub fn apply(t: &mut Tracker, edit: &Edit, today: NaiveDate) -> Result<Change, R
                     source: None,
                     quote: None,
                 });
-                summary.push_str(&format!("; status {} -> {}", old.id(), expect.id()));
+                summary.push_str(&format!(
+                    "; status {} -> {}",
+                    status_label(old),
+                    status_label(expect)
+                ));
             }
             Ok(Change {
                 before,
@@ -540,7 +551,7 @@ mod tests {
         )
         .unwrap_err();
         assert!(r.unchanged, "{r}");
-        assert!(r.message.contains("already under_construction"), "{r}");
+        assert!(r.message.contains("already 在建 Under construction"), "{r}");
         let r = apply(&mut t, &status(Status::Planned, "2001-01-01"), today()).unwrap_err();
         assert!(!r.unchanged);
         assert!(r.message.contains("dated 2022-12-01"), "{r}");
@@ -663,7 +674,7 @@ mod tests {
         assert_eq!(p.history.last().unwrap().status, Some(Status::Operating));
         assert!(ch
             .summary
-            .ends_with("status under_construction -> operating"));
+            .ends_with("status 在建 Under construction -> 运营中 Operating"));
         // One undo takes back both.
         ch.before.restore_into(&mut t);
         assert_eq!(t, tracker());

@@ -2,12 +2,18 @@
 //! command line, the briefing and the interface, so they never disagree.
 
 use super::progress::{is_overdue, next_milestone};
-use super::{format_number, Milestone, PartialDate, Project, Target};
+use super::{format_number, Milestone, PartialDate, Project, Status, Target};
 use chrono::NaiveDate;
 
 /// "756.6亿元": a number with its unit.
 pub fn value_with_unit(v: f64, unit: &str) -> String {
     format!("{}{unit}", format_number(v))
+}
+
+/// "在建 Under construction": a status as messages name it, in the
+/// interface's words rather than its id.
+pub fn status_label(s: Status) -> String {
+    format!("{} {}", s.label_zh(), s.label_en())
 }
 
 /// ">=60家", or "" when the goal states no number.

@@ -1,0 +1,220 @@
+//! The command line as a reader meets it: tables fitted to the terminal by
+//! column priority (whole when piped or `--wide`), CSV with one value per
+//! column, records named by id, name, pinyin or Chinese label, and a
+//! `--help` that describes every argument.
+
+mod common;
+
+use common::{copy, read};
+use shibei_tracker::cli::{self, Format};
+use shibei_tracker::text::width;
+use std::path::Path;
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_shibei-tracker");
+
+fn bundled() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tracker.yaml")
+}
+
+fn day() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2024, 9, 1).expect("date")
+}
+
+fn run(args: &[&str]) -> (bool, String, String) {
+    let o = Command::new(BIN)
+        .args(args)
+        .env_remove("TRACKER_FILE")
+        .output()
+        .expect("binary runs");
+    (
+        o.status.success(),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+fn ok(o: shibei_tracker::cli::Outcome) -> String {
+    match o {
+        Ok(s) => s,
+        Err(f) => panic!("command failed: {}", f.message),
+    }
+}
+
+#[test]
+fn list_and_progress_fit_the_terminal_keeping_names_and_numbers_whole() {
+    let f = bundled();
+    let t = shibei_tracker::store::load(&f).expect("loads").tracker;
+    for w in [80, 120] {
+        let out = ok(cli::list(&f, day(), Format::Table { width: Some(w) }, None));
+        for l in out.lines() {
+            assert!(width(l) <= w, "{w}: line too wide ({}): {l}", width(l));
+        }
+        // Chinese names whole (only one longer than the room left beside
+        // the status and the next milestone's narrowest may be cut), and the
+        // status in the interface's words.
+        for p in t.projects.iter().filter(|p| width(&p.name_zh) <= w - 24) {
+            assert!(out.contains(&p.name_zh), "{w}: {} cut", p.name_zh);
+        }
+        assert!(out.contains("在建"));
+        assert!(
+            out.contains("--wide shows every column"),
+            "{w}: says what is hidden"
+        );
+        let out = ok(cli::progress(
+            &f,
+            day(),
+            None,
+            None,
+            Format::Table { width: Some(w) },
+        ));
+        for l in out.lines() {
+            assert!(width(l) <= w, "{w}: line too wide: {l}");
+        }
+        // The numbers a reader came for are whole: target, actual, percent.
+        assert!(out.contains("756.6亿元 (2017-12-31)"), "{w}:\n{out}");
+        assert!(out.contains(">=20家"), "{w}");
+        assert!(out.contains("reported") && out.contains("unreported"));
+    }
+    // Piped (no width): every column, ids and English names included.
+    let out = ok(cli::list(&f, day(), Format::Table { width: None }, None));
+    assert!(out.contains("renhe-road-renewal-bc") && out.contains("Visionox project"));
+    assert!(!out.contains("--wide"));
+    // The binary's stdout here is a pipe: whole lines, as before.
+    let (good, out, _) = run(&["--file", f.to_str().expect("utf-8"), "list"]);
+    assert!(
+        good && out.lines().any(|l| width(l) > 200),
+        "piped keeps every column"
+    );
+}
+
+#[test]
+fn csv_puts_value_unit_and_date_in_columns_of_their_own() {
+    let f = bundled();
+    let (good, out, err) = run(&[
+        "--file",
+        f.to_str().expect("utf-8"),
+        "--today",
+        "2024-09-01",
+        "progress",
+        "--format",
+        "csv",
+    ]);
+    assert!(good, "{err}");
+    let mut lines = out.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).expect(name);
+    let gdp: Vec<&str> = lines
+        .find(|l| l.starts_with("gdp-2017,"))
+        .expect("gdp row")
+        .split(',')
+        .collect();
+    assert_eq!(gdp[col("actual")], "756.6");
+    assert_eq!(gdp[col("unit")], "亿元");
+    assert_eq!(gdp[col("actual_date")], "2017-12-31");
+    let with_goal = out
+        .lines()
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .find(|r| r.get(col("comparator")) == Some(&">="))
+        .expect("a goal");
+    assert!(
+        with_goal[col("target")].parse::<f64>().is_ok(),
+        "{with_goal:?}"
+    );
+    assert!(
+        !out.contains("亿元 ("),
+        "no value, unit and date in one cell"
+    );
+    let (_, out, _) = run(&[
+        "--file",
+        f.to_str().expect("utf-8"),
+        "list",
+        "--format",
+        "csv",
+    ]);
+    assert!(
+        out.starts_with("id,name_zh,name_en,chain,area,status,next_due,next_milestone,overdue\n")
+    );
+}
+
+#[test]
+fn records_and_chains_are_named_by_id_name_pinyin_or_label() {
+    let f = bundled();
+    let file = f.to_str().expect("utf-8");
+    // A Chinese name, an English name, pinyin.
+    for name in ["维信诺项目", "visionox project", "weixinnuo"] {
+        let (good, out, err) = run(&["--file", file, "show", name]);
+        assert!(good, "{name}: {err}");
+        assert!(out.starts_with("维信诺项目"), "{name}: {out}");
+    }
+    // Several matches: say which, by id, rather than nothing.
+    let (good, _, err) = run(&["--file", file, "show", "人和路"]);
+    assert!(!good);
+    for id in [
+        "renhe-road-renewal",
+        "renhe-road-renewal-a",
+        "renhe-road-renewal-bc",
+    ] {
+        assert!(err.contains(&format!("`{id}`")), "{err}");
+    }
+    // A chain by its Chinese name, in progress and report.
+    let (good, out, err) = run(&["--file", file, "progress", "--chain", "现代金融"]);
+    assert!(good, "{err}");
+    assert!(out.contains("金融机构总数"), "{out}");
+    let (good, out, err) = run(&["--file", file, "report", "--chain", "数字经济"]);
+    assert!(good, "{err}");
+    assert!(out.contains("数字经济"));
+    let (good, _, err) = run(&["--file", file, "progress", "--chain", "nosuch"]);
+    assert!(!good && err.contains("known chains"), "{err}");
+    // set-status by name with a Chinese status label.
+    let c = copy();
+    let cf = c.file.to_str().expect("utf-8");
+    let (good, out, err) = run(&[
+        "--file",
+        cf,
+        "--today",
+        "2024-09-01",
+        "set-status",
+        "维信诺项目",
+        "已建成",
+    ]);
+    assert!(good, "{err}");
+    assert!(
+        out.contains("visionox: 在建 Under construction -> 已建成 Completed"),
+        "messages use the interface's labels: {out}"
+    );
+    assert!(read(&c.file).contains("status: completed"));
+    let (good, _, err) = run(&["--file", cf, "set-status", "visionox", "done-ish"]);
+    assert!(!good && err.contains("已建成"), "{err}");
+}
+
+#[test]
+fn help_describes_every_argument_and_option() {
+    let (_, top, _) = run(&["--help"]);
+    let commands: Vec<String> = top
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .filter(|c| c != "help")
+        .collect();
+    assert!(commands.len() >= 8, "{top}");
+    for c in commands {
+        let (good, help, _) = run(&[&c, "--help"]);
+        assert!(good);
+        // Every entry under Arguments: and Options: has words after it.
+        let mut section = "";
+        for l in help.lines() {
+            if l.ends_with(':') && !l.starts_with(' ') {
+                section = l;
+                continue;
+            }
+            if (section == "Arguments:" || section == "Options:") && l.starts_with("  ") {
+                let l = l.trim();
+                let described = l.split("  ").filter(|p| !p.trim().is_empty()).count() > 1;
+                assert!(described, "`{c} --help`: {l:?} is not described");
+            }
+        }
+    }
+}
