@@ -40,7 +40,7 @@ pub fn list(file: &Path, today: NaiveDate, format: Format, filter: Option<&str>)
     let t = load(file)?.tracker;
     let order: Vec<usize> = match filter {
         Some(q) => {
-            let index = SearchIndex::build(&t);
+            let index = SearchIndex::for_projects(&t);
             let query = Query::parse(q);
             // `status:foo` or `chain:nosuch` would list nothing without saying why.
             let unknown = index.unknown_values(&query);
@@ -61,7 +61,7 @@ pub fn list(file: &Path, today: NaiveDate, format: Format, filter: Option<&str>)
         None => (0..t.projects.len()).collect(),
     };
     let projects: Vec<&Project> = order.iter().map(|&i| &t.projects[i]).collect();
-    Ok(match format {
+    let out = match format {
         Format::Json => {
             let items: Vec<Value> = projects
                 .iter()
@@ -131,5 +131,10 @@ pub fn list(file: &Path, today: NaiveDate, format: Format, filter: Option<&str>)
             let _ = writeln!(out, "{} of {} projects", projects.len(), t.projects.len());
             out
         }
-    })
+    };
+    drop(projects);
+    // The process ends after printing: handing hundreds of thousands of
+    // strings back to the allocator one by one would only delay the exit.
+    std::mem::forget(t);
+    Ok(out)
 }

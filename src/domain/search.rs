@@ -628,6 +628,10 @@ pub struct SearchIndex {
 
 impl SearchIndex {
     pub fn build(t: &Tracker) -> Self {
+        Self::build_with(t, true)
+    }
+
+    fn build_with(t: &Tracker, with_targets: bool) -> Self {
         let chain_ix: HashMap<&str, usize> = t
             .chains
             .iter()
@@ -673,7 +677,11 @@ impl SearchIndex {
                 .map(|a| Group::new(&a.id, &a.name_zh, &a.name_en, &a.aliases))
                 .collect(),
             projects: t.projects.iter().map(project_keys).collect(),
-            targets: t.targets.iter().map(target_keys).collect(),
+            targets: if with_targets {
+                t.targets.iter().map(target_keys).collect()
+            } else {
+                Vec::new()
+            },
             statuses: Status::ALL
                 .iter()
                 .map(|s| Labels::new(s.id(), s.label_zh(), s.label_en()))
@@ -683,6 +691,12 @@ impl SearchIndex {
                 .map(|s| Labels::new(s.id(), s.label_zh(), s.label_en()))
                 .collect(),
         }
+    }
+
+    /// An index of the projects only (with chains, areas and statuses), for
+    /// a caller that never searches goals: `filter_targets` on it finds nothing.
+    pub fn for_projects(t: &Tracker) -> Self {
+        Self::build_with(t, false)
     }
 
     /// Chains (by index) matching `q` as a free query, best first; all when empty.

@@ -1,6 +1,7 @@
 //! Storage: the one place that knows YAML and files. Loads and validates
 //! `tracker.yaml` with located errors, and saves it atomically.
 
+pub mod cache;
 pub mod decode;
 pub mod disk;
 pub mod emit;
@@ -368,7 +369,19 @@ pub fn warnings(loaded: &Loaded, file: &Path, today: chrono::NaiveDate) -> Vec<P
 /// Reads, parses and validates a tracker file.
 pub fn load(file: &Path) -> Result<Loaded, Vec<Problem>> {
     let text = read_text(file).map_err(|p| vec![p])?;
-    let tracker = parse(&text, file, &seeds_dir(file))?;
+    let seeds = seeds_dir(file);
+    // Big files: a cache of the validated tracker, used only when the file
+    // and its reports are byte for byte those it was built from.
+    let cached = text.len() >= cache::MIN_BYTES;
+    if cached {
+        if let Some(tracker) = cache::get(file, &text, &seeds) {
+            return Ok(Loaded { tracker, text });
+        }
+    }
+    let tracker = parse(&text, file, &seeds)?;
+    if cached {
+        cache::put(file, &text, &seeds, &tracker);
+    }
     Ok(Loaded { tracker, text })
 }
 
