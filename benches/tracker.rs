@@ -1,0 +1,157 @@
+//! Criterion benches at city scale: load, filter, one interface keystroke
+//! and one saved edit, on a tracker of 10,000 projects (the bundled records
+//! replicated under new ids, as `examples/gen.rs` does).
+//!
+//!     cargo bench --bench tracker                     # 10k projects
+//!     BENCH_PROJECTS=1000 cargo test --benches        # quick: each once (CI)
+//!
+//! Times are for comparing runs on one machine; `benches/scale.py` measures
+//! the whole commands against fzf.
+
+use chrono::NaiveDate;
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use shibei_tracker::app::{update, Action, App};
+use shibei_tracker::domain::search::{Query, SearchIndex};
+use shibei_tracker::domain::{Status, Tracker};
+use shibei_tracker::store;
+use std::fs;
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+
+fn projects() -> usize {
+    std::env::var("BENCH_PROJECTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000)
+}
+
+/// The bundled tracker with its projects and goals replicated to `n`
+/// projects, written with its seeds into `dir`.
+fn generate(n: usize, dir: &Path) -> (PathBuf, Tracker) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let base = match store::load(&root.join("tracker.yaml")) {
+        Ok(l) => l.tracker,
+        Err(p) => panic!("tracker.yaml does not load: {p:?}"),
+    };
+    let mut t = base.clone();
+    let per = base.projects.len();
+    t.projects = (0..n)
+        .map(|i| {
+            let c = i / per;
+            let mut p = base.projects[i % per].clone();
+            p.id = format!("{}-{c}", p.id);
+            p.name_zh = format!("{}{c}号", p.name_zh);
+            p.name_en = format!("{} no. {c}", p.name_en);
+            p.parent = None;
+            p
+        })
+        .collect();
+    let goals = n * base.targets.len() / per.max(1);
+    t.targets = (0..goals)
+        .map(|i| {
+            let c = i / base.targets.len();
+            let mut x = base.targets[i % base.targets.len()].clone();
+            x.id = format!("{}-{c}", x.id);
+            x.metric_zh = format!("{}{c}", x.metric_zh);
+            x
+        })
+        .collect();
+    fs::create_dir_all(dir.join("seeds")).expect("seeds folder");
+    for s in &t.sources {
+        fs::copy(
+            root.join("seeds").join(&s.file),
+            dir.join("seeds").join(&s.file),
+        )
+        .expect("copy seed");
+    }
+    let file = dir.join("tracker.yaml");
+    fs::write(&file, store::emit(&t)).expect("write tracker");
+    (file, t)
+}
+
+fn bench(c: &mut Criterion) {
+    let n = projects();
+    let today = NaiveDate::from_ymd_opt(2024, 9, 1).expect("date");
+    let dir = tempfile::tempdir().expect("tempdir");
+    // The cache goes where the bench can see it and throw it away.
+    std::env::set_var("TRACKER_CACHE_DIR", dir.path().join("cache"));
+    let (file, t) = generate(n, &dir.path().join("t"));
+    let text = fs::read_to_string(&file).expect("read");
+    let seeds = store::seeds_dir(&file);
+
+    let mut g = c.benchmark_group(format!("load_{n}"));
+    g.sample_size(10);
+    g.bench_function("parse_and_validate", |b| {
+        b.iter(|| black_box(store::parse(&text, &file, &seeds).is_ok()))
+    });
+    store::load(&file).expect("loads (and fills the cache)");
+    g.bench_function("load_cached", |b| {
+        b.iter(|| black_box(store::load(&file).is_ok()))
+    });
+    g.bench_function("search_index", |b| {
+        b.iter(|| black_box(SearchIndex::build(&t)))
+    });
+    g.finish();
+
+    let index = SearchIndex::build(&t);
+    let mut g = c.benchmark_group(format!("filter_projects_{n}"));
+    for q in [
+        "rhl",
+        "renhelu",
+        "cruise",
+        "chain:数字 园",
+        "status:planned",
+        "浪潮",
+        "d",
+    ] {
+        let query = Query::parse(q);
+        g.bench_with_input(BenchmarkId::from_parameter(q), &query, |b, query| {
+            b.iter(|| black_box(index.search_projects(&t, query)))
+        });
+    }
+    g.finish();
+
+    // One keystroke in the filter line: projects, goals, chain counts and
+    // the highlights of the rows in view.
+    let mut app = App::new(t.clone(), "bench", today);
+    update(
+        &mut app,
+        Action::Resize {
+            width: 120,
+            height: 40,
+        },
+    );
+    update(&mut app, Action::OpenFilter);
+    for ch in "ren".chars() {
+        update(&mut app, Action::Input(ch));
+    }
+    c.bench_function(&format!("keystroke_{n}"), |b| {
+        b.iter(|| {
+            update(&mut app, Action::Input('h'));
+            update(&mut app, Action::DeleteChar);
+        })
+    });
+
+    // One status change saved (lock, emit, check, atomic write), flipping
+    // one project back and forth.
+    let mut saved = t.clone();
+    let mut expected = text.clone();
+    let k = saved.projects.len() / 2;
+    let mut g = c.benchmark_group(format!("save_{n}"));
+    g.sample_size(10);
+    g.bench_function("one_status_edit", |b| {
+        b.iter(|| {
+            let p = &mut saved.projects[k];
+            p.status = if p.status == Status::Stalled {
+                Status::Operating
+            } else {
+                Status::Stalled
+            };
+            expected = store::save(&file, &saved, &expected).expect("saves");
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
