@@ -373,3 +373,44 @@ fn milestone_asks_then_sets_the_status_and_a_value_goes_beside_in_tmux() {
         "the file is back to its original bytes"
     );
 }
+
+/// The live file, end to end: another program (the command line) changes
+/// the file while the interface is open; within a couple of seconds the
+/// screen shows the new value and says the file was reloaded. Then the
+/// mouse is released with M (for selecting text) and a help page is turned.
+#[test]
+fn a_change_made_elsewhere_shows_up_by_itself_in_tmux() {
+    if !tmux_or_skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_fixture(dir.path());
+    let file = dir.path().join("tracker.yaml");
+    let tmux = start(&file);
+    let s = tmux.wait_text("9/9");
+    assert!(first_row(&s).contains("在建"), "{s}");
+    cli(
+        &file,
+        &[
+            "--today",
+            "2024-09-01",
+            "set-status",
+            "人和路旧城改造项目B、C区",
+            "停滞",
+        ],
+    );
+    // No key pressed: the poll notices the file changed and reloads it.
+    let s = tmux.wait_text("changed on disk: reloaded");
+    assert!(first_row(&s).contains("停滞"), "{s}");
+    tmux.keys(&["M"]);
+    tmux.wait_text("mouse off");
+    tmux.keys(&["?"]);
+    tmux.wait_text("Browsing a list");
+    tmux.keys(&["End"]);
+    tmux.wait_text("reloaded within a second");
+    // (Esc then q at once would read as Alt-q: close the help with ?.)
+    tmux.keys(&["?"]);
+    tmux.wait_for("the help closed", |s| !s.contains("Browsing a list"));
+    tmux.keys(&["q"]);
+    tmux.wait_text("EXIT:0");
+}

@@ -894,3 +894,92 @@ fn the_interface_refuses_a_status_change_dated_before_the_newest_one() {
     assert_eq!(read(&c.file), c.original);
     assert_eq!(a.tracker.project(RENHE).map(|p| p.status), Some(now));
 }
+
+/// Another program changes the file while the interface is open (here the
+/// command line, as in the issue).
+fn change_elsewhere(c: &Copy, project: &str, status: &str) {
+    if let Err(f) =
+        shibei_tracker::cli::set_status(&c.file, today(), project, status, None, today())
+    {
+        panic!("the other program's edit failed: {}", f.message);
+    }
+}
+
+/// "The view goes stale", replayed: after the file changed elsewhere, `R`
+/// reloads it, keeping the filter, the view and the selected record, and
+/// says so; the status picker then starts from the file's status.
+#[test]
+fn r_reloads_after_an_external_change_keeping_filter_view_and_selection() {
+    let c = copy();
+    let mut a = open(&c);
+    keys(&mut a, &c.file, "/ 人和 <enter>");
+    select_project(&mut a, RENHE);
+    let query = a.query.clone();
+    change_elsewhere(&c, RENHE, "planned");
+    // Still the old value on screen until the file is read again.
+    assert_eq!(
+        a.tracker.project(RENHE).map(|p| p.status),
+        Some(Status::UnderConstruction)
+    );
+    keys(&mut a, &c.file, "R");
+    assert!(message(&a).contains("reloaded"), "{}", message(&a));
+    assert_eq!(
+        a.tracker.project(RENHE).map(|p| p.status),
+        Some(Status::Planned)
+    );
+    assert_eq!(a.query, query, "filter kept");
+    assert_eq!(a.view, View::Projects);
+    assert_eq!(
+        a.selected_project()
+            .map(|i| a.tracker.projects[i].id.as_str()),
+        Some(RENHE),
+        "selection kept"
+    );
+    assert_eq!(
+        a.base,
+        read(&c.file),
+        "saves now compare against the new text"
+    );
+    // The picker starts from the file's status: planned -> signed is a change.
+    keys(&mut a, &c.file, "s j <enter> <enter>");
+    assert!(message(&a).starts_with("saved: "), "{}", message(&a));
+    assert_eq!(
+        on_disk(&c.file).project(RENHE).map(|p| p.status),
+        Some(Status::Signed)
+    );
+    // R with nothing changed says so.
+    keys(&mut a, &c.file, "R");
+    assert!(message(&a).contains("unchanged"), "{}", message(&a));
+}
+
+/// The event loop's poll: the watch notices the change (size, mtime, then
+/// content) and the reload it feeds to `update` says the file changed.
+#[test]
+fn a_change_on_disk_is_noticed_and_reloaded_by_the_poll() {
+    let c = copy();
+    let mut a = open(&c);
+    select_project(&mut a, RENHE);
+    let mut watch = store::watch::Watch::new(&c.file);
+    assert!(!watch.changed(&a.base), "nothing yet");
+    change_elsewhere(&c, RENHE, "stalled");
+    assert!(watch.changed(&a.base));
+    let effects = update(&mut a, shibei_tracker::tui::reload(&c.file, true));
+    assert!(effects.is_empty());
+    assert!(
+        message(&a).contains("changed on disk: reloaded"),
+        "{}",
+        message(&a)
+    );
+    assert_eq!(
+        a.tracker.project(RENHE).map(|p| p.status),
+        Some(Status::Stalled)
+    );
+    assert!(
+        !watch.changed(&a.base),
+        "after the reload it is what we show"
+    );
+    // Our own save is not taken for someone else's.
+    keys(&mut a, &c.file, "s k <enter> <enter>");
+    assert!(message(&a).starts_with("saved: "), "{}", message(&a));
+    assert!(!watch.changed(&a.base));
+}

@@ -945,3 +945,142 @@ fn long_messages_wrap_onto_rows_of_their_own_and_are_never_cut() {
         assert!(body_rows >= 1, "{w}x{h}");
     }
 }
+
+/// The first bullet, replayed: at every size the Goals view shows
+/// each goal's Target and Actual whole (never "1530~"), dropping lower
+/// columns (the gauge, Ends, the English metric) first.
+#[test]
+fn target_and_actual_cells_are_whole_at_every_size() {
+    let mut t = tracker();
+    // A long value, as in the reports ("1530亿元"): it must not be cut.
+    if let Some(g) = t.targets.iter_mut().find(|g| g.id == "hitech-firms-2024") {
+        g.observations.push(t_actual(1530.5));
+        g.unit = "亿元".into();
+    }
+    for (w, h) in [(120, 40), (80, 24), (40, 10)] {
+        let mut a = shibei_tracker::app::App::new(t.clone(), "tracker.yaml", today());
+        press(&mut a, "2").expect("keys");
+        let buf = render(&mut a, w, h);
+        let s = screen(&buf);
+        let body = a.screen().expect("big enough");
+        let rows = lines(&buf);
+        for (k, hit) in a
+            .goals
+            .rows
+            .iter()
+            .take(body.body_rows as usize)
+            .enumerate()
+        {
+            let g = &a.tracker.targets[hit.index];
+            let pr = &a.progress[hit.index];
+            let row = &rows[body.body_top as usize + k];
+            let target = shibei_tracker::domain::labels::goal_label(g);
+            if !target.is_empty() {
+                assert!(row.contains(&target), "{w}x{h}: target {target} cut: {row}");
+            }
+            if let Some(v) = pr.value {
+                let actual = shibei_tracker::domain::labels::value_with_unit(v, &g.unit);
+                assert!(row.contains(&actual), "{w}x{h}: actual {actual} cut: {row}");
+            }
+        }
+        assert!(s.contains("1530.5亿元"), "{w}x{h}:\n{s}");
+        assert!(
+            s.contains("Target") && s.contains("Actual"),
+            "{w}x{h}: headers whole:\n{s}"
+        );
+        assert_rows_fill(&buf);
+    }
+}
+
+/// "Chains ignores the filter": with a filter (and with `!`) the scoreboard
+/// counts and ranks only what the other views show, and the counter says so.
+#[test]
+fn chains_count_only_what_the_filter_and_attention_leave() {
+    let mut a = app();
+    press(&mut a, "3").expect("keys");
+    assert_eq!(a.chains.len(), 7);
+    press(&mut a, "/ cruise <enter>").expect("keys");
+    let ids: Vec<&str> = a
+        .chains
+        .rows
+        .iter()
+        .map(|r| a.tracker.chains[r.chain].id.as_str())
+        .collect();
+    assert_eq!(ids, ["culture"], "only the cruise records' chain");
+    let total: usize = a
+        .chains
+        .rows
+        .iter()
+        .map(|r| r.summary.projects + r.summary.goals)
+        .sum();
+    assert_eq!(
+        total,
+        a.projects.len() + a.goals.len(),
+        "same records as the other views"
+    );
+    let s = screen(&render(&mut a, 80, 24));
+    assert!(s.contains("1/7"), "the counter: {s}");
+    assert_eq!(a.chains.rows[0].rank, 1);
+    // `!` narrows the board the same way.
+    press(&mut a, "<esc> !").expect("keys");
+    let counted: usize = a.chains.rows.iter().map(|r| r.summary.projects).sum();
+    assert_eq!(counted, a.projects.len());
+    assert!(a.chains.len() < 7);
+    // A sort that means nothing here says so instead of claiming it.
+    press(&mut a, "! o o").expect("keys");
+    let s = screen(&render(&mut a, 120, 40));
+    assert!(s.contains("sort: rank (status n/a here)"), "{s}");
+    // Name sorts the chains by pinyin, and O reverses it.
+    press(&mut a, "o o o o o").expect("keys");
+    assert_eq!(a.sort, shibei_tracker::app::Sort::Name);
+    let names = |a: &shibei_tracker::app::App| -> Vec<String> {
+        a.chains
+            .rows
+            .iter()
+            .map(|r| a.tracker.chains[r.chain].name_zh.clone())
+            .collect()
+    };
+    assert_eq!(names(&a)[0], "城市更新", "cheng before du, wen, xian, ...");
+    let s = screen(&render(&mut a, 120, 40));
+    assert!(s.contains("产业链 ^"), "the sorted column is marked: {s}");
+    press(&mut a, "O").expect("keys");
+    assert_eq!(names(&a).last().map(String::as_str), Some("城市更新"));
+    let s = screen(&render(&mut a, 120, 40));
+    assert!(s.contains("产业链 v") && s.contains("reversed"), "{s}");
+}
+
+/// "Keys act while the too-small screen shows": below the minimum nothing
+/// but quit acts, and the screen names the size needed.
+#[test]
+fn too_small_names_the_minimum_and_no_key_acts() {
+    let mut a = app();
+    let buf = render(&mut a, 20, 5);
+    let s = screen(&buf);
+    assert!(s.contains("too small") && s.contains("need 30x8"), "{s}");
+    assert_eq!(a.mode(), shibei_tracker::app::Mode::TooSmall);
+    let before = (a.selected(), a.view, a.query.clone());
+    let effects = press(&mut a, "m s e j / x 2 u").expect("keys");
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!((a.selected(), a.view, a.query.clone()), before);
+    assert!(a.pending.is_none());
+    let effects = press(&mut a, "q").expect("keys");
+    assert_eq!(effects, [shibei_tracker::app::Effect::Quit]);
+    // Back at a usable size, keys act again.
+    render(&mut a, 80, 24);
+    press(&mut a, "j").expect("keys");
+    assert_eq!(a.selected(), 1);
+}
+
+/// The mouse can be released so the terminal selects text (a quote to
+/// copy), and captured again.
+#[test]
+fn m_toggles_mouse_capture() {
+    let mut a = app();
+    let effects = press(&mut a, "M").expect("keys");
+    assert_eq!(effects, [shibei_tracker::app::Effect::SetMouse(false)]);
+    assert!(!a.mouse);
+    let s = screen(&render(&mut a, 80, 24));
+    assert!(s.contains("mouse off"), "{s}");
+    let effects = press(&mut a, "M").expect("keys");
+    assert_eq!(effects, [shibei_tracker::app::Effect::SetMouse(true)]);
+}
