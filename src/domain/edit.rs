@@ -3,7 +3,8 @@
 
 use super::date::PartialDate;
 use super::labels::status_label;
-use super::model::{Evidence, HistoryEntry, Observation, Project, Slip, Target, Tracker};
+use super::model::{Evidence, HistoryEntry, Observation, Project, Slip, Source, Target, Tracker};
+use super::records;
 use super::status::Status;
 use chrono::NaiveDate;
 
@@ -39,6 +40,28 @@ pub enum Edit {
         to: PartialDate,
         note: Option<String>,
     },
+    /// A new project, appended; an empty id is derived from the English name.
+    AddProject(Box<Project>),
+    /// A new goal or result, appended; an empty id is derived likewise.
+    AddTarget(Box<Target>),
+    /// A new report (its file already copied under seeds/ by the caller).
+    AddSource(Box<Source>),
+    /// One scalar field of a project or target, as spelled in the schema.
+    SetField {
+        id: String,
+        field: String,
+        value: String,
+    },
+    /// Removes a project, target or source nothing else refers to.
+    Remove { id: String },
+    /// A dated event from a report, added to a project's history without
+    /// changing its status.
+    AddHistory {
+        project: String,
+        date: PartialDate,
+        note: String,
+        evidence: Evidence,
+    },
 }
 
 /// Why an edit was not applied. `unchanged` marks a request that asked for
@@ -50,7 +73,7 @@ pub struct Refusal {
 }
 
 impl Refusal {
-    fn no(message: impl Into<String>) -> Self {
+    pub(crate) fn no(message: impl Into<String>) -> Self {
         Refusal {
             message: message.into(),
             unchanged: false,
@@ -175,6 +198,54 @@ fn next_open(p: &Project) -> Result<(usize, &super::model::Milestone), Refusal> 
 pub enum Record {
     Project(Project),
     Target(Target),
+    Source(Source),
+    /// No such record: before it was added, or after it was removed.
+    Absent(Absent),
+}
+
+/// Which list a record lives in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Project,
+    Target,
+    Source,
+}
+
+/// A record that is not there, with the place in its list it had (or will
+/// have), so undoing a removal puts it back where it was.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Absent {
+    pub kind: Kind,
+    pub id: String,
+    pub at: usize,
+}
+
+/// Replaces the item with `id` in `list` by `new`, or inserts it at `at`
+/// (clamped) when it is not there; `None` removes it. Returns whether the
+/// list changed shape or content as asked.
+fn put<T: Clone>(
+    list: &mut Vec<T>,
+    id: &str,
+    id_of: impl Fn(&T) -> &str,
+    new: Option<&T>,
+    at: usize,
+) -> bool {
+    let pos = list.iter().position(|x| id_of(x) == id);
+    match (pos, new) {
+        (Some(i), Some(n)) => {
+            list[i] = n.clone();
+            true
+        }
+        (None, Some(n)) => {
+            list.insert(at.min(list.len()), n.clone());
+            true
+        }
+        (Some(i), None) => {
+            list.remove(i);
+            true
+        }
+        (None, None) => false,
+    }
 }
 
 impl Record {
@@ -182,33 +253,54 @@ impl Record {
         match self {
             Record::Project(p) => &p.id,
             Record::Target(t) => &t.id,
+            Record::Source(s) => &s.id,
+            Record::Absent(a) => &a.id,
         }
     }
 
-    /// The same record as it stands in `t`, if it still exists.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Record::Project(_) => Kind::Project,
+            Record::Target(_) => Kind::Target,
+            Record::Source(_) => Kind::Source,
+            Record::Absent(a) => a.kind,
+        }
+    }
+
+    /// The same record as it stands in `t`; for an absent one, itself while
+    /// the id is still free (`None` never: absence is a state too).
     pub fn current_in(&self, t: &Tracker) -> Option<Record> {
+        let found = match self.kind() {
+            Kind::Project => t.project(self.id()).cloned().map(Record::Project),
+            Kind::Target => t.target(self.id()).cloned().map(Record::Target),
+            Kind::Source => t.source(self.id()).cloned().map(Record::Source),
+        };
         match self {
-            Record::Project(p) => t.project(&p.id).cloned().map(Record::Project),
-            Record::Target(x) => t.target(&x.id).cloned().map(Record::Target),
+            Record::Absent(_) => Some(found.unwrap_or_else(|| self.clone())),
+            _ => found,
         }
     }
 
-    /// Puts this version of the record back into `t`.
-    pub fn restore_into(&self, t: &mut Tracker) -> bool {
+    /// Puts this version of the record into `t`, in its place (`at` for a
+    /// record that is missing there); an absent record is taken out.
+    pub fn restore_at(&self, t: &mut Tracker, at: usize) -> bool {
+        let id = self.id().to_string();
         match self {
-            Record::Project(p) => t
-                .projects
-                .iter_mut()
-                .find(|x| x.id == p.id)
-                .map(|x| *x = p.clone())
-                .is_some(),
-            Record::Target(p) => t
-                .targets
-                .iter_mut()
-                .find(|x| x.id == p.id)
-                .map(|x| *x = p.clone())
-                .is_some(),
+            Record::Project(p) => put(&mut t.projects, &id, |x| &x.id, Some(p), at),
+            Record::Target(x) => put(&mut t.targets, &id, |x| &x.id, Some(x), at),
+            Record::Source(s) => put(&mut t.sources, &id, |x| &x.id, Some(s), at),
+            Record::Absent(a) => match a.kind {
+                Kind::Project => put(&mut t.projects, &id, |x| &x.id, None, 0),
+                Kind::Target => put(&mut t.targets, &id, |x| &x.id, None, 0),
+                Kind::Source => put(&mut t.sources, &id, |x| &x.id, None, 0),
+            },
         }
+    }
+
+    /// Puts this version of the record back into `t` (appended when it is
+    /// missing; see `Change::apply_to` to keep its place).
+    pub fn restore_into(&self, t: &mut Tracker) -> bool {
+        self.restore_at(t, usize::MAX)
     }
 }
 
@@ -220,13 +312,39 @@ pub struct Change {
     pub summary: String,
 }
 
+impl Change {
+    /// Makes `t` hold the record as it is after the change: replaced, put
+    /// back in the place it had before a removal, or taken out.
+    pub fn apply_to(&self, t: &mut Tracker) -> bool {
+        let at = match &self.before {
+            Record::Absent(a) => a.at,
+            _ => usize::MAX,
+        };
+        self.after.restore_at(t, at)
+    }
+
+    /// The change that takes this one back.
+    pub fn inverse(&self, summary: String) -> Change {
+        Change {
+            before: self.after.clone(),
+            after: self.before.clone(),
+            summary,
+        }
+    }
+}
+
 impl Edit {
     pub fn record_id(&self) -> &str {
         match self {
             Edit::SetStatus { project, .. }
             | Edit::MarkMilestone { project, .. }
-            | Edit::SlipMilestone { project, .. } => project,
+            | Edit::SlipMilestone { project, .. }
+            | Edit::AddHistory { project, .. } => project,
             Edit::AddObservation { target, .. } => target,
+            Edit::AddProject(p) => &p.id,
+            Edit::AddTarget(x) => &x.id,
+            Edit::AddSource(s) => &s.id,
+            Edit::SetField { id, .. } | Edit::Remove { id } => id,
         }
     }
 }
@@ -396,6 +514,142 @@ pub fn apply(t: &mut Tracker, edit: &Edit, today: NaiveDate) -> Result<Change, R
                 before,
                 after: Record::Project(p.clone()),
                 summary,
+            })
+        }
+        Edit::AddProject(p) => {
+            let mut p = (**p).clone();
+            if p.id.is_empty() {
+                p.id = records::derive_id(&p.name_en, "project", |id| records::id_taken(t, id));
+            }
+            records::check_new_project(t, &p)?;
+            let at = t.projects.len();
+            t.projects.push(p.clone());
+            Ok(Change {
+                before: Record::Absent(Absent {
+                    kind: Kind::Project,
+                    id: p.id.clone(),
+                    at,
+                }),
+                summary: format!(
+                    "added project {} ({}, {}) citing {}",
+                    p.id,
+                    p.name_zh,
+                    p.status.id(),
+                    p.sources.first().map_or("-", |e| e.source.as_str())
+                ),
+                after: Record::Project(p),
+            })
+        }
+        Edit::AddTarget(x) => {
+            let mut x = (**x).clone();
+            if x.id.is_empty() {
+                x.id = records::derive_id(&x.metric_en, "target", |id| records::id_taken(t, id));
+            }
+            records::check_new_target(t, &x)?;
+            for o in &x.observations {
+                if o.date.first_day() > today || o.date.year < EARLIEST_YEAR {
+                    return Err(Refusal::no(format!(
+                        "the value's date {} must be between {EARLIEST_YEAR} and today ({today})",
+                        o.date
+                    )));
+                }
+            }
+            let at = t.targets.len();
+            t.targets.push(x.clone());
+            let what = match (x.comparator, x.target) {
+                (Some(c), Some(v)) => format!(
+                    "goal {} {}{}",
+                    c.symbol(),
+                    super::model::format_number(v),
+                    x.unit
+                ),
+                _ => format!(
+                    "result {}",
+                    x.observations.last().map_or(String::new(), |o| format!(
+                        "{}{} as of {}",
+                        super::model::format_number(o.value),
+                        x.unit,
+                        o.date
+                    ))
+                ),
+            };
+            Ok(Change {
+                before: Record::Absent(Absent {
+                    kind: Kind::Target,
+                    id: x.id.clone(),
+                    at,
+                }),
+                summary: format!(
+                    "added target {} ({}, {what}, {}) citing {}",
+                    x.id,
+                    x.metric_zh,
+                    x.period.label(),
+                    x.sources.first().map_or("-", |e| e.source.as_str())
+                ),
+                after: Record::Target(x),
+            })
+        }
+        Edit::AddSource(s) => {
+            records::check_new_source(t, s)?;
+            let at = t.sources.len();
+            t.sources.push((**s).clone());
+            Ok(Change {
+                before: Record::Absent(Absent {
+                    kind: Kind::Source,
+                    id: s.id.clone(),
+                    at,
+                }),
+                after: Record::Source((**s).clone()),
+                summary: format!(
+                    "added source {} ({}, published {}, file seeds/{})",
+                    s.id, s.title, s.published, s.file
+                ),
+            })
+        }
+        Edit::SetField { id, field, value } => records::set_field(t, id, field, value),
+        Edit::Remove { id } => records::remove(t, id),
+        Edit::AddHistory {
+            project,
+            date,
+            note,
+            evidence,
+        } => {
+            if date.first_day() > today || date.year < EARLIEST_YEAR {
+                return Err(Refusal::no(format!(
+                    "{date}: an event is dated between {EARLIEST_YEAR} and today ({today})"
+                )));
+            }
+            if note.trim().is_empty() {
+                return Err(Refusal::no("the note is empty: say what happened"));
+            }
+            if t.source(&evidence.source).is_none() {
+                return Err(Refusal::no(format!(
+                    "unknown source \"{}\"",
+                    evidence.source
+                )));
+            }
+            let p = project_mut(t, project)?;
+            let before = Record::Project(p.clone());
+            // Appended, like status changes: with no status it cannot
+            // change which entry sets the project's status.
+            p.history.push(
+                HistoryEntry {
+                    date: *date,
+                    status: None,
+                    note: note.trim().to_string(),
+                    source: Some(evidence.source.clone()),
+                    quote: Some(evidence.quote.clone()),
+                },
+            );
+            Ok(Change {
+                before,
+                after: Record::Project(p.clone()),
+                summary: format!(
+                    "{}: history entry {date} \"{}\" citing {}",
+                    p.id,
+                    note.trim(),
+                    evidence.source
+                ),
             })
         }
         Edit::SlipMilestone { project, to, note } => {

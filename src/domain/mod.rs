@@ -8,6 +8,7 @@ pub mod labels;
 pub mod model;
 pub mod number;
 pub mod progress;
+pub mod records;
 pub mod search;
 pub mod status;
 pub mod suggest;

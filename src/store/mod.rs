@@ -628,7 +628,7 @@ pub fn commit(
             disk_text,
         });
     }
-    change.after.restore_into(&mut disk);
+    change.apply_to(&mut disk);
     let text = save_locked(&lock, &disk, &disk_text)?;
     Ok(Committed::Merged {
         tracker: disk,
@@ -657,7 +657,8 @@ pub fn force_record(
             ))
         })?
     };
-    if !ours.restore_into(&mut t) {
+    // Keeping "mine" of a removal: gone on disk already is as good.
+    if !ours.restore_into(&mut t) && !matches!(ours, Record::Absent(_)) {
         return Err(SaveError::Io(format!(
             "\"{}\" no longer exists in the file on disk",
             ours.id()

@@ -196,7 +196,12 @@ pub fn draw_confirm(frame: &mut Frame, c: &Confirm, area: Rect) {
 /// The fields that tell two versions of a record apart, one per line.
 pub fn record_lines(r: Option<&Record>) -> Vec<String> {
     match r {
-        None => vec!["(no longer in the file)".into()],
+        None | Some(Record::Absent(_)) => vec!["(no longer in the file)".into()],
+        Some(Record::Source(s)) => vec![
+            format!("title   {}", s.title),
+            format!("file    seeds/{}", s.file),
+            format!("published {}", s.published),
+        ],
         Some(Record::Project(p)) => {
             let mut v = vec![format!("status  {} {}", p.status.label_zh(), p.status.id())];
             let reached = p.milestones.iter().filter(|m| m.reached.is_some()).count();

@@ -5,7 +5,7 @@ use crate::app::state::{
     App, Confirm, Conflict, Detail, MessageKind, Overlay, Pending, Prompt, PromptKind, SaveKind,
     StatusPick, View,
 };
-use crate::domain::edit::{apply, milestone_question, Change, Edit};
+use crate::domain::edit::{apply, milestone_question, Edit};
 use crate::domain::number::parse_in_unit;
 use crate::domain::{format_number, Status};
 
@@ -287,12 +287,8 @@ pub(super) fn undo(app: &mut App) -> Vec<Effect> {
         );
         return Vec::new();
     }
-    let inverse = Change {
-        before: entry.after.clone(),
-        after: entry.before.clone(),
-        summary: format!("undo {}", entry.summary),
-    };
-    inverse.after.restore_into(&mut app.tracker);
+    let inverse = entry.inverse(format!("undo {}", entry.summary));
+    inverse.apply_to(&mut app.tracker);
     app.pending = Some(Pending {
         kind: SaveKind::Undo,
         change: inverse.clone(),
@@ -322,7 +318,7 @@ pub(super) fn redo(app: &mut App) -> Vec<Effect> {
         );
         return Vec::new();
     }
-    entry.after.restore_into(&mut app.tracker);
+    entry.apply_to(&mut app.tracker);
     app.pending = Some(Pending {
         kind: SaveKind::Redo,
         change: entry.clone(),

@@ -52,7 +52,7 @@ pub(super) fn conflict(
 pub(super) fn save_failed(app: &mut App, why: String) {
     // Never leave an unsaved change on screen: put the record back.
     if let Some(p) = app.pending.take() {
-        p.change.before.restore_into(&mut app.tracker);
+        p.change.inverse(String::new()).apply_to(&mut app.tracker);
         match p.kind {
             SaveKind::Edit => {}
             SaveKind::Undo => app.undo.push(p.entry),
