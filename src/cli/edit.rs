@@ -2,7 +2,7 @@
 
 use super::{load, Failure, Outcome};
 use crate::command::{project_id, target_id};
-use crate::domain::edit::{apply, Edit};
+use crate::domain::edit::{apply, Change, Edit};
 use crate::domain::suggest::closest;
 use crate::domain::*;
 use crate::store;
@@ -18,6 +18,17 @@ fn edit_file(
     file: &Path,
     today: NaiveDate,
     edit: impl FnOnce(&Tracker) -> Result<Edit, Failure>,
+) -> Outcome {
+    edit_file_then(file, today, edit, |_, _| Ok(String::new()))
+}
+
+/// `edit_file`, with `after` run on the changed tracker before it is
+/// saved: it may refuse (nothing is written) or add to what is printed.
+pub(super) fn edit_file_then(
+    file: &Path,
+    today: NaiveDate,
+    edit: impl FnOnce(&Tracker) -> Result<Edit, Failure>,
+    after: impl FnOnce(&Tracker, &Change) -> Result<String, Failure>,
 ) -> Outcome {
     let lock = match store::disk::WriteLock::acquire(file) {
         Ok(lock) => lock,
@@ -49,9 +60,14 @@ fn edit_file(
             )))
         }
     };
+    let shown = after(&t, &change)?;
     store::save_locked(&lock, &t, &loaded.text)
         .map_err(|err| Failure::usage(err.describe(file)))?;
-    Ok(format!("{}\nsaved {}\n", change.summary, file.display()))
+    Ok(format!(
+        "{}\n{shown}saved {}\n",
+        change.summary,
+        file.display()
+    ))
 }
 
 pub fn set_status(

@@ -8,6 +8,7 @@ mod list;
 mod maintain;
 pub mod output;
 mod progress;
+mod records;
 mod show;
 
 pub use edit::{milestone, parse_value, set_actual, set_status, MilestoneArgs, ObservationArgs};
@@ -15,6 +16,10 @@ pub use list::{list, next_due_label};
 pub use maintain::{migrate, normalize, validate};
 pub use output::table;
 pub use progress::progress;
+pub use records::{
+    add_project, add_source, add_target, edit, remove, resolve_area, resolve_chain, verify_quote,
+    ProjectArgs, SourceArgs, TargetArgs,
+};
 pub use show::{project_text, series_points, show, target_cells, target_text, SeriesPoint};
 
 pub use crate::command::{load, unknown_id, Failure, Outcome};

@@ -632,15 +632,13 @@ pub fn apply(t: &mut Tracker, edit: &Edit, today: NaiveDate) -> Result<Change, R
             let before = Record::Project(p.clone());
             // Appended, like status changes: with no status it cannot
             // change which entry sets the project's status.
-            p.history.push(
-                HistoryEntry {
-                    date: *date,
-                    status: None,
-                    note: note.trim().to_string(),
-                    source: Some(evidence.source.clone()),
-                    quote: Some(evidence.quote.clone()),
-                },
-            );
+            p.history.push(HistoryEntry {
+                date: *date,
+                status: None,
+                note: note.trim().to_string(),
+                source: Some(evidence.source.clone()),
+                quote: Some(evidence.quote.clone()),
+            });
             Ok(Change {
                 before,
                 after: Record::Project(p.clone()),

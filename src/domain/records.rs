@@ -313,7 +313,12 @@ pub fn parse_period(s: &str) -> Result<Period, String> {
             Period::Span { start, end }
         }
     };
-    if period.start().format("%Y").to_string().parse::<i32>().unwrap_or(0)
+    if period
+        .start()
+        .format("%Y")
+        .to_string()
+        .parse::<i32>()
+        .unwrap_or(0)
         < super::edit::EARLIEST_YEAR
     {
         return Err(format!(
@@ -520,13 +525,14 @@ fn set_target_field(
             period_text(&std::mem::replace(&mut x.period, p))
         }
         "comparator" => {
-            let c = if v.is_empty() {
-                None
-            } else {
-                Some(Comparator::parse(v).ok_or_else(|| {
-                    no(format!("unknown comparator \"{v}\": use >=, <= or ="))
-                })?)
-            };
+            let c =
+                if v.is_empty() {
+                    None
+                } else {
+                    Some(Comparator::parse(v).ok_or_else(|| {
+                        no(format!("unknown comparator \"{v}\": use >=, <= or ="))
+                    })?)
+                };
             let old = std::mem::replace(&mut x.comparator, c);
             check_goal(x)?;
             old.map_or("(none)".into(), |c| c.symbol().into())
@@ -656,7 +662,11 @@ pub fn unknown_record(t: &Tracker, id: &str) -> Refusal {
 pub fn references(t: &Tracker, id: &str) -> Vec<String> {
     let mut refs = Vec::new();
     if let Some(p) = t.project(id) {
-        for c in t.projects.iter().filter(|c| c.parent.as_deref() == Some(id)) {
+        for c in t
+            .projects
+            .iter()
+            .filter(|c| c.parent.as_deref() == Some(id))
+        {
             refs.push(format!("project \"{}\" is part of it (parent)", c.id));
         }
         for (i, m) in p.milestones.iter().enumerate() {
@@ -858,7 +868,8 @@ mod tests {
 
     #[test]
     fn closest_passage_is_the_sentence_sharing_most_pairs() {
-        let report = "市北区加快建设。人和路旧城改造项目B、C区终于在12月1日实现开工建设。明年投产！";
+        let report =
+            "市北区加快建设。人和路旧城改造项目B、C区终于在12月1日实现开工建设。明年投产！";
         assert_eq!(
             closest_passage(report, "人和路改造项目12月开工").unwrap(),
             "人和路旧城改造项目B、C区终于在12月1日实现开工建设。"
@@ -945,7 +956,12 @@ mod tests {
         );
         let ch = apply(&mut t, &Edit::AddProject(Box::new(p)), today()).unwrap();
         assert_eq!(ch.after.id(), "park-2");
-        assert!(ch.summary.starts_with("added project park-2 (新园, planned)"), "{}", ch.summary);
+        assert!(
+            ch.summary
+                .starts_with("added project park-2 (新园, planned)"),
+            "{}",
+            ch.summary
+        );
         assert!(ch.inverse(String::new()).apply_to(&mut t));
         assert_eq!(t, before);
         assert!(ch.apply_to(&mut t));
@@ -959,22 +975,38 @@ mod tests {
         p.id = "new".into();
         p.chain = "digitl".into();
         let r = check_new_project(&t, &p).unwrap_err();
-        assert!(r.message.contains("unknown chain \"digitl\" — did you mean `digital`?"), "{r}");
+        assert!(
+            r.message
+                .contains("unknown chain \"digitl\" — did you mean `digital`?"),
+            "{r}"
+        );
         p.chain = "digital".into();
         p.parent = Some("prak".into());
-        assert!(check_new_project(&t, &p).unwrap_err().message.contains("`park`"));
+        assert!(check_new_project(&t, &p)
+            .unwrap_err()
+            .message
+            .contains("`park`"));
         p.parent = None;
         p.sources.clear();
-        assert!(check_new_project(&t, &p).unwrap_err().message.contains("source"));
+        assert!(check_new_project(&t, &p)
+            .unwrap_err()
+            .message
+            .contains("source"));
         p.id = "park".into();
-        assert!(check_new_project(&t, &p).unwrap_err().message.contains("taken"));
+        assert!(check_new_project(&t, &p)
+            .unwrap_err()
+            .message
+            .contains("taken"));
     }
 
     #[test]
     fn removal_refuses_a_parent_and_undo_puts_it_back_in_place() {
         let mut t = tracker();
         let r = remove(&mut t, "park").unwrap_err();
-        assert!(r.message.contains("project \"park-a\" is part of it"), "{r}");
+        assert!(
+            r.message.contains("project \"park-a\" is part of it"),
+            "{r}"
+        );
         let r = remove(&mut t, "r1").unwrap_err();
         assert!(r.message.contains("\"park\" cites it"), "{r}");
         let before = t.clone();
@@ -1001,7 +1033,11 @@ mod tests {
         let mut t = tracker();
         let ch = set_field(&mut t, "lone", "name_en", "Lone Park").unwrap();
         assert_eq!(ch.summary, "lone: name_en \"Park\" -> \"Lone Park\"");
-        assert!(set_field(&mut t, "lone", "name_en", "Lone Park").unwrap_err().unchanged);
+        assert!(
+            set_field(&mut t, "lone", "name_en", "Lone Park")
+                .unwrap_err()
+                .unchanged
+        );
         let r = set_field(&mut t, "lone", "nme_en", "x").unwrap_err();
         assert!(r.message.contains("did you mean `name_en`?"), "{r}");
         let r = set_field(&mut t, "lone", "status", "operating").unwrap_err();
