@@ -473,7 +473,7 @@ fn remove_refuses_a_referenced_record_and_says_which() {
     assert!(o.contains("removed project zone-a (一区)"), "{o}");
     s.ok(&["remove", "renhe-road-renewal"]);
     let e = s.refused(&["remove", "renhe-road-renewal"]);
-    assert!(e.contains("unknown project, target or source id"), "{e}");
+    assert!(e.contains("unknown project or target"), "{e}");
     s.ok(&["validate"]);
 }
 

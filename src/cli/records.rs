@@ -250,15 +250,11 @@ pub fn add_project(file: &Path, today: NaiveDate, a: ProjectArgs) -> Outcome {
             Some(v) if !v.is_empty() => Some(resolve_area(t, &index, v)?),
             _ => None,
         };
-        if let Some(parent) = &a.parent {
-            if t.project(parent).is_none() {
-                return Err(super::unknown_id(
-                    "parent project",
-                    parent,
-                    t.projects.iter().map(|p| p.id.as_str()).collect(),
-                ));
-            }
-        }
+        let parent = a
+            .parent
+            .as_deref()
+            .map(|p| crate::command::project_id(t, p))
+            .transpose()?;
         let status = parse_status(a.status.as_deref().unwrap_or("planned"))?;
         let ev = evidence(file, t, a.source, a.quote, "a project")?;
         let mut p = records::new_project(
@@ -267,7 +263,7 @@ pub fn add_project(file: &Path, today: NaiveDate, a: ProjectArgs) -> Outcome {
             a.name_en,
             chain,
             area,
-            a.parent,
+            parent,
             status,
             a.note.filter(|n| !n.trim().is_empty()),
             Some(ev),
@@ -386,9 +382,8 @@ pub fn add_target(file: &Path, today: NaiveDate, a: TargetArgs) -> Outcome {
 /// and area values are resolved like `add-project`'s.
 pub fn edit(file: &Path, today: NaiveDate, id: &str, field: &str, value: &str) -> Outcome {
     save_record(file, today, |t| {
-        if t.project(id).is_none() && t.target(id).is_none() {
-            return Err(unknown_record(t, id));
-        }
+        // Named like every other command names a record: id, name, pinyin.
+        let id = &named_id(t, id)?;
         let value = match field {
             "chain" => resolve_chain(t, &SearchIndex::build(t), value)?,
             "area" if !value.trim().is_empty() => resolve_area(t, &SearchIndex::build(t), value)?,
@@ -402,16 +397,11 @@ pub fn edit(file: &Path, today: NaiveDate, id: &str, field: &str, value: &str) -
     })
 }
 
-fn unknown_record(t: &Tracker, id: &str) -> Failure {
-    super::unknown_id(
-        "project or target",
-        id,
-        t.projects
-            .iter()
-            .map(|p| p.id.as_str())
-            .chain(t.targets.iter().map(|x| x.id.as_str()))
-            .collect(),
-    )
+fn named_id(t: &Tracker, text: &str) -> Result<String, Failure> {
+    Ok(match crate::command::resolve(t, text, true, true)? {
+        crate::command::Named::Project(i) => t.projects[i].id.clone(),
+        crate::command::Named::Target(i) => t.targets[i].id.clone(),
+    })
 }
 
 /// `remove ID`: a project, target or source nothing refers to.
@@ -420,19 +410,13 @@ pub fn remove(file: &Path, today: NaiveDate, id: &str) -> Outcome {
         file,
         today,
         |t| {
-            if t.project(id).is_none() && t.target(id).is_none() && t.source(id).is_none() {
-                return Err(super::unknown_id(
-                    "project, target or source",
-                    id,
-                    t.projects
-                        .iter()
-                        .map(|p| p.id.as_str())
-                        .chain(t.targets.iter().map(|x| x.id.as_str()))
-                        .chain(t.sources.iter().map(|x| x.id.as_str()))
-                        .collect(),
-                ));
-            }
-            Ok(Edit::Remove { id: id.to_string() })
+            // A source by its id; a project or target as named anywhere.
+            let id = if t.source(id).is_some() {
+                id.to_string()
+            } else {
+                named_id(t, id)?
+            };
+            Ok(Edit::Remove { id })
         },
         |t, _| {
             check_valid(file, t)?;
