@@ -170,6 +170,7 @@ enum Command {
         /// The paper or site that published it.
         #[arg(long)]
         outlet: Option<String>,
+        /// Who wrote it.
         #[arg(long)]
         author: Option<String>,
         /// How the publication date was established.
@@ -204,6 +205,7 @@ enum Command {
         /// planned, signed, under_construction, completed, operating, stalled or cancelled (default planned).
         #[arg(long)]
         status: Option<String>,
+        /// A remark of yours (kept in `note`, never taken for the report's words).
         #[arg(long)]
         note: Option<String>,
         /// The report naming the project (a source id).
@@ -228,6 +230,7 @@ enum Command {
         /// The industry chain: an id, or its name.
         #[arg(long)]
         chain: String,
+        /// The area: an id, or its name.
         #[arg(long)]
         area: Option<String>,
         /// A year (2025), years (2024-2026) or two days (2025-01-01..2025-06-30).
@@ -248,6 +251,7 @@ enum Command {
         /// The series key shared with the same measure in other periods.
         #[arg(long)]
         metric: Option<String>,
+        /// A remark of yours (kept in `note`, never taken for the report's words).
         #[arg(long)]
         note: Option<String>,
         /// The report stating it (a source id).
@@ -268,14 +272,20 @@ enum Command {
     /// milestones[N].due; metric_zh, metric_en, period, comparator, target,
     /// unit, measure, metric). An empty VALUE clears an optional field.
     Edit {
+        /// The project or target: its id, name or pinyin.
         id: String,
+        /// The field, as spelled in the schema (e.g. name_en).
         field: String,
+        /// The new value (empty clears an optional field).
         #[arg(allow_hyphen_values = true)]
         value: String,
     },
     /// Remove a project, target or source. Refused while others refer to
     /// it (a part naming it as parent, its milestones, records citing a source).
-    Remove { id: String },
+    Remove {
+        /// The project or target (id, name or pinyin), or a source id.
+        id: String,
+    },
     /// Check the file: schema, references, dates, values and every quote.
     Validate,
     /// A briefing of goals, chains and projects needing attention.
