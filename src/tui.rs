@@ -239,10 +239,16 @@ fn event_loop(
     );
     let mut watch = Watch::new(file);
     let mut last_check = Instant::now();
+    let mut skipped = 0;
     loop {
         // Keys typed faster than frames are drawn are all handled before
         // the next frame: no frame is drawn for a state already superseded.
-        if !event::poll(Duration::ZERO)? {
+        // Never more than a few in a row: a terminal that hung up reads as
+        // always ready, and only the failing draw ends the loop then.
+        if skipped < MAX_SKIPPED_FRAMES && event::poll(Duration::ZERO)? {
+            skipped += 1;
+        } else {
+            skipped = 0;
             let mut drawn = Drawn::default();
             terminal.draw(|f| drawn = crate::ui::draw(f, app))?;
             update(app, Action::Drawn(drawn));
@@ -330,6 +336,9 @@ fn suspend(terminal: &mut Terminal<CrosstermBackend<Stdout>>, mouse: bool) -> io
 fn suspend(_terminal: &mut Terminal<CrosstermBackend<Stdout>>, _mouse: bool) -> io::Result<()> {
     Ok(())
 }
+
+/// Frames skipped in a row at most while keys are queued.
+const MAX_SKIPPED_FRAMES: u32 = 16;
 
 /// How often the file is checked for changes made elsewhere.
 const WATCH_EVERY: Duration = Duration::from_secs(1);
