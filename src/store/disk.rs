@@ -540,6 +540,34 @@ mod tests {
         ));
     }
 
+    /// With the most permissive umask, the temporary file still has exactly
+    /// the tracker's mode while it is empty, before any byte is written.
+    #[cfg(unix)]
+    #[test]
+    fn the_temporary_file_has_the_final_mode_before_its_first_byte() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("t.yaml");
+        fs::write(&file, "x").unwrap();
+        for mode in [0o600, 0o640, 0o664] {
+            fs::set_permissions(&file, fs::Permissions::from_mode(mode)).unwrap();
+            let meta = fs::metadata(&file).unwrap();
+            let old = rustix::process::umask(rustix::fs::Mode::empty());
+            let made = create_temp(dir.path(), "t.yaml", &meta);
+            rustix::process::umask(old);
+            let (tmp, f) = made.unwrap();
+            assert_eq!(f.metadata().unwrap().len(), 0);
+            let got = fs::metadata(&tmp).unwrap().permissions().mode() & 0o7777;
+            assert_eq!(got, mode, "{mode:o}");
+            assert!(tmp
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(".t.yaml.shibei-tmp."));
+            fs::remove_file(&tmp).unwrap();
+        }
+    }
+
     #[test]
     fn reads_refuse_folders_fifos_devices_and_big_files() {
         let dir = tempfile::tempdir().unwrap();
