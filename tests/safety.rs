@@ -738,6 +738,33 @@ fn escape_sequences_never_reach_the_terminal() {
             text(&out.stderr)
         );
     }
+    // Accepted but invisible-on-screen separators (U+2028, U+FEFF): the
+    // file loads, and every command's output shows them escaped.
+    let odd = original.replacen("name_en: \"Visionox", "name_en: \"\\L\\uFEFFVisionox", 1);
+    assert_ne!(odd, original);
+    fs::write(&file, &odd).expect("write");
+    let sneaky = |b: &[u8]| {
+        text(b)
+            .chars()
+            .find(|&c| matches!(c, '\u{2028}' | '\u{feff}'))
+    };
+    for args in &commands[..10] {
+        let out = run(&file, args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert_eq!(
+            sneaky(&out.stdout),
+            None,
+            "{args:?} stdout: {:?}",
+            text(&out.stdout)
+        );
+    }
+    let listed = text(&run(&file, &["list"]).stdout);
+    assert!(listed.contains("\\u2028\\ufeffVisionox"), "{listed}");
     // Hostile arguments, echoed back in messages.
     fs::write(&file, &original).expect("write");
     let evil = "\u{1b}]0;pwned\u{7}\u{9b}2J";
