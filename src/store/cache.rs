@@ -93,7 +93,16 @@ fn stamp(path: &Path, bytes: &[u8]) -> Option<Stamp> {
 /// The tracker cached for `file`, if the cache matches `text` (the file's
 /// content as just read) and the reports in `seeds` as they are now.
 pub fn get(file: &Path, text: &str, seeds: &Path) -> Option<Tracker> {
-    let bytes = fs::read(cache_file(file)?).ok()?;
+    let path = cache_file(file)?;
+    // Only a cache we wrote ourselves is trusted (it skips validation): a
+    // regular file, ours, writable by nobody else; and read with a bound.
+    if !super::disk::private_to_me(&path) {
+        return None;
+    }
+    let limit = (text.len() as u64)
+        .saturating_mul(4)
+        .saturating_add(1 << 20);
+    let bytes = super::disk::read_bounded(&path, limit).ok()?;
     let mut r = Reader::new(&bytes)?;
     let want = stamp(file, text.as_bytes())?;
     if Stamp::get(&mut r)? != want {
@@ -161,7 +170,15 @@ pub fn put(file: &Path, text: &str, seeds: &Path, t: &Tracker) {
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
         std::process::id()
     ));
-    if fs::write(&tmp, &out).is_err() || fs::rename(&tmp, &path).is_err() {
+    // Created exclusively (never through a link someone planted), private.
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let Ok(mut f) = options.open(&tmp) else {
+        return;
+    };
+    if std::io::Write::write_all(&mut f, &out).is_err() || fs::rename(&tmp, &path).is_err() {
         let _ = fs::remove_file(&tmp);
     }
 }

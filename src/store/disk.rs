@@ -490,6 +490,25 @@ fn owned_by_me(_meta: &Metadata) -> bool {
     true
 }
 
+/// Whether `path` is a regular file (not a link) owned by the current user
+/// and writable by nobody else: a file only we can have written.
+pub fn private_to_me(path: &Path) -> bool {
+    let Ok(meta) = fs::symlink_metadata(path) else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        meta.is_file()
+            && meta.uid() == rustix::process::geteuid().as_raw()
+            && meta.permissions().mode() & 0o022 == 0
+    }
+    #[cfg(not(unix))]
+    {
+        meta.is_file()
+    }
+}
+
 /// Temporary files of the tracker `real` present in its folder (for tests
 /// and diagnostics).
 pub fn temp_files(real: &Path) -> Vec<PathBuf> {
@@ -566,6 +585,31 @@ mod tests {
                 .starts_with(".t.yaml.shibei-tmp."));
             fs::remove_file(&tmp).unwrap();
         }
+    }
+
+    /// The validation cache is trusted only when nobody else could have
+    /// written it.
+    #[cfg(unix)]
+    #[test]
+    fn only_private_files_of_ours_are_trusted() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("c.bin");
+        fs::write(&f, "x").unwrap();
+        fs::set_permissions(&f, fs::Permissions::from_mode(0o600)).unwrap();
+        assert!(private_to_me(&f));
+        fs::set_permissions(&f, fs::Permissions::from_mode(0o666)).unwrap();
+        assert!(!private_to_me(&f), "world-writable");
+        fs::set_permissions(&f, fs::Permissions::from_mode(0o620)).unwrap();
+        assert!(!private_to_me(&f), "group-writable");
+        fs::set_permissions(&f, fs::Permissions::from_mode(0o644)).unwrap();
+        let link = dir.path().join("l.bin");
+        std::os::unix::fs::symlink(&f, &link).unwrap();
+        assert!(
+            private_to_me(&f) && !private_to_me(&link),
+            "a link is not trusted"
+        );
+        assert!(!private_to_me(dir.path()));
     }
 
     #[test]
