@@ -61,12 +61,13 @@ pub fn state_mark(s: ProgressState) -> char {
 /// non-zero count while there is room. Marks are letters on a coloured
 /// background, so the bar reads without colour too (and stays ASCII: block
 /// glyphs are double width in some CJK terminals).
-pub fn stacked(parts: &[(usize, char, Style)], w: usize) -> Line<'static> {
+pub fn stacked(parts: &[(usize, char, Style)], w: usize, digits: usize) -> Line<'static> {
     let total: usize = parts.iter().map(|p| p.0).sum();
-    let label = format!(" {total}");
+    // Totals right-aligned to `digits`, so the bars line up row to row.
+    let label = format!(" {total:>digits$}");
     let room = w.saturating_sub(label.len());
     if total == 0 {
-        return fit(vec![Span::styled("-", theme::dim())], w);
+        return fit(vec![Span::styled(format!("{:>w$}", "-"), theme::dim())], w);
     }
     // Largest-remainder shares, then a cell for each non-zero part.
     let mut cells: Vec<usize> = parts.iter().map(|p| p.0 * room / total).collect();
@@ -175,6 +176,25 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, screen: Screen) {
         let s = r.summary.clone();
         let met = s.state_count(ProgressState::Met);
         let (sp, gp) = (status_parts(&s), state_parts(&s));
+        let digits = |n: usize| n.to_string().len();
+        let (pd, gd) = (
+            digits(
+                app.chains
+                    .rows
+                    .iter()
+                    .map(|r| r.summary.projects)
+                    .max()
+                    .unwrap_or(0),
+            ),
+            digits(
+                app.chains
+                    .rows
+                    .iter()
+                    .map(|r| r.summary.goals)
+                    .max()
+                    .unwrap_or(0),
+            ),
+        );
         vec![
             Content::text(r.rank.to_string()),
             Content::text(c.name_zh.clone()),
@@ -189,11 +209,11 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, screen: Screen) {
             ),
             Content::Drawn {
                 want: BAR,
-                draw: Box::new(move |w| stacked(&sp, w)),
+                draw: Box::new(move |w| stacked(&sp, w, pd)),
             },
             Content::Drawn {
                 want: BAR,
-                draw: Box::new(move |w| stacked(&gp, w)),
+                draw: Box::new(move |w| stacked(&gp, w, gd)),
             },
             if s.overdue_milestones > 0 {
                 Content::styled(format!("! {}", s.overdue_milestones), theme::overdue())
@@ -221,11 +241,13 @@ mod tests {
     fn stacked_bars_share_the_width_and_show_every_part() {
         let s = Style::new();
         let parts = [(3, 'P', s), (1, 'U', s), (0, 'C', s)];
-        assert_eq!(text(&stacked(&parts, 10)), "PPPPPPUU 4");
+        assert_eq!(text(&stacked(&parts, 10, 1)), "PPPPPPUU 4");
+        // Totals aligned: the bar is one shorter for two digits.
+        assert_eq!(text(&stacked(&parts, 10, 2)), "PPPPPUU  4");
         // A small part still gets a cell.
         let parts = [(40, 'P', s), (1, 'U', s)];
-        assert_eq!(text(&stacked(&parts, 8)), "PPPPU 41");
-        assert_eq!(text(&stacked(&[(0, 'P', s)], 8)), "-");
-        assert_eq!(crate::text::width(&text(&stacked(&parts, 5))), 5);
+        assert_eq!(text(&stacked(&parts, 8, 2)), "PPPPU 41");
+        assert_eq!(text(&stacked(&[(0, 'P', s)], 8, 1)), "       -");
+        assert_eq!(crate::text::width(&text(&stacked(&parts, 5, 2))), 5);
     }
 }

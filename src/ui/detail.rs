@@ -179,7 +179,11 @@ pub fn project_lines(t: &Tracker, p: &Project, app: &App) -> Vec<Line<'static>> 
             let status = h
                 .status
                 .map_or(String::new(), |s| format!("{}  ", s.label_zh()));
-            v.push(Line::raw(format!("  {}  {status}{}", h.date, h.note)));
+            // The date and status as a label: a long note hangs under itself.
+            v.push(Line::from(vec![
+                Span::raw(format!("  {}  {status}", h.date)),
+                Span::raw(h.note.clone()),
+            ]));
             if let (Some(s), Some(q)) = (&h.source, &h.quote) {
                 v.extend(quote(t, s, q));
             }
