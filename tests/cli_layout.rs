@@ -218,3 +218,24 @@ fn help_describes_every_argument_and_option() {
         }
     }
 }
+
+/// "Next milestone reads the promise text in the interface but the
+/// expected status in the CLI": both now read the due date and the
+/// report's words, and mark it overdue.
+#[test]
+fn next_milestone_reads_the_same_in_the_cli_and_the_interface() {
+    let f = bundled();
+    let t = shibei_tracker::store::load(&f).expect("loads").tracker;
+    let p = t.project("visionox-project").expect("visionox");
+    let (label, overdue) =
+        shibei_tracker::domain::labels::next_due(p, day()).expect("a next milestone");
+    let out = ok(cli::list(
+        &f,
+        day(),
+        Format::Table { width: None },
+        Some("维信诺"),
+    ));
+    let row = out.lines().find(|l| l.contains("维信诺项目")).expect("row");
+    assert!(row.contains(&label), "{row} / {label}");
+    assert_eq!(row.contains("OVERDUE"), overdue);
+}

@@ -1084,3 +1084,45 @@ fn m_toggles_mouse_capture() {
     let effects = press(&mut a, "M").expect("keys");
     assert_eq!(effects, [shibei_tracker::app::Effect::SetMouse(true)]);
 }
+
+/// "Details wrap inside English words with no indent": every word of a
+/// long English note stays whole, and its continuation rows hang under
+/// the text, past the label.
+#[test]
+fn details_wrap_at_words_with_a_hanging_indent() {
+    let mut t = tracker();
+    let note = "Key redevelopment project bounded by Weihai Road, Laishi 2nd Road, Taidong 1st Road and Sangzi Road, in zones A, B and C of the Taidong business district";
+    if let Some(p) = t
+        .projects
+        .iter_mut()
+        .find(|p| p.id == "renhe-road-renewal-bc")
+    {
+        p.note = Some(note.into());
+    }
+    let mut a = App::new(t, "tracker.yaml", today());
+    press(&mut a, "<enter>").expect("keys");
+    for (w, h) in [(80, 24), (40, 30)] {
+        let buf = render(&mut a, w, h);
+        let rows = lines(&buf);
+        let start = rows
+            .iter()
+            .position(|r| r.contains("Note      Key"))
+            .unwrap_or_else(|| panic!("{w}x{h}: no note:\n{}", rows.join("\n")));
+        let mut words = Vec::new();
+        for (k, r) in rows[start..].iter().enumerate() {
+            let inner = r.trim_matches('│');
+            if k > 0 && !inner.starts_with("          ") {
+                break;
+            }
+            let text = if k == 0 {
+                &inner[10..]
+            } else {
+                inner.trim_start()
+            };
+            words.extend(text.split_whitespace().map(str::to_string));
+        }
+        let expected: Vec<String> = note.split_whitespace().map(str::to_string).collect();
+        assert_eq!(words, expected, "{w}x{h}: a word was split or lost");
+        assert_rows_fill(&buf);
+    }
+}
