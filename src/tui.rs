@@ -120,7 +120,10 @@ fn run_inner(
         |n| n.to_string_lossy().into_owned(),
     );
     let comments = store::comment_lines(&loaded.text);
-    let mut app = App::new(loaded.tracker, label, today).with_base(loaded.text);
+    let reports = store::reports(file, &loaded.tracker);
+    let mut app = App::new(loaded.tracker, label, today)
+        .with_base(loaded.text)
+        .with_reports(reports);
     if !comments.is_empty() {
         // Say so up front rather than after the user has typed an edit.
         app.say(
@@ -163,7 +166,11 @@ pub fn run_effect(app: &mut App, effect: Effect, file: &Path) -> Vec<Action> {
     let outcome = match effect {
         // Quitting and the mouse are the event loop's business.
         Effect::Quit | Effect::SetMouse(_) => return Vec::new(),
-        Effect::Reload => return vec![reload(file, false)],
+        Effect::Reload => {
+            // A report added since (add-source) can be read at once.
+            app.reports = store::reports(file, &app.tracker);
+            return vec![reload(file, false)];
+        }
         Effect::Save(change) => store::commit(file, &app.base, &app.tracker, &change),
         Effect::KeepMine {
             ours,
@@ -296,7 +303,9 @@ fn event_loop(
             if !watch.changed(&app.base) {
                 continue;
             }
-            update(app, reload(file, true))
+            let effects = update(app, reload(file, true));
+            app.reports = store::reports(file, &app.tracker);
+            effects
         };
         for e in &effects {
             if let Effect::SetMouse(on) = e {

@@ -100,6 +100,44 @@ pub enum Action {
     /// reload.
     DecideLater,
 
+    // Records (issue 9).
+    /// `n`: a form for a new project or goal.
+    NewRecord,
+    /// `E`: the form on the selected record.
+    EditRecord,
+    /// `D`: delete the selected record, after a question naming it.
+    DeleteRecord,
+    /// Tab / Shift-Tab in the form (a choice field takes its best match).
+    FormNext,
+    FormPrev,
+    /// Ctrl-S: save the form when every field is valid.
+    FormSave,
+    /// Esc in the form: close it, asking first if something was typed.
+    FormCancel,
+    /// Moving the reader's cursor.
+    ReaderDown,
+    ReaderUp,
+    ReaderLeft,
+    ReaderRight,
+    ReaderPageDown,
+    ReaderPageUp,
+    /// `n` / `N`: the next / previous quoted passage.
+    NextPassage,
+    PrevPassage,
+    /// `v`: start (or drop) a selection at the cursor.
+    StartSelection,
+    /// Enter: end the selection, or go to the record citing the passage.
+    ReaderEnter,
+    /// `/`: find words in the report; Enter finds them.
+    ReaderSearch,
+    ReaderFind,
+    /// `a`: cite the selection as…
+    Cite,
+    /// …a new project, goal or result, history entry or observation.
+    CiteAs(crate::app::records::FormKind),
+    /// Esc in the reader: back one step (search, choice, selection, reader).
+    ReaderBack,
+
     // Outcomes of `Effect::Save` / `Effect::KeepMine`, fed back by the loop.
     /// Written over the file; `text` is what the file now holds.
     Saved {

@@ -2,6 +2,7 @@
 
 pub mod action;
 pub mod keymap;
+pub mod records;
 pub mod state;
 pub mod update;
 

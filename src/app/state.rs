@@ -15,11 +15,13 @@ pub enum View {
     Projects,
     Goals,
     Chains,
+    /// The reports, each opening in the reader.
+    Sources,
 }
 
 impl View {
     /// In tab order; a new view is a new variant here and a list in `App`.
-    pub const ALL: [View; 3] = [View::Projects, View::Goals, View::Chains];
+    pub const ALL: [View; 4] = [View::Projects, View::Goals, View::Chains, View::Sources];
 
     fn position(self) -> usize {
         View::ALL.iter().position(|v| *v == self).unwrap_or(0)
@@ -44,6 +46,7 @@ impl View {
             View::Projects => "Projects",
             View::Goals => "Goals",
             View::Chains => "Chains",
+            View::Sources => "Sources",
         }
     }
 }
@@ -126,6 +129,16 @@ pub enum Mode {
     Conflict,
     /// `m` asks before recording a milestone (and the status it expects).
     Confirm,
+    /// The form of a new or edited record (`n`, `E`).
+    Form,
+    /// A yes/no question (`D`, leaving a form with typing in it).
+    Ask,
+    /// Reading a report (Enter in Sources).
+    Reader,
+    /// Typing words to find in the report.
+    ReaderSearch,
+    /// `a` in the reader: what the selected words are cited as.
+    Cite,
     /// The terminal is below the minimum size: only quitting works, so no
     /// key changes anything nobody can see.
     TooSmall,
@@ -133,7 +146,7 @@ pub enum Mode {
 
 impl Mode {
     /// In the order the help overlay lists them.
-    pub const ALL: [Mode; 10] = [
+    pub const ALL: [Mode; 15] = [
         Mode::Normal,
         Mode::Filter,
         Mode::Picker,
@@ -141,6 +154,11 @@ impl Mode {
         Mode::StatusPick,
         Mode::Prompt,
         Mode::Confirm,
+        Mode::Form,
+        Mode::Ask,
+        Mode::Reader,
+        Mode::ReaderSearch,
+        Mode::Cite,
         Mode::Conflict,
         Mode::Help,
         Mode::TooSmall,
@@ -157,6 +175,11 @@ impl Mode {
             Mode::Prompt => "Typing a value or a note",
             Mode::Conflict => "Save conflict",
             Mode::Confirm => "Marking a milestone",
+            Mode::Form => "New or edited record (n, E)",
+            Mode::Ask => "A question (D, leaving a form)",
+            Mode::Reader => "Reading a report (Sources, Enter)",
+            Mode::ReaderSearch => "Finding words in the report",
+            Mode::Cite => "Cite the selection as",
             Mode::TooSmall => "Terminal too small",
         }
     }
@@ -178,6 +201,24 @@ pub enum Overlay {
     Prompt(Prompt),
     Confirm(Confirm),
     Conflict(Conflict),
+    Form(Box<crate::app::records::Form>),
+    Ask(Ask),
+    Reader(Box<crate::app::records::Reader>),
+}
+
+/// A yes/no question and what a yes does.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ask {
+    pub question: String,
+    pub then: AskThen,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum AskThen {
+    /// `D`: remove the record (from the details, if it was opened there).
+    Delete { id: String, over: Option<Detail> },
+    /// Esc in a form with typing in it: drop the form.
+    Discard(Box<crate::app::records::Form>),
 }
 
 impl Overlay {
@@ -192,6 +233,11 @@ impl Overlay {
             Overlay::Prompt(_) => Mode::Prompt,
             Overlay::Conflict(_) => Mode::Conflict,
             Overlay::Confirm(_) => Mode::Confirm,
+            Overlay::Form(_) => Mode::Form,
+            Overlay::Ask(_) => Mode::Ask,
+            Overlay::Reader(r) if r.search.is_some() => Mode::ReaderSearch,
+            Overlay::Reader(r) if r.citing => Mode::Cite,
+            Overlay::Reader(_) => Mode::Reader,
         }
     }
 
@@ -405,6 +451,7 @@ impl Sort {
         match view {
             View::Projects | View::Goals => true,
             View::Chains => matches!(self, Sort::Relevance | Sort::Name),
+            View::Sources => false,
         }
     }
 }
@@ -505,6 +552,10 @@ pub struct App {
     pub projects: ListState<Hit>,
     pub goals: ListState<Hit>,
     pub chains: ListState<ChainRow>,
+    pub sources: ListState<crate::app::records::SourceRow>,
+    /// Each source's report text, by source id (read by the event loop;
+    /// the reader and the form's quote check use it).
+    pub reports: std::collections::HashMap<String, String>,
     pub size: (u16, u16),
     /// What the last drawing reported.
     pub drawn: Drawn,
@@ -547,6 +598,8 @@ impl App {
             projects: ListState::default(),
             goals: ListState::default(),
             chains: ListState::default(),
+            sources: ListState::default(),
+            reports: Default::default(),
             size: (120, 40),
             drawn: Drawn::default(),
             base: String::new(),
@@ -560,6 +613,52 @@ impl App {
         app.sort_keys();
         app.refilter();
         app
+    }
+
+    /// The reports' texts, by source id, for the reader and quote checks.
+    pub fn with_reports(mut self, reports: std::collections::HashMap<String, String>) -> App {
+        self.reports = reports;
+        self
+    }
+
+    /// After records were added, removed or renamed: the search keys are
+    /// built again, then everything `refresh` does.
+    pub fn reindex(&mut self) {
+        self.index = SearchIndex::build(&self.tracker);
+        self.refresh();
+    }
+
+    /// Selects the record `id` in its view (Projects, Goals or Sources),
+    /// when the filter shows it.
+    pub fn select_record(&mut self, id: &str) {
+        let t = &self.tracker;
+        if let Some(i) = self
+            .projects
+            .rows
+            .iter()
+            .position(|h| t.projects.get(h.index).is_some_and(|p| p.id == id))
+        {
+            self.projects.pos.selected = i;
+        }
+        if let Some(i) = self
+            .goals
+            .rows
+            .iter()
+            .position(|h| t.targets.get(h.index).is_some_and(|x| x.id == id))
+        {
+            self.goals.pos.selected = i;
+        }
+        if let Some(i) = self
+            .sources
+            .rows
+            .iter()
+            .position(|r| t.sources.get(r.source).is_some_and(|s| s.id == id))
+        {
+            self.sources.pos.selected = i;
+        }
+        for v in View::ALL {
+            self.clamp(v);
+        }
     }
 
     /// Sets the text the file holds, which saves are checked against.
@@ -723,6 +822,13 @@ impl App {
     /// After the records changed in place (an edit, undo, a failed save):
     /// progress and lists are recomputed, each view staying on its record.
     pub fn refresh(&mut self) {
+        // Records came or went (an undone creation or removal): the search
+        // keys are by record index, so they are built again.
+        if self.project_keys.len() != self.tracker.projects.len()
+            || self.goal_keys.len() != self.tracker.targets.len()
+        {
+            self.index = SearchIndex::build(&self.tracker);
+        }
         self.progress = assess_all(&self.tracker, self.today);
         self.sort_keys();
         let before = self.selected_ids();
@@ -775,6 +881,7 @@ impl App {
             View::Projects => self.projects.len(),
             View::Goals => self.goals.len(),
             View::Chains => self.chains.len(),
+            View::Sources => self.sources.len(),
         }
     }
 
@@ -784,6 +891,7 @@ impl App {
             View::Projects => self.tracker.projects.len(),
             View::Goals => self.tracker.targets.len(),
             View::Chains => self.tracker.chains.len(),
+            View::Sources => self.tracker.sources.len(),
         }
     }
 
@@ -793,6 +901,7 @@ impl App {
             View::Projects => self.projects.pos,
             View::Goals => self.goals.pos,
             View::Chains => self.chains.pos,
+            View::Sources => self.sources.pos,
         }
     }
 
@@ -801,6 +910,7 @@ impl App {
             View::Projects => &mut self.projects.pos,
             View::Goals => &mut self.goals.pos,
             View::Chains => &mut self.chains.pos,
+            View::Sources => &mut self.sources.pos,
         }
     }
 
@@ -926,6 +1036,15 @@ impl App {
         });
         self.chains.replace(chains, |r| {
             before.chain.as_ref() == t.chains.get(r.chain).map(|c| &c.id)
+        });
+        let sources = crate::app::records::source_rows(t, "");
+        let was = self
+            .sources
+            .current()
+            .and_then(|r| t.sources.get(r.source))
+            .map(|s| s.id.clone());
+        self.sources.replace(sources, |r| {
+            was.as_ref() == t.sources.get(r.source).map(|s| &s.id)
         });
         if top {
             self.projects.pos.selected = 0;

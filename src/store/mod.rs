@@ -155,6 +155,16 @@ pub fn read_source(seeds: &Path, name: &str) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())
 }
 
+/// The text of every source's report that can be read, by source id (for
+/// the interface's reader and its quote checks).
+pub fn reports(file: &Path, t: &Tracker) -> std::collections::HashMap<String, String> {
+    let seeds = seeds_dir(file);
+    t.sources
+        .iter()
+        .filter_map(|s| Some((s.id.clone(), read_source(&seeds, &s.file).ok()?)))
+        .collect()
+}
+
 /// Lines (1-based) that carry YAML comments, which a rewrite would drop.
 pub fn comment_lines(text: &str) -> Vec<usize> {
     scan::scan(text.strip_prefix(BOM).unwrap_or(text)).comments

@@ -30,7 +30,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, scroll: usize) -> Drawn {
             Some((i, t)) => (t.metric_zh.clone(), goal_lines(&app.tracker, t, i, app)),
             None => return Drawn::default(),
         },
-        View::Chains => return Drawn::default(),
+        View::Chains | View::Sources => return Drawn::default(),
     };
     // Cover the list, leaving the tab row and the status bar visible.
     let popup = Rect {

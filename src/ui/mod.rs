@@ -6,10 +6,13 @@ pub mod chains;
 pub mod chart;
 pub mod detail;
 pub mod edit;
+pub mod form;
 pub mod goals;
 pub mod help;
 pub mod picker;
 pub mod projects;
+pub mod reader;
+pub mod sources;
 pub mod table;
 pub mod theme;
 
@@ -52,6 +55,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
         View::Projects => projects::draw(frame, app, main, screen),
         View::Goals => goals::draw(frame, app, main, screen),
         View::Chains => chains::draw(frame, app, main, screen),
+        View::Sources => sources::draw(frame, app, main, screen),
     }
     draw_status(
         frame,
@@ -75,6 +79,9 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
         Overlay::Prompt(p) => edit::draw_prompt(frame, app, p, area),
         Overlay::Confirm(c) => edit::draw_confirm(frame, c, area),
         Overlay::Conflict(c) => edit::draw_conflict(frame, app, c, area),
+        Overlay::Form(f) => form::draw_form(frame, app, f, area),
+        Overlay::Ask(a) => form::draw_ask(frame, a, area),
+        Overlay::Reader(r) => reader::draw(frame, app, r, area),
     }
     drawn
 }

@@ -7,6 +7,9 @@ mod edit;
 mod nav;
 mod outcome;
 mod picker;
+mod records;
+
+pub use records::{reader_area, reader_area_in};
 
 pub use crate::domain::number::parse_in_unit as parse_number;
 
@@ -170,8 +173,36 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
         Action::EditActual => return start_actual(app),
         Action::MarkMilestone => return mark_milestone(app),
         Action::Submit => return submit(app),
+        Action::Accept if matches!(app.overlay, Overlay::Ask(_)) => {
+            return records::answer(app, true)
+        }
+        Action::Decline if matches!(app.overlay, Overlay::Ask(_)) => {
+            return records::answer(app, false)
+        }
         Action::Accept => return answer_milestone(app, true),
         Action::Decline => return answer_milestone(app, false),
+        Action::NewRecord => return records::new_record(app),
+        Action::EditRecord => return records::edit_record(app),
+        Action::DeleteRecord => return records::delete_record(app),
+        Action::FormNext => records::form_move(app, 1),
+        Action::FormPrev => records::form_move(app, -1),
+        Action::FormSave => return records::form_save(app),
+        Action::FormCancel => records::form_cancel(app),
+        Action::ReaderDown => records::reader_move(app, records::ReaderMove::Rows(1)),
+        Action::ReaderUp => records::reader_move(app, records::ReaderMove::Rows(-1)),
+        Action::ReaderLeft => records::reader_move(app, records::ReaderMove::Chars(-1)),
+        Action::ReaderRight => records::reader_move(app, records::ReaderMove::Chars(1)),
+        Action::ReaderPageDown => records::reader_move(app, records::ReaderMove::Page(1)),
+        Action::ReaderPageUp => records::reader_move(app, records::ReaderMove::Page(-1)),
+        Action::NextPassage => records::reader_jump(app, true),
+        Action::PrevPassage => records::reader_jump(app, false),
+        Action::StartSelection => records::start_selection(app),
+        Action::ReaderEnter => records::reader_enter(app),
+        Action::ReaderSearch => records::reader_search(app),
+        Action::ReaderFind => records::reader_find(app),
+        Action::Cite => records::cite(app),
+        Action::CiteAs(kind) => records::cite_as(app, kind),
+        Action::ReaderBack => records::reader_back(app),
         Action::CancelEdit => {
             app.overlay = match std::mem::take(&mut app.overlay) {
                 Overlay::Prompt(p) => Overlay::back_to(p.over),
@@ -203,6 +234,7 @@ fn open_detail(app: &mut App) {
         View::Projects | View::Goals if !app.is_empty() => {
             app.overlay = Overlay::Detail(Default::default());
         }
+        View::Sources => records::open_reader(app),
         View::Chains => {
             if let Some(ci) = app.selected_chain() {
                 let id = app.tracker.chains[ci].id.clone();
@@ -243,6 +275,10 @@ fn edit_line(app: &mut App, edit: LineEdit) {
             app.refilter();
         }
         Overlay::Picker(_) => edit_picker(app, |q| edit.apply(q)),
+        Overlay::Form(_) => {
+            records::form_type(app, matches!(edit, LineEdit::Type(_)), |s| edit.apply(s))
+        }
+        Overlay::Reader(_) => records::reader_type(app, |s| edit.apply(s)),
         Overlay::Prompt(p) => {
             if p.fresh && matches!(edit, LineEdit::Type(_)) {
                 // The old value is shown selected: typing replaces it.

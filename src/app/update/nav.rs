@@ -67,7 +67,15 @@ pub(super) fn scroll_or_move(app: &mut App, dir: isize) {
     match app.overlay {
         Overlay::Detail(_) | Overlay::Help(_) => scroll_by(app, dir),
         Overlay::Picker(_) | Overlay::StatusPick(_) => super::picker_move(app, dir),
-        Overlay::Prompt(_) | Overlay::Confirm(_) | Overlay::Conflict(_) => {}
+        Overlay::Prompt(_)
+        | Overlay::Confirm(_)
+        | Overlay::Conflict(_)
+        | Overlay::Form(_)
+        | Overlay::Ask(_) => {}
+        Overlay::Reader(_) => super::records::reader_move(
+            app,
+            super::records::ReaderMove::Rows(dir * WHEEL_STEP as isize),
+        ),
         Overlay::None | Overlay::Filter => move_by(app, dir * WHEEL_STEP),
     }
 }

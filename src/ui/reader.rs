@@ -1,0 +1,121 @@
+//! The reader: a report wrapped to the width (Chinese counted double),
+//! quoted passages highlighted, the cursor and the selection shown, and
+//! on the last row the search line, the "cite as" choices or the keys.
+
+use super::cells::{fit, plain};
+use super::theme;
+use crate::app::records::{rows, Reader};
+use crate::app::App;
+use crate::text::unambiguous;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+use ratatui::Frame;
+
+/// Quoted passages: a colour that reads on dark and light terminals.
+pub fn quoted_style() -> Style {
+    Style::new().fg(Color::Black).bg(Color::Yellow)
+}
+
+pub fn selection_style() -> Style {
+    Style::new().add_modifier(Modifier::REVERSED | Modifier::UNDERLINED)
+}
+
+fn cursor_style() -> Style {
+    Style::new().bg(Color::Cyan).fg(Color::Black)
+}
+
+/// The reader's popup, inside the tabs and the status bar.
+pub fn popup(area: Rect) -> Rect {
+    Rect {
+        y: area.y + 1,
+        height: area.height.saturating_sub(2),
+        ..area
+    }
+}
+
+pub fn draw(frame: &mut Frame, app: &App, r: &Reader, area: Rect) {
+    let popup = popup(area);
+    if popup.width < 6 || popup.height < 4 {
+        return;
+    }
+    let (tw, th) = crate::app::update::reader_area_in(area.width, area.height);
+    let inner_w = popup.width.saturating_sub(2) as usize;
+    let all = rows(&r.text, tw);
+    let selected = r.selected();
+    let mut lines: Vec<Line> = Vec::new();
+    for row in all.iter().skip(r.top).take(th) {
+        let mut spans: Vec<Span> = vec![Span::raw(" ")];
+        for i in row.clone() {
+            let ch = unambiguous(r.text[i]);
+            let ch = if ch.is_control() { ' ' } else { ch };
+            let mut style = Style::new();
+            if r.passages.iter().any(|p| p.span.contains(&i)) {
+                style = quoted_style();
+            }
+            if selected.as_ref().is_some_and(|s| s.contains(&i)) {
+                style = style.patch(selection_style());
+            }
+            if i == r.cursor {
+                style = cursor_style();
+            }
+            spans.push(Span::styled(ch.to_string(), style));
+        }
+        // The cursor on an empty line still shows.
+        if row.is_empty() && r.cursor == row.start && row.start < r.text.len() {
+            spans.push(Span::styled(" ", cursor_style()));
+        }
+        lines.push(fit(spans, inner_w));
+    }
+    while lines.len() < th {
+        lines.push(Line::default());
+    }
+    let bottom = if let Some(q) = &r.search {
+        fit(
+            vec![
+                Span::styled(" find: ", theme::heading()),
+                Span::styled(q.clone(), Style::new().add_modifier(Modifier::BOLD)),
+            ],
+            inner_w,
+        )
+    } else if r.citing {
+        plain(
+            " cite as: p new project  g new goal/result  h history entry  o observation  Esc back",
+            inner_w,
+        )
+    } else if let Some(q) = r.quote() {
+        plain(
+            format!(
+                " selected {} chars: a cites them, Esc drops the selection",
+                q.chars().count()
+            ),
+            inner_w,
+        )
+    } else {
+        plain(
+            " n/N quoted passages  v select  a cite  / find  Enter go to record  Esc close",
+            inner_w,
+        )
+        .style(theme::dim())
+    };
+    lines.push(bottom);
+    let s = app.tracker.source(&r.source);
+    let title = match s {
+        Some(s) => format!(" {} — {} ({}) ", s.id, s.title, s.published),
+        None => format!(" {} ", r.source),
+    };
+    let row = r.cursor_row(&all) + 1;
+    let block = Block::bordered()
+        .title(plain(title, inner_w))
+        .title_bottom(plain(
+            format!(
+                " row {row}/{}  {} quoted passages ",
+                all.len(),
+                r.passages.len()
+            ),
+            inner_w,
+        ));
+    super::clear_popup(frame, popup);
+    frame.render_widget(Paragraph::new(lines).block(block), popup);
+}
