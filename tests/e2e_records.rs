@@ -227,7 +227,9 @@ fn add_a_report_read_it_and_cite_a_passage_as_a_new_project() {
     // The reader shows the new citation as a highlighted passage.
     let screen = tmux.wait_text("1 quoted passages");
     assert!(screen.contains("青岛国际创新园三期"), "{screen}");
-    tmux.keys(&["Escape", "q"]);
+    tmux.keys(&["Escape"]);
+    tmux.wait_text("Sources: Enter reads");
+    tmux.keys(&["q"]);
     tmux.wait_text("EXIT:0");
     assert!(cli(&file, &["validate"]).contains("ok"));
 }

@@ -322,7 +322,8 @@ fn reader_highlights_quoted_passages_and_n_jumps_to_them() {
     let row = all.iter().position(|x| x.contains(&at)).expect("a row");
     let prefix: String = r.text[all[row].start..at].iter().collect();
     let x = 2 + shibei_tracker::text::width(&prefix) as u16;
-    let y = 2 + (row - r.top) as u16;
+    let (_, th) = shibei_tracker::app::update::reader_area_in(60, 30);
+    let y = 2 + (row - r.top.max((row + 1).saturating_sub(th))) as u16;
     assert_eq!(
         buf[(x, y)].bg,
         Color::Yellow,

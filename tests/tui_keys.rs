@@ -295,7 +295,11 @@ fn views_cycle_and_jump() {
     keys(&mut a, "<tab>");
     assert_eq!(a.view, View::Chains);
     keys(&mut a, "<tab>");
+    assert_eq!(a.view, View::Sources);
+    keys(&mut a, "<tab>");
     assert_eq!(a.view, View::Projects);
+    keys(&mut a, "<s-tab>");
+    assert_eq!(a.view, View::Sources);
     keys(&mut a, "<s-tab>");
     assert_eq!(a.view, View::Chains);
     keys(&mut a, "1");

@@ -26,26 +26,32 @@ fn cursor_style() -> Style {
     Style::new().bg(Color::Cyan).fg(Color::Black)
 }
 
-/// The reader's popup, inside the tabs and the status bar.
-pub fn popup(area: Rect) -> Rect {
+/// The reader's popup, between the tabs and the status bar (and above a
+/// message too long for the bar, which names who cites a passage).
+pub fn popup(app: &App, area: Rect) -> Rect {
+    let msg = app.message_rows(area.width, area.height);
     Rect {
         y: area.y + 1,
-        height: area.height.saturating_sub(2),
+        height: area.height.saturating_sub(2 + msg),
         ..area
     }
 }
 
 pub fn draw(frame: &mut Frame, app: &App, r: &Reader, area: Rect) {
-    let popup = popup(area);
+    let popup = popup(app, area);
     if popup.width < 6 || popup.height < 4 {
         return;
     }
-    let (tw, th) = crate::app::update::reader_area_in(area.width, area.height);
+    let (tw, _) = crate::app::update::reader_area_in(area.width, area.height);
+    // Rows for the text: inside the border, above the reader's last row.
+    let th = popup.height.saturating_sub(3).max(1) as usize;
     let inner_w = popup.width.saturating_sub(2) as usize;
     let all = rows(&r.text, tw);
     let selected = r.selected();
+    // A message may take rows `update` counted on: keep the cursor shown.
+    let top = r.top.max((r.cursor_row(&all) + 1).saturating_sub(th));
     let mut lines: Vec<Line> = Vec::new();
-    for row in all.iter().skip(r.top).take(th) {
+    for row in all.iter().skip(top).take(th) {
         let mut spans: Vec<Span> = vec![Span::raw(" ")];
         for i in row.clone() {
             let ch = unambiguous(r.text[i]);
