@@ -83,11 +83,6 @@ fn tmux_available() -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
-/// The first row of the list body (screen row 3).
-fn first_row(s: &str) -> String {
-    s.lines().nth(3).unwrap_or("").to_string()
-}
-
 /// Whether the end-to-end tests can run; on CI tmux is required.
 fn tmux_or_skip() -> bool {
     if tmux_available() {

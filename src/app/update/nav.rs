@@ -72,10 +72,9 @@ pub(super) fn scroll_or_move(app: &mut App, dir: isize) {
         | Overlay::Conflict(_)
         | Overlay::Form(_)
         | Overlay::Ask(_) => {}
-        Overlay::Reader(_) => super::records::reader_move(
-            app,
-            super::records::ReaderMove::Rows(dir * WHEEL_STEP as isize),
-        ),
+        Overlay::Reader(_) => {
+            super::records::reader_move(app, super::records::ReaderMove::Rows(dir * WHEEL_STEP))
+        }
         Overlay::None | Overlay::Filter => move_by(app, dir * WHEEL_STEP),
     }
 }
