@@ -244,6 +244,7 @@ fn event_loop(
             height: size.height,
         },
     );
+    let parent = parent_pid();
     let mut watch = Watch::new(file);
     let mut last_check = Instant::now();
     let mut skipped = 0;
@@ -252,6 +253,10 @@ fn event_loop(
         // the next frame: no frame is drawn for a state already superseded.
         // Never more than a few in a row: a terminal that hung up reads as
         // always ready, and only the failing draw ends the loop then.
+        if input_wait(Duration::ZERO) == Input::HungUp {
+            #[cfg(unix)]
+            return Ok(Exit::Signal(signal_hook::consts::SIGHUP));
+        }
         if skipped < MAX_SKIPPED_FRAMES && event::poll(Duration::ZERO)? {
             skipped += 1;
         } else {
@@ -264,6 +269,13 @@ fn event_loop(
         // and for signals every few milliseconds (without redrawing).
         let mut ready = false;
         while !ready && last_check.elapsed() < WATCH_EVERY {
+            // The terminal's session is gone (tmux killed, ssh dropped) and
+            // we were handed to init: nobody can see us; leave as on SIGHUP
+            // instead of spinning on a dead terminal.
+            if orphaned(parent) || terminal_hung_up() {
+                #[cfg(unix)]
+                return Ok(Exit::Signal(signal_hook::consts::SIGHUP));
+            }
             match signals.take() {
                 #[cfg(unix)]
                 Some(signal_hook::consts::SIGTSTP) => suspend(terminal, app.mouse)?,
@@ -273,7 +285,19 @@ fn event_loop(
             let wait = WATCH_EVERY
                 .saturating_sub(last_check.elapsed())
                 .min(SIGNAL_CHECK);
-            ready = event::poll(wait)?;
+            // Wait on the terminal ourselves: crossterm's poll spins for
+            // ever on a terminal whose other side closed (reads give EOF).
+            if input_wait(wait) == Input::HungUp {
+                #[cfg(unix)]
+                return Ok(Exit::Signal(signal_hook::consts::SIGHUP));
+            }
+            ready = event::poll(Duration::ZERO)?;
+        }
+        // A hung-up terminal reads as always ready, and reading it would
+        // spin inside crossterm: check before reading.
+        if ready && terminal_hung_up() {
+            #[cfg(unix)]
+            return Ok(Exit::Signal(signal_hook::consts::SIGHUP));
         }
         let effects = if ready {
             match event::read()? {
@@ -320,6 +344,68 @@ fn event_loop(
             return Ok(Exit::Quit);
         }
     }
+}
+
+fn parent_pid() -> u32 {
+    #[cfg(unix)]
+    {
+        rustix::process::getppid().map_or(0, |p| p.as_raw_nonzero().get() as u32)
+    }
+    #[cfg(not(unix))]
+    {
+        0
+    }
+}
+
+/// Whether the terminal hung up (its other side closed): terminal calls on
+/// it then fail with EIO.
+fn terminal_hung_up() -> bool {
+    #[cfg(unix)]
+    {
+        rustix::termios::tcgetattr(std::io::stdin()).is_err()
+    }
+    #[cfg(not(unix))]
+    {
+        false
+    }
+}
+
+#[derive(PartialEq, Eq)]
+enum Input {
+    Ready,
+    HungUp,
+}
+
+/// Waits up to `wait` for the terminal (stdin) to have input or hang up.
+/// Input from elsewhere (resize) is picked up by the caller's zero-wait
+/// crossterm poll right after, at most `wait` late.
+fn input_wait(wait: Duration) -> Input {
+    #[cfg(unix)]
+    {
+        use rustix::event::{poll, PollFd, PollFlags, Timespec};
+        let stdin = std::io::stdin();
+        let mut fds = [PollFd::new(&stdin, PollFlags::IN)];
+        let timeout = Timespec {
+            tv_sec: wait.as_secs() as i64,
+            tv_nsec: i64::from(wait.subsec_nanos()),
+        };
+        if poll(&mut fds, Some(&timeout)).is_ok()
+            && fds[0]
+                .revents()
+                .intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL)
+        {
+            return Input::HungUp;
+        }
+    }
+    #[cfg(not(unix))]
+    std::thread::sleep(wait.min(Duration::from_millis(10)));
+    Input::Ready
+}
+
+/// Whether our parent changed since we started (we were re-parented when
+/// the terminal's session ended).
+fn orphaned(parent: u32) -> bool {
+    parent != 0 && parent_pid() != parent
 }
 
 /// How often pending signals are looked at while waiting for input.

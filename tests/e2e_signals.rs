@@ -278,3 +278,31 @@ fn ctrl_z_suspends_and_resumes() {
     let s = tmux.wait_for("a normal exit", |_, s| s.contains("EXIT:"));
     assert!(s.contains("EXIT:0"), "{s}");
 }
+
+/// The terminal goes away (tmux killed, ssh dropped): the interface ends
+/// within a few seconds instead of spinning on the dead terminal for ever.
+#[test]
+fn a_closed_terminal_ends_the_interface() {
+    if !tools_or_skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("dir");
+    copy_fixture(dir.path());
+    let file = dir.path().join("tracker.yaml");
+    let before = std::fs::read(&file).expect("read");
+    let tmux = start(&file, "hup");
+    tmux.wait_for("the interface", |t, s| {
+        s.contains("9/9") && t.alternate_on()
+    });
+    let pid = tmux.app_pid();
+    let _ = tmux.cmd(&["kill-server"]);
+    let start = Instant::now();
+    while std::path::Path::new(&format!("/proc/{pid}")).exists() {
+        if start.elapsed() > Duration::from_secs(3) {
+            let _ = Command::new("kill").args(["-9", &pid]).status();
+            panic!("the interface outlived its terminal by 3 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(std::fs::read(&file).expect("read"), before);
+}
