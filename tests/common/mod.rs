@@ -3,6 +3,8 @@
 //! (Each test binary uses only some of them.)
 #![allow(dead_code)]
 
+pub mod tmux;
+
 use chrono::NaiveDate;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
