@@ -50,9 +50,18 @@ pub fn validate(file: &Path, today: NaiveDate) -> Outcome {
         );
     }
     let warnings = store::warnings(&loaded, file, today);
+    // Warnings go to stderr escaped, like every message (a value in the
+    // file may hold control characters), and a closed stderr is no panic.
+    let mut err = std::io::stderr().lock();
     for w in &warnings {
-        eprintln!("warning: {w}");
+        let line = format!(
+            "warning: {}
+",
+            crate::text::escape_controls(&w.to_string())
+        );
+        let _ = std::io::Write::write_all(&mut err, line.as_bytes());
     }
+    drop(err);
     let observations: usize = t.targets.iter().map(|x| x.observations.len()).sum();
     let mut out = format!(
         "{}: ok — schema version {}, {} sources, {} chains, {} areas, {} projects, {} targets, {} observations, {} quotes found verbatim",

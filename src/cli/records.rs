@@ -524,18 +524,21 @@ fn copy_into(seeds: &Path, name: &str, bytes: &[u8]) -> Result<(), Failure> {
         )));
     }
     let tmp = seeds.join(format!(".{name}.shibei-tmp.{}", std::process::id()));
+    // Only a temporary file this call created is ever removed: a name taken
+    // by someone else fails create_new and is left alone.
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .map_err(|e| Failure::usage(format!("cannot create {}: {e}", tmp.display())))?;
     let written = (|| -> std::io::Result<()> {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
-        drop(f);
         // A link fails if the name was taken meanwhile: no overwrite.
         std::fs::hard_link(&tmp, &dest)?;
         Ok(())
     })();
+    drop(f);
     let _ = std::fs::remove_file(&tmp);
     written
         .map_err(|e| Failure::usage(format!("cannot copy the report to {}: {e}", dest.display())))
