@@ -180,93 +180,10 @@ enum Command {
     /// Add a project, with the report that names it (--source, --quote,
     /// checked against the report at once). The id is derived from the
     /// English name unless given.
-    AddProject {
-        /// The id (default: from --name-en, lower-case with hyphens, made unique).
-        #[arg(long)]
-        id: Option<String>,
-        /// The Chinese name, as the report gives it.
-        #[arg(long)]
-        name_zh: String,
-        /// The English name.
-        #[arg(long)]
-        name_en: String,
-        /// Other names, separated by commas.
-        #[arg(long)]
-        aliases: Option<String>,
-        /// The industry chain: an id, or its Chinese or English name.
-        #[arg(long)]
-        chain: String,
-        /// The area: an id, or its name.
-        #[arg(long)]
-        area: Option<String>,
-        /// The project this one is part of (an id).
-        #[arg(long)]
-        parent: Option<String>,
-        /// planned, signed, under_construction, completed, operating, stalled or cancelled (default planned).
-        #[arg(long)]
-        status: Option<String>,
-        /// A remark of yours (kept in `note`, never taken for the report's words).
-        #[arg(long)]
-        note: Option<String>,
-        /// The report naming the project (a source id).
-        #[arg(long)]
-        source: Option<String>,
-        /// The report's words naming it, checked against the report.
-        #[arg(long)]
-        quote: Option<String>,
-    },
+    AddProject(shibei_tracker::cli::ProjectArgs),
     /// Add a goal (--target and --comparator) or a result (--value only),
     /// with the report stating it (--source, --quote, checked at once).
-    AddTarget {
-        /// The id (default: from --metric-en, made unique).
-        #[arg(long)]
-        id: Option<String>,
-        /// What is measured, in Chinese (新认定高新技术企业).
-        #[arg(long)]
-        metric_zh: String,
-        /// What is measured, in English.
-        #[arg(long)]
-        metric_en: String,
-        /// The industry chain: an id, or its name.
-        #[arg(long)]
-        chain: String,
-        /// The area: an id, or its name.
-        #[arg(long)]
-        area: Option<String>,
-        /// A year (2025), years (2024-2026) or two days (2025-01-01..2025-06-30).
-        #[arg(long)]
-        period: String,
-        /// >=, <= or = (a goal).
-        #[arg(long, allow_hyphen_values = true)]
-        comparator: Option<String>,
-        /// The goal's value (a goal).
-        #[arg(long, allow_hyphen_values = true)]
-        target: Option<String>,
-        /// The unit, as the report gives it (家, 亿元, %).
-        #[arg(long)]
-        unit: String,
-        /// level (default) or flow (counted afresh each period).
-        #[arg(long)]
-        measure: Option<String>,
-        /// The series key shared with the same measure in other periods.
-        #[arg(long)]
-        metric: Option<String>,
-        /// A remark of yours (kept in `note`, never taken for the report's words).
-        #[arg(long)]
-        note: Option<String>,
-        /// The report stating it (a source id).
-        #[arg(long)]
-        source: Option<String>,
-        /// The report's words, checked against the report.
-        #[arg(long)]
-        quote: Option<String>,
-        /// A result: the value the report gives (recorded with the quote).
-        #[arg(long, allow_hyphen_values = true)]
-        value: Option<String>,
-        /// The value's as-of date (YYYY, YYYY-MM or YYYY-MM-DD); default the period.
-        #[arg(long, value_parser = parse_partial_date, requires = "value")]
-        date: Option<shibei_tracker::domain::PartialDate>,
-    },
+    AddTarget(shibei_tracker::cli::TargetArgs),
     /// Correct one field of a project or target: FIELD as spelled in the
     /// schema (name_zh, name_en, aliases, chain, area, parent, note,
     /// milestones[N].due; metric_zh, metric_en, period, comparator, target,
@@ -458,74 +375,8 @@ fn main() -> ExitCode {
                 dating_note,
             },
         ),
-        Some(Command::AddProject {
-            id,
-            name_zh,
-            name_en,
-            aliases,
-            chain,
-            area,
-            parent,
-            status,
-            note,
-            source,
-            quote,
-        }) => cli::add_project(
-            &file,
-            today,
-            cli::ProjectArgs {
-                id,
-                name_zh,
-                name_en,
-                aliases,
-                chain,
-                area,
-                parent,
-                status,
-                note,
-                source,
-                quote,
-            },
-        ),
-        Some(Command::AddTarget {
-            id,
-            metric_zh,
-            metric_en,
-            chain,
-            area,
-            period,
-            comparator,
-            target,
-            unit,
-            measure,
-            metric,
-            note,
-            source,
-            quote,
-            value,
-            date,
-        }) => cli::add_target(
-            &file,
-            today,
-            cli::TargetArgs {
-                id,
-                metric_zh,
-                metric_en,
-                chain,
-                area,
-                period,
-                comparator,
-                target,
-                unit,
-                measure,
-                metric,
-                note,
-                source,
-                quote,
-                value,
-                date,
-            },
-        ),
+        Some(Command::AddProject(a)) => cli::add_project(&file, today, a),
+        Some(Command::AddTarget(a)) => cli::add_target(&file, today, a),
         Some(Command::Edit { id, field, value }) => cli::edit(&file, today, &id, &field, &value),
         Some(Command::Remove { id }) => cli::remove(&file, today, &id),
         Some(Command::Validate) => cli::validate(&file, today),

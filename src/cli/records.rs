@@ -228,17 +228,41 @@ fn check_valid(file: &Path, t: &Tracker) -> Result<(), Failure> {
     )))
 }
 
+/// The options of `add-project`.
+#[derive(Debug, clap::Args)]
 pub struct ProjectArgs {
+    /// The id (default: from --name-en, lower-case with hyphens, made unique).
+    #[arg(long)]
     pub id: Option<String>,
+    /// The Chinese name, as the report gives it.
+    #[arg(long)]
     pub name_zh: String,
+    /// The English name.
+    #[arg(long)]
     pub name_en: String,
+    /// Other names, separated by commas.
+    #[arg(long)]
     pub aliases: Option<String>,
+    /// The industry chain: an id, or its Chinese or English name.
+    #[arg(long)]
     pub chain: String,
+    /// The area: an id, or its name.
+    #[arg(long)]
     pub area: Option<String>,
+    /// The project this one is part of (an id).
+    #[arg(long)]
     pub parent: Option<String>,
+    /// planned, signed, under_construction, completed, operating, stalled or cancelled (default planned).
+    #[arg(long)]
     pub status: Option<String>,
+    /// A remark of yours (kept in `note`, never taken for the report's words).
+    #[arg(long)]
     pub note: Option<String>,
+    /// The report naming the project (a source id).
+    #[arg(long)]
     pub source: Option<String>,
+    /// The report's words naming it, checked against the report.
+    #[arg(long)]
     pub quote: Option<String>,
 }
 
@@ -277,24 +301,63 @@ pub fn add_project(file: &Path, today: NaiveDate, a: ProjectArgs) -> Outcome {
     })
 }
 
+/// The options of `add-target`.
+#[derive(Debug, clap::Args)]
 pub struct TargetArgs {
+    /// The id (default: from --metric-en, made unique).
+    #[arg(long)]
     pub id: Option<String>,
+    /// What is measured, in Chinese (新认定高新技术企业).
+    #[arg(long)]
     pub metric_zh: String,
+    /// What is measured, in English.
+    #[arg(long)]
     pub metric_en: String,
+    /// The industry chain: an id, or its name.
+    #[arg(long)]
     pub chain: String,
+    /// The area: an id, or its name.
+    #[arg(long)]
     pub area: Option<String>,
+    /// A year (2025), years (2024-2026) or two days (2025-01-01..2025-06-30).
+    #[arg(long)]
     pub period: String,
+    /// >=, <= or = (a goal).
+    #[arg(long, allow_hyphen_values = true)]
     pub comparator: Option<String>,
+    /// The goal's value (a goal).
+    #[arg(long, allow_hyphen_values = true)]
     pub target: Option<String>,
+    /// The unit, as the report gives it (家, 亿元, %).
+    #[arg(long)]
     pub unit: String,
+    /// level (default) or flow (counted afresh each period).
+    #[arg(long)]
     pub measure: Option<String>,
+    /// The series key shared with the same measure in other periods.
+    #[arg(long)]
     pub metric: Option<String>,
+    /// A remark of yours (kept in `note`, never taken for the report's words).
+    #[arg(long)]
     pub note: Option<String>,
+    /// The report stating it (a source id).
+    #[arg(long)]
     pub source: Option<String>,
+    /// The report's words, checked against the report.
+    #[arg(long)]
     pub quote: Option<String>,
-    /// A result: the value the report gives, as of `date`.
+    /// A result: the value the report gives (recorded with the quote).
+    #[arg(long, allow_hyphen_values = true)]
     pub value: Option<String>,
+    /// The value's as-of date (YYYY, YYYY-MM or YYYY-MM-DD); default the period.
+    #[arg(long, value_parser = parse_partial_date, requires = "value")]
     pub date: Option<PartialDate>,
+}
+
+fn parse_partial_date(s: &str) -> Result<PartialDate, String> {
+    PartialDate::parse(s).ok_or_else(|| {
+        format!("\"{s}\" is not a date: write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024-06-30")
+    })
 }
 
 pub fn add_target(file: &Path, today: NaiveDate, a: TargetArgs) -> Outcome {
