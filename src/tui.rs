@@ -4,7 +4,7 @@
 //! each outcome back as an action; tests use the same `run_effect`.
 
 use crate::app::state::MessageKind;
-use crate::app::{handle_key, update, Action, App, Drawn, Effect, Key, KeyCode};
+use crate::app::{handle_key_deferring, update, Action, App, Drawn, Effect, Key, KeyCode};
 use crate::store::watch::Watch;
 use crate::store::{self, Committed};
 use ratatui::crossterm::event::{
@@ -259,11 +259,24 @@ fn event_loop(
         }
         if skipped < MAX_SKIPPED_FRAMES && event::poll(Duration::ZERO)? {
             skipped += 1;
+        } else if skipped < MAX_SKIPPED_FRAMES
+            && !app.settle(&mut || event::poll(Duration::ZERO).unwrap_or(false))
+        {
+            // Keys typed meanwhile made the filter pass stale: it was
+            // dropped, and runs again once they are handled.
+            skipped += 1;
         } else {
             skipped = 0;
+            app.settle(&mut || false);
             let mut drawn = Drawn::default();
             terminal.draw(|f| drawn = crate::ui::draw(f, app))?;
             update(app, Action::Drawn(drawn));
+            // The search keys are built while the user looks at the first
+            // frame; a key arriving meanwhile interrupts (the build starts
+            // over when idle again, or at once if that key needs it).
+            if !app.indexed && !event::poll(Duration::ZERO)? {
+                app.ensure_index(&mut || event::poll(Duration::ZERO).unwrap_or(false));
+            }
         }
         // Wait for an event, but look at the file about once a second,
         // and for signals every few milliseconds (without redrawing).
@@ -312,7 +325,8 @@ fn event_loop(
                     continue;
                 }
                 Event::Key(k) if k.kind != KeyEventKind::Release => match convert_key(k) {
-                    Some(key) => handle_key(app, key),
+                    // Filter keys leave the rows to the pass before the next frame.
+                    Some(key) => handle_key_deferring(app, key),
                     None => continue,
                 },
                 Event::Mouse(m) => match convert_mouse(m) {

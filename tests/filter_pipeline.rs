@@ -21,6 +21,7 @@ fn fresh(query: &str) -> (Vec<usize>, Vec<usize>) {
     let mut a = app();
     a.query = query.to_string();
     a.refilter();
+    a.fill_all();
     (
         a.projects.rows.iter().map(|h| h.index).collect(),
         a.goals.rows.iter().map(|h| h.index).collect(),
@@ -52,6 +53,7 @@ fn typing_and_deleting_give_what_a_fresh_search_gives() {
     ] {
         keys(&mut a, key);
         assert_eq!(a.query, query);
+        a.fill_all();
         assert_eq!(shown(&a), fresh(query), "after {key:?} (query {query:?})");
     }
 }
@@ -92,4 +94,48 @@ fn rows_in_view_are_highlighted_also_after_scrolling() {
 
 fn states(a: &App) -> Vec<shibei_tracker::domain::ProgressState> {
     a.progress.iter().map(|p| p.state).collect()
+}
+
+/// The event loop's path: keys typed while more input waits only edit the
+/// query; one pass (which a newer key may stop) brings the rows up to date.
+#[test]
+fn a_burst_of_filter_keys_costs_one_pass_and_a_stopped_pass_changes_nothing() {
+    use shibei_tracker::app::{parse_keys, resolve, update_deferring};
+    let mut a = app();
+    keys(&mut a, "/");
+    let before = shown(&a);
+    for key in parse_keys("r h l").expect("keys") {
+        let action = resolve(a.mode(), key).expect("a filter key");
+        update_deferring(&mut a, action);
+        assert_eq!(shown(&a), before, "no pass while keys wait");
+        assert!(a.stale.projects);
+    }
+    assert_eq!(a.query, "rhl");
+    // A key arrived meanwhile: the pass stops and nothing changes.
+    assert!(!a.settle(&mut || true));
+    assert_eq!(shown(&a), before);
+    assert!(a.stale.projects);
+    // Idle: the view on screen is brought up to date, the others when shown.
+    assert!(a.settle(&mut || false));
+    assert!(!a.stale.projects && a.stale.goals);
+    assert_eq!(shown(&a).0, fresh("rhl").0);
+    a.fill_all();
+    assert_eq!(shown(&a), fresh("rhl"));
+}
+
+/// Any other action first settles what deferred keys left: moving down
+/// moves in the rows the user sees, not in the old ones.
+#[test]
+fn other_actions_see_the_rows_of_the_query_typed() {
+    use shibei_tracker::app::update_deferring;
+    let mut a = bundled();
+    keys(&mut a, "/");
+    for ch in "d".chars() {
+        update_deferring(&mut a, Action::Input(ch));
+    }
+    update_deferring(&mut a, Action::AcceptFilter);
+    update_deferring(&mut a, Action::MoveDown);
+    let all = a.index.filter_projects(&a.tracker, &Query::parse("d"));
+    assert_eq!(a.projects.rows.len(), all.len());
+    assert_eq!(a.selected_project(), Some(all[1].index));
 }

@@ -160,6 +160,9 @@ fn field_prefixes() {
     assert_eq!(ids, ["inspur-bigdata", "neusoft-carrier"]);
     keys(&mut a, "<c-u> area:cruise");
     assert_eq!(project_ids(&a), ["cruise-port"]);
+    // Views off screen are filled when shown.
+    assert!(a.stale.goals);
+    a.fill_all();
     assert_eq!(goal_ids(&a), ["cruise-voyages-2024"]);
     keys(&mut a, "<c-u> status:planned");
     let mut ids = project_ids(&a);

@@ -9,12 +9,21 @@ pub mod update;
 pub use action::{Action, Effect};
 pub use keymap::{parse_keys, resolve, Key, KeyCode, KEYMAP};
 pub use state::{App, Drawn, Mode, Overlay, Picker, PickerKind, Sort, View};
-pub use update::update;
+pub use update::{update, update_deferring};
 
 /// Feeds one key through the keymap and `update`.
 pub fn handle_key(app: &mut App, key: Key) -> Vec<Effect> {
     match resolve(app.mode(), key) {
         Some(action) => update(app, action),
+        None => Vec::new(),
+    }
+}
+
+/// `handle_key` for the event loop while more input is waiting (see
+/// `update_deferring`).
+pub fn handle_key_deferring(app: &mut App, key: Key) -> Vec<Effect> {
+    match resolve(app.mode(), key) {
+        Some(action) => update_deferring(app, action),
         None => Vec::new(),
     }
 }

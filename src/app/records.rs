@@ -1005,10 +1005,7 @@ pub struct SourceRow {
 pub fn source_rows(t: &Tracker, query: &str) -> Vec<SourceRow> {
     let q = query.trim().to_lowercase();
     let words: Vec<&str> = q.split_whitespace().collect();
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    for s in &t.sources {
-        counts.insert(&s.id, records::citing(t, &s.id).len());
-    }
+    let counts = records::citation_counts(t);
     let mut rows: Vec<SourceRow> = t
         .sources
         .iter()

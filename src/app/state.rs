@@ -3,6 +3,7 @@
 
 use crate::domain::collate::collate_key;
 use crate::domain::edit::{Change, Record};
+use crate::domain::par;
 use crate::domain::progress::{assess, next_milestone, Progress, ProgressState};
 use crate::domain::search::{Field, Hit, Query, SearchIndex};
 use crate::domain::summary::{ranked, summarize, ChainSummary};
@@ -529,7 +530,11 @@ pub struct App {
     pub file_label: String,
     pub today: NaiveDate,
     pub tracker: Tracker,
+    /// The search keys; built when first needed (`ensure_index`), so
+    /// the first frame never waits for them.
     pub index: SearchIndex,
+    /// Whether `index` is built for the records as they are.
+    pub indexed: bool,
     /// Progress of each target on `today`, by target index.
     pub progress: Vec<Progress>,
     /// Sort keys of the names (pinyin for Chinese), by record index.
@@ -546,6 +551,8 @@ pub struct App {
     pub tree: bool,
     /// The parts of each project (tracker indices), by project index.
     pub parts: Vec<Vec<usize>>,
+    /// Each project's parent (tracker index), by project index.
+    pub parent: Vec<Option<usize>>,
     /// Depth of each shown project in the tree (0 outside tree mode).
     pub depth: Vec<usize>,
     /// Each view's rows (indices into the tracker) and position.
@@ -571,18 +578,60 @@ pub struct App {
     /// Saved changes, newest last.
     pub undo: Vec<Change>,
     pub redo: Vec<Change>,
+    /// Views whose rows wait for the last change of the filter, sort or
+    /// `!` (see `settle`).
+    pub stale: Stale,
+}
+
+/// The list views whose rows are out of date: a filter change marks them
+/// all, and each is brought up to date when it is on screen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stale {
+    pub projects: bool,
+    pub goals: bool,
+    pub chains: bool,
+}
+
+impl Stale {
+    const ALL: Stale = Stale {
+        projects: true,
+        goals: true,
+        chains: true,
+    };
+
+    pub fn any(self) -> bool {
+        self.projects || self.goals || self.chains
+    }
+
+    /// What `view` needs computed: the Chains scoreboard counts the
+    /// projects and goals the other views show.
+    fn needed_by(self, view: View) -> Stale {
+        match view {
+            View::Projects => Stale {
+                projects: self.projects,
+                ..Stale::default()
+            },
+            View::Goals => Stale {
+                goals: self.goals,
+                ..Stale::default()
+            },
+            View::Chains if self.chains => self,
+            View::Chains | View::Sources => Stale::default(),
+        }
+    }
 }
 
 impl App {
     pub fn new(tracker: Tracker, file_label: impl Into<String>, today: NaiveDate) -> App {
-        // Keys (pinyin, lower case) are computed here once, never per keystroke.
-        let index = SearchIndex::build(&tracker);
+        // Search keys (pinyin, lower case) are computed once, never per
+        // keystroke: when first needed, or while the interface is idle.
         let progress = assess_all(&tracker, today);
         let mut app = App {
             file_label: file_label.into(),
             today,
             tracker,
-            index,
+            index: SearchIndex::default(),
+            indexed: false,
             progress,
             project_keys: Vec::new(),
             goal_keys: Vec::new(),
@@ -594,6 +643,7 @@ impl App {
             reverse: false,
             tree: false,
             parts: Vec::new(),
+            parent: Vec::new(),
             depth: Vec::new(),
             projects: ListState::default(),
             goals: ListState::default(),
@@ -609,9 +659,13 @@ impl App {
             pending: None,
             undo: Vec::new(),
             redo: Vec::new(),
+            stale: Stale::default(),
         };
-        app.sort_keys();
-        app.refilter();
+        app.derive();
+        app.sources.rows = crate::app::records::source_rows(&app.tracker, "");
+        // An empty filter needs no search: every view is filled at once.
+        app.stale = Stale::ALL;
+        app.fill_all();
         app
     }
 
@@ -624,8 +678,25 @@ impl App {
     /// After records were added, removed or renamed: the search keys are
     /// built again, then everything `refresh` does.
     pub fn reindex(&mut self) {
-        self.index = SearchIndex::build(&self.tracker);
+        self.indexed = false;
         self.refresh();
+    }
+
+    /// Builds the search keys unless they are built, asking `stop` between
+    /// chunks of records whether to go on (the interface builds them while
+    /// idle and gives way to a key). Returns whether they are built.
+    pub fn ensure_index(&mut self, stop: &mut dyn FnMut() -> bool) -> bool {
+        if self.indexed && self.index.covers(&self.tracker) {
+            return true;
+        }
+        match SearchIndex::build_until(&self.tracker, true, stop) {
+            Some(index) => {
+                self.index = index;
+                self.indexed = true;
+                true
+            }
+            None => false,
+        }
     }
 
     /// Selects the record `id` in its view (Projects, Goals or Sources),
@@ -727,24 +798,48 @@ impl App {
         });
     }
 
-    fn sort_keys(&mut self) {
+    /// What follows from the records and is kept between keystrokes:
+    /// each project's parent and parts. The sort keys of the names are
+    /// dropped, to be computed again when a sort by name needs them.
+    fn derive(&mut self) {
+        self.project_keys.clear();
+        self.goal_keys.clear();
+        self.chain_keys.clear();
         let t = &self.tracker;
-        self.project_keys = t.projects.iter().map(|p| collate_key(&p.name_zh)).collect();
-        self.goal_keys = t
-            .targets
+        let by_id: std::collections::HashMap<&str, usize> = t
+            .projects
             .iter()
-            .map(|x| collate_key(&x.metric_zh))
+            .enumerate()
+            .map(|(i, p)| (p.id.as_str(), i))
             .collect();
-        self.chain_keys = t.chains.iter().map(|c| collate_key(&c.name_zh)).collect();
+        let parent: Vec<Option<usize>> = t
+            .projects
+            .iter()
+            .map(|p| by_id.get(p.parent.as_deref()?).copied())
+            .collect();
         let mut parts = vec![Vec::new(); t.projects.len()];
-        for (i, p) in t.projects.iter().enumerate() {
-            if let Some(parent) = p.parent.as_deref() {
-                if let Some(j) = t.projects.iter().position(|x| x.id == parent) {
-                    parts[j].push(i);
-                }
+        for (i, j) in parent.iter().enumerate() {
+            if let Some(j) = *j {
+                parts[j].push(i);
             }
         }
         self.parts = parts;
+        self.parent = parent;
+    }
+
+    /// The sort keys of the names (pinyin for Chinese), computed the first
+    /// time a sort other than relevance needs them after a change.
+    fn ensure_name_keys(&mut self) {
+        let t = &self.tracker;
+        if self.project_keys.len() != t.projects.len() {
+            self.project_keys = par::map(&t.projects, |p| collate_key(&p.name_zh));
+        }
+        if self.goal_keys.len() != t.targets.len() {
+            self.goal_keys = par::map(&t.targets, |x| collate_key(&x.metric_zh));
+        }
+        if self.chain_keys.len() != t.chains.len() {
+            self.chain_keys = t.chains.iter().map(|c| collate_key(&c.name_zh)).collect();
+        }
     }
 
     /// How deep project `i` sits in the tree (0 outside tree mode).
@@ -790,13 +885,19 @@ impl App {
         }
         let shown: std::collections::HashSet<usize> = hits.iter().map(|h| h.index).collect();
         let parent_of = |i: usize| {
-            let parent = self.tracker.projects.get(i)?.parent.as_deref()?;
-            let j = self.tracker.projects.iter().position(|p| p.id == parent)?;
+            let j = self.parent.get(i).copied().flatten()?;
             shown.contains(&j).then_some(j)
         };
         let mut by_index: std::collections::HashMap<usize, Hit> =
             hits.iter().map(|h| (h.index, h.clone())).collect();
         let order: Vec<usize> = hits.iter().map(|h| h.index).collect();
+        // The shown parts of each shown parent, in the sorted order.
+        let mut children: std::collections::HashMap<usize, Vec<usize>> = Default::default();
+        for &c in &order {
+            if let Some(p) = parent_of(c) {
+                children.entry(p).or_default().push(c);
+            }
+        }
         let mut out = Vec::with_capacity(hits.len());
         let mut stack: Vec<(usize, usize)> = order
             .iter()
@@ -810,7 +911,7 @@ impl App {
             };
             self.depth[i] = d;
             out.push(h);
-            for &c in order.iter().rev().filter(|&&c| parent_of(c) == Some(i)) {
+            for &c in children.get(&i).into_iter().flatten().rev() {
                 stack.push((c, d + 1));
             }
         }
@@ -824,15 +925,14 @@ impl App {
     pub fn refresh(&mut self) {
         // Records came or went (an undone creation or removal): the search
         // keys are by record index, so they are built again.
-        if self.project_keys.len() != self.tracker.projects.len()
-            || self.goal_keys.len() != self.tracker.targets.len()
-        {
-            self.index = SearchIndex::build(&self.tracker);
+        if !self.index.covers(&self.tracker) {
+            self.indexed = false;
         }
         self.progress = assess_all(&self.tracker, self.today);
-        self.sort_keys();
+        self.derive();
         let before = self.selected_ids();
-        self.rebuild(before, false);
+        self.sources_changed();
+        self.fill(Stale::ALL, &before, false, &mut || false);
     }
 
     /// Replaces the whole tracker (merged with, taken from or reloaded
@@ -842,10 +942,11 @@ impl App {
         let before = self.selected_ids();
         self.tracker = tracker;
         self.base = text;
-        self.index = SearchIndex::build(&self.tracker);
+        self.indexed = false;
         self.progress = assess_all(&self.tracker, self.today);
-        self.sort_keys();
-        self.rebuild(before, false);
+        self.derive();
+        self.sources_changed();
+        self.fill(Stale::ALL, &before, false, &mut || false);
     }
 
     /// The ids of the records each view has selected.
@@ -981,14 +1082,47 @@ impl App {
     /// Reruns the filter and sort after the query changed, keeping each
     /// view on the record it had selected when that record is still visible.
     pub fn refilter(&mut self) {
-        let before = self.selected_ids();
-        self.rebuild(before, true);
+        self.filter_changed();
+        self.settle(&mut || false);
+    }
+
+    /// The query, sort or `!` changed: every list view is out of date.
+    /// Nothing is computed yet (`settle` does it, for the view on screen),
+    /// so keys typed faster than a pass cost one pass, not one each.
+    pub fn filter_changed(&mut self) {
+        self.stale = Stale::ALL;
+        self.ensure_index(&mut || false);
         // `status:foo` or `chain:nosuch` would show nothing without a word.
         let unknown = self.index.unknown_values(&Query::parse(&self.query));
         if !unknown.is_empty() {
             let what: Vec<String> = unknown.iter().map(|u| u.describe()).collect();
             self.say(MessageKind::Error, what.join("; "));
         }
+    }
+
+    /// Brings every view up to date now, as each would show when switched
+    /// to (normally only the view on screen is, see `settle`).
+    pub fn fill_all(&mut self) {
+        if self.stale.any() {
+            let before = self.selected_ids();
+            let top = self.sort == Sort::Relevance && !self.query.trim().is_empty();
+            self.fill(self.stale, &before, top, &mut || false);
+        }
+    }
+
+    /// Brings the view on screen up to date after a filter change, asking
+    /// `stop` between chunks of records whether the pass is still wanted.
+    /// Returns false when it was stopped (the rows stay as they were and
+    /// stay marked out of date); true when the view is up to date.
+    pub fn settle(&mut self, stop: &mut dyn FnMut() -> bool) -> bool {
+        let need = self.stale.needed_by(self.view);
+        if !need.any() {
+            return true;
+        }
+        let before = self.selected_ids();
+        // A changed query puts the best match on top.
+        let top = self.sort == Sort::Relevance && !self.query.trim().is_empty();
+        self.fill(need, &before, top, stop)
     }
 
     /// Whether a project shows under `!`: stalled, a milestone overdue, or
@@ -1007,36 +1141,10 @@ impl App {
             .is_some_and(|p| p.state.needs_attention())
     }
 
-    /// Filter, `!`, sort, scoreboard, then the selection: on the record it
-    /// was on (`before`) when still shown. A changed query puts the best
-    /// match on top instead.
-    fn rebuild(&mut self, before: Selected, query_changed: bool) {
-        let q = Query::parse(&self.query);
-        let states: Vec<ProgressState> = self.progress.iter().map(|p| p.state).collect();
-        // Scores only: highlights are computed for the rows in view.
-        let mut projects = self.index.search_projects(&self.tracker, &q);
-        let mut goals = self.index.search_targets(&q, &states);
-        if self.attention {
-            projects.retain(|h| self.project_needs_attention(h.index));
-            goals.retain(|h| self.goal_needs_attention(h.index));
-        }
-        self.sort_projects(&mut projects);
-        self.sort_goals(&mut goals);
-        let projects = self.arrange_tree(projects);
-        // The scoreboard counts exactly what the other views show.
-        let chains = self.chain_rows(&projects, &goals);
-        let top = query_changed && self.sort == Sort::Relevance && !q.is_empty();
+    /// The source rows, after records changed (their counts of citing
+    /// records); they do not depend on the filter.
+    fn sources_changed(&mut self) {
         let t = &self.tracker;
-        let is = |id: &Option<String>, got: Option<&String>| !top && id.as_ref() == got;
-        self.projects.replace(projects, |h| {
-            is(&before.project, t.projects.get(h.index).map(|p| &p.id))
-        });
-        self.goals.replace(goals, |h| {
-            is(&before.goal, t.targets.get(h.index).map(|x| &x.id))
-        });
-        self.chains.replace(chains, |r| {
-            before.chain.as_ref() == t.chains.get(r.chain).map(|c| &c.id)
-        });
         let sources = crate::app::records::source_rows(t, "");
         let was = self
             .sources
@@ -1046,14 +1154,89 @@ impl App {
         self.sources.replace(sources, |r| {
             was.as_ref() == t.sources.get(r.source).map(|s| &s.id)
         });
-        if top {
-            self.projects.pos.selected = 0;
-            self.goals.pos.selected = 0;
+    }
+
+    /// Filter, `!`, sort, scoreboard, then the selection, for the views in
+    /// `which`: each stays on the record it was on (`before`) when still
+    /// shown, unless `top` puts the best match first. Returns false, with
+    /// nothing changed, when `stop` ended the pass.
+    fn fill(
+        &mut self,
+        which: Stale,
+        before: &Selected,
+        top: bool,
+        stop: &mut dyn FnMut() -> bool,
+    ) -> bool {
+        let q = Query::parse(&self.query);
+        if self.sort != Sort::Relevance {
+            self.ensure_name_keys();
+        }
+        // An empty query shows every record: no search keys needed.
+        if !q.is_empty() && !self.ensure_index(stop) {
+            return false;
+        }
+        // Scores only: highlights are computed for the rows in view.
+        let projects = if which.projects {
+            let Some(mut hits) = self.index.search_projects_until(&self.tracker, &q, stop) else {
+                return false;
+            };
+            if self.attention {
+                hits.retain(|h| self.project_needs_attention(h.index));
+            }
+            self.sort_projects(&mut hits);
+            Some(hits)
+        } else {
+            None
+        };
+        let goals = if which.goals {
+            let states: Vec<ProgressState> = self.progress.iter().map(|p| p.state).collect();
+            let Some(mut hits) = self.index.search_targets_until(&q, &states, stop) else {
+                return false;
+            };
+            if self.attention {
+                hits.retain(|h| self.goal_needs_attention(h.index));
+            }
+            self.sort_goals(&mut hits);
+            Some(hits)
+        } else {
+            None
+        };
+        let is = |id: &Option<String>, got: Option<&String>| !top && id.as_ref() == got;
+        if let Some(hits) = projects {
+            let hits = self.arrange_tree(hits);
+            let t = &self.tracker;
+            self.projects.replace(hits, |h| {
+                is(&before.project, t.projects.get(h.index).map(|p| &p.id))
+            });
+            if top {
+                self.projects.pos.selected = 0;
+            }
+            self.stale.projects = false;
+        }
+        if let Some(hits) = goals {
+            let t = &self.tracker;
+            self.goals.replace(hits, |h| {
+                is(&before.goal, t.targets.get(h.index).map(|x| &x.id))
+            });
+            if top {
+                self.goals.pos.selected = 0;
+            }
+            self.stale.goals = false;
+        }
+        if which.chains {
+            // The scoreboard counts exactly what the other views show.
+            let chains = self.chain_rows(&self.projects.rows, &self.goals.rows);
+            let t = &self.tracker;
+            self.chains.replace(chains, |r| {
+                before.chain.as_ref() == t.chains.get(r.chain).map(|c| &c.id)
+            });
+            self.stale.chains = false;
         }
         for v in View::ALL {
             self.clamp(v);
         }
         self.highlight_visible();
+        true
     }
 
     /// Fills the highlights of the project and goal rows in view: matched

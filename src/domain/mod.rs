@@ -7,6 +7,7 @@ pub mod edit;
 pub mod labels;
 pub mod model;
 pub mod number;
+pub mod par;
 pub mod progress;
 pub mod records;
 pub mod search;

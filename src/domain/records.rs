@@ -684,6 +684,34 @@ pub fn references(t: &Tracker, id: &str) -> Vec<String> {
     refs
 }
 
+/// How many records cite each source, by source id, in one pass over the
+/// records (a record citing a source several times counts once).
+pub fn citation_counts(t: &Tracker) -> std::collections::HashMap<&str, usize> {
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut seen: Vec<&str> = Vec::new();
+    fn count<'a>(counts: &mut std::collections::HashMap<&'a str, usize>, seen: &mut Vec<&'a str>) {
+        seen.sort_unstable();
+        seen.dedup();
+        for s in seen.drain(..) {
+            *counts.entry(s).or_default() += 1;
+        }
+    }
+    for p in &t.projects {
+        seen.extend(p.sources.iter().map(|e| e.source.as_str()));
+        seen.extend(p.figures.iter().map(|f| f.source.as_str()));
+        seen.extend(p.milestones.iter().map(|m| m.source.as_str()));
+        seen.extend(p.history.iter().filter_map(|h| h.source.as_deref()));
+        count(&mut counts, &mut seen);
+    }
+    for x in &t.targets {
+        seen.extend(x.sources.iter().map(|e| e.source.as_str()));
+        seen.extend(x.observations.iter().filter_map(|o| o.source.as_deref()));
+        seen.extend(x.baseline.iter().filter_map(|b| b.source.as_deref()));
+        count(&mut counts, &mut seen);
+    }
+    counts
+}
+
 /// Ids of the projects and targets citing the source `source` anywhere.
 pub fn citing(t: &Tracker, source: &str) -> Vec<String> {
     let mut out = Vec::new();

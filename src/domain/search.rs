@@ -46,9 +46,13 @@
 //! Speed: tokens are kept compact (one string and two offset arrays per
 //! name) with a bitmask of the letters present, so most records are
 //! rejected by one AND; records are scored first and highlight positions
-//! are computed only for the rows asked for (`highlight_*`).
+//! are computed only for the rows asked for (`highlight_*`). Large lists
+//! are scored in chunks on every core the machine offers, and a caller
+//! can stop a pass between chunks (`*_until`: the interface drops a pass
+//! that a newer keystroke has made stale).
 
 use super::model::{Project, Target, Tracker};
+use super::par;
 use super::progress::ProgressState;
 use super::status::Status;
 use super::suggest::closest;
@@ -85,6 +89,19 @@ fn mask_of(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0, |m, &b| m | letter_bit(b))
 }
 
+/// Which of 256 bits stands for the adjacent letters `a`, `b`.
+fn pair_slot(a: u8, b: u8) -> usize {
+    ((a as usize).wrapping_mul(31) ^ (b as usize).wrapping_mul(131)) & 255
+}
+
+/// The adjacent letter pairs of `bytes`, hashed into 256 bits.
+fn add_pairs(pairs: &mut [u64; 4], bytes: &[u8]) {
+    for w in bytes.windows(2) {
+        let slot = pair_slot(w[0], w[1]);
+        pairs[slot / 64] |= 1 << (slot % 64);
+    }
+}
+
 /// One searchable string reduced to tokens (see the module comment).
 #[derive(Debug, Clone, Default)]
 pub struct NameKeys {
@@ -97,6 +114,9 @@ pub struct NameKeys {
     origin: Box<[u32]>,
     /// Letters and digits present in `joined`.
     mask: u64,
+    /// Letters and digits that start a token: a chain of pieces (see
+    /// `chain`) can only start with one of them.
+    starts: u64,
     /// The text lower-cased, kept only when it is not plain ASCII (for
     /// queries typed in Chinese).
     lower: Box<str>,
@@ -129,7 +149,12 @@ impl NameKeys {
         }
         bounds.push(joined.len() as u32);
         let mask = mask_of(joined.as_bytes());
+        let starts = bounds
+            .iter()
+            .filter_map(|&b| joined.as_bytes().get(b as usize))
+            .fold(0, |m, &b| m | letter_bit(b));
         NameKeys {
+            starts,
             joined: joined.into(),
             bounds: bounds.into(),
             origin: origin.into(),
@@ -190,7 +215,7 @@ impl NameKeys {
     fn chain(&self, q: &[u8], strict: bool, want_path: bool) -> Option<(i32, Vec<usize>)> {
         let n = self.tokens();
         let m = q.len();
-        if n == 0 || m == 0 {
+        if n == 0 || m == 0 || self.starts & letter_bit(q[0]) == 0 {
             return None;
         }
         MEMO.with(|memo| {
@@ -410,6 +435,9 @@ struct Word {
     text: String,
     latin: Option<Vec<u8>>,
     mask: u64,
+    /// For each letter after the first: its bit, and the slot of the pair
+    /// it makes with the letter before (see `RecordKeys::may_match`).
+    steps: Vec<(u64, usize)>,
     len: usize,
     /// No initials: see `NameKeys::chain`.
     strict: bool,
@@ -423,8 +451,14 @@ impl Word {
         // ("renhe-road" = renhe·road); anything else on the text itself.
         let latin = (text.is_ascii() && !letters.is_empty()).then_some(letters);
         let len = latin.as_ref().map_or(text.chars().count(), Vec::len);
+        let steps = latin.as_deref().map_or(Vec::new(), |q| {
+            q.windows(2)
+                .map(|w| (letter_bit(w[1]), pair_slot(w[0], w[1])))
+                .collect()
+        });
         Word {
             mask: latin.as_deref().map_or(0, mask_of),
+            steps,
             latin,
             text,
             len,
@@ -550,6 +584,10 @@ struct RecordKeys {
     area: Option<usize>,
     /// Letters present in any of the keys above.
     mask: u64,
+    /// Letters starting a token in any of the keys.
+    starts: u64,
+    /// Adjacent letter pairs in any of the keys (hashed, `pair_slot`).
+    pairs: [u64; 4],
 }
 
 impl RecordKeys {
@@ -561,7 +599,13 @@ impl RecordKeys {
         area: Option<usize>,
     ) -> Self {
         let (zh, en) = (NameKeys::new(zh), NameKeys::new(en));
-        let mask = other.iter().fold(zh.mask | en.mask, |m, k| m | k.mask);
+        let keys = || [&zh, &en].into_iter().chain(&other);
+        let mask = keys().fold(0, |m, k| m | k.mask);
+        let starts = keys().fold(0, |m, k| m | k.starts);
+        let mut pairs = [0; 4];
+        for k in keys() {
+            add_pairs(&mut pairs, k.joined.as_bytes());
+        }
         RecordKeys {
             zh,
             en,
@@ -569,7 +613,30 @@ impl RecordKeys {
             chain,
             area,
             mask,
+            starts,
+            pairs,
         }
+    }
+
+    /// Whether a Latin word can match one of the record's own keys,
+    /// decided from what the record holds inline (no key is read): every
+    /// letter is present; the first starts a token (or the word is long
+    /// enough to be a run inside one); and each further letter either
+    /// follows the one before it somewhere (same piece or run) or starts a
+    /// token (a new piece). A necessary condition, never a sufficient one.
+    fn may_match(&self, w: &Word) -> bool {
+        let Some(q) = &w.latin else {
+            return true;
+        };
+        if w.mask & !self.mask != 0 {
+            return false;
+        }
+        if q.len() < 3 && q.first().is_some_and(|&c| self.starts & letter_bit(c) == 0) {
+            return false;
+        }
+        w.steps.iter().all(|&(bit, slot)| {
+            self.pairs[slot / 64] & (1 << (slot % 64)) != 0 || self.starts & bit != 0
+        })
     }
 }
 
@@ -616,7 +683,7 @@ impl Labels {
 }
 
 /// Search keys for a whole tracker, computed once at load.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SearchIndex {
     chains: Vec<Group>,
     areas: Vec<Group>,
@@ -628,10 +695,17 @@ pub struct SearchIndex {
 
 impl SearchIndex {
     pub fn build(t: &Tracker) -> Self {
-        Self::build_with(t, true)
+        Self::build_until(t, true, &mut || false).unwrap_or_default()
     }
 
-    fn build_with(t: &Tracker, with_targets: bool) -> Self {
+    /// `build`, asking `stop` between chunks of records whether it is still
+    /// wanted (`None` when it said stop); `with_targets: false` leaves the
+    /// goals out.
+    pub fn build_until(
+        t: &Tracker,
+        with_targets: bool,
+        stop: &mut dyn FnMut() -> bool,
+    ) -> Option<Self> {
         let chain_ix: HashMap<&str, usize> = t
             .chains
             .iter()
@@ -665,7 +739,7 @@ impl SearchIndex {
                 x.area.as_deref().and_then(|a| area_ix.get(a).copied()),
             )
         };
-        SearchIndex {
+        Some(SearchIndex {
             chains: t
                 .chains
                 .iter()
@@ -676,9 +750,9 @@ impl SearchIndex {
                 .iter()
                 .map(|a| Group::new(&a.id, &a.name_zh, &a.name_en, &a.aliases))
                 .collect(),
-            projects: t.projects.iter().map(project_keys).collect(),
+            projects: par::map_until(&t.projects, project_keys, stop)?,
             targets: if with_targets {
-                t.targets.iter().map(target_keys).collect()
+                par::map_until(&t.targets, target_keys, stop)?
             } else {
                 Vec::new()
             },
@@ -690,13 +764,19 @@ impl SearchIndex {
                 .iter()
                 .map(|s| Labels::new(s.id(), s.label_zh(), s.label_en()))
                 .collect(),
-        }
+        })
+    }
+
+    /// Whether a full index (`build`) has keys for exactly the records of
+    /// `t`: after records came or went it must be built again.
+    pub fn covers(&self, t: &Tracker) -> bool {
+        self.projects.len() == t.projects.len() && self.targets.len() == t.targets.len()
     }
 
     /// An index of the projects only (with chains, areas and statuses), for
     /// a caller that never searches goals: `filter_targets` on it finds nothing.
     pub fn for_projects(t: &Tracker) -> Self {
-        Self::build_with(t, false)
+        Self::build_until(t, false, &mut || false).unwrap_or_default()
     }
 
     /// Chains (by index) matching `q` as a free query, best first; all when empty.
@@ -722,6 +802,21 @@ impl SearchIndex {
     /// `abc` may match a run inside a word that `ab`, too short for a run,
     /// does not; the letter mask is the check that does hold.)
     pub fn search_projects(&self, t: &Tracker, q: &Query) -> Vec<Hit> {
+        self.search_projects_until(t, q, &mut || false)
+            .unwrap_or_default()
+    }
+
+    /// `search_projects`, asking `stop` between chunks of records whether
+    /// the pass is still wanted: `None` when it said stop.
+    pub fn search_projects_until(
+        &self,
+        t: &Tracker,
+        q: &Query,
+        stop: &mut dyn FnMut() -> bool,
+    ) -> Option<Vec<Hit>> {
+        if q.is_empty() {
+            return Some(every(t.projects.len()));
+        }
         let ctx = Context::new(self, q);
         let status: Vec<Vec<Option<i32>>> = ctx.labels(&self.statuses);
         let status_of = |i: usize, ti: usize| {
@@ -729,7 +824,7 @@ impl SearchIndex {
             let pos = Status::ALL.iter().position(|x| *x == s)?;
             status[ti][pos]
         };
-        rank(&self.projects, &ctx, status_of)
+        rank(&self.projects, &ctx, status_of, stop)
     }
 
     /// Fills the highlights of `hits` (only the rows about to be shown
@@ -746,6 +841,20 @@ impl SearchIndex {
     }
 
     pub fn search_targets(&self, q: &Query, states: &[ProgressState]) -> Vec<Hit> {
+        self.search_targets_until(q, states, &mut || false)
+            .unwrap_or_default()
+    }
+
+    /// `search_targets` with a `stop` check, as `search_projects_until`.
+    pub fn search_targets_until(
+        &self,
+        q: &Query,
+        states: &[ProgressState],
+        stop: &mut dyn FnMut() -> bool,
+    ) -> Option<Vec<Hit>> {
+        if q.is_empty() {
+            return Some(every(states.len()));
+        }
         let ctx = Context::new(self, q);
         let scores = ctx.labels(&self.states);
         let state_of = |i: usize, ti: usize| {
@@ -753,7 +862,7 @@ impl SearchIndex {
             let pos = ProgressState::ALL.iter().position(|x| *x == s)?;
             scores[ti][pos]
         };
-        rank(&self.targets, &ctx, state_of)
+        rank(&self.targets, &ctx, state_of, stop)
     }
 
     pub fn highlight_targets(&self, q: &Query, hits: &mut [Hit]) {
@@ -889,8 +998,8 @@ impl<'q> Context<'q> {
                 .max()
                 .map(|s| s / 2);
                 let w = &self.words[ti];
-                let own = if w.latin.is_some() && w.mask & !r.mask != 0 {
-                    None // a letter of the word is in none of the names
+                let own = if !r.may_match(w) {
+                    None // no key can match: none is read
                 } else {
                     [r.zh.score(w), r.en.score(w)]
                         .into_iter()
@@ -907,8 +1016,9 @@ impl<'q> Context<'q> {
 fn rank(
     records: &[RecordKeys],
     ctx: &Context,
-    status: impl Fn(usize, usize) -> Option<i32>,
-) -> Vec<Hit> {
+    status: impl Fn(usize, usize) -> Option<i32> + Sync,
+    stop: &mut dyn FnMut() -> bool,
+) -> Option<Vec<Hit>> {
     let score = |i: usize| -> Option<Hit> {
         let r = records.get(i)?;
         let mut total = 0i64;
@@ -922,11 +1032,38 @@ fn rank(
             hl_en: Vec::new(),
         })
     };
-    let mut hits: Vec<Hit> = (0..records.len()).filter_map(score).collect();
+    let mut hits = score_all(records.len(), &score, stop)?;
     if !ctx.query.is_empty() {
-        hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
+        // (score, index) is unique: an unstable sort gives the one order.
+        hits.sort_unstable_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
     }
-    hits
+    Some(hits)
+}
+
+/// What an empty query finds: every record, in file order (no keys are
+/// needed for that, so it works before the index is built).
+fn every(n: usize) -> Vec<Hit> {
+    (0..n)
+        .map(|index| Hit {
+            index,
+            score: 0,
+            hl_zh: Vec::new(),
+            hl_en: Vec::new(),
+        })
+        .collect()
+}
+
+/// The hits of `score` over `0..n`, in index order, on all cores for long
+/// lists; `None` when `stop` ended the pass.
+fn score_all(
+    n: usize,
+    score: &(dyn Fn(usize) -> Option<Hit> + Sync),
+    stop: &mut dyn FnMut() -> bool,
+) -> Option<Vec<Hit>> {
+    let each = |range: std::ops::Range<usize>, out: &mut Vec<Hit>| {
+        out.extend(range.filter_map(score));
+    };
+    par::map_chunks(n, &each, stop)
 }
 
 fn highlight(records: &[RecordKeys], q: &Query, hits: &mut [Hit]) {
@@ -1079,5 +1216,78 @@ mod tests {
         assert_eq!(unknown[0].suggestions, vec!["finance"]);
         assert_eq!(unknown[1].suggestions, vec!["stalled"]);
         assert!(unknown[1].describe().contains("`status:stalled`"));
+    }
+
+    /// The inline pre-check may only reject what no key would match: for
+    /// every substring, initials string and cross-word mix of real names,
+    /// a word that one of the keys matches passes `may_match`.
+    #[test]
+    fn the_record_pre_check_never_rejects_a_match() {
+        let names = [
+            (
+                "人和路旧城改造",
+                "Renhe Road Old Town Renewal",
+                "renhe-road-renewal",
+            ),
+            ("邮轮港城", "Cruise Port City", "cruise-port"),
+            (
+                "浪潮大数据产业园",
+                "Inspur Big Data Industrial Park",
+                "inspur-bigdata",
+            ),
+            (
+                "而丰智能产业园",
+                "Erfeng Intelligent Industrial Park",
+                "erfeng-park",
+            ),
+            (
+                "青岛国际航运中心",
+                "Qingdao Int'l Shipping Centre 2",
+                "shipping-centre",
+            ),
+        ];
+        let mut tried = 0;
+        let mut matched = 0;
+        for (zh, en, id) in names {
+            let r = RecordKeys::new(zh, en, vec![NameKeys::new(id)], None, None);
+            let keys = [&r.zh, &r.en, &r.other[0]];
+            let mut words: Vec<String> = Vec::new();
+            for k in keys {
+                let j = k.joined.as_bytes();
+                for a in 0..j.len() {
+                    for b in a + 1..=(a + 7).min(j.len()) {
+                        words.push(String::from_utf8_lossy(&j[a..b]).into_owned());
+                    }
+                }
+                // Initials, and initials mixed with whole tokens.
+                let initials: String = (0..k.tokens()).map(|t| k.token(t)[0] as char).collect();
+                for a in 0..initials.len() {
+                    words.push(initials[a..].to_string());
+                    let whole = String::from_utf8_lossy(k.token(a)).into_owned();
+                    words.push(format!(
+                        "{whole}{}",
+                        &initials[(a + 1).min(initials.len())..]
+                    ));
+                }
+            }
+            words.extend(["xyz", "qqq", "zz", "rq", "renheq"].map(String::from));
+            for text in words {
+                let w = Word::new(&text);
+                let hit = keys.iter().any(|k| k.score(&w).is_some());
+                tried += 1;
+                matched += hit as usize;
+                if hit {
+                    assert!(r.may_match(&w), "{text:?} matches {en:?} but was rejected");
+                }
+                let strict = w.strict();
+                if keys.iter().any(|k| k.score(&strict).is_some()) {
+                    assert!(
+                        r.may_match(&strict),
+                        "{text:?} (strict) rejected for {en:?}"
+                    );
+                }
+            }
+        }
+        assert!(matched > 100 && matched < tried, "{matched} of {tried}");
     }
 }

@@ -21,10 +21,31 @@ use picker::picker_move;
 use picker::{edit_picker, open_picker, picker_accept};
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    // Rows left out of date by deferred keystrokes are brought up to date
+    // first: every other action works on the rows the user sees.
+    app.settle(&mut || false);
     let effects = step(app, action);
+    app.settle(&mut || false);
     // Scrolling, paging and resizes bring new rows into view.
     app.highlight_visible();
     effects
+}
+
+/// `update` for the event loop while more input is already waiting: a
+/// key that only edits the filter line changes the query and leaves the
+/// rows out of date, so a burst of typing costs one filter pass (the
+/// loop's `settle`) instead of one per key. Any other action is `update`.
+pub fn update_deferring(app: &mut App, action: Action) -> Vec<Effect> {
+    let edits_filter = matches!(app.overlay, Overlay::Filter)
+        && matches!(
+            action,
+            Action::Input(_) | Action::DeleteChar | Action::ClearLine
+        );
+    if edits_filter {
+        step(app, action)
+    } else {
+        update(app, action)
+    }
 }
 
 fn step(app: &mut App, action: Action) -> Vec<Effect> {
@@ -43,6 +64,33 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
     );
     if from_user {
         app.message = None;
+    }
+    // Search keys are built when first needed; moving about and redrawing
+    // never need them (the interface builds them while idle).
+    let needs_no_keys = matches!(
+        action,
+        Action::Quit
+            | Action::Resize { .. }
+            | Action::Drawn(_)
+            | Action::MoveDown
+            | Action::MoveUp
+            | Action::PageDown
+            | Action::PageUp
+            | Action::Top
+            | Action::Bottom
+            | Action::ScrollDown
+            | Action::ScrollUp
+            | Action::Click { .. }
+            | Action::NextView
+            | Action::PrevView
+            | Action::ShowView(_)
+            | Action::OpenDetail
+            | Action::OpenFilter
+            | Action::ToggleHelp
+            | Action::CloseOverlay
+    );
+    if !needs_no_keys {
+        app.ensure_index(&mut || false);
     }
     match action {
         Action::Quit => return vec![Effect::Quit],
@@ -72,7 +120,7 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Back => {
             if !app.query.is_empty() {
                 app.query.clear();
-                app.refilter();
+                app.filter_changed();
             }
         }
         Action::CloseOverlay => {
@@ -86,7 +134,7 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
         Action::CancelFilter => {
             app.overlay = Overlay::None;
             app.query.clear();
-            app.refilter();
+            app.filter_changed();
         }
         Action::Input(c) => edit_line(app, LineEdit::Type(c)),
         Action::DeleteChar => edit_line(app, LineEdit::Delete),
@@ -110,7 +158,7 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::CycleSort => {
             app.sort = app.sort.next();
-            app.refilter();
+            app.filter_changed();
         }
         Action::ToggleTree => {
             app.tree = !app.tree;
@@ -127,7 +175,7 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::ReverseSort => {
             app.reverse = !app.reverse;
-            app.refilter();
+            app.filter_changed();
         }
         Action::ToggleHelp => {
             app.overlay = match std::mem::take(&mut app.overlay) {
@@ -240,7 +288,7 @@ fn open_detail(app: &mut App) {
                 let id = app.tracker.chains[ci].id.clone();
                 app.query = set_prefix(&app.query, PickerKind::Chain.field(), "chain", Some(&id));
                 app.view = View::Projects;
-                app.refilter();
+                app.filter_changed();
             }
         }
         _ => {}
@@ -272,7 +320,7 @@ fn edit_line(app: &mut App, edit: LineEdit) {
     match &mut app.overlay {
         Overlay::Filter => {
             edit.apply(&mut app.query);
-            app.refilter();
+            app.filter_changed();
         }
         Overlay::Picker(_) => edit_picker(app, |q| edit.apply(q)),
         Overlay::Form(_) => {

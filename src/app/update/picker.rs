@@ -56,6 +56,6 @@ pub(super) fn picker_accept(app: &mut App) {
             PickerKind::Area => app.tracker.areas.get(i).map(|a| a.id.clone()),
         });
         app.query = set_prefix(&app.query, p.kind.field(), p.kind.prefix(), id.as_deref());
-        app.refilter();
+        app.filter_changed();
     }
 }
