@@ -114,13 +114,11 @@ pub fn resolve(t: &Tracker, text: &str, projects: bool, targets: bool) -> Result
         return Ok(one);
     }
     // The interface's search: pinyin, initials, words.
-    let index = SearchIndex::build(t);
     let q = Query::parse(text);
     let mut found: Vec<(i64, Named)> = Vec::new();
     if projects {
         found.extend(
-            index
-                .search_projects(t, &q)
+            SearchIndex::search_projects_once(t, &q)
                 .into_iter()
                 .map(|h| (h.score, Named::Project(h.index))),
         );
@@ -128,8 +126,7 @@ pub fn resolve(t: &Tracker, text: &str, projects: bool, targets: bool) -> Result
     if targets {
         let states: Vec<ProgressState> = t.targets.iter().map(|_| ProgressState::NoData).collect();
         found.extend(
-            index
-                .search_targets(&q, &states)
+            SearchIndex::search_targets_once(t, &q, &states)
                 .into_iter()
                 .map(|h| (h.score, Named::Target(h.index))),
         );
@@ -192,7 +189,7 @@ pub fn resolve_chain(t: &Tracker, text: &str) -> Result<usize, Failure> {
     {
         return Ok(i);
     }
-    let found = SearchIndex::build(t).filter_chains(text);
+    let found = SearchIndex::groups(t).filter_chains(text);
     if let [one] = found[..] {
         return Ok(one);
     }

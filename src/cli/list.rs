@@ -40,7 +40,9 @@ pub fn list(file: &Path, today: NaiveDate, format: Format, filter: Option<&str>)
     let t = load(file)?.tracker;
     let order: Vec<usize> = match filter {
         Some(q) => {
-            let index = SearchIndex::for_projects(&t);
+            // Chains, areas and labels only: keys are built only for the
+            // records whose letters leave a match possible.
+            let index = SearchIndex::groups(&t);
             let query = Query::parse(q);
             // `status:foo` or `chain:nosuch` would list nothing without saying why.
             let unknown = index.unknown_values(&query);
@@ -52,8 +54,7 @@ pub fn list(file: &Path, today: NaiveDate, format: Format, filter: Option<&str>)
                     Status::ALL.map(|s| s.id()).join(", ")
                 )));
             }
-            index
-                .search_projects(&t, &query)
+            SearchIndex::search_projects_once(&t, &query)
                 .into_iter()
                 .map(|h| h.index)
                 .collect()

@@ -268,7 +268,7 @@ pub struct ProjectArgs {
 
 pub fn add_project(file: &Path, today: NaiveDate, a: ProjectArgs) -> Outcome {
     save_record(file, today, |t| {
-        let index = SearchIndex::build(t);
+        let index = SearchIndex::groups(t);
         let chain = resolve_chain(t, &index, &a.chain)?;
         let area = match a.area.as_deref().map(str::trim) {
             Some(v) if !v.is_empty() => Some(resolve_area(t, &index, v)?),
@@ -362,7 +362,7 @@ fn parse_partial_date(s: &str) -> Result<PartialDate, String> {
 
 pub fn add_target(file: &Path, today: NaiveDate, a: TargetArgs) -> Outcome {
     save_record(file, today, |t| {
-        let index = SearchIndex::build(t);
+        let index = SearchIndex::groups(t);
         let chain = resolve_chain(t, &index, &a.chain)?;
         let area = match a.area.as_deref().map(str::trim) {
             Some(v) if !v.is_empty() => Some(resolve_area(t, &index, v)?),
@@ -448,8 +448,8 @@ pub fn edit(file: &Path, today: NaiveDate, id: &str, field: &str, value: &str) -
         // Named like every other command names a record: id, name, pinyin.
         let id = &named_id(t, id)?;
         let value = match field {
-            "chain" => resolve_chain(t, &SearchIndex::build(t), value)?,
-            "area" if !value.trim().is_empty() => resolve_area(t, &SearchIndex::build(t), value)?,
+            "chain" => resolve_chain(t, &SearchIndex::groups(t), value)?,
+            "area" if !value.trim().is_empty() => resolve_area(t, &SearchIndex::groups(t), value)?,
             _ => value.to_string(),
         };
         Ok(Edit::SetField {

@@ -582,12 +582,8 @@ struct RecordKeys {
     other: Vec<NameKeys>,
     chain: Option<usize>,
     area: Option<usize>,
-    /// Letters present in any of the keys above.
-    mask: u64,
-    /// Letters starting a token in any of the keys.
-    starts: u64,
-    /// Adjacent letter pairs in any of the keys (hashed, `pair_slot`).
-    pairs: [u64; 4],
+    /// What all the keys above hold, in brief.
+    sig: Sig,
 }
 
 impl RecordKeys {
@@ -599,12 +595,11 @@ impl RecordKeys {
         area: Option<usize>,
     ) -> Self {
         let (zh, en) = (NameKeys::new(zh), NameKeys::new(en));
-        let keys = || [&zh, &en].into_iter().chain(&other);
-        let mask = keys().fold(0, |m, k| m | k.mask);
-        let starts = keys().fold(0, |m, k| m | k.starts);
-        let mut pairs = [0; 4];
-        for k in keys() {
-            add_pairs(&mut pairs, k.joined.as_bytes());
+        let mut sig = Sig::default();
+        for k in [&zh, &en].into_iter().chain(&other) {
+            sig.mask |= k.mask;
+            sig.starts |= k.starts;
+            add_pairs(&mut sig.pairs, k.joined.as_bytes());
         }
         RecordKeys {
             zh,
@@ -612,16 +607,119 @@ impl RecordKeys {
             other,
             chain,
             area,
-            mask,
-            starts,
-            pairs,
+            sig,
+        }
+    }
+}
+
+/// Chain and area positions by id, for the records' keys.
+struct GroupIds<'t> {
+    chain: HashMap<&'t str, usize>,
+    area: HashMap<&'t str, usize>,
+}
+
+impl<'t> GroupIds<'t> {
+    fn of(t: &'t Tracker) -> Self {
+        GroupIds {
+            chain: t
+                .chains
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.id.as_str(), i))
+                .collect(),
+            area: t
+                .areas
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (a.id.as_str(), i))
+                .collect(),
         }
     }
 
-    /// Whether a Latin word can match one of the record's own keys,
-    /// decided from what the record holds inline (no key is read): every
-    /// letter is present; the first starts a token (or the word is long
-    /// enough to be a run inside one); and each further letter either
+    fn of_project(&self, p: &Project) -> (Option<usize>, Option<usize>) {
+        (
+            self.chain.get(p.chain.as_str()).copied(),
+            p.area.as_deref().and_then(|a| self.area.get(a).copied()),
+        )
+    }
+
+    fn project_keys(&self, p: &Project) -> RecordKeys {
+        let (chain, area) = self.of_project(p);
+        RecordKeys::new(
+            &p.name_zh,
+            &p.name_en,
+            std::iter::once(&p.id)
+                .chain(&p.aliases)
+                .map(|s| NameKeys::new(s))
+                .collect(),
+            chain,
+            area,
+        )
+    }
+
+    fn target_keys(&self, x: &Target) -> RecordKeys {
+        RecordKeys::new(
+            &x.metric_zh,
+            &x.metric_en,
+            vec![NameKeys::new(&x.id)],
+            self.chain.get(x.chain.as_str()).copied(),
+            x.area.as_deref().and_then(|a| self.area.get(a).copied()),
+        )
+    }
+}
+
+/// What a record's keys hold, in brief: the letters present, the letters
+/// starting a token, and the adjacent letter pairs (hashed). Enough to
+/// rule out most records for a word without reading (or building) keys.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Sig {
+    mask: u64,
+    starts: u64,
+    pairs: [u64; 4],
+}
+
+impl Sig {
+    /// Adds what `NameKeys::new(text)` would hold, computed the same way
+    /// (the same tokens, the same bytes) without building it.
+    fn add_text(&mut self, text: &str) {
+        let mut prev: Option<u8> = None;
+        let mut push = |sig: &mut Sig, b: u8, start: bool| {
+            let bit = letter_bit(b);
+            sig.mask |= bit;
+            if start {
+                sig.starts |= bit;
+            }
+            if let Some(a) = prev {
+                let slot = pair_slot(a, b);
+                sig.pairs[slot / 64] |= 1 << (slot % 64);
+            }
+            prev = Some(b);
+        };
+        let mut in_word = false;
+        for ch in text.chars() {
+            if ch.is_ascii_alphanumeric() {
+                push(self, ch.to_ascii_lowercase() as u8, !in_word);
+                in_word = true;
+                continue;
+            }
+            in_word = false;
+            if let Some(py) = ch.to_pinyin() {
+                let mut first = true;
+                for c in py.plain().chars() {
+                    let c = if c == 'ü' { 'v' } else { c };
+                    let mut buf = [0u8; 4];
+                    for &b in c.encode_utf8(&mut buf).as_bytes() {
+                        push(self, b, first);
+                        first = false;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether a Latin word can match one of the keys summed up here:
+    /// every letter is present; the first starts a token (or the word is
+    /// long enough to be a run inside one); and each further letter either
     /// follows the one before it somewhere (same piece or run) or starts a
     /// token (a new piece). A necessary condition, never a sufficient one.
     fn may_match(&self, w: &Word) -> bool {
@@ -706,40 +804,27 @@ impl SearchIndex {
         with_targets: bool,
         stop: &mut dyn FnMut() -> bool,
     ) -> Option<Self> {
-        let chain_ix: HashMap<&str, usize> = t
-            .chains
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.id.as_str(), i))
-            .collect();
-        let area_ix: HashMap<&str, usize> = t
-            .areas
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.id.as_str(), i))
-            .collect();
-        let project_keys = |p: &Project| {
-            RecordKeys::new(
-                &p.name_zh,
-                &p.name_en,
-                std::iter::once(&p.id)
-                    .chain(&p.aliases)
-                    .map(|s| NameKeys::new(s))
-                    .collect(),
-                chain_ix.get(p.chain.as_str()).copied(),
-                p.area.as_deref().and_then(|a| area_ix.get(a).copied()),
-            )
-        };
-        let target_keys = |x: &Target| {
-            RecordKeys::new(
-                &x.metric_zh,
-                &x.metric_en,
-                vec![NameKeys::new(&x.id)],
-                chain_ix.get(x.chain.as_str()).copied(),
-                x.area.as_deref().and_then(|a| area_ix.get(a).copied()),
-            )
+        let ids = GroupIds::of(t);
+        let project_keys = |p: &Project| ids.project_keys(p);
+        let target_keys = |x: &Target| ids.target_keys(x);
+        let projects = par::map_until(&t.projects, project_keys, stop)?;
+        let targets = if with_targets {
+            par::map_until(&t.targets, target_keys, stop)?
+        } else {
+            Vec::new()
         };
         Some(SearchIndex {
+            projects,
+            targets,
+            ..SearchIndex::groups(t)
+        })
+    }
+
+    /// The chains, areas and labels only, without any record's keys: for
+    /// a caller that resolves a chain or area name, or searches once
+    /// (`search_projects_once`).
+    pub fn groups(t: &Tracker) -> Self {
+        SearchIndex {
             chains: t
                 .chains
                 .iter()
@@ -750,12 +835,8 @@ impl SearchIndex {
                 .iter()
                 .map(|a| Group::new(&a.id, &a.name_zh, &a.name_en, &a.aliases))
                 .collect(),
-            projects: par::map_until(&t.projects, project_keys, stop)?,
-            targets: if with_targets {
-                par::map_until(&t.targets, target_keys, stop)?
-            } else {
-                Vec::new()
-            },
+            projects: Vec::new(),
+            targets: Vec::new(),
             statuses: Status::ALL
                 .iter()
                 .map(|s| Labels::new(s.id(), s.label_zh(), s.label_en()))
@@ -764,19 +845,82 @@ impl SearchIndex {
                 .iter()
                 .map(|s| Labels::new(s.id(), s.label_zh(), s.label_en()))
                 .collect(),
-        })
+        }
+    }
+
+    /// Projects matching `q`, best first, for a caller that searches once
+    /// (the command line): no index is kept, and a record's keys are built
+    /// only when the letters of its names leave a match possible.
+    pub fn search_projects_once(t: &Tracker, q: &Query) -> Vec<Hit> {
+        if q.is_empty() {
+            return every(t.projects.len());
+        }
+        let ix = SearchIndex::groups(t);
+        let ids = GroupIds::of(t);
+        let ctx = Context::new(&ix, q);
+        let status: Vec<Vec<Option<i32>>> = ctx.labels(&ix.statuses);
+        let status_of = |i: usize, ti: usize| {
+            let s = t.projects.get(i)?.status;
+            let pos = Status::ALL.iter().position(|x| *x == s)?;
+            status[ti][pos]
+        };
+        let score = |i: usize| -> Option<Hit> {
+            let p = t.projects.get(i)?;
+            let (chain, area) = ids.of_project(p);
+            let mut sig = Sig::default();
+            for text in [&p.name_zh, &p.name_en, &p.id]
+                .into_iter()
+                .chain(&p.aliases)
+            {
+                sig.add_text(text);
+            }
+            if ctx.hopeless(&sig, chain, area) {
+                return None;
+            }
+            ctx.hit(&ids.project_keys(p), i, &status_of)
+        };
+        let mut hits = score_all(t.projects.len(), &score, &mut || false).unwrap_or_default();
+        hits.sort_unstable_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
+        hits
+    }
+
+    /// Goals matching `q` (`states[i]` is goal `i`'s state), best first,
+    /// for a caller that searches once: as `search_projects_once`.
+    pub fn search_targets_once(t: &Tracker, q: &Query, states: &[ProgressState]) -> Vec<Hit> {
+        if q.is_empty() {
+            return every(t.targets.len());
+        }
+        let ix = SearchIndex::groups(t);
+        let ids = GroupIds::of(t);
+        let ctx = Context::new(&ix, q);
+        let scores = ctx.labels(&ix.states);
+        let state_of = |i: usize, ti: usize| {
+            let s = states.get(i).copied().unwrap_or(ProgressState::NoData);
+            let pos = ProgressState::ALL.iter().position(|x| *x == s)?;
+            scores[ti][pos]
+        };
+        let score = |i: usize| -> Option<Hit> {
+            let x = t.targets.get(i)?;
+            let chain = ids.chain.get(x.chain.as_str()).copied();
+            let area = x.area.as_deref().and_then(|a| ids.area.get(a).copied());
+            let mut sig = Sig::default();
+            for text in [&x.metric_zh, &x.metric_en, &x.id] {
+                sig.add_text(text);
+            }
+            if ctx.hopeless(&sig, chain, area) {
+                return None;
+            }
+            ctx.hit(&ids.target_keys(x), i, &state_of)
+        };
+        let mut hits = score_all(t.targets.len(), &score, &mut || false).unwrap_or_default();
+        hits.sort_unstable_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
+        hits
     }
 
     /// Whether a full index (`build`) has keys for exactly the records of
     /// `t`: after records came or went it must be built again.
     pub fn covers(&self, t: &Tracker) -> bool {
         self.projects.len() == t.projects.len() && self.targets.len() == t.targets.len()
-    }
-
-    /// An index of the projects only (with chains, areas and statuses), for
-    /// a caller that never searches goals: `filter_targets` on it finds nothing.
-    pub fn for_projects(t: &Tracker) -> Self {
-        Self::build_until(t, false, &mut || false).unwrap_or_default()
     }
 
     /// Chains (by index) matching `q` as a free query, best first; all when empty.
@@ -988,17 +1132,9 @@ impl<'q> Context<'q> {
             Field::Area => lookup(&self.area[ti], r.area),
             Field::Status => status(),
             Field::Any => {
-                // Chain and area names count, but less than the record's own names.
-                let group = [
-                    lookup(&self.chain[ti], r.chain),
-                    lookup(&self.area[ti], r.area),
-                ]
-                .into_iter()
-                .flatten()
-                .max()
-                .map(|s| s / 2);
+                let group = self.group(ti, r.chain, r.area);
                 let w = &self.words[ti];
-                let own = if !r.may_match(w) {
+                let own = if !r.sig.may_match(w) {
                     None // no key can match: none is read
                 } else {
                     [r.zh.score(w), r.en.score(w)]
@@ -1011,6 +1147,48 @@ impl<'q> Context<'q> {
             }
         }
     }
+
+    /// What a record's chain and area names score for a bare word `ti`:
+    /// they count, but half as much as the record's own names.
+    fn group(&self, ti: usize, chain: Option<usize>, area: Option<usize>) -> Option<i32> {
+        let lookup = |scores: &Vec<Option<i32>>, ix: Option<usize>| ix.and_then(|x| scores[x]);
+        [lookup(&self.chain[ti], chain), lookup(&self.area[ti], area)]
+            .into_iter()
+            .flatten()
+            .max()
+            .map(|s| s / 2)
+    }
+
+    /// Whether a record whose keys hold `sig` cannot match: a bare word
+    /// that neither its own names nor its chain's or area's can match.
+    fn hopeless(&self, sig: &Sig, chain: Option<usize>, area: Option<usize>) -> bool {
+        (self.query.terms.iter().zip(&self.words))
+            .enumerate()
+            .any(|(ti, (term, w))| {
+                term.field == Field::Any
+                    && !sig.may_match(w)
+                    && self.group(ti, chain, area).is_none()
+            })
+    }
+
+    /// Record `i` (keys `r`) as a hit when every term matches.
+    fn hit(
+        &self,
+        r: &RecordKeys,
+        i: usize,
+        status: &(impl Fn(usize, usize) -> Option<i32> + ?Sized),
+    ) -> Option<Hit> {
+        let mut total = 0i64;
+        for ti in 0..self.words.len() {
+            total += self.term(r, ti, || status(i, ti))? as i64;
+        }
+        Some(Hit {
+            index: i,
+            score: total,
+            hl_zh: Vec::new(),
+            hl_en: Vec::new(),
+        })
+    }
 }
 
 fn rank(
@@ -1019,19 +1197,7 @@ fn rank(
     status: impl Fn(usize, usize) -> Option<i32> + Sync,
     stop: &mut dyn FnMut() -> bool,
 ) -> Option<Vec<Hit>> {
-    let score = |i: usize| -> Option<Hit> {
-        let r = records.get(i)?;
-        let mut total = 0i64;
-        for ti in 0..ctx.words.len() {
-            total += ctx.term(r, ti, || status(i, ti))? as i64;
-        }
-        Some(Hit {
-            index: i,
-            score: total,
-            hl_zh: Vec::new(),
-            hl_en: Vec::new(),
-        })
-    };
+    let score = |i: usize| ctx.hit(records.get(i)?, i, &status);
     let mut hits = score_all(records.len(), &score, stop)?;
     if !ctx.query.is_empty() {
         // (score, index) is unique: an unstable sort gives the one order.
@@ -1277,17 +1443,89 @@ mod tests {
                 tried += 1;
                 matched += hit as usize;
                 if hit {
-                    assert!(r.may_match(&w), "{text:?} matches {en:?} but was rejected");
+                    assert!(
+                        r.sig.may_match(&w),
+                        "{text:?} matches {en:?} but was rejected"
+                    );
                 }
                 let strict = w.strict();
                 if keys.iter().any(|k| k.score(&strict).is_some()) {
                     assert!(
-                        r.may_match(&strict),
+                        r.sig.may_match(&strict),
                         "{text:?} (strict) rejected for {en:?}"
                     );
                 }
             }
         }
         assert!(matched > 100 && matched < tried, "{matched} of {tried}");
+    }
+
+    /// The command line's one-shot search builds no keys for most records:
+    /// its summary of a record's names must be exactly what the keys hold,
+    /// and its hits exactly the index's.
+    #[test]
+    fn the_one_shot_search_finds_what_the_index_finds() {
+        for text in [
+            "人和路旧城改造 Renhe-Road 2号",
+            "Qingdao Int'l Shipping Centre (QISC)",
+            "绿色低碳 ü Lü 女 nǚ",
+            "",
+            "数字经济 Digital 经济2023",
+        ] {
+            let mut sig = Sig::default();
+            sig.add_text(text);
+            let r = RecordKeys::new(text, "", Vec::new(), None, None);
+            assert_eq!(sig, r.sig, "{text:?}");
+        }
+        let t = Tracker {
+            schema_version: 2,
+            sources: Vec::new(),
+            chains: vec![],
+            areas: vec![],
+            projects: [
+                "人和路旧城改造",
+                "邮轮港城",
+                "浪潮大数据产业园",
+                "Renhe Lu Hotel",
+            ]
+            .iter()
+            .enumerate()
+            .map(|(i, zh)| Project {
+                id: format!("p{i}"),
+                name_zh: zh.to_string(),
+                name_en: format!("Project {i} Road"),
+                aliases: vec![format!("alias{i}")],
+                chain: "x".into(),
+                area: None,
+                parent: None,
+                status: Status::Planned,
+                note: None,
+                figures: Vec::new(),
+                milestones: Vec::new(),
+                history: Vec::new(),
+                sources: Vec::new(),
+            })
+            .collect(),
+            targets: Vec::new(),
+        };
+        let ix = SearchIndex::build(&t);
+        for q in [
+            "rhl",
+            "renhelu",
+            "youlun",
+            "p2",
+            "road",
+            "数据",
+            "xyz",
+            "chain:x rhl",
+        ] {
+            let q = Query::parse(q);
+            assert_eq!(
+                SearchIndex::search_projects_once(&t, &q),
+                ix.search_projects(&t, &q),
+                "{q:?}"
+            );
+            assert_eq!(SearchIndex::search_targets_once(&t, &q, &[]), Vec::new());
+        }
     }
 }
