@@ -167,6 +167,12 @@ pub fn reports(file: &Path, t: &Tracker) -> std::collections::HashMap<String, St
 
 /// Lines (1-based) that carry YAML comments, which a rewrite would drop.
 pub fn comment_lines(text: &str) -> Vec<usize> {
+    // Every comment starts with `#`: a text without one has none, found by
+    // one fast pass instead of the full lexical scan (the interface asks
+    // before its first frame, on files of any size).
+    if !text.contains('#') {
+        return Vec::new();
+    }
     scan::scan(text.strip_prefix(BOM).unwrap_or(text)).comments
 }
 
