@@ -387,3 +387,16 @@ fn measures_given_more_than_once_form_series() {
         assert_eq!(units.len(), 1, "{m}");
     }
 }
+
+/// The Sources view's counts (one pass over the records) agree with the
+/// list of citing records that `remove` names, for every report.
+#[test]
+fn citation_counts_agree_with_the_citing_records() {
+    let t = tracker();
+    let counts = records::citation_counts(&t);
+    for s in &t.sources {
+        let citing = records::citing(&t, &s.id).len();
+        assert!(citing > 0, "{} is cited", s.id);
+        assert_eq!(counts.get(s.id.as_str()).copied(), Some(citing), "{}", s.id);
+    }
+}

@@ -806,12 +806,17 @@ impl App {
         self.goal_keys.clear();
         self.chain_keys.clear();
         let t = &self.tracker;
-        let by_id: std::collections::HashMap<&str, usize> = t
-            .projects
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.id.as_str(), i))
-            .collect();
+        // Most trackers have few parts: no map of ids without one.
+        let by_id: std::collections::HashMap<&str, usize> =
+            if t.projects.iter().any(|p| p.parent.is_some()) {
+                t.projects
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (p.id.as_str(), i))
+                    .collect()
+            } else {
+                Default::default()
+            };
         let parent: Vec<Option<usize>> = t
             .projects
             .iter()
@@ -1400,7 +1405,7 @@ fn due_order(a: Option<NaiveDate>, b: Option<NaiveDate>, today: NaiveDate) -> Or
 }
 
 fn assess_all(t: &Tracker, today: NaiveDate) -> Vec<Progress> {
-    t.targets.iter().map(|x| assess(x, today)).collect()
+    par::map(&t.targets, |x| assess(x, today))
 }
 
 /// Replaces every `field:` word of `query` by `prefix:value` (or removes

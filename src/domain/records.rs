@@ -687,29 +687,40 @@ pub fn references(t: &Tracker, id: &str) -> Vec<String> {
 /// How many records cite each source, by source id, in one pass over the
 /// records (a record citing a source several times counts once).
 pub fn citation_counts(t: &Tracker) -> std::collections::HashMap<&str, usize> {
-    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    let mut seen: Vec<&str> = Vec::new();
-    fn count<'a>(counts: &mut std::collections::HashMap<&'a str, usize>, seen: &mut Vec<&'a str>) {
-        seen.sort_unstable();
-        seen.dedup();
-        for s in seen.drain(..) {
-            *counts.entry(s).or_default() += 1;
+    let ids: Vec<&str> = t.sources.iter().map(|s| s.id.as_str()).collect();
+    let mut counts = vec![0usize; ids.len()];
+    // The record that last counted each source: no set per record.
+    let mut last = vec![usize::MAX; ids.len()];
+    let mut cite = |record: usize, source: &str| {
+        if let Some(k) = ids.iter().position(|id| *id == source) {
+            if last[k] != record {
+                last[k] = record;
+                counts[k] += 1;
+            }
         }
+    };
+    for (i, p) in t.projects.iter().enumerate() {
+        p.sources.iter().for_each(|e| cite(i, &e.source));
+        p.figures.iter().for_each(|f| cite(i, &f.source));
+        p.milestones.iter().for_each(|m| cite(i, &m.source));
+        p.history
+            .iter()
+            .filter_map(|h| h.source.as_deref())
+            .for_each(|s| cite(i, s));
     }
-    for p in &t.projects {
-        seen.extend(p.sources.iter().map(|e| e.source.as_str()));
-        seen.extend(p.figures.iter().map(|f| f.source.as_str()));
-        seen.extend(p.milestones.iter().map(|m| m.source.as_str()));
-        seen.extend(p.history.iter().filter_map(|h| h.source.as_deref()));
-        count(&mut counts, &mut seen);
+    let n = t.projects.len();
+    for (i, x) in t.targets.iter().enumerate() {
+        x.sources.iter().for_each(|e| cite(n + i, &e.source));
+        x.observations
+            .iter()
+            .filter_map(|o| o.source.as_deref())
+            .for_each(|s| cite(n + i, s));
+        x.baseline
+            .iter()
+            .filter_map(|b| b.source.as_deref())
+            .for_each(|s| cite(n + i, s));
     }
-    for x in &t.targets {
-        seen.extend(x.sources.iter().map(|e| e.source.as_str()));
-        seen.extend(x.observations.iter().filter_map(|o| o.source.as_deref()));
-        seen.extend(x.baseline.iter().filter_map(|b| b.source.as_deref()));
-        count(&mut counts, &mut seen);
-    }
-    counts
+    ids.into_iter().zip(counts).collect()
 }
 
 /// Ids of the projects and targets citing the source `source` anywhere.
