@@ -9,7 +9,7 @@
 //! the whole commands against fzf.
 
 use chrono::NaiveDate;
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
 use shibei_tracker::app::{update, Action, App};
 use shibei_tracker::domain::search::{Query, SearchIndex};
 use shibei_tracker::domain::{Status, Tracker};
@@ -109,6 +109,30 @@ fn bench(c: &mut Criterion) {
             b.iter(|| black_box(index.search_projects(&t, query)))
         });
     }
+    g.finish();
+
+    // The command line searches once, building keys only where a match is
+    // possible (`list --filter`, names given to show/set-status).
+    let mut g = c.benchmark_group(format!("search_once_{n}"));
+    for q in ["rhl", "renhelu", "cruise", "浪潮"] {
+        let query = Query::parse(q);
+        g.bench_with_input(BenchmarkId::from_parameter(q), &query, |b, query| {
+            b.iter(|| black_box(SearchIndex::search_projects_once(&t, query)))
+        });
+    }
+    g.finish();
+
+    // What the interface does before its first frame (the search keys are
+    // built afterwards, while idle).
+    let mut g = c.benchmark_group(format!("interface_{n}"));
+    g.sample_size(10);
+    g.bench_function("first_frame_state", |b| {
+        b.iter_batched(
+            || t.clone(),
+            |t| black_box(App::new(t, "bench", today).len()),
+            BatchSize::LargeInput,
+        )
+    });
     g.finish();
 
     // One keystroke in the filter line: projects, goals, chain counts and
