@@ -16,12 +16,32 @@ struct Out {
 /// raw (NEL and the line/paragraph separators fold into a space, DEL, C1,
 /// the BOM and non-characters are not allowed raw) are escaped here, so any
 /// text reads back exactly as it was.
+#[cfg(test)]
 fn quoted(s: &str) -> String {
-    let json = serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
-    if !json.chars().any(needs_escape) {
-        return json;
+    let mut out = String::with_capacity(s.len() + 2);
+    put_quoted(&mut out, s);
+    out
+}
+
+/// `quoted`, appended to `out`.
+fn put_quoted(out: &mut String, s: &str) {
+    // Most text needs no escape: it is written between quotes as it is
+    // (what serde_json and the loop below would give for it).
+    let plain = s.chars().all(|c| {
+        if c.is_ascii() {
+            c >= ' ' && !matches!(c, '"' | '\\' | '\u{7f}')
+        } else {
+            !needs_escape(c)
+        }
+    });
+    if plain {
+        out.reserve(s.len() + 2);
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+        return;
     }
-    let mut out = String::with_capacity(json.len() + 16);
+    let json = serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
     for c in json.chars() {
         if !needs_escape(c) {
             out.push(c);
@@ -31,7 +51,6 @@ fn quoted(s: &str) -> String {
             let _ = write!(out, "\\U{:08X}", c as u32);
         }
     }
-    out
 }
 
 fn needs_escape(c: char) -> bool {
@@ -42,11 +61,11 @@ fn needs_escape(c: char) -> bool {
 }
 
 /// Ids are written plain when they are valid ids (they cannot need quoting).
-fn ident(s: &str) -> String {
+fn put_ident(out: &mut String, s: &str) {
     if valid_id(s) && s.parse::<f64>().is_err() {
-        s.to_string()
+        out.push_str(s);
     } else {
-        quoted(s)
+        put_quoted(out, s);
     }
 }
 
@@ -54,55 +73,114 @@ fn ident(s: &str) -> String {
 /// large and very small values take the exponent form: as plain digits,
 /// 1e30 would read back as an integer too large for the parser, and 5e-324
 /// would be 324 characters long.
+#[cfg(test)]
 fn number(v: f64) -> String {
+    let mut out = String::new();
+    put_number(&mut out, v);
+    out
+}
+
+fn put_number(out: &mut String, v: f64) {
     let a = v.abs();
     if a >= 1e16 || (a != 0.0 && a < 1e-6) {
-        format!("{v:e}")
+        let _ = write!(out, "{v:e}");
     } else {
-        format!("{v}")
+        let _ = write!(out, "{v}");
     }
 }
 
-impl Out {
-    fn line(&mut self, indent: usize, text: &str) {
-        let _ = writeln!(self.s, "{:indent$}{text}", "");
-    }
+/// A value as written after `key: `.
+#[derive(Clone, Copy)]
+enum V<'a> {
+    /// Written as it is (statuses, `true`, a period).
+    Raw(&'a str),
+    Text(&'a str),
+    Id(&'a str),
+    Num(f64),
+    Date(PartialDate),
+}
 
-    /// Writes `key: value`, the first field of a list item getting the dash.
-    fn field(&mut self, indent: usize, first: &mut bool, key: &str, value: &str) {
-        if *first {
-            self.line(indent, &format!("- {key}: {value}"));
-            *first = false;
-        } else {
-            self.line(indent + 2, &format!("{key}: {value}"));
+impl Out {
+    fn pad(&mut self, n: usize) {
+        const SPACES: &str = "            ";
+        let mut n = n;
+        while n > 0 {
+            let k = n.min(SPACES.len());
+            self.s.push_str(&SPACES[..k]);
+            n -= k;
         }
     }
 
+    fn value(&mut self, v: V) {
+        match v {
+            V::Raw(s) => self.s.push_str(s),
+            V::Text(s) => put_quoted(&mut self.s, s),
+            V::Id(s) => put_ident(&mut self.s, s),
+            V::Num(x) => put_number(&mut self.s, x),
+            V::Date(d) => {
+                let _ = write!(self.s, "\"{d}\"");
+            }
+        }
+    }
+
+    fn line(&mut self, indent: usize, text: &str) {
+        self.pad(indent);
+        self.s.push_str(text);
+        self.s.push('\n');
+    }
+
+    /// Writes `key: value` as a line of its own (a field of a mapping that
+    /// is not a list item).
+    fn pair(&mut self, indent: usize, key: &str, value: V) {
+        self.pad(indent);
+        self.s.push_str(key);
+        self.s.push_str(": ");
+        self.value(value);
+        self.s.push('\n');
+    }
+
+    /// Writes `key: value`, the first field of a list item getting the dash.
+    fn field(&mut self, indent: usize, first: &mut bool, key: &str, value: V) {
+        if std::mem::take(first) {
+            self.pad(indent);
+            self.s.push_str("- ");
+        } else {
+            self.pad(indent + 2);
+        }
+        self.s.push_str(key);
+        self.s.push_str(": ");
+        self.value(value);
+        self.s.push('\n');
+    }
+
     fn list(&mut self, indent: usize, first: &mut bool, key: &str, items: &[String]) {
-        let v = format!(
-            "[{}]",
-            items
-                .iter()
-                .map(|s| quoted(s))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        self.field(indent, first, key, &v);
+        let mut v = String::from("[");
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                v.push_str(", ");
+            }
+            put_quoted(&mut v, item);
+        }
+        v.push(']');
+        self.field(indent, first, key, V::Raw(&v));
     }
 
     fn opt(&mut self, indent: usize, first: &mut bool, key: &str, value: &Option<String>) {
         if let Some(v) = value {
-            self.field(indent, first, key, &quoted(v));
+            self.field(indent, first, key, V::Text(v));
         }
     }
 
     /// Writes `key:` opening a nested block (no value, no trailing space).
     fn header(&mut self, indent: usize, first: &mut bool, key: &str) {
         if std::mem::take(first) {
-            self.line(indent, &format!("- {key}:"));
+            self.pad(indent);
+            self.s.push_str("- ");
         } else {
-            self.line(indent + 2, &format!("{key}:"));
+            self.pad(indent + 2);
         }
+        self.s.push_str(key);
+        self.s.push_str(":\n");
     }
 }
 
@@ -132,79 +210,114 @@ pub fn emit(t: &Tracker) -> String {
         s: String::with_capacity(1 << 20),
     };
     o.line(0, &format!("schema_version: {}", t.schema_version));
-    section(&mut o, "sources", &t.sources, |o, s| {
-        let f = &mut true;
-        o.field(2, f, "id", &ident(&s.id));
-        o.field(2, f, "file", &quoted(&s.file));
-        o.field(2, f, "title", &quoted(&s.title));
-        o.opt(2, f, "outlet", &s.outlet);
-        o.opt(2, f, "author", &s.author);
-        o.field(2, f, "published", &quoted(&s.published.to_string()));
-        o.opt(2, f, "dating_note", &s.dating_note);
-    });
-    section(&mut o, "chains", &t.chains, |o, c| {
-        let f = &mut true;
-        o.field(2, f, "id", &ident(&c.id));
-        o.field(2, f, "name_zh", &quoted(&c.name_zh));
-        o.field(2, f, "name_en", &quoted(&c.name_en));
-        o.list(2, f, "aliases", &c.aliases);
-        o.field(2, f, "featured", if c.featured { "true" } else { "false" });
-        o.opt(2, f, "note", &c.note);
-    });
-    section(&mut o, "areas", &t.areas, |o, a| {
-        let f = &mut true;
-        o.field(2, f, "id", &ident(&a.id));
-        o.field(2, f, "name_zh", &quoted(&a.name_zh));
-        o.field(2, f, "name_en", &quoted(&a.name_en));
-        o.list(2, f, "aliases", &a.aliases);
-        o.opt(2, f, "note", &a.note);
-    });
-    section(&mut o, "projects", &t.projects, project);
-    section(&mut o, "targets", &t.targets, |o, x| {
-        target(o, x, t.schema_version)
+    section(&mut o, "sources", &t.sources, Block::Source);
+    section(&mut o, "chains", &t.chains, Block::Chain);
+    section(&mut o, "areas", &t.areas, Block::Area);
+    section(&mut o, "projects", &t.projects, Block::Project);
+    section(&mut o, "targets", &t.targets, |x| {
+        Block::Target(x, t.schema_version)
     });
     o.s
 }
 
-fn section<T>(o: &mut Out, key: &str, items: &[T], each: impl Fn(&mut Out, &T)) {
-    if items.is_empty() {
-        o.line(0, &format!("{key}: []"));
-        return;
+/// One record of the file: the writer is deterministic per record, so a
+/// record's lines depend on that record alone (and, for a target, on the
+/// schema version).
+#[derive(Debug, Clone, Copy)]
+pub enum Block<'a> {
+    Source(&'a Source),
+    Chain(&'a Chain),
+    Area(&'a Area),
+    Project(&'a Project),
+    Target(&'a Target, u32),
+}
+
+/// Appends the lines of one record to `out`, exactly as `emit` writes them.
+pub fn block(out: &mut String, b: Block) {
+    let mut o = Out {
+        s: std::mem::take(out),
+    };
+    match b {
+        Block::Source(s) => source(&mut o, s),
+        Block::Chain(c) => chain(&mut o, c),
+        Block::Area(a) => area(&mut o, a),
+        Block::Project(p) => project(&mut o, p),
+        Block::Target(x, version) => target(&mut o, x, version),
     }
-    o.line(0, &format!("{key}:"));
+    *out = o.s;
+}
+
+fn section<'a, T>(o: &mut Out, key: &str, items: &'a [T], each: impl Fn(&'a T) -> Block<'a>) {
+    o.s.push_str(key);
+    o.s.push_str(if items.is_empty() { ": []\n" } else { ":\n" });
     for item in items {
-        each(o, item);
+        block(&mut o.s, each(item));
     }
+}
+
+fn source(o: &mut Out, s: &Source) {
+    let f = &mut true;
+    o.field(2, f, "id", V::Id(&s.id));
+    o.field(2, f, "file", V::Text(&s.file));
+    o.field(2, f, "title", V::Text(&s.title));
+    o.opt(2, f, "outlet", &s.outlet);
+    o.opt(2, f, "author", &s.author);
+    o.field(2, f, "published", V::Date(s.published));
+    o.opt(2, f, "dating_note", &s.dating_note);
+}
+
+fn chain(o: &mut Out, c: &Chain) {
+    let f = &mut true;
+    o.field(2, f, "id", V::Id(&c.id));
+    o.field(2, f, "name_zh", V::Text(&c.name_zh));
+    o.field(2, f, "name_en", V::Text(&c.name_en));
+    o.list(2, f, "aliases", &c.aliases);
+    o.field(
+        2,
+        f,
+        "featured",
+        V::Raw(if c.featured { "true" } else { "false" }),
+    );
+    o.opt(2, f, "note", &c.note);
+}
+
+fn area(o: &mut Out, a: &Area) {
+    let f = &mut true;
+    o.field(2, f, "id", V::Id(&a.id));
+    o.field(2, f, "name_zh", V::Text(&a.name_zh));
+    o.field(2, f, "name_en", V::Text(&a.name_en));
+    o.list(2, f, "aliases", &a.aliases);
+    o.opt(2, f, "note", &a.note);
 }
 
 fn evidence(o: &mut Out, indent: usize, source: &str, quote: &str) {
     let f = &mut false;
-    o.field(indent, f, "source", &ident(source));
-    o.field(indent, f, "quote", &quoted(quote));
+    o.field(indent, f, "source", V::Id(source));
+    o.field(indent, f, "quote", V::Text(quote));
 }
 
 fn project(o: &mut Out, p: &Project) {
     let f = &mut true;
-    o.field(2, f, "id", &ident(&p.id));
-    o.field(2, f, "name_zh", &quoted(&p.name_zh));
-    o.field(2, f, "name_en", &quoted(&p.name_en));
+    o.field(2, f, "id", V::Id(&p.id));
+    o.field(2, f, "name_zh", V::Text(&p.name_zh));
+    o.field(2, f, "name_en", V::Text(&p.name_en));
     o.list(2, f, "aliases", &p.aliases);
-    o.field(2, f, "chain", &ident(&p.chain));
+    o.field(2, f, "chain", V::Id(&p.chain));
     if let Some(a) = &p.area {
-        o.field(2, f, "area", &ident(a));
+        o.field(2, f, "area", V::Id(a));
     }
     if let Some(a) = &p.parent {
-        o.field(2, f, "parent", &ident(a));
+        o.field(2, f, "parent", V::Id(a));
     }
-    o.field(2, f, "status", p.status.id());
+    o.field(2, f, "status", V::Raw(p.status.id()));
     o.opt(2, f, "note", &p.note);
     if !p.figures.is_empty() {
         o.header(2, f, "figures");
         for x in &p.figures {
             let g = &mut true;
-            o.field(6, g, "value", &number(x.value));
-            o.field(6, g, "unit", &quoted(&x.unit));
-            o.field(6, g, "measures", &quoted(&x.measures));
+            o.field(6, g, "value", V::Num(x.value));
+            o.field(6, g, "unit", V::Text(&x.unit));
+            o.field(6, g, "measures", V::Text(&x.measures));
             evidence(o, 6, &x.source, &x.quote);
         }
     }
@@ -212,21 +325,21 @@ fn project(o: &mut Out, p: &Project) {
         o.header(2, f, "milestones");
         for m in &p.milestones {
             let g = &mut true;
-            o.field(6, g, "due", &quoted(&m.due.to_string()));
-            o.field(6, g, "expect", m.expect.id());
-            o.field(6, g, "text", &quoted(&m.text));
+            o.field(6, g, "due", V::Date(m.due));
+            o.field(6, g, "expect", V::Raw(m.expect.id()));
+            o.field(6, g, "text", V::Text(&m.text));
             if let Some(r) = m.reached {
-                o.field(6, g, "reached", &quoted(&r.to_string()));
+                o.field(6, g, "reached", V::Date(r));
             }
             evidence(o, 6, &m.source, &m.quote);
             if !m.slipped_from.is_empty() {
                 o.line(8, "slipped_from:");
                 for x in &m.slipped_from {
                     let h = &mut true;
-                    o.field(10, h, "due", &quoted(&x.due.to_string()));
+                    o.field(10, h, "due", V::Date(x.due));
                     o.opt(10, h, "note", &x.note);
                     if let Some(s) = &x.source {
-                        o.field(10, h, "source", &ident(s));
+                        o.field(10, h, "source", V::Id(s));
                     }
                     o.opt(10, h, "quote", &x.quote);
                 }
@@ -237,13 +350,13 @@ fn project(o: &mut Out, p: &Project) {
         o.header(2, f, "history");
         for h in &p.history {
             let g = &mut true;
-            o.field(6, g, "date", &quoted(&h.date.to_string()));
+            o.field(6, g, "date", V::Date(h.date));
             if let Some(s) = h.status {
-                o.field(6, g, "status", s.id());
+                o.field(6, g, "status", V::Raw(s.id()));
             }
-            o.field(6, g, "note", &quoted(&h.note));
+            o.field(6, g, "note", V::Text(&h.note));
             if let Some(s) = &h.source {
-                o.field(6, g, "source", &ident(s));
+                o.field(6, g, "source", V::Id(s));
             }
             o.opt(6, g, "quote", &h.quote);
         }
@@ -251,47 +364,47 @@ fn project(o: &mut Out, p: &Project) {
     o.header(2, f, "sources");
     for e in &p.sources {
         let g = &mut true;
-        o.field(6, g, "source", &ident(&e.source));
-        o.field(6, g, "quote", &quoted(&e.quote));
+        o.field(6, g, "source", V::Id(&e.source));
+        o.field(6, g, "quote", V::Text(&e.quote));
     }
 }
 
 fn target(o: &mut Out, t: &Target, version: u32) {
     let f = &mut true;
-    o.field(2, f, "id", &ident(&t.id));
-    o.field(2, f, "metric_zh", &quoted(&t.metric_zh));
-    o.field(2, f, "metric_en", &quoted(&t.metric_en));
-    o.field(2, f, "chain", &ident(&t.chain));
+    o.field(2, f, "id", V::Id(&t.id));
+    o.field(2, f, "metric_zh", V::Text(&t.metric_zh));
+    o.field(2, f, "metric_en", V::Text(&t.metric_en));
+    o.field(2, f, "chain", V::Id(&t.chain));
     if let Some(a) = &t.area {
-        o.field(2, f, "area", &ident(a));
+        o.field(2, f, "area", V::Id(a));
     }
     let period = match t.period {
         Period::Year(y) => y.to_string(),
         Period::Span { start, end } => format!("{{start: \"{start}\", end: \"{end}\"}}"),
     };
-    o.field(2, f, "period", &period);
+    o.field(2, f, "period", V::Raw(&period));
     if let Some(c) = t.comparator {
-        o.field(2, f, "comparator", &quoted(c.symbol()));
+        o.field(2, f, "comparator", V::Text(c.symbol()));
     }
     if let Some(v) = t.target {
-        o.field(2, f, "target", &number(v));
+        o.field(2, f, "target", V::Num(v));
     }
-    o.field(2, f, "unit", &quoted(&t.unit));
+    o.field(2, f, "unit", V::Text(&t.unit));
     if t.measure == Measure::Flow {
-        o.field(2, f, "measure", "flow");
+        o.field(2, f, "measure", V::Raw("flow"));
     }
     if let Some(m) = &t.metric {
-        o.field(2, f, "metric", &ident(m));
+        o.field(2, f, "metric", V::Id(m));
     }
     if let Some(b) = &t.baseline {
         o.header(2, f, "baseline");
-        o.line(6, &format!("value: {}", number(b.value)));
-        o.line(6, &format!("date: {}", quoted(&b.date.to_string())));
+        o.pair(6, "value", V::Num(b.value));
+        o.pair(6, "date", V::Date(b.date));
         if let Some(s) = &b.source {
-            o.line(6, &format!("source: {}", ident(s)));
+            o.pair(6, "source", V::Id(s));
         }
         if let Some(q) = &b.quote {
-            o.line(6, &format!("quote: {}", quoted(q)));
+            o.pair(6, "quote", V::Text(q));
         }
     }
     if version >= 2 {
@@ -299,11 +412,11 @@ fn target(o: &mut Out, t: &Target, version: u32) {
             o.header(2, f, "observations");
             for x in &t.observations {
                 let g = &mut true;
-                o.field(6, g, "value", &number(x.value));
-                o.field(6, g, "date", &quoted(&x.date.to_string()));
+                o.field(6, g, "value", V::Num(x.value));
+                o.field(6, g, "date", V::Date(x.date));
                 o.opt(6, g, "note", &x.note);
                 if let Some(s) = &x.source {
-                    o.field(6, g, "source", &ident(s));
+                    o.field(6, g, "source", V::Id(s));
                 }
                 o.opt(6, g, "quote", &x.quote);
             }
@@ -311,24 +424,24 @@ fn target(o: &mut Out, t: &Target, version: u32) {
     } else if let Some(a) = t.observations.first() {
         // Version 1 holds one value; `v1_obstacle` refuses trackers with more.
         o.header(2, f, "actual");
-        o.line(6, &format!("value: {}", number(a.value)));
-        o.line(6, &format!("date: {}", quoted(&a.date.to_string())));
+        o.pair(6, "value", V::Num(a.value));
+        o.pair(6, "date", V::Date(a.date));
         if let Some(n) = &a.note {
-            o.line(6, &format!("note: {}", quoted(n)));
+            o.pair(6, "note", V::Text(n));
         }
         if let Some(s) = &a.source {
-            o.line(6, &format!("source: {}", ident(s)));
+            o.pair(6, "source", V::Id(s));
         }
         if let Some(q) = &a.quote {
-            o.line(6, &format!("quote: {}", quoted(q)));
+            o.pair(6, "quote", V::Text(q));
         }
     }
     o.opt(2, f, "note", &t.note);
     o.header(2, f, "sources");
     for e in &t.sources {
         let g = &mut true;
-        o.field(6, g, "source", &ident(&e.source));
-        o.field(6, g, "quote", &quoted(&e.quote));
+        o.field(6, g, "source", V::Id(&e.source));
+        o.field(6, g, "quote", V::Text(&e.quote));
     }
 }
 

@@ -75,41 +75,56 @@ pub fn invisible(c: char) -> bool {
 }
 
 fn text(s: &str, path: &DocPath, in_note: bool, out: &mut Vec<Issue>) {
-    // Spaces only are reported by the decoder as empty; invisible-only
-    // text that is not plain whitespace would pass it.
     let key = match path.0.last() {
         Some(super::path::Seg::Key(k)) => k.as_str(),
         _ => "",
     };
+    if let Some((message, hint)) = refusal(s, key, in_note) {
+        out.push(Issue::new(path.clone(), message, hint));
+    }
+}
+
+/// Whether the text value `s` of field `key` (`""` for a list item) passes
+/// this check: the verdict `check` gives for it in a parsed file, for
+/// readers that decode the typed records without a YAML value tree.
+/// `in_note`: the value is (inside) a `note` or `dating_note` field.
+pub fn clean(s: &str, key: &str, in_note: bool) -> bool {
+    refusal(s, key, in_note).is_none()
+}
+
+/// Whether `key` names a free-text field (its text may hold tabs and
+/// line breaks).
+pub fn note_field(key: &str) -> bool {
+    is_note(key)
+}
+
+/// Why the text value `s` of field `key` is refused, with a hint.
+fn refusal(s: &str, key: &str, in_note: bool) -> Option<(String, &'static str)> {
+    // Spaces only are reported by the decoder as empty; invisible-only
+    // text that is not plain whitespace would pass it.
     if must_show(key) && !s.trim().is_empty() && s.chars().all(invisible) {
-        out.push(Issue::new(
-            path.clone(),
+        return Some((
             format!("`{key}` holds only invisible characters (zero-width spaces or similar)"),
             "write the visible text, or remove the record",
         ));
-        return;
     }
-    let Some((at, c, why)) = s
+    let (at, c, why) = s
         .chars()
         .enumerate()
-        .find_map(|(i, c)| hostile_char(c, in_note).map(|why| (i, c, why)))
-    else {
-        return;
-    };
+        .find_map(|(i, c)| hostile_char(c, in_note).map(|why| (i, c, why)))?;
     let hint = if in_note || !matches!(c, '\t' | '\n') {
         "remove it (the tracker refuses characters that can change how a terminal shows text)"
     } else {
         "write it on one line; only `note` fields may hold tabs and line breaks"
     };
-    out.push(Issue::new(
-        path.clone(),
+    Some((
         format!(
             "{why} (U+{:04X}) at character {} of the text",
             c as u32,
             at + 1
         ),
         hint,
-    ));
+    ))
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! `tracker.yaml` with located errors, and saves it atomically.
 
 pub mod cache;
+pub mod canonical;
 pub mod decode;
 pub mod disk;
 pub mod emit;
@@ -273,6 +274,20 @@ pub fn parse(text: &str, file: &Path, seeds: &Path) -> Result<Tracker, Vec<Probl
             "a tracker file starts with `schema_version: 2` followed by sources, chains, areas, projects and targets (see docs/schema.md)",
         )]);
     }
+    // Files in the writer's own form (every save writes it) are read
+    // straight into the records; any other file, or one with a problem,
+    // goes the full way, which places every problem.
+    if let Some(t) = canonical::read(text) {
+        if validate::check(&t, &source_texts(&t, seeds)).is_empty() {
+            return Ok(t);
+        }
+    }
+    parse_full(text, file, seeds)
+}
+
+/// `parse` the full way, for any YAML: a value tree, decoded with every
+/// problem placed. `text` has no byte-order mark and is not blank.
+pub(crate) fn parse_full(text: &str, file: &Path, seeds: &Path) -> Result<Tracker, Vec<Problem>> {
     // Before the parser: what would make it costly or hide a problem.
     let found = scan::scan(text);
     let lexical = lexical_problems(file, &found);
@@ -308,15 +323,7 @@ pub fn parse(text: &str, file: &Path, seeds: &Path) -> Result<Tracker, Vec<Probl
     let tracker = dec.tracker(&value);
     issues.append(&mut dec.issues);
     if let Some(t) = &tracker {
-        let texts = t
-            .sources
-            .iter()
-            .map(|s| {
-                let body = read_source(seeds, &s.file).map(|b| validate::squeeze(&b));
-                (s.id.clone(), body)
-            })
-            .collect();
-        issues.extend(validate::check(t, &texts));
+        issues.extend(validate::check(t, &source_texts(t, seeds)));
     }
     if issues.is_empty() {
         if let Some(t) = tracker {
@@ -335,6 +342,18 @@ pub fn parse(text: &str, file: &Path, seeds: &Path) -> Result<Tracker, Vec<Probl
         .collect();
     problems.sort_by_key(|p| p.position);
     Err(problems)
+}
+
+/// The cited reports' text (whitespace removed, as quotes are compared),
+/// by source id, or why a report cannot be read.
+fn source_texts(t: &Tracker, seeds: &Path) -> validate::SourceTexts {
+    t.sources
+        .iter()
+        .map(|s| {
+            let body = read_source(seeds, &s.file).map(|b| validate::squeeze(&b));
+            (s.id.clone(), body)
+        })
+        .collect()
 }
 
 /// Checks that `quote` occurs in the report of `source` (whitespace aside),
