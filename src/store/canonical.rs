@@ -24,7 +24,7 @@ use crate::domain::*;
 /// when every line has one) if it is exactly the writer's form of a
 /// tracker whose every value the full reader accepts.
 pub fn read(text: &str) -> Option<Tracker> {
-    let crlf = text.find('\n').is_some_and(|i| text[..i].ends_with('\r'));
+    let crlf = windows_line_ends(text);
     let mut r = Reader {
         text,
         pos: 0,
@@ -62,6 +62,52 @@ pub fn read(text: &str) -> Option<Tracker> {
     (r.pos == text.len()).then_some(t)
 }
 
+/// Whether `text` is exactly what the writer makes of `t`, dressed as
+/// saves keep a file (a byte-order mark in front, Windows line ends
+/// throughout), compared a record at a time: no second copy of the text.
+pub fn written_as(text: &str, t: &Tracker) -> bool {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let crlf = windows_line_ends(text);
+    let mut pos = 0;
+    emit::emit_pieces(t, &mut |piece| {
+        let n = dressed_len(piece, crlf);
+        match text.get(pos..pos + n) {
+            Some(read) if dressed_eq(read, piece, crlf) => {
+                pos += n;
+                true
+            }
+            _ => false,
+        }
+    }) && pos == text.len()
+}
+
+/// Whether the file uses Windows line ends (its first line says).
+fn windows_line_ends(text: &str) -> bool {
+    text.find('\n').is_some_and(|i| text[..i].ends_with('\r'))
+}
+
+/// The length of the writer's text `written` in a file with `crlf` ends.
+fn dressed_len(written: &str, crlf: bool) -> usize {
+    if crlf {
+        written.len() + written.bytes().filter(|&b| b == b'\n').count()
+    } else {
+        written.len()
+    }
+}
+
+/// Whether `read` (from the file) is the writer's text `written`, each
+/// line end being "\r\n" in the file when `crlf`.
+fn dressed_eq(read: &str, written: &str, crlf: bool) -> bool {
+    if !crlf {
+        return read == written;
+    }
+    read.len() == dressed_len(written, crlf)
+        && written
+            .split_terminator('\n')
+            .zip(read.split_terminator("\r\n"))
+            .all(|(a, b)| a == b)
+}
+
 struct Reader<'a> {
     text: &'a str,
     /// Where the next line starts.
@@ -95,17 +141,7 @@ impl<'a> Reader<'a> {
 
     /// Whether the writer's text in `buf` is the text from `start` to `pos`.
     fn written_as_read(&self, start: usize) -> bool {
-        let read = &self.text[start..self.pos];
-        if !self.crlf {
-            return read == self.buf;
-        }
-        // Every line end of the writer's text is "\r\n" in the file.
-        read.len() == self.buf.len() + self.buf.matches('\n').count()
-            && self
-                .buf
-                .split_terminator('\n')
-                .zip(read.split_terminator("\r\n"))
-                .all(|(a, b)| a == b)
+        dressed_eq(&self.text[start..self.pos], &self.buf, self.crlf)
     }
 
     /// Reads a section: its head line and its records, each checked
@@ -253,6 +289,9 @@ fn list<'l, 'a, T>(
         out.push(decode(lines)?);
         Some(())
     })?;
+    // A list grows to room for four at least: at city scale, the spare
+    // room of a hundred thousand short lists is tens of megabytes.
+    out.shrink_to_fit();
     Some(out)
 }
 
@@ -368,7 +407,10 @@ fn text_list(v: Option<&str>) -> Option<Vec<String>> {
         }
         out.push(s);
         match after {
-            "]" => return Some(out),
+            "]" => {
+                out.shrink_to_fit();
+                return Some(out);
+            }
             _ => rest = after.strip_prefix(", ")?,
         }
     }
@@ -838,6 +880,34 @@ mod tests {
         let full = crate::store::parse_full(&text, &file, &seeds).unwrap();
         assert_eq!(crate::store::parse(&text, &file, &seeds).unwrap(), full);
         assert_eq!(read(&text).unwrap(), full);
+        let form = |t: &str| crate::store::parse_form(t, &file, &seeds).unwrap().1;
+        assert!(form(&text));
+        assert!(form(&format!("\u{feff}{}", text.replace('\n', "\r\n"))));
+        let commented = text.replacen("projects:\n", "projects: # all of them\n", 1);
+        assert_eq!(
+            crate::store::parse(&commented, &file, &seeds).unwrap(),
+            full
+        );
+        assert!(!form(&commented));
+    }
+
+    #[test]
+    fn written_as_tells_the_writers_text_of_a_tracker() {
+        let text = fixture("tests/fixtures/values/tracker.yaml");
+        let t = read(&text).unwrap();
+        assert!(written_as(&text, &t));
+        assert!(written_as(
+            &format!("\u{feff}{}", text.replace('\n', "\r\n")),
+            &t
+        ));
+        assert!(!written_as(&format!("{text}\n"), &t));
+        assert!(!written_as(&text[..text.len() - 1], &t));
+        assert!(!written_as(&text.replacen('\n', "\r\n", 1), &t));
+        let mut other = t.clone();
+        other.projects[0].name_en.push('x');
+        assert!(!written_as(&text, &other));
+        other.projects.pop();
+        assert!(!written_as(&text, &other));
     }
 
     #[test]
@@ -1401,6 +1471,10 @@ mod tests {
                 let s = scan::scan(&text);
                 prop_assert!(s.raw_chars.is_empty() && s.anchors.is_empty() && s.comments.is_empty());
             }
+            prop_assert!(written_as(&text, &t));
+            if let Some(f) = &fast {
+                prop_assert!(written_as(&text, f));
+            }
             // A tracker the full reader reads back as itself is read fast.
             let expect = Some(t);
             if same(&full, &expect) {
@@ -1422,6 +1496,7 @@ mod tests {
                 text = mutate(&text, m);
             }
             let fast = read(&text);
+            prop_assert_eq!(written_as(&text, &t), text == base);
             if fast.is_some() {
                 let full = slow(&text);
                 prop_assert!(same(&fast, &full), "fast {fast:?}\nfull {full:?}\n{text}");

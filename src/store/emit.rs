@@ -206,18 +206,37 @@ pub fn v1_obstacle(t: &Tracker) -> Option<String> {
 /// The tracker as text in the schema version it carries (see `v1_obstacle`
 /// for what version 1 cannot hold).
 pub fn emit(t: &Tracker) -> String {
+    let mut s = String::with_capacity(1 << 20);
+    emit_pieces(t, &mut |piece| {
+        s.push_str(piece);
+        true
+    });
+    s
+}
+
+/// The text `emit` writes, handed to `sink` a piece at a time (the first
+/// line, each section's head, each record), for callers that compare a
+/// file with it without holding a second copy. Stops, giving false, as soon
+/// as `sink` does.
+pub fn emit_pieces(t: &Tracker, sink: &mut dyn FnMut(&str) -> bool) -> bool {
     let mut o = Out {
-        s: String::with_capacity(1 << 20),
+        s: String::with_capacity(4096),
     };
     o.line(0, &format!("schema_version: {}", t.schema_version));
-    section(&mut o, "sources", &t.sources, Block::Source);
-    section(&mut o, "chains", &t.chains, Block::Chain);
-    section(&mut o, "areas", &t.areas, Block::Area);
-    section(&mut o, "projects", &t.projects, Block::Project);
-    section(&mut o, "targets", &t.targets, |x| {
-        Block::Target(x, t.schema_version)
-    });
-    o.s
+    flush(&mut o, sink)
+        && section(&mut o, sink, "sources", &t.sources, Block::Source)
+        && section(&mut o, sink, "chains", &t.chains, Block::Chain)
+        && section(&mut o, sink, "areas", &t.areas, Block::Area)
+        && section(&mut o, sink, "projects", &t.projects, Block::Project)
+        && section(&mut o, sink, "targets", &t.targets, |x| {
+            Block::Target(x, t.schema_version)
+        })
+}
+
+fn flush(o: &mut Out, sink: &mut dyn FnMut(&str) -> bool) -> bool {
+    let go_on = sink(&o.s);
+    o.s.clear();
+    go_on
 }
 
 /// One record of the file: the writer is deterministic per record, so a
@@ -247,12 +266,22 @@ pub fn block(out: &mut String, b: Block) {
     *out = o.s;
 }
 
-fn section<'a, T>(o: &mut Out, key: &str, items: &'a [T], each: impl Fn(&'a T) -> Block<'a>) {
+fn section<'a, T>(
+    o: &mut Out,
+    sink: &mut dyn FnMut(&str) -> bool,
+    key: &str,
+    items: &'a [T],
+    each: impl Fn(&'a T) -> Block<'a>,
+) -> bool {
     o.s.push_str(key);
     o.s.push_str(if items.is_empty() { ": []\n" } else { ":\n" });
-    for item in items {
-        block(&mut o.s, each(item));
+    if !flush(o, sink) {
+        return false;
     }
+    items.iter().all(|item| {
+        block(&mut o.s, each(item));
+        flush(o, sink)
+    })
 }
 
 fn source(o: &mut Out, s: &Source) {

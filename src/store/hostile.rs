@@ -89,7 +89,54 @@ fn text(s: &str, path: &DocPath, in_note: bool, out: &mut Vec<Issue>) {
 /// readers that decode the typed records without a YAML value tree.
 /// `in_note`: the value is (inside) a `note` or `dating_note` field.
 pub fn clean(s: &str, key: &str, in_note: bool) -> bool {
+    if no_refused_char(s.as_bytes()) {
+        // Only the invisible-only rule is left to apply.
+        return !(must_show(key) && !s.trim().is_empty() && s.chars().all(invisible));
+    }
     refusal(s, key, in_note).is_none()
+}
+
+/// Whether `s` (UTF-8) holds none of the characters `hostile_char` refuses
+/// even in notes or only outside them, looking at the bytes: the common
+/// case, text of printable ASCII and CJK, costs one pass without decoding.
+/// `false` means "look closer", not "refused".
+fn no_refused_char(s: &[u8]) -> bool {
+    let mut i = 0;
+    while i < s.len() {
+        let b = s[i];
+        let next = |k: usize| s.get(i + k).copied().unwrap_or(0);
+        i += match b {
+            0x20..=0x7e => 1,
+            // C1 controls U+0080..U+009F.
+            0xc2 if next(1) <= 0x9f => return false,
+            0xc2..=0xdf => 2,
+            // Bidirectional controls U+202A..U+202E and U+2066..U+2069.
+            0xe2 if matches!(
+                (next(1), next(2)),
+                (0x80, 0xaa..=0xae) | (0x81, 0xa6..=0xa9)
+            ) =>
+            {
+                return false
+            }
+            // Non-characters U+FDD0..U+FDEF, U+FFFE, U+FFFF.
+            0xef if matches!(
+                (next(1), next(2)),
+                (0xb7, 0x90..=0xaf) | (0xbf, 0xbe | 0xbf)
+            ) =>
+            {
+                return false
+            }
+            0xe0..=0xef => 3,
+            // Non-characters U+nFFFE and U+nFFFF of the other planes.
+            0xf0..=0xf4 if next(1) & 0x0f == 0x0f && next(2) == 0xbf && next(3) >= 0xbe => {
+                return false
+            }
+            0xf0..=0xf4 => 4,
+            // Controls (tab and line feed included: notes look closer).
+            _ => return false,
+        };
+    }
+    true
 }
 
 /// Whether `key` names a free-text field (its text may hold tabs and
@@ -130,6 +177,36 @@ fn refusal(s: &str, key: &str, in_note: bool) -> Option<(String, &'static str)> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_byte_pass_never_passes_a_refused_character() {
+        // Every character near the refused ranges, alone and in text.
+        let mut chars: Vec<char> = (0u32..0x300).filter_map(char::from_u32).collect();
+        for base in [
+            0x2000u32, 0x2060, 0x3000, 0xfdc0, 0xfef0, 0xfff0, 0x1fff0, 0x10fff0,
+        ] {
+            chars.extend((base..base + 0x40).filter_map(char::from_u32));
+        }
+        chars.extend(['中', '“', '—', '…', '🚀', '\u{e000}']);
+        for c in chars {
+            for s in [c.to_string(), format!("ab{c}中"), format!("{c}{c}x")] {
+                if no_refused_char(s.as_bytes()) {
+                    assert!(s.chars().all(|c| hostile_char(c, false).is_none()), "{c:?}");
+                }
+                for key in ["name_en", "note", "", "quote"] {
+                    let note = key == "note";
+                    assert_eq!(
+                        clean(&s, key, note),
+                        refusal(&s, key, note).is_none(),
+                        "{c:?} {key}"
+                    );
+                }
+            }
+        }
+        assert!(no_refused_char(
+            "Renhe Road 人和路 “新” — 2024…🚀".as_bytes()
+        ));
+    }
 
     #[test]
     fn refuses_names_of_invisible_characters_only() {

@@ -264,6 +264,15 @@ fn lexical_problems(file: &Path, found: &scan::Scan) -> Vec<Problem> {
 /// Parses and validates tracker text. `file` only labels the problems;
 /// `seeds` is where the cited reports are read from.
 pub fn parse(text: &str, file: &Path, seeds: &Path) -> Result<Tracker, Vec<Problem>> {
+    parse_form(text, file, seeds).map(|(t, _)| t)
+}
+
+/// `parse`, also telling whether the text is known to be in the writer's
+/// own form: exactly what `emit` makes of the tracker, dressed in the
+/// file's style (checked record by record while reading, so no caller needs
+/// to emit the whole text again to know it). `false`: read the full way
+/// (`canonical::written_as` tells for sure).
+pub fn parse_form(text: &str, file: &Path, seeds: &Path) -> Result<(Tracker, bool), Vec<Problem>> {
     // A byte-order mark is accepted (and kept on save); positions count
     // lines after it.
     let text = text.strip_prefix(BOM).unwrap_or(text);
@@ -279,10 +288,10 @@ pub fn parse(text: &str, file: &Path, seeds: &Path) -> Result<Tracker, Vec<Probl
     // goes the full way, which places every problem.
     if let Some(t) = canonical::read(text) {
         if validate::check(&t, &source_texts(&t, seeds)).is_empty() {
-            return Ok(t);
+            return Ok((t, true));
         }
     }
-    parse_full(text, file, seeds)
+    parse_full(text, file, seeds).map(|t| (t, false))
 }
 
 /// `parse` the full way, for any YAML: a value tree, decoded with every
