@@ -27,6 +27,15 @@ impl Failure {
 
 pub type Outcome = Result<String, Failure>;
 
+/// `load` for a command that reads and then ends the process: the tracker
+/// is kept to the end instead of being freed piece by piece (millions of
+/// small allocations at city scale, which the allocator coalesces slowly;
+/// the system takes the memory back at once on exit). Not for the
+/// interface or anything that loads more than once.
+pub fn load_to_read(file: &Path) -> Result<&'static Loaded, Failure> {
+    Ok(Box::leak(Box::new(load(file)?)))
+}
+
 pub fn load(file: &Path) -> Result<Loaded, Failure> {
     store::load(file).map_err(|problems| {
         let mut msg: String = problems.iter().map(|p| format!("{p}\n")).collect();

@@ -1,7 +1,7 @@
 //! The `report` command: a Markdown (or JSON) briefing of goals, chains and
 //! projects needing attention, for people who will not open a terminal.
 
-use crate::command::{load, resolve_chain, Outcome};
+use crate::command::{load_to_read, resolve_chain, Outcome};
 use crate::domain::labels::goal_label;
 use crate::domain::progress::{assess, overdue_milestones, slipped_milestones};
 use crate::domain::summary::{by_chain, ranked};
@@ -22,15 +22,15 @@ pub fn report_command(
     chain: Option<&str>,
     as_json: bool,
 ) -> Outcome {
-    let t = load(file)?.tracker;
+    let t = &load_to_read(file)?.tracker;
     // An id or a name (数字经济, pinyin) names the chain.
     let chain_id = match chain {
-        Some(c) => Some(t.chains[resolve_chain(&t, c)?].id.clone()),
+        Some(c) => Some(t.chains[resolve_chain(t, c)?].id.clone()),
         None => None,
     };
     let chain = chain_id.as_deref();
     let keep = |id: &str| chain.is_none_or(|c| c == id);
-    let board: Vec<_> = ranked(by_chain(&t, today))
+    let board: Vec<_> = ranked(by_chain(t, today))
         .into_iter()
         .filter(|s| keep(&s.chain))
         .collect();

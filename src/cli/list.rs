@@ -1,7 +1,7 @@
 //! `list`: projects, optionally filtered like the interface's `/`.
 
 use super::output::{csv, fitted_table, json_text};
-use super::{area_label, chain_label, load, Failure, Format, Outcome};
+use super::{area_label, chain_label, load_to_read, Failure, Format, Outcome};
 use crate::columns::{column, Column};
 use crate::domain::labels::next_due;
 use crate::domain::progress::{next_milestone, overdue_milestones};
@@ -37,12 +37,12 @@ pub fn next_due_label(p: &Project, today: NaiveDate) -> String {
 }
 
 pub fn list(file: &Path, today: NaiveDate, format: Format, filter: Option<&str>) -> Outcome {
-    let t = load(file)?.tracker;
+    let t = &load_to_read(file)?.tracker;
     let order: Vec<usize> = match filter {
         Some(q) => {
             // Chains, areas and labels only: keys are built only for the
             // records whose letters leave a match possible.
-            let index = SearchIndex::groups(&t);
+            let index = SearchIndex::groups(t);
             let query = Query::parse(q);
             // `status:foo` or `chain:nosuch` would list nothing without saying why.
             let unknown = index.unknown_values(&query);
@@ -54,7 +54,7 @@ pub fn list(file: &Path, today: NaiveDate, format: Format, filter: Option<&str>)
                     Status::ALL.map(|s| s.id()).join(", ")
                 )));
             }
-            SearchIndex::search_projects_once(&t, &query)
+            SearchIndex::search_projects_once(t, &query)
                 .into_iter()
                 .map(|h| h.index)
                 .collect()
@@ -120,8 +120,8 @@ pub fn list(file: &Path, today: NaiveDate, format: Format, filter: Option<&str>)
                         p.id.clone(),
                         p.name_zh.clone(),
                         p.name_en.clone(),
-                        chain_label(&t, &p.chain),
-                        area_label(&t, p.area.as_deref()),
+                        chain_label(t, &p.chain),
+                        area_label(t, p.area.as_deref()),
                         // As the interface says it; CSV and JSON keep the id.
                         p.status.label_zh().to_string(),
                         next_due_label(p, today),
@@ -133,9 +133,5 @@ pub fn list(file: &Path, today: NaiveDate, format: Format, filter: Option<&str>)
             out
         }
     };
-    drop(projects);
-    // The process ends after printing: handing hundreds of thousands of
-    // strings back to the allocator one by one would only delay the exit.
-    std::mem::forget(t);
     Ok(out)
 }

@@ -1,7 +1,7 @@
 //! `validate`, `normalize` and `migrate`: checking, rewriting and upgrading
 //! the file itself.
 
-use super::{load, Failure, Outcome};
+use super::{load, load_to_read, Failure, Outcome};
 use crate::domain::SCHEMA_VERSION;
 use crate::store;
 use chrono::NaiveDate;
@@ -9,7 +9,7 @@ use std::fmt::Write;
 use std::path::Path;
 
 pub fn validate(file: &Path, today: NaiveDate) -> Outcome {
-    let loaded = load(file)?;
+    let loaded = load_to_read(file)?;
     let t = &loaded.tracker;
     let quotes: usize = t
         .projects
@@ -49,7 +49,7 @@ pub fn validate(file: &Path, today: NaiveDate) -> Outcome {
             ),
         );
     }
-    let warnings = store::warnings(&loaded, file, today);
+    let warnings = store::warnings(loaded, file, today);
     // Warnings go to stderr escaped, like every message (a value in the
     // file may hold control characters), and a closed stderr is no panic.
     let mut err = std::io::stderr().lock();

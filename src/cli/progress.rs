@@ -2,7 +2,7 @@
 
 use super::output::{csv, fitted_table, json_text};
 use super::show::target_cells;
-use super::{chain_label, load, Failure, Format, Outcome};
+use super::{chain_label, load_to_read, Failure, Format, Outcome};
 use crate::columns::{column, Column};
 use crate::command::resolve_chain;
 use crate::domain::progress::assess;
@@ -19,7 +19,7 @@ pub fn progress(
     metric: Option<&str>,
     format: Format,
 ) -> Outcome {
-    let t = load(file)?.tracker;
+    let t = &load_to_read(file)?.tracker;
     if let Some(m) = metric {
         if t.series(m).is_empty() {
             let mut known: Vec<&str> = t
@@ -40,7 +40,7 @@ pub fn progress(
     }
     // An id or a name (数字经济, pinyin) names the chain.
     let chain_id = match chain {
-        Some(c) => Some(t.chains[resolve_chain(&t, c)?].id.clone()),
+        Some(c) => Some(t.chains[resolve_chain(t, c)?].id.clone()),
         None => None,
     };
     let chain = chain_id.as_deref();
@@ -85,7 +85,7 @@ pub fn progress(
                 x.id.clone(),
                 x.metric_zh.clone(),
                 x.metric_en.clone(),
-                chain_label(&t, &x.chain),
+                chain_label(t, &x.chain),
                 period,
                 goal,
                 base,

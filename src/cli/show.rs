@@ -1,7 +1,7 @@
 //! `show`: one project or target with every field, history and quotes.
 
 use super::output::{json_text, table};
-use super::{area_label, load, unknown_id, Outcome};
+use super::{area_label, load_to_read, unknown_id, Outcome};
 use crate::command::{resolve, Named};
 use crate::domain::labels::{goal_label, value_with_unit, MilestoneState};
 use crate::domain::progress::{assess, overdue_milestones};
@@ -24,9 +24,9 @@ fn quote_line(t: &Tracker, source: &str, quote: &str) -> String {
 }
 
 pub fn show(file: &Path, today: NaiveDate, id: &str, as_json: bool) -> Outcome {
-    let t = load(file)?.tracker;
+    let t = &load_to_read(file)?.tracker;
     // An id, a name or pinyin; an ambiguous one lists the candidates.
-    let named = resolve(&t, id, true, true)?;
+    let named = resolve(t, id, true, true)?;
     if let Named::Project(i) = named {
         let p = &t.projects[i];
         if as_json {
@@ -42,7 +42,7 @@ pub fn show(file: &Path, today: NaiveDate, id: &str, as_json: bool) -> Outcome {
                 .collect::<Vec<_>>());
             return Ok(json_text(&v));
         }
-        return Ok(project_text(&t, p, today));
+        return Ok(project_text(t, p, today));
     }
     if let Named::Target(i) = named {
         let x = &t.targets[i];
@@ -50,12 +50,12 @@ pub fn show(file: &Path, today: NaiveDate, id: &str, as_json: bool) -> Outcome {
             let mut v = serde_json::to_value(x).unwrap_or(Value::Null);
             v["progress"] = serde_json::to_value(assess(x, today)).unwrap_or(Value::Null);
             v["series"] = match &x.metric {
-                Some(m) => series_json(&t, m),
+                Some(m) => series_json(t, m),
                 None => Value::Array(vec![]),
             };
             return Ok(json_text(&v));
         }
-        return Ok(target_text(&t, x, today));
+        return Ok(target_text(t, x, today));
     }
     Err(unknown_id("project or target", id, Vec::new()))
 }
