@@ -268,6 +268,7 @@ pub fn check<'a>(t: &'a Tracker, texts: &'a SourceTexts) -> Vec<Issue> {
         .iter()
         .filter_map(|p| Some((p.id.as_str(), p.parent.as_deref()?)))
         .collect();
+    let on_cycle = parent_cycles(&parents);
 
     for (i, s) in t.sources.iter().enumerate() {
         // A report is a file directly under seeds/: no folders, no way out.
@@ -296,7 +297,7 @@ pub fn check<'a>(t: &'a Tracker, texts: &'a SourceTexts) -> Vec<Issue> {
         }
         if let Some(parent) = &p.parent {
             c.reference(at.key("parent"), "project", parent, &projects);
-            if parent_cycle(&parents, &p.id) {
+            if on_cycle.contains(p.id.as_str()) {
                 c.push(
                     at.key("parent"),
                     format!("project \"{}\" is its own ancestor through `parent`", p.id),
@@ -451,16 +452,110 @@ pub fn check<'a>(t: &'a Tracker, texts: &'a SourceTexts) -> Vec<Issue> {
     c.issues
 }
 
-/// Whether following `parent` from `start` comes back to it (`parents`:
-/// project id to its parent's id).
-fn parent_cycle(parents: &HashMap<&str, &str>, start: &str) -> bool {
-    let mut seen = HashSet::new();
-    let mut cur = start;
-    while let Some(&p) = parents.get(cur) {
-        if p == start || !seen.insert(p) {
-            return p == start;
+/// The projects that are their own ancestors: following `parent` from
+/// them comes back to them (`parents`: project id to its parent's id). One
+/// walk over the whole forest, so a deep hierarchy costs no more than a
+/// flat one (a walk up from every project would cost its depth each time).
+fn parent_cycles<'a>(parents: &HashMap<&'a str, &'a str>) -> HashSet<&'a str> {
+    // The walk that first reached a project, or None once it is settled.
+    let mut walk_of: HashMap<&str, Option<usize>> = HashMap::new();
+    let mut on_cycle = HashSet::new();
+    let mut path: Vec<&str> = Vec::new();
+    for (walk, &start) in parents.keys().enumerate() {
+        if walk_of.contains_key(start) {
+            continue;
         }
-        cur = p;
+        path.clear();
+        let mut cur = start;
+        loop {
+            match walk_of.get(cur) {
+                // Reached again in this walk: the path from there is a cycle.
+                Some(&Some(w)) if w == walk => {
+                    let from = path.iter().position(|&p| p == cur).unwrap_or(0);
+                    on_cycle.extend(&path[from..]);
+                    break;
+                }
+                // Settled by an earlier walk: nothing new on this path.
+                Some(_) => break,
+                None => {}
+            }
+            walk_of.insert(cur, Some(walk));
+            path.push(cur);
+            match parents.get(cur) {
+                Some(&next) => cur = next,
+                None => break,
+            }
+        }
+        for p in &path {
+            walk_of.insert(p, None);
+        }
     }
-    false
+    on_cycle
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cycles(edges: &[(&'static str, &'static str)]) -> Vec<&'static str> {
+        let parents: HashMap<&str, &str> = edges.iter().copied().collect();
+        let mut v: Vec<&str> = parent_cycles(&parents).into_iter().collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// The old definition, one walk per project: the reference.
+    fn comes_back(parents: &HashMap<&str, &str>, start: &str) -> bool {
+        let mut cur = start;
+        for _ in 0..=parents.len() {
+            match parents.get(cur) {
+                Some(&p) if p == start => return true,
+                Some(&p) => cur = p,
+                None => return false,
+            }
+        }
+        false
+    }
+
+    #[test]
+    fn finds_the_projects_on_a_parent_cycle_and_only_those() {
+        assert_eq!(cycles(&[("a", "b"), ("b", "c")]), Vec::<&str>::new());
+        assert_eq!(cycles(&[("a", "a")]), vec!["a"]);
+        // d leads into the cycle b -> c -> b but is not on it.
+        assert_eq!(
+            cycles(&[("d", "b"), ("b", "c"), ("c", "b"), ("x", "missing")]),
+            vec!["b", "c"]
+        );
+        // Every small graph: the same verdict as walking up from each.
+        let ids = ["a", "b", "c", "d"];
+        for code in 0..5usize.pow(4) {
+            let mut edges = Vec::new();
+            let mut k = code;
+            for id in ids {
+                if k % 5 < 4 {
+                    edges.push((id, ids[k % 5]));
+                }
+                k /= 5;
+            }
+            let parents: HashMap<&str, &str> = edges.iter().copied().collect();
+            let found = parent_cycles(&parents);
+            for id in ids {
+                assert_eq!(
+                    found.contains(id),
+                    comes_back(&parents, id),
+                    "{edges:?} {id}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_deep_hierarchy_is_no_cycle() {
+        let names: Vec<String> = (0..50_000).map(|i| format!("p{i}")).collect();
+        let parents: HashMap<&str, &str> = names
+            .windows(2)
+            .map(|w| (w[1].as_str(), w[0].as_str()))
+            .collect();
+        assert!(parent_cycles(&parents).is_empty());
+    }
 }
