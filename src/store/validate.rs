@@ -16,13 +16,11 @@ pub fn squeeze(s: &str) -> String {
 }
 
 pub fn valid_id(id: &str) -> bool {
-    let mut chars = id.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    // Bytes, not chars: every allowed character is ASCII, and any byte of a
+    // longer character fails the test (it is asked for every id read and
+    // written).
+    let ok = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    id.as_bytes().first().is_some_and(ok) && id.bytes().all(|b| ok(&b) || b == b'-')
 }
 
 struct Checker<'a> {
@@ -34,10 +32,11 @@ struct Checker<'a> {
     found: HashSet<(&'a str, &'a str)>,
 }
 
-/// Ids of one kind: a set for the check (no linear search inside a loop
+/// Ids of one kind: a map for the check (no linear search inside a loop
 /// over records) and the list, in file order, for suggestions.
 struct Known<'a> {
-    set: HashSet<&'a str>,
+    /// Each id, with the index of its last record.
+    set: HashMap<&'a str, usize>,
     list: Vec<&'a str>,
 }
 
@@ -45,7 +44,7 @@ impl<'a> Known<'a> {
     fn new(ids: impl Iterator<Item = &'a str>) -> Self {
         let list: Vec<&str> = ids.collect();
         Known {
-            set: list.iter().copied().collect(),
+            set: list.iter().enumerate().map(|(i, &id)| (id, i)).collect(),
             list,
         }
     }
@@ -56,13 +55,25 @@ impl<'a> Checker<'a> {
         self.issues.push(Issue::new(path, message, hint));
     }
 
-    fn ids<'b>(&mut self, path: &DocPath, what: &str, ids: impl Iterator<Item = &'b str>) {
-        let mut seen: HashMap<&str, usize> = HashMap::new();
+    /// Checks the ids of one kind (valid, unique) and gives them as known
+    /// (one map serves both).
+    fn ids<'b>(
+        &mut self,
+        path: &DocPath,
+        what: &str,
+        ids: impl Iterator<Item = &'b str>,
+    ) -> Known<'b> {
+        let mut known = Known {
+            set: HashMap::new(),
+            list: Vec::new(),
+        };
         for (i, id) in ids.enumerate() {
-            let at = path.index(i).key("id");
+            known.list.push(id);
+            let first = known.set.insert(id, i);
             if id.is_empty() {
                 continue; // already reported as missing
             }
+            let at = path.index(i).key("id");
             if !valid_id(id) {
                 self.push(
                     at.clone(),
@@ -70,7 +81,7 @@ impl<'a> Checker<'a> {
                     "use lower-case letters, digits and hyphens, e.g. renhe-road-renewal",
                 );
             }
-            if let Some(first) = seen.insert(id, i) {
+            if let Some(first) = first {
                 self.push(
                     at,
                     format!("duplicate {what} id \"{id}\" (also {path}[{first}])"),
@@ -78,10 +89,11 @@ impl<'a> Checker<'a> {
                 );
             }
         }
+        known
     }
 
     fn reference(&mut self, path: DocPath, what: &str, value: &str, known: &Known) {
-        if value.is_empty() || known.set.contains(value) {
+        if value.is_empty() || known.set.contains_key(value) {
             return;
         }
         let near = closest(value, known.list.iter().copied());
@@ -104,7 +116,7 @@ impl<'a> Checker<'a> {
         if source.is_empty() {
             return;
         }
-        if !self.sources.set.contains(source) {
+        if !self.sources.set.contains_key(source) {
             let known = std::mem::replace(&mut self.sources, Known::new(std::iter::empty()));
             self.reference(path.key("source"), "source", source, &known);
             self.sources = known;
@@ -230,26 +242,26 @@ pub fn check<'a>(t: &'a Tracker, texts: &'a SourceTexts) -> Vec<Issue> {
     let mut c = Checker {
         issues: Vec::new(),
         texts,
-        sources: Known::new(t.sources.iter().map(|s| s.id.as_str())),
+        sources: Known::new(std::iter::empty()),
         found: HashSet::new(),
     };
     let root = DocPath::root();
-    c.ids(
+    c.sources = c.ids(
         &root.key("sources"),
         "source",
         t.sources.iter().map(|s| s.id.as_str()),
     );
-    c.ids(
+    let chains = c.ids(
         &root.key("chains"),
         "chain",
         t.chains.iter().map(|s| s.id.as_str()),
     );
-    c.ids(
+    let areas = c.ids(
         &root.key("areas"),
         "area",
         t.areas.iter().map(|s| s.id.as_str()),
     );
-    c.ids(
+    let projects = c.ids(
         &root.key("projects"),
         "project",
         t.projects.iter().map(|s| s.id.as_str()),
@@ -260,9 +272,6 @@ pub fn check<'a>(t: &'a Tracker, texts: &'a SourceTexts) -> Vec<Issue> {
         t.targets.iter().map(|s| s.id.as_str()),
     );
 
-    let chains = Known::new(t.chains.iter().map(|x| x.id.as_str()));
-    let areas = Known::new(t.areas.iter().map(|x| x.id.as_str()));
-    let projects = Known::new(t.projects.iter().map(|x| x.id.as_str()));
     let parents: HashMap<&str, &str> = t
         .projects
         .iter()
@@ -546,6 +555,23 @@ mod tests {
                     "{edges:?} {id}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn ids() {
+        for good in [
+            "a",
+            "r2018",
+            "renhe-road-renewal",
+            "0x1f",
+            "2024-goal",
+            "a-",
+        ] {
+            assert!(valid_id(good), "{good}");
+        }
+        for bad in ["", "-a", "A", "a b", "a_b", "é", "a中", "ａ", "a\u{0}"] {
+            assert!(!valid_id(bad), "{bad:?}");
         }
     }
 
