@@ -73,17 +73,17 @@ impl<'a> Checker<'a> {
             if id.is_empty() {
                 continue; // already reported as missing
             }
-            let at = path.index(i).key("id");
+            let at = || path.index(i).key("id");
             if !valid_id(id) {
                 self.push(
-                    at.clone(),
+                    at(),
                     format!("{what} id \"{id}\" is not a valid id"),
                     "use lower-case letters, digits and hyphens, e.g. renhe-road-renewal",
                 );
             }
             if let Some(first) = first {
                 self.push(
-                    at,
+                    at(),
                     format!("duplicate {what} id \"{id}\" (also {path}[{first}])"),
                     "give each record its own id",
                 );
@@ -92,7 +92,13 @@ impl<'a> Checker<'a> {
         known
     }
 
-    fn reference(&mut self, path: DocPath, what: &str, value: &str, known: &Known) {
+    fn reference(
+        &mut self,
+        path: impl FnOnce() -> DocPath,
+        what: &str,
+        value: &str,
+        known: &Known,
+    ) {
         if value.is_empty() || known.set.contains_key(value) {
             return;
         }
@@ -108,17 +114,17 @@ impl<'a> Checker<'a> {
                     .join(" or ")
             )
         };
-        self.push(path, format!("unknown {what} \"{value}\""), hint);
+        self.push(path(), format!("unknown {what} \"{value}\""), hint);
     }
 
     /// `quote` must occur verbatim (whitespace aside) in the file of `source`.
-    fn evidence(&mut self, path: &DocPath, source: &'a str, quote: &'a str) {
+    fn evidence(&mut self, path: &dyn Fn() -> DocPath, source: &'a str, quote: &'a str) {
         if source.is_empty() {
             return;
         }
         if !self.sources.set.contains_key(source) {
             let known = std::mem::replace(&mut self.sources, Known::new(std::iter::empty()));
-            self.reference(path.key("source"), "source", source, &known);
+            self.reference(|| path().key("source"), "source", source, &known);
             self.sources = known;
             return;
         }
@@ -136,7 +142,7 @@ impl<'a> Checker<'a> {
             self.found.insert((source, quote));
         } else {
             self.push(
-                path.key("quote"),
+                path().key("quote"),
                 format!("quote not found in source \"{source}\": \"{}\"", shorten(quote, 40)),
                 "copy the words exactly from the report (spaces and line breaks may differ; OCR errors must be kept)",
             );
@@ -145,7 +151,7 @@ impl<'a> Checker<'a> {
 
     fn optional_evidence(
         &mut self,
-        path: &DocPath,
+        path: &dyn Fn() -> DocPath,
         source: &'a Option<String>,
         quote: &'a Option<String>,
     ) {
@@ -153,18 +159,18 @@ impl<'a> Checker<'a> {
             // Required quotes are checked for emptiness when decoded; an
             // optional one of spaces only would otherwise count as found.
             (Some(_), Some(q)) if q.chars().all(super::hostile::invisible) => self.push(
-                path.key("quote"),
+                path().key("quote"),
                 "the `quote` holds no visible text",
                 "copy the words from the report that support it",
             ),
             (Some(s), Some(q)) => self.evidence(path, s, q),
             (Some(_), None) => self.push(
-                path.key("quote"),
+                path().key("quote"),
                 "a `source` without a `quote`",
                 "add the words from the report that support it",
             ),
             (None, Some(_)) => self.push(
-                path.key("source"),
+                path().key("source"),
                 "a `quote` without a `source`",
                 "add the id of the report it comes from",
             ),
@@ -174,10 +180,10 @@ impl<'a> Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn not_ancient(&mut self, path: &DocPath, date: PartialDate) {
+    fn not_ancient(&mut self, path: impl FnOnce() -> DocPath, date: PartialDate) {
         if date.year < crate::domain::edit::EARLIEST_YEAR {
             self.push(
-                path.clone(),
+                path(),
                 format!("{date} is before {}", crate::domain::edit::EARLIEST_YEAR),
                 "give the real date, as precise as the report allows (YYYY, YYYY-MM or YYYY-MM-DD)",
             );
@@ -299,16 +305,16 @@ pub fn check<'a>(t: &'a Tracker, texts: &'a SourceTexts) -> Vec<Issue> {
     }
 
     for (i, p) in t.projects.iter().enumerate() {
-        let at = root.key("projects").index(i);
-        c.reference(at.key("chain"), "chain", &p.chain, &chains);
+        let at = || root.key("projects").index(i);
+        c.reference(|| at().key("chain"), "chain", &p.chain, &chains);
         if let Some(a) = &p.area {
-            c.reference(at.key("area"), "area", a, &areas);
+            c.reference(|| at().key("area"), "area", a, &areas);
         }
         if let Some(parent) = &p.parent {
-            c.reference(at.key("parent"), "project", parent, &projects);
+            c.reference(|| at().key("parent"), "project", parent, &projects);
             if on_cycle.contains(p.id.as_str()) {
                 c.push(
-                    at.key("parent"),
+                    at().key("parent"),
                     format!("project \"{}\" is its own ancestor through `parent`", p.id),
                     "point `parent` at the larger project this one is part of",
                 );
@@ -316,27 +322,27 @@ pub fn check<'a>(t: &'a Tracker, texts: &'a SourceTexts) -> Vec<Issue> {
         }
         if p.sources.is_empty() {
             c.push(
-                at.key("sources"),
+                at().key("sources"),
                 format!("project \"{}\" cites no source", p.id),
                 "add at least one `- source: … quote: …`",
             );
         }
         for (j, e) in p.sources.iter().enumerate() {
-            c.evidence(&at.key("sources").index(j), &e.source, &e.quote);
+            c.evidence(&|| at().key("sources").index(j), &e.source, &e.quote);
         }
         for (j, f) in p.figures.iter().enumerate() {
-            c.evidence(&at.key("figures").index(j), &f.source, &f.quote);
+            c.evidence(&|| at().key("figures").index(j), &f.source, &f.quote);
         }
         for (j, m) in p.milestones.iter().enumerate() {
-            c.evidence(&at.key("milestones").index(j), &m.source, &m.quote);
+            c.evidence(&|| at().key("milestones").index(j), &m.source, &m.quote);
         }
         for (j, m) in p.milestones.iter().enumerate() {
             for (k, sl) in m.slipped_from.iter().enumerate() {
-                let sp = at.key("milestones").index(j).key("slipped_from").index(k);
+                let sp = || at().key("milestones").index(j).key("slipped_from").index(k);
                 c.optional_evidence(&sp, &sl.source, &sl.quote);
                 if sl.due >= m.due {
                     c.push(
-                        sp.key("due"),
+                        sp().key("due"),
                         format!("a slip from {} to {} is not a move to a later date", sl.due, m.due),
                         "`slipped_from` lists earlier promised dates, oldest first; `due` is the date now promised",
                     );
@@ -344,14 +350,14 @@ pub fn check<'a>(t: &'a Tracker, texts: &'a SourceTexts) -> Vec<Issue> {
             }
         }
         for (j, h) in p.history.iter().enumerate() {
-            c.optional_evidence(&at.key("history").index(j), &h.source, &h.quote);
-            c.not_ancient(&at.key("history").index(j).key("date"), h.date);
+            c.optional_evidence(&|| at().key("history").index(j), &h.source, &h.quote);
+            c.not_ancient(|| at().key("history").index(j).key("date"), h.date);
         }
         if let Some((j, h)) = crate::domain::edit::newest_status_entry(p) {
             let newest = h.status.unwrap_or(p.status);
             if newest != p.status {
                 c.push(
-                    at.key("status"),
+                    at().key("status"),
                     format!(
                         "project \"{}\" has status {} but its newest status change (history[{j}], {}) says {}",
                         p.id,
@@ -370,24 +376,24 @@ pub fn check<'a>(t: &'a Tracker, texts: &'a SourceTexts) -> Vec<Issue> {
     }
 
     for (i, x) in t.targets.iter().enumerate() {
-        let at = root.key("targets").index(i);
-        c.reference(at.key("chain"), "chain", &x.chain, &chains);
+        let at = || root.key("targets").index(i);
+        c.reference(|| at().key("chain"), "chain", &x.chain, &chains);
         if let Some(a) = &x.area {
-            c.reference(at.key("area"), "area", a, &areas);
+            c.reference(|| at().key("area"), "area", a, &areas);
         }
         match (x.target, x.comparator) {
             (Some(v), _) if v < 0.0 => c.push(
-                at.key("target"),
+                at().key("target"),
                 format!("negative target value {v}"),
                 "targets are amounts to reach or stay under; write a value of 0 or more",
             ),
             (Some(_), None) => c.push(
-                at.key("comparator"),
+                at().key("comparator"),
                 "a `target` without a `comparator`",
                 "add `comparator: \">=\"` (以上, 突破), \"<=\" (以内) or \"=\"",
             ),
             (None, Some(_)) => c.push(
-                at.key("target"),
+                at().key("target"),
                 "a `comparator` without a `target` value",
                 "add the target value, or remove the comparator for a reported result",
             ),
@@ -395,16 +401,16 @@ pub fn check<'a>(t: &'a Tracker, texts: &'a SourceTexts) -> Vec<Issue> {
         }
         if x.sources.is_empty() {
             c.push(
-                at.key("sources"),
+                at().key("sources"),
                 format!("target \"{}\" cites no source", x.id),
                 "add at least one `- source: … quote: …`",
             );
         }
         for (j, e) in x.sources.iter().enumerate() {
-            c.evidence(&at.key("sources").index(j), &e.source, &e.quote);
+            c.evidence(&|| at().key("sources").index(j), &e.source, &e.quote);
         }
         if let Some(b) = &x.baseline {
-            c.optional_evidence(&at.key("baseline"), &b.source, &b.quote);
+            c.optional_evidence(&|| at().key("baseline"), &b.source, &b.quote);
         }
         let key = if t.schema_version >= 2 {
             "observations"
@@ -412,16 +418,18 @@ pub fn check<'a>(t: &'a Tracker, texts: &'a SourceTexts) -> Vec<Issue> {
             "actual"
         };
         for (j, o) in x.observations.iter().enumerate() {
-            let op = if t.schema_version >= 2 {
-                at.key(key).index(j)
-            } else {
-                at.key(key)
+            let op = || {
+                if t.schema_version >= 2 {
+                    at().key(key).index(j)
+                } else {
+                    at().key(key)
+                }
             };
             c.optional_evidence(&op, &o.source, &o.quote);
-            c.not_ancient(&op.key("date"), o.date);
+            c.not_ancient(|| op().key("date"), o.date);
             if t.schema_version >= 2 && o.quote.is_none() && o.note.is_none() {
                 c.push(
-                    op,
+                    op(),
                     "an observation with neither a quote nor a note",
                     "add `source:` and `quote:` for a value from a report, or `note:` saying where a typed value comes from",
                 );
@@ -430,7 +438,7 @@ pub fn check<'a>(t: &'a Tracker, texts: &'a SourceTexts) -> Vec<Issue> {
         if let Some(m) = &x.metric {
             if !valid_id(m) {
                 c.push(
-                    at.key("metric"),
+                    at().key("metric"),
                     format!("metric \"{m}\" is not a valid key"),
                     "use lower-case letters, digits and hyphens, the same key for every target of the series (e.g. gdp)",
                 );
