@@ -166,3 +166,59 @@ fn two_processes_building_the_cache_at_once_both_succeed() {
     assert_eq!(files.len(), 1, "{files:?}");
     assert!(ok(&run(&file, &cache, &["list", "--format", "csv"])) == ok(&a));
 }
+
+/// The inode of the one cache file: a cache rebuilt is a new file renamed
+/// into place, so an unchanged inode means the cache was used as it was.
+#[cfg(unix)]
+fn cache_inode(cache: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    let files = cache_files(cache);
+    assert_eq!(files.len(), 1, "one cache file: {files:?}");
+    fs::metadata(&files[0]).expect("cache file").ino()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_save_leaves_the_cache_current_so_the_next_read_does_not_parse() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache = dir.path().join("cache");
+    let (file, t) = big_tracker(&dir.path().join("t"));
+    ok(&run(&file, &cache, &["validate"]));
+    let built = cache_inode(&cache);
+    ok(&run(&file, &cache, &["validate"]));
+    assert_eq!(cache_inode(&cache), built, "a second read uses the cache");
+
+    let id = &t.projects[t.projects.len() / 3].id;
+    let before = fs::read_to_string(&file).expect("tracker");
+    ok(&run(
+        &file,
+        &cache,
+        &["set-status", id, "stalled", "--date", "2024-09-01"],
+    ));
+    let saved = cache_inode(&cache);
+    assert_ne!(saved, built, "the save wrote the cache of the new file");
+    // Only the edited record's lines changed; the rest are the same bytes.
+    let after = fs::read_to_string(&file).expect("tracker");
+    let start = before.find(&format!("  - id: {id}\n")).expect("record");
+    assert_eq!(after[..start], before[..start]);
+    let tail = before.len() - start;
+    let rest = &before[start..];
+    let next = rest[1..].find("\n  - id: ").map_or(tail, |i| i + 2);
+    assert_eq!(after[after.len() - (tail - next)..], before[start + next..]);
+
+    // The next read uses that cache and sees the edit.
+    let csv = ok(&run(&file, &cache, &["list", "--format", "csv"]));
+    assert_eq!(
+        cache_inode(&cache),
+        saved,
+        "the read after the save used its cache"
+    );
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with(&format!("{id},")))
+        .expect("row");
+    assert!(row.contains(",stalled,"), "{row}");
+    // And the file is what a whole rewrite would have made.
+    let read = store::parse(&after, &file, &store::seeds_dir(&file)).expect("parses");
+    assert_eq!(store::emit(&read), after);
+}

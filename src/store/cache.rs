@@ -124,14 +124,31 @@ pub fn get(file: &Path, text: &str, seeds: &Path) -> Option<Tracker> {
 /// Caches `t`, validated from `text` (the content of `file`) against the
 /// reports in `seeds`. Failures are ignored: the cache is an optimisation.
 pub fn put(file: &Path, text: &str, seeds: &Path, t: &Tracker) {
-    let Some(path) = cache_file(file) else {
-        return;
-    };
-    let Some(key) = stamp(file, text.as_bytes()) else {
-        return;
-    };
-    let mut body = Vec::with_capacity(text.len() / 2);
-    key.put(&mut body);
+    if let Some(p) = prepare(seeds, t, text.len()) {
+        store(file, text, p);
+    }
+}
+
+/// A validated tracker and its reports' stamps, encoded, waiting for the
+/// stamp of the file text it belongs to: a save prepares it on another
+/// core while it writes the file, and stores it once the file is written.
+pub struct Prepared {
+    bytes: Vec<u8>,
+}
+
+/// Where the file's stamp goes in the cache: after the magic and the
+/// checksum (a stamp is three u64).
+const KEY_AT: usize = 16;
+const KEY_END: usize = KEY_AT + 24;
+
+/// Encodes `t` with the stamps of the reports in `seeds` it cites (`None`
+/// if one cannot be read). `size` is the file's length, a capacity hint.
+pub fn prepare(seeds: &Path, t: &Tracker, size: usize) -> Option<Prepared> {
+    // Room is kept in front for the magic, the checksum and the file's
+    // stamp, so the cache is built in one buffer (no second copy of it).
+    let mut body = Vec::with_capacity(size);
+    body.extend_from_slice(MAGIC);
+    body.resize(KEY_END, 0);
     let files: Vec<&str> = {
         let mut v: Vec<&str> = t.sources.iter().map(|s| s.file.as_str()).collect();
         v.sort_unstable();
@@ -140,20 +157,30 @@ pub fn put(file: &Path, text: &str, seeds: &Path, t: &Tracker) {
     };
     (files.len() as u32).put(&mut body);
     for name in files {
-        let Ok(text) = super::read_source(seeds, name) else {
-            return;
-        };
-        let Some(s) = stamp(&seeds.join(name), text.as_bytes()) else {
-            return;
-        };
+        let text = super::read_source(seeds, name).ok()?;
+        let s = stamp(&seeds.join(name), text.as_bytes())?;
         name.to_string().put(&mut body);
         s.put(&mut body);
     }
     t.put(&mut body);
-    let mut out = Vec::with_capacity(body.len() + 16);
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&content_hash(&body).to_le_bytes());
-    out.extend_from_slice(&body);
+    Some(Prepared { bytes: body })
+}
+
+/// Stores a prepared cache for `file`, whose content is `text`.
+pub fn store(file: &Path, text: &str, prepared: Prepared) {
+    let Some(path) = cache_file(file) else {
+        return;
+    };
+    let Some(key) = stamp(file, text.as_bytes()) else {
+        return;
+    };
+    let mut body = prepared.bytes;
+    let mut k = Vec::with_capacity(KEY_END - KEY_AT);
+    key.put(&mut k);
+    body[KEY_AT..KEY_END].copy_from_slice(&k);
+    let sum = content_hash(&body[KEY_AT..]).to_le_bytes();
+    body[8..KEY_AT].copy_from_slice(&sum);
+    let out = body;
     let Some(dir) = path.parent() else { return };
     if fs::create_dir_all(dir).is_err() {
         return;

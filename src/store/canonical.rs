@@ -82,12 +82,12 @@ pub fn written_as(text: &str, t: &Tracker) -> bool {
 }
 
 /// Whether the file uses Windows line ends (its first line says).
-fn windows_line_ends(text: &str) -> bool {
+pub(super) fn windows_line_ends(text: &str) -> bool {
     text.find('\n').is_some_and(|i| text[..i].ends_with('\r'))
 }
 
 /// The length of the writer's text `written` in a file with `crlf` ends.
-fn dressed_len(written: &str, crlf: bool) -> usize {
+pub(super) fn dressed_len(written: &str, crlf: bool) -> usize {
     if crlf {
         written.len() + written.bytes().filter(|&b| b == b'\n').count()
     } else {
@@ -97,7 +97,7 @@ fn dressed_len(written: &str, crlf: bool) -> usize {
 
 /// Whether `read` (from the file) is the writer's text `written`, each
 /// line end being "\r\n" in the file when `crlf`.
-fn dressed_eq(read: &str, written: &str, crlf: bool) -> bool {
+pub(super) fn dressed_eq(read: &str, written: &str, crlf: bool) -> bool {
     if !crlf {
         return read == written;
     }

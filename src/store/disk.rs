@@ -165,6 +165,46 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     Ok(bytes)
 }
 
+/// Whether the regular file at `path` holds exactly `expected`, read in
+/// pieces and compared as it goes (no second copy of a big file), with the
+/// same care as `read_bounded`: no FIFO, nothing past the expected length.
+pub fn holds(path: &Path, expected: &[u8]) -> Result<bool, ReadError> {
+    let meta = fs::metadata(path).map_err(ReadError::from_io)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular(kind_of(&meta)));
+    }
+    if meta.len() != expected.len() as u64 {
+        return Ok(false);
+    }
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    let f = options.open(path).map_err(ReadError::from_io)?;
+    let meta = f.metadata().map_err(ReadError::from_io)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular(kind_of(&meta)));
+    }
+    let mut f = f.take(expected.len() as u64 + 1);
+    let mut buf = vec![0u8; 1 << 16];
+    let mut at = 0;
+    loop {
+        let n = match f.read(&mut buf) {
+            Ok(0) => return Ok(at == expected.len()),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(ReadError::from_io(e)),
+        };
+        if expected.get(at..at + n) != Some(&buf[..n]) {
+            return Ok(false);
+        }
+        at += n;
+    }
+}
+
 /// Resolves `path` through any symbolic links to the file that really holds
 /// the data: saving replaces that file and leaves the links in place.
 pub fn real_path(path: &Path) -> io::Result<PathBuf> {

@@ -10,6 +10,7 @@ pub mod hostile;
 pub mod locate;
 pub mod path;
 pub mod scan;
+pub mod splice;
 pub mod validate;
 pub mod watch;
 
@@ -496,20 +497,100 @@ fn read_locked(lock: &disk::WriteLock) -> Result<String, SaveError> {
 /// writers' lock for the whole check-and-replace.
 pub fn save(file: &Path, tracker: &Tracker, expected: &str) -> Result<String, SaveError> {
     let lock = disk::WriteLock::acquire(file)?;
-    save_locked(&lock, tracker, expected)
+    save_locked(file, &lock, tracker, expected)
 }
 
 /// `save` for a caller already holding the lock (which read `expected`
-/// under it, or checks it here).
+/// under it, or checks it here). The whole file is written anew.
 pub fn save_locked(
+    file: &Path,
     lock: &disk::WriteLock,
     tracker: &Tracker,
     expected: &str,
 ) -> Result<String, SaveError> {
-    let current = read_locked(lock)?;
-    if current != expected {
-        return Err(SaveError::ChangedOnDisk);
+    unchanged_on_disk(lock, expected)?;
+    let text = write_whole(lock, tracker, expected)?;
+    remember(file, &text, tracker);
+    Ok(text)
+}
+
+/// Saves `after`, the tracker `expected` was read as with `change` applied,
+/// holding the lock. A file in the writer's form gets only the changed
+/// record's lines written anew (see `splice`), so a save costs about a read
+/// however big the file and however many edits came before; any other file
+/// is written whole, as `save_locked` does. Returns the text now on disk.
+pub fn save_change(
+    file: &Path,
+    lock: &disk::WriteLock,
+    after: &Tracker,
+    expected: String,
+    change: &Change,
+) -> Result<String, SaveError> {
+    unchanged_on_disk(lock, &expected)?;
+    may_save(&expected, after)?;
+    let size = expected.len();
+    let big = size >= cache::MIN_BYTES;
+    std::thread::scope(|s| {
+        // The cache of the result is validated and encoded on another
+        // core while the file is written, and stored after.
+        let cache = big.then(|| {
+            s.spawn(move || {
+                validates(file, after)
+                    .then(|| cache::prepare(&seeds_dir(file), after, size))
+                    .flatten()
+            })
+        });
+        let (text, written) = write_change(lock, after, expected, change)?;
+        if let Some(Ok(Some(prepared))) = cache.map(|c| c.join()) {
+            if written {
+                cache::store(file, &text, prepared);
+            }
+        }
+        Ok(text)
+    })
+}
+
+/// The writing part of `save_change`: the text now on disk, and whether it
+/// was written (false: the change left the text as it was).
+fn write_change(
+    lock: &disk::WriteLock,
+    after: &Tracker,
+    expected: String,
+    change: &Change,
+) -> Result<(String, bool), SaveError> {
+    let Some(splice) = splice::locate(&expected, after, change) else {
+        let text = write_whole(lock, after, &expected)?;
+        let written = text != expected;
+        return Ok((text, written));
+    };
+    if splice.is_empty() {
+        return Ok((expected, false));
     }
+    splice::check(&change.after, after.schema_version).map_err(SaveError::Io)?;
+    let mut text = expected;
+    text.replace_range(splice.start..splice.end, &splice.lines);
+    lock.replace(text.as_bytes())?;
+    Ok((text, true))
+}
+
+/// Refuses to save over a file that no longer holds what was loaded.
+fn unchanged_on_disk(lock: &disk::WriteLock, expected: &str) -> Result<(), SaveError> {
+    let same = disk::holds(lock.real(), expected.as_bytes()).map_err(|e| {
+        SaveError::Io(format!(
+            "cannot read the file before saving: {}",
+            e.describe()
+        ))
+    })?;
+    if same {
+        Ok(())
+    } else {
+        Err(SaveError::ChangedOnDisk)
+    }
+}
+
+/// What stops any save of `tracker` over `expected`: comments it would
+/// drop, or a change a version-1 file cannot hold.
+fn may_save(expected: &str, tracker: &Tracker) -> Result<(), SaveError> {
     let comments = comment_lines(expected);
     if !comments.is_empty() {
         return Err(SaveError::Comments(comments));
@@ -519,6 +600,16 @@ pub fn save_locked(
             return Err(SaveError::NeedsMigration(why));
         }
     }
+    Ok(())
+}
+
+/// Writes the whole writer's text of `tracker`, read back first.
+fn write_whole(
+    lock: &disk::WriteLock,
+    tracker: &Tracker,
+    expected: &str,
+) -> Result<String, SaveError> {
+    may_save(expected, tracker)?;
     let canonical = emit(tracker);
     let text = Style::of(expected).dress(canonical.clone());
     if text == expected {
@@ -527,6 +618,21 @@ pub fn save_locked(
     check_round_trip(&canonical, tracker)?;
     lock.replace(text.as_bytes())?;
     Ok(text)
+}
+
+/// Keeps the cache of a big file current after a save, so the next command
+/// reads it without parsing. Only a tracker that validates is cached, as
+/// `load` would have it; failures just leave the next read to parse.
+fn remember(file: &Path, text: &str, tracker: &Tracker) {
+    if text.len() >= cache::MIN_BYTES && validates(file, tracker) {
+        cache::put(file, text, &seeds_dir(file), tracker);
+    }
+}
+
+/// Whether `tracker`, saved as `file`, passes validation against the
+/// reports beside it.
+fn validates(file: &Path, tracker: &Tracker) -> bool {
+    validate::check(tracker, &source_texts(tracker, &seeds_dir(file))).is_empty()
 }
 
 /// Refuses to write text that would not read back as the same tracker: a
@@ -650,14 +756,18 @@ pub fn commit(
 ) -> Result<Committed, SaveError> {
     // Held from reading the file until the new one is in place.
     let lock = disk::WriteLock::acquire(file)?;
-    let disk_text = read_locked(&lock)?;
-    if disk_text == base {
-        let text = save_locked(&lock, after, base)?;
-        return Ok(Committed::Saved {
-            tracker: after.clone(),
-            text,
-        });
+    match unchanged_on_disk(&lock, base) {
+        Ok(()) => {
+            let text = save_change(file, &lock, after, base.to_string(), change)?;
+            return Ok(Committed::Saved {
+                tracker: after.clone(),
+                text,
+            });
+        }
+        Err(SaveError::ChangedOnDisk) => {}
+        Err(e) => return Err(e),
     }
+    let disk_text = read_locked(&lock)?;
     let mut disk = parse(&disk_text, file, &seeds_dir(file)).map_err(|problems| {
         SaveError::Io(format!(
             "the file changed on disk and no longer loads ({}); fix it or reload",
@@ -673,7 +783,7 @@ pub fn commit(
         });
     }
     change.apply_to(&mut disk);
-    let text = save_locked(&lock, &disk, &disk_text)?;
+    let text = save_change(file, &lock, &disk, disk_text, change)?;
     Ok(Committed::Merged {
         tracker: disk,
         text,
@@ -708,7 +818,7 @@ pub fn force_record(
             ours.id()
         )));
     }
-    let text = save_locked(&lock, &t, &now_text)?;
+    let text = save_locked(file, &lock, &t, &now_text)?;
     Ok(Committed::Merged { tracker: t, text })
 }
 
