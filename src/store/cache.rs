@@ -23,24 +23,70 @@ use std::time::UNIX_EPOCH;
 pub const MIN_BYTES: usize = 1 << 20;
 
 /// Bumped whenever the encoding or the model changes shape.
-const MAGIC: &[u8; 8] = b"SHBTC003";
+const MAGIC: &[u8; 8] = b"SHBTC004";
 
 /// A fast 64-bit hash of the bytes (not cryptographic: together with the
 /// length and mtime it tells a changed file from the one cached).
 pub fn content_hash(bytes: &[u8]) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h: u64 = 0x243F_6A88_85A3_08D3 ^ bytes.len() as u64;
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        h = (h.rotate_left(23) ^ w).wrapping_mul(K);
+    let mut s = Summer::new(bytes.len() as u64);
+    s.add(bytes);
+    s.finish()
+}
+
+const K: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// `content_hash` over bytes given a piece at a time (the total length is
+/// known in advance): a cache is summed as it is read, never held whole.
+struct Summer {
+    h: u64,
+    /// Bytes of an unfinished 8-byte word.
+    pending: [u8; 8],
+    npending: usize,
+}
+
+impl Summer {
+    fn new(len: u64) -> Self {
+        Summer {
+            h: 0x243F_6A88_85A3_08D3 ^ len,
+            pending: [0; 8],
+            npending: 0,
+        }
     }
-    let mut last = [0u8; 8];
-    last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-    h = (h.rotate_left(23) ^ u64::from_le_bytes(last)).wrapping_mul(K);
-    h ^= h >> 29;
-    h = h.wrapping_mul(K);
-    h ^ (h >> 32)
+
+    fn word(&mut self, w: [u8; 8]) {
+        self.h = (self.h.rotate_left(23) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+    }
+
+    fn add(&mut self, mut bytes: &[u8]) {
+        if self.npending > 0 {
+            let n = (8 - self.npending).min(bytes.len());
+            self.pending[self.npending..self.npending + n].copy_from_slice(&bytes[..n]);
+            self.npending += n;
+            bytes = &bytes[n..];
+            if self.npending < 8 {
+                return;
+            }
+            self.word(self.pending);
+            self.npending = 0;
+        }
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.word([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        }
+        let rest = chunks.remainder();
+        self.pending[..rest.len()].copy_from_slice(rest);
+        self.npending = rest.len();
+    }
+
+    fn finish(mut self) -> u64 {
+        let mut last = [0u8; 8];
+        last[..self.npending].copy_from_slice(&self.pending[..self.npending]);
+        self.word(last);
+        let mut h = self.h;
+        h ^= h >> 29;
+        h = h.wrapping_mul(K);
+        h ^ (h >> 32)
+    }
 }
 
 /// Where caches go, or `None` when caching is off or there is no home.
@@ -90,9 +136,25 @@ fn stamp(path: &Path, bytes: &[u8]) -> Option<Stamp> {
     })
 }
 
+/// The layout of a cache file: the magic, the checksum of all that
+/// follows, the reports' names and stamps, the tracker, and last the stamp
+/// of the tracker file (known only once a save has written it).
+const HEAD: u64 = 16;
+const KEY: u64 = 24;
+
+/// A stamp as the cache stores it.
+fn key_bytes(s: Stamp) -> [u8; KEY as usize] {
+    let mut k = [0u8; KEY as usize];
+    k[..8].copy_from_slice(&s.len.to_le_bytes());
+    k[8..16].copy_from_slice(&s.mtime.to_le_bytes());
+    k[16..].copy_from_slice(&s.hash.to_le_bytes());
+    k
+}
+
 /// The tracker cached for `file`, if the cache matches `text` (the file's
 /// content as just read) and the reports in `seeds` as they are now.
 pub fn get(file: &Path, text: &str, seeds: &Path) -> Option<Tracker> {
+    use std::io::{Read, Seek, SeekFrom};
     let path = cache_file(file)?;
     // Only a cache we wrote ourselves is trusted (it skips validation): a
     // regular file, ours, writable by nobody else; and read with a bound.
@@ -102,12 +164,27 @@ pub fn get(file: &Path, text: &str, seeds: &Path) -> Option<Tracker> {
     let limit = (text.len() as u64)
         .saturating_mul(4)
         .saturating_add(1 << 20);
-    let bytes = super::disk::read_bounded(&path, limit).ok()?;
-    let mut r = Reader::new(&bytes)?;
-    let want = stamp(file, text.as_bytes())?;
-    if Stamp::get(&mut r)? != want {
+    let (mut f, len) = super::disk::open_bounded(&path, limit).ok()?;
+    if len < HEAD + KEY {
         return None;
     }
+    let mut head = [0u8; HEAD as usize];
+    f.read_exact(&mut head).ok()?;
+    if &head[..8] != MAGIC {
+        return None;
+    }
+    // The file's stamp, last in the cache, is compared before anything
+    // is decoded.
+    let want = key_bytes(stamp(file, text.as_bytes())?);
+    let mut key = [0u8; KEY as usize];
+    f.seek(SeekFrom::Start(len - KEY)).ok()?;
+    f.read_exact(&mut key).ok()?;
+    if key != want {
+        return None;
+    }
+    f.seek(SeekFrom::Start(HEAD)).ok()?;
+    let sum = u64::from_le_bytes(head[8..].try_into().ok()?);
+    let mut r = Reader::new(f.take(len - HEAD), len - HEAD, sum);
     let n = u32::get(&mut r)?;
     for _ in 0..n {
         let name = String::get(&mut r)?;
@@ -118,79 +195,47 @@ pub fn get(file: &Path, text: &str, seeds: &Path) -> Option<Tracker> {
         }
     }
     let t = Tracker::get(&mut r)?;
-    r.rest.is_empty().then_some(t)
+    (r.take(KEY as usize)? == want && r.finish()).then_some(t)
 }
 
 /// Caches `t`, validated from `text` (the content of `file`) against the
 /// reports in `seeds`. Failures are ignored: the cache is an optimisation.
 pub fn put(file: &Path, text: &str, seeds: &Path, t: &Tracker) {
-    if let Some(p) = prepare(seeds, t, text.len()) {
+    if let Some(p) = prepare(file, seeds, t) {
         store(file, text, p);
     }
 }
 
-/// A validated tracker and its reports' stamps, encoded, waiting for the
-/// stamp of the file text it belongs to: a save prepares it on another
-/// core while it writes the file, and stores it once the file is written.
+/// A cache of a validated tracker written to a temporary file, waiting
+/// for the stamp of the file text it belongs to: a save prepares it on
+/// another core while it writes the tracker file, and stores it after.
+/// Dropped unstored, it leaves nothing behind.
 pub struct Prepared {
-    bytes: Vec<u8>,
+    out: Out<fs::File>,
+    tmp: PathBuf,
+    path: PathBuf,
 }
 
-/// Where the file's stamp goes in the cache: after the magic and the
-/// checksum (a stamp is three u64).
-const KEY_AT: usize = 16;
-const KEY_END: usize = KEY_AT + 24;
-
-/// Encodes `t` with the stamps of the reports in `seeds` it cites (`None`
-/// if one cannot be read). `size` is the file's length, a capacity hint.
-pub fn prepare(seeds: &Path, t: &Tracker, size: usize) -> Option<Prepared> {
-    // Room is kept in front for the magic, the checksum and the file's
-    // stamp, so the cache is built in one buffer (no second copy of it).
-    let mut body = Vec::with_capacity(size);
-    body.extend_from_slice(MAGIC);
-    body.resize(KEY_END, 0);
-    let files: Vec<&str> = {
-        let mut v: Vec<&str> = t.sources.iter().map(|s| s.file.as_str()).collect();
-        v.sort_unstable();
-        v.dedup();
-        v
-    };
-    (files.len() as u32).put(&mut body);
-    for name in files {
-        let text = super::read_source(seeds, name).ok()?;
-        let s = stamp(&seeds.join(name), text.as_bytes())?;
-        name.to_string().put(&mut body);
-        s.put(&mut body);
+impl Drop for Prepared {
+    fn drop(&mut self) {
+        // Renamed into place by `store`, or left over: either way gone.
+        let _ = fs::remove_file(&self.tmp);
     }
-    t.put(&mut body);
-    Some(Prepared { bytes: body })
 }
 
-/// Stores a prepared cache for `file`, whose content is `text`.
-pub fn store(file: &Path, text: &str, prepared: Prepared) {
-    let Some(path) = cache_file(file) else {
-        return;
-    };
-    let Some(key) = stamp(file, text.as_bytes()) else {
-        return;
-    };
-    let mut body = prepared.bytes;
-    let mut k = Vec::with_capacity(KEY_END - KEY_AT);
-    key.put(&mut k);
-    body[KEY_AT..KEY_END].copy_from_slice(&k);
-    let sum = content_hash(&body[KEY_AT..]).to_le_bytes();
-    body[8..KEY_AT].copy_from_slice(&sum);
-    let out = body;
-    let Some(dir) = path.parent() else { return };
-    if fs::create_dir_all(dir).is_err() {
-        return;
-    }
+/// Encodes `t` with the stamps of the reports in `seeds` it cites into a
+/// private temporary file beside the cache of `file` (`None` if a report
+/// cannot be read or the file cannot be made).
+pub fn prepare(file: &Path, seeds: &Path, t: &Tracker) -> Option<Prepared> {
+    let path = cache_file(file)?;
+    let dir = path.parent()?;
+    fs::create_dir_all(dir).ok()?;
     // A private temporary name per process and call, renamed into place.
-    let nonce = content_hash(
-        &std::time::SystemTime::now()
-            .elapsed()
-            .map_or([0u8; 16], |d| d.as_nanos().to_le_bytes()),
-    );
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let nonce = std::time::SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
+        ^ CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let tmp = dir.join(format!(
         ".{}.{}.{nonce:x}.tmp",
         path.file_name()
@@ -202,82 +247,213 @@ pub fn store(file: &Path, text: &str, prepared: Prepared) {
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let Ok(mut f) = options.open(&tmp) else {
+    let mut f = options.open(&tmp).ok()?;
+    // The checksum's place is filled in by `store`.
+    let mut head = [0u8; HEAD as usize];
+    head[..8].copy_from_slice(MAGIC);
+    let written = std::io::Write::write_all(&mut f, &head);
+    let mut p = Prepared {
+        out: Out::new(f),
+        tmp,
+        path,
+    };
+    written.ok()?;
+    let files: Vec<&str> = {
+        let mut v: Vec<&str> = t.sources.iter().map(|s| s.file.as_str()).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    (files.len() as u32).put(&mut p.out);
+    for name in files {
+        let text = super::read_source(seeds, name).ok()?;
+        let s = stamp(&seeds.join(name), text.as_bytes())?;
+        name.to_string().put(&mut p.out);
+        s.put(&mut p.out);
+    }
+    t.put(&mut p.out);
+    Some(p)
+}
+
+/// Stores a prepared cache for `file`, whose content is `text`.
+pub fn store(file: &Path, text: &str, mut prepared: Prepared) {
+    use std::io::{Seek, SeekFrom, Write};
+    let Some(key) = stamp(file, text.as_bytes()) else {
         return;
     };
-    if std::io::Write::write_all(&mut f, &out).is_err() || fs::rename(&tmp, &path).is_err() {
-        let _ = fs::remove_file(&tmp);
+    prepared.out.extend_from_slice(&key_bytes(key));
+    let Some((mut f, sum)) = prepared.out.finish() else {
+        return;
+    };
+    let stored = f.seek(SeekFrom::Start(8)).is_ok()
+        && f.write_all(&sum.to_le_bytes()).is_ok()
+        && fs::rename(&prepared.tmp, &prepared.path).is_ok();
+    let _ = stored; // on failure `Prepared`'s drop removes the temporary file
+}
+
+/// Where the cache is encoded to: a window of bytes, written out and
+/// summed each time it fills, so a big cache is never held whole.
+struct Out<W: std::io::Write> {
+    buf: Vec<u8>,
+    sink: Option<W>,
+    sum: Summer,
+}
+
+impl<W: std::io::Write> Out<W> {
+    fn new(sink: W) -> Self {
+        Out {
+            buf: Vec::with_capacity(WINDOW + 4096),
+            sink: Some(sink),
+            // The length is not known in advance: the body's checksum is
+            // seeded with 0 (truncation is caught by the layout itself).
+            sum: Summer::new(0),
+        }
+    }
+
+    fn push(&mut self, b: u8) {
+        self.buf.push(b);
+    }
+
+    fn extend_from_slice(&mut self, bytes: &[u8]) {
+        self.buf.extend_from_slice(bytes);
+        if self.buf.len() >= WINDOW {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        self.sum.add(&self.buf);
+        if let Some(w) = &mut self.sink {
+            if w.write_all(&self.buf).is_err() {
+                self.sink = None;
+            }
+        }
+        self.buf.clear();
+    }
+
+    /// The sink with everything written, and the checksum of it all.
+    fn finish(&mut self) -> Option<(W, u64)> {
+        self.flush();
+        let sum = std::mem::replace(&mut self.sum, Summer::new(0));
+        Some((self.sink.take()?, sum.finish()))
     }
 }
 
-/// A cursor over the cache's bytes.
-struct Reader<'a> {
-    rest: &'a [u8],
+/// A cursor over the cache's bytes, read a window at a time (a cache is
+/// never held whole beside the tracker decoded from it) and summed as it
+/// goes: what it gives counts only once `finish` says everything was read
+/// and the checksum matches.
+struct Reader<R: std::io::Read> {
+    src: R,
+    /// Read, not yet taken from `at` on.
+    buf: Vec<u8>,
+    at: usize,
+    /// Bytes still to read from `src`.
+    left: u64,
+    sum: Summer,
+    /// The checksum the cache says it has.
+    want: u64,
 }
 
-impl<'a> Reader<'a> {
-    /// Checks the magic and the checksum of everything after them.
-    fn new(bytes: &'a [u8]) -> Option<Self> {
-        let rest = bytes.strip_prefix(MAGIC)?;
-        let (sum, body) = rest.split_at_checked(8)?;
-        (u64::from_le_bytes(sum.try_into().ok()?) == content_hash(body))
-            .then_some(Reader { rest: body })
+/// Bytes read or written at a time.
+const WINDOW: usize = 1 << 18;
+
+impl<R: std::io::Read> Reader<R> {
+    /// Reads the `len` bytes of `src`, whose checksum should be `want`.
+    fn new(src: R, len: u64, want: u64) -> Self {
+        Reader {
+            src,
+            buf: Vec::with_capacity(WINDOW),
+            at: 0,
+            left: len,
+            sum: Summer::new(0),
+            want,
+        }
     }
 
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let (a, b) = self.rest.split_at_checked(n)?;
-        self.rest = b;
-        Some(a)
+    /// Bytes not yet taken: a bound on any count read from the cache.
+    fn remaining(&self) -> u64 {
+        (self.buf.len() - self.at) as u64 + self.left
+    }
+
+    fn take(&mut self, n: usize) -> Option<&[u8]> {
+        if self.buf.len() - self.at < n {
+            self.fill(n)?;
+        }
+        let out = &self.buf[self.at..self.at + n];
+        self.at += n;
+        Some(out)
+    }
+
+    /// Makes at least `n` bytes ready to take.
+    fn fill(&mut self, n: usize) -> Option<()> {
+        if n as u64 > self.remaining() {
+            return None;
+        }
+        self.buf.drain(..self.at);
+        self.at = 0;
+        let more = (n.max(WINDOW) - self.buf.len()).min(usize::try_from(self.left).ok()?);
+        let start = self.buf.len();
+        self.buf.resize(start + more, 0);
+        self.src.read_exact(&mut self.buf[start..]).ok()?;
+        self.sum.add(&self.buf[start..]);
+        self.left -= more as u64;
+        Some(())
+    }
+
+    /// Whether everything was taken and the checksum matches.
+    fn finish(self) -> bool {
+        self.remaining() == 0 && self.sum.finish() == self.want
     }
 }
 
 /// The binary form of one value.
 trait Codec: Sized {
-    fn put(&self, out: &mut Vec<u8>);
-    fn get(r: &mut Reader) -> Option<Self>;
+    fn put<W: std::io::Write>(&self, out: &mut Out<W>);
+    fn get<R: std::io::Read>(r: &mut Reader<R>) -> Option<Self>;
 }
 
 impl Codec for u64 {
-    fn put(&self, out: &mut Vec<u8>) {
+    fn put<W: std::io::Write>(&self, out: &mut Out<W>) {
         out.extend_from_slice(&self.to_le_bytes());
     }
-    fn get(r: &mut Reader) -> Option<Self> {
+    fn get<R: std::io::Read>(r: &mut Reader<R>) -> Option<Self> {
         Some(u64::from_le_bytes(r.take(8)?.try_into().ok()?))
     }
 }
 
 impl Codec for u32 {
-    fn put(&self, out: &mut Vec<u8>) {
+    fn put<W: std::io::Write>(&self, out: &mut Out<W>) {
         out.extend_from_slice(&self.to_le_bytes());
     }
-    fn get(r: &mut Reader) -> Option<Self> {
+    fn get<R: std::io::Read>(r: &mut Reader<R>) -> Option<Self> {
         Some(u32::from_le_bytes(r.take(4)?.try_into().ok()?))
     }
 }
 
 impl Codec for i32 {
-    fn put(&self, out: &mut Vec<u8>) {
+    fn put<W: std::io::Write>(&self, out: &mut Out<W>) {
         out.extend_from_slice(&self.to_le_bytes());
     }
-    fn get(r: &mut Reader) -> Option<Self> {
+    fn get<R: std::io::Read>(r: &mut Reader<R>) -> Option<Self> {
         Some(i32::from_le_bytes(r.take(4)?.try_into().ok()?))
     }
 }
 
 impl Codec for f64 {
-    fn put(&self, out: &mut Vec<u8>) {
+    fn put<W: std::io::Write>(&self, out: &mut Out<W>) {
         self.to_bits().put(out);
     }
-    fn get(r: &mut Reader) -> Option<Self> {
+    fn get<R: std::io::Read>(r: &mut Reader<R>) -> Option<Self> {
         Some(f64::from_bits(u64::get(r)?))
     }
 }
 
 impl Codec for bool {
-    fn put(&self, out: &mut Vec<u8>) {
+    fn put<W: std::io::Write>(&self, out: &mut Out<W>) {
         out.push(u8::from(*self));
     }
-    fn get(r: &mut Reader) -> Option<Self> {
+    fn get<R: std::io::Read>(r: &mut Reader<R>) -> Option<Self> {
         match r.take(1)?[0] {
             0 => Some(false),
             1 => Some(true),
@@ -287,18 +463,18 @@ impl Codec for bool {
 }
 
 impl Codec for String {
-    fn put(&self, out: &mut Vec<u8>) {
+    fn put<W: std::io::Write>(&self, out: &mut Out<W>) {
         (self.len() as u32).put(out);
         out.extend_from_slice(self.as_bytes());
     }
-    fn get(r: &mut Reader) -> Option<Self> {
+    fn get<R: std::io::Read>(r: &mut Reader<R>) -> Option<Self> {
         let n = u32::get(r)? as usize;
         String::from_utf8(r.take(n)?.to_vec()).ok()
     }
 }
 
 impl<T: Codec> Codec for Option<T> {
-    fn put(&self, out: &mut Vec<u8>) {
+    fn put<W: std::io::Write>(&self, out: &mut Out<W>) {
         match self {
             None => out.push(0),
             Some(v) => {
@@ -307,7 +483,7 @@ impl<T: Codec> Codec for Option<T> {
             }
         }
     }
-    fn get(r: &mut Reader) -> Option<Self> {
+    fn get<R: std::io::Read>(r: &mut Reader<R>) -> Option<Self> {
         match r.take(1)?[0] {
             0 => Some(None),
             1 => Some(Some(T::get(r)?)),
@@ -317,17 +493,17 @@ impl<T: Codec> Codec for Option<T> {
 }
 
 impl<T: Codec> Codec for Vec<T> {
-    fn put(&self, out: &mut Vec<u8>) {
+    fn put<W: std::io::Write>(&self, out: &mut Out<W>) {
         (self.len() as u32).put(out);
         for v in self {
             v.put(out);
         }
     }
-    fn get(r: &mut Reader) -> Option<Self> {
+    fn get<R: std::io::Read>(r: &mut Reader<R>) -> Option<Self> {
         let n = u32::get(r)? as usize;
         // Every element takes at least one byte: a corrupt count cannot
         // make us reserve more than the file holds.
-        if n > r.rest.len() {
+        if n as u64 > r.remaining() {
             return None;
         }
         let mut v = Vec::with_capacity(n);
@@ -339,11 +515,11 @@ impl<T: Codec> Codec for Vec<T> {
 }
 
 impl Codec for NaiveDate {
-    fn put(&self, out: &mut Vec<u8>) {
+    fn put<W: std::io::Write>(&self, out: &mut Out<W>) {
         use chrono::Datelike;
         self.num_days_from_ce().put(out);
     }
-    fn get(r: &mut Reader) -> Option<Self> {
+    fn get<R: std::io::Read>(r: &mut Reader<R>) -> Option<Self> {
         NaiveDate::from_num_days_from_ce_opt(i32::get(r)?)
     }
 }
@@ -352,11 +528,11 @@ impl Codec for NaiveDate {
 macro_rules! enum_codec {
     ($t:ty, $all:expr) => {
         impl Codec for $t {
-            fn put(&self, out: &mut Vec<u8>) {
+            fn put<W: std::io::Write>(&self, out: &mut Out<W>) {
                 let i = $all.iter().position(|x| x == self).unwrap_or(0);
                 out.push(i as u8);
             }
-            fn get(r: &mut Reader) -> Option<Self> {
+            fn get<R: std::io::Read>(r: &mut Reader<R>) -> Option<Self> {
                 $all.get(r.take(1)?[0] as usize).copied()
             }
         }
@@ -371,7 +547,7 @@ enum_codec!(
 enum_codec!(Measure, [Measure::Level, Measure::Flow]);
 
 impl Codec for Period {
-    fn put(&self, out: &mut Vec<u8>) {
+    fn put<W: std::io::Write>(&self, out: &mut Out<W>) {
         match *self {
             Period::Year(y) => {
                 out.push(0);
@@ -384,7 +560,7 @@ impl Codec for Period {
             }
         }
     }
-    fn get(r: &mut Reader) -> Option<Self> {
+    fn get<R: std::io::Read>(r: &mut Reader<R>) -> Option<Self> {
         match r.take(1)?[0] {
             0 => Some(Period::Year(i32::get(r)?)),
             1 => Some(Period::Span {
@@ -402,11 +578,11 @@ impl Codec for Period {
 macro_rules! record_codec {
     ($t:ident { $($f:ident),* $(,)? }) => {
         impl Codec for $t {
-            fn put(&self, out: &mut Vec<u8>) {
+            fn put<W: std::io::Write>(&self, out: &mut Out<W>) {
                 let $t { $($f),* } = self;
                 $( $f.put(out); )*
             }
-            fn get(r: &mut Reader) -> Option<Self> {
+            fn get<R: std::io::Read>(r: &mut Reader<R>) -> Option<Self> {
                 Some($t { $($f: Codec::get(r)?),* })
             }
         }
@@ -533,23 +709,41 @@ mod tests {
         let t = super::super::load(&file)
             .expect("bundled tracker loads")
             .tracker;
-        let mut body = Vec::new();
-        t.put(&mut body);
-        let mut r = Reader { rest: &body };
+        let mut out = Out::new(Vec::new());
+        t.put(&mut out);
+        let (body, sum) = out.finish().expect("written");
+        let len = body.len() as u64;
+        let mut r = Reader::new(&body[..], len, sum);
         assert_eq!(Tracker::get(&mut r).as_ref(), Some(&t));
-        assert!(r.rest.is_empty());
+        assert!(r.finish());
         // Any cut short or flipped byte is refused, never a wrong tracker.
-        let mut r = Reader {
-            rest: &body[..body.len() - 1],
-        };
+        let mut r = Reader::new(&body[..body.len() - 1], len - 1, sum);
         assert!(Tracker::get(&mut r).is_none());
-        let mut framed = MAGIC.to_vec();
-        framed.extend_from_slice(&content_hash(&body).to_le_bytes());
-        framed.extend_from_slice(&body);
-        assert!(Reader::new(&framed).is_some());
-        let n = framed.len();
-        framed[n / 2] ^= 1;
-        assert!(Reader::new(&framed).is_none());
+        let mut flipped = body.clone();
+        let n = flipped.len();
+        flipped[n / 2] ^= 1;
+        let mut r = Reader::new(&flipped[..], len, sum);
+        assert!(!Tracker::get(&mut r).is_some_and(|back| back == t && r.finish()));
+        // Read in windows, the bytes taken are those written.
+        let mut r = Reader::new(&body[..], len, sum);
+        let mut again = Vec::new();
+        while r.remaining() > 0 {
+            let k = (r.remaining() as usize).min(WINDOW / 3 + 7);
+            again.extend_from_slice(r.take(k).expect("bytes"));
+        }
+        assert_eq!(again, body);
+        assert!(r.finish());
+    }
+
+    #[test]
+    fn the_sum_of_pieces_is_the_sum_of_the_whole() {
+        let bytes: Vec<u8> = (0..1000u32).map(|i| (i * 7 % 251) as u8).collect();
+        for cut in [0, 1, 7, 8, 9, 500, 999, 1000] {
+            let mut s = Summer::new(bytes.len() as u64);
+            s.add(&bytes[..cut]);
+            s.add(&bytes[cut..]);
+            assert_eq!(s.finish(), content_hash(&bytes), "cut at {cut}");
+        }
     }
 
     #[test]

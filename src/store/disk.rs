@@ -129,6 +129,24 @@ fn kind_of(meta: &Metadata) -> &'static str {
 /// blocks on a FIFO and never reads more than `limit + 1` bytes, whatever
 /// the file turns into between the checks and the read.
 pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let (f, len) = open_bounded(path, limit)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    f.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::from_io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge {
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
+    Ok(bytes)
+}
+
+/// Opens a regular file (links followed) of at most `limit` bytes for
+/// reading, with its length: never blocks on a FIFO, and checks the file
+/// opened, not only the name. Callers read at most `limit + 1` bytes.
+pub fn open_bounded(path: &Path, limit: u64) -> Result<(File, u64), ReadError> {
     let meta = fs::metadata(path).map_err(ReadError::from_io)?;
     if !meta.is_file() {
         return Err(ReadError::NotRegular(kind_of(&meta)));
@@ -152,41 +170,26 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     if !meta.is_file() {
         return Err(ReadError::NotRegular(kind_of(&meta)));
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len().min(limit)).unwrap_or(0));
-    f.take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(ReadError::from_io)?;
-    if bytes.len() as u64 > limit {
+    if meta.len() > limit {
         return Err(ReadError::TooLarge {
-            size: bytes.len() as u64,
+            size: meta.len(),
             limit,
         });
     }
-    Ok(bytes)
+    Ok((f, meta.len()))
 }
 
 /// Whether the regular file at `path` holds exactly `expected`, read in
 /// pieces and compared as it goes (no second copy of a big file), with the
 /// same care as `read_bounded`: no FIFO, nothing past the expected length.
 pub fn holds(path: &Path, expected: &[u8]) -> Result<bool, ReadError> {
-    let meta = fs::metadata(path).map_err(ReadError::from_io)?;
-    if !meta.is_file() {
-        return Err(ReadError::NotRegular(kind_of(&meta)));
-    }
-    if meta.len() != expected.len() as u64 {
+    let (f, len) = match open_bounded(path, expected.len() as u64) {
+        Ok(opened) => opened,
+        Err(ReadError::TooLarge { .. }) => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    if len != expected.len() as u64 {
         return Ok(false);
-    }
-    let mut options = fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
-    }
-    let f = options.open(path).map_err(ReadError::from_io)?;
-    let meta = f.metadata().map_err(ReadError::from_io)?;
-    if !meta.is_file() {
-        return Err(ReadError::NotRegular(kind_of(&meta)));
     }
     let mut f = f.take(expected.len() as u64 + 1);
     let mut buf = vec![0u8; 1 << 16];

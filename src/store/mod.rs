@@ -528,15 +528,14 @@ pub fn save_change(
 ) -> Result<String, SaveError> {
     unchanged_on_disk(lock, &expected)?;
     may_save(&expected, after)?;
-    let size = expected.len();
-    let big = size >= cache::MIN_BYTES;
+    let big = expected.len() >= cache::MIN_BYTES;
     std::thread::scope(|s| {
         // The cache of the result is validated and encoded on another
         // core while the file is written, and stored after.
         let cache = big.then(|| {
             s.spawn(move || {
                 validates(file, after)
-                    .then(|| cache::prepare(&seeds_dir(file), after, size))
+                    .then(|| cache::prepare(file, &seeds_dir(file), after))
                     .flatten()
             })
         });
