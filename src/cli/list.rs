@@ -9,6 +9,7 @@ use crate::domain::search::{Query, SearchIndex};
 use crate::domain::*;
 use chrono::NaiveDate;
 use serde_json::{json, Value};
+use std::borrow::Cow;
 use std::fmt::Write;
 use std::path::Path;
 
@@ -113,18 +114,20 @@ pub fn list(file: &Path, today: NaiveDate, format: Format, filter: Option<&str>)
             csv(&headers, &rows)
         }
         Format::Table { width } => {
-            let rows: Vec<Vec<String>> = projects
+            // Borrowed where the tracker holds the text: a city-scale list
+            // is megabytes.
+            let rows: Vec<Vec<Cow<str>>> = projects
                 .iter()
                 .map(|p| {
                     vec![
-                        p.id.clone(),
-                        p.name_zh.clone(),
-                        p.name_en.clone(),
-                        chain_label(t, &p.chain),
-                        area_label(t, p.area.as_deref()),
+                        Cow::Borrowed(p.id.as_str()),
+                        Cow::Borrowed(p.name_zh.as_str()),
+                        Cow::Borrowed(p.name_en.as_str()),
+                        Cow::Owned(chain_label(t, &p.chain)),
+                        Cow::Owned(area_label(t, p.area.as_deref())),
                         // As the interface says it; CSV and JSON keep the id.
-                        p.status.label_zh().to_string(),
-                        next_due_label(p, today),
+                        Cow::Borrowed(p.status.label_zh()),
+                        Cow::Owned(next_due_label(p, today)),
                     ]
                 })
                 .collect();

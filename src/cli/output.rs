@@ -1,8 +1,9 @@
 //! Output formats shared by the commands: aligned text tables, CSV, JSON.
 
 use crate::columns::{fit, Column};
-use crate::text::{one_line, pad, truncate, width};
+use crate::text::{one_line, truncate, width};
 use serde_json::Value;
+use std::borrow::Cow;
 
 /// Cells apart in a text table.
 const GAP: usize = 2;
@@ -11,14 +12,18 @@ const GAP: usize = 2;
 /// identity and numbers whole, other columns cut, then left out, with a
 /// last line naming what was left out. `None` (piped output, `--wide`):
 /// every column whole.
-pub fn fitted_table(cols: &[Column], rows: &[Vec<String>], width_: Option<usize>) -> String {
+pub fn fitted_table<S: AsRef<str>>(
+    cols: &[Column],
+    rows: &[Vec<S>],
+    width_: Option<usize>,
+) -> String {
     let headers: Vec<&str> = cols.iter().map(|c| c.header).collect();
     let Some(total) = width_ else {
         return table(&headers, rows);
     };
-    let rows: Vec<Vec<String>> = rows
+    let rows: Vec<Vec<Cow<str>>> = rows
         .iter()
-        .map(|r| r.iter().map(|c| one_line(c).into_owned()).collect())
+        .map(|r| r.iter().map(|c| one_line(c.as_ref())).collect())
         .collect();
     let wants: Vec<usize> = (0..cols.len())
         .map(|i| {
@@ -30,20 +35,21 @@ pub fn fitted_table(cols: &[Column], rows: &[Vec<String>], width_: Option<usize>
         })
         .collect();
     let fitted = fit(total, cols, &wants, GAP);
-    let cut: Vec<Vec<String>> = std::iter::once(headers.iter().map(|h| h.to_string()).collect())
-        .chain(rows)
-        .map(|r: Vec<String>| {
+    let shown_headers: Vec<&str> = fitted.shown.iter().map(|&(i, _)| headers[i]).collect();
+    // The shown columns of each row, borrowed: cut to width as written.
+    let shown_rows: Vec<Vec<&str>> = rows
+        .iter()
+        .map(|r| {
             fitted
                 .shown
                 .iter()
-                .map(|&(i, w)| truncate(r.get(i).map_or("", String::as_str), w))
+                .map(|&(i, _)| r.get(i).map_or("", |c| c.as_ref()))
                 .collect()
         })
         .collect();
-    let shown_headers: Vec<&str> = cut[0].iter().map(String::as_str).collect();
     let mut out = table_with_widths(
         &shown_headers,
-        &cut[1..],
+        &shown_rows,
         fitted.shown.iter().map(|c| c.1).collect(),
     );
     if !fitted.hidden.is_empty() {
@@ -56,11 +62,12 @@ pub fn fitted_table(cols: &[Column], rows: &[Vec<String>], width_: Option<usize>
 }
 
 /// A plain text table whose columns line up with double-width characters.
-pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
-    // A value never breaks its row: line breaks and controls shown escaped.
-    let rows: Vec<Vec<String>> = rows
+pub fn table<S: AsRef<str>>(headers: &[&str], rows: &[Vec<S>]) -> String {
+    // A value never breaks its row: line breaks and controls shown escaped
+    // (a copy only of the cells that have any).
+    let rows: Vec<Vec<Cow<str>>> = rows
         .iter()
-        .map(|r| r.iter().map(|c| one_line(c).into_owned()).collect())
+        .map(|r| r.iter().map(|c| one_line(c.as_ref())).collect())
         .collect();
     let mut widths: Vec<usize> = headers.iter().map(|h| width(h)).collect();
     for r in &rows {
@@ -72,35 +79,52 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
 }
 
 /// Rows padded to `widths`, two spaces apart, under a header and a rule.
-fn table_with_widths(headers: &[&str], rows: &[Vec<String>], widths: Vec<usize>) -> String {
-    let mut out = String::new();
-    let line = |cells: Vec<&str>, out: &mut String| {
-        let last = cells.len() - 1;
-        for (i, c) in cells.iter().enumerate() {
-            if i == last {
+/// Cells wider than their column are cut; the text is built in one string
+/// (a city-scale list is megabytes: no string per padded cell).
+fn table_with_widths<S: AsRef<str>>(
+    headers: &[&str],
+    rows: &[Vec<S>],
+    widths: Vec<usize>,
+) -> String {
+    let size: usize = widths.iter().map(|w| w + 2).sum::<usize>() + 1;
+    let mut out = String::with_capacity(size.saturating_mul(rows.len() + 2));
+    let line = |cells: &mut dyn Iterator<Item = &str>, out: &mut String| {
+        let mut cells = cells.peekable();
+        let mut i = 0;
+        while let Some(c) = cells.next() {
+            let cols = widths.get(i).copied().unwrap_or(0);
+            let w = width(c);
+            let shown = if w <= cols {
                 out.push_str(c);
+                w
             } else {
-                out.push_str(&pad(c, widths[i]));
+                let cut = truncate(c, cols);
+                out.push_str(&cut);
+                width(&cut)
+            };
+            // The last cell is not padded: no trailing spaces.
+            if cells.peek().is_some() {
+                pad_to(out, shown, cols);
                 out.push_str("  ");
             }
+            i += 1;
         }
         out.push('\n');
     };
-    line(headers.to_vec(), &mut out);
-    line(
-        widths
-            .iter()
-            .map(|w| "-".repeat(*w))
-            .collect::<Vec<_>>()
-            .iter()
-            .map(|s| s.as_str())
-            .collect(),
-        &mut out,
-    );
+    line(&mut headers.iter().copied(), &mut out);
+    let rules: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+    line(&mut rules.iter().map(String::as_str), &mut out);
     for r in rows {
-        line(r.iter().map(|s| s.as_str()).collect(), &mut out);
+        line(&mut r.iter().map(|s| s.as_ref()), &mut out);
     }
     out
+}
+
+/// Spaces from column `from` to column `to`.
+fn pad_to(out: &mut String, from: usize, to: usize) {
+    for _ in from..to {
+        out.push(' ');
+    }
 }
 
 pub(crate) fn csv(headers: &[&str], rows: &[Vec<String>]) -> String {

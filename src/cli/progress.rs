@@ -10,6 +10,7 @@ use crate::domain::suggest::closest;
 use crate::domain::*;
 use chrono::NaiveDate;
 use serde_json::{json, Value};
+use std::borrow::Cow;
 use std::path::Path;
 
 pub fn progress(
@@ -77,22 +78,24 @@ pub fn progress(
         Format::Table { width } => width,
         _ => None,
     };
-    let rows: Vec<Vec<String>> = targets
+    // Borrowed where the tracker holds the text: a city-scale table is
+    // megabytes.
+    let rows: Vec<Vec<Cow<str>>> = targets
         .iter()
         .map(|x| {
             let (pr, [goal, base, actual, percent, period]) = target_cells(x, today);
             vec![
-                x.id.clone(),
-                x.metric_zh.clone(),
-                x.metric_en.clone(),
-                chain_label(t, &x.chain),
-                period,
-                goal,
-                base,
-                actual,
-                percent,
+                Cow::Borrowed(x.id.as_str()),
+                Cow::Borrowed(x.metric_zh.as_str()),
+                Cow::Borrowed(x.metric_en.as_str()),
+                Cow::Owned(chain_label(t, &x.chain)),
+                Cow::Owned(period),
+                Cow::Owned(goal),
+                Cow::Owned(base),
+                Cow::Owned(actual),
+                Cow::Owned(percent),
                 // As the interface says it; CSV and JSON keep the id.
-                pr.state.label_en().to_string(),
+                Cow::Borrowed(pr.state.label_en()),
             ]
         })
         .collect();
