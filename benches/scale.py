@@ -211,7 +211,6 @@ def measure(size, args):
     shutil.rmtree(cache, ignore_errors=True)
     os.environ["TRACKER_CACHE_DIR"] = cache
     res["cold_read_s"] = timed(base + ["validate"])
-    res["cold_peak_mib"] = None
     log(f"   read commands ({runs} runs each)")
     reads = {}
     for cmd in (["validate"], ["list"], ["progress"], ["report"]):
@@ -223,24 +222,37 @@ def measure(size, args):
     proj = subprocess.run(base + ["list", "--format", "csv"], capture_output=True, text=True, check=True)
     ids = [line.split(",", 1)[0] for line in proj.stdout.splitlines()[1:]]
     pid = ids[len(ids) // 2]
-    flip = iter(["stalled", "operating"] * (runs + 2))
+    flip = iter(["stalled", "operating"] * (4 * runs + 8))
     log("   set-status")
     res["set_status_s"] = median_of(
         runs, lambda: timed(base + ["set-status", pid, next(flip), "--date", "2024-09-01"])
     )
+    # A save must not grow with the edits made before it: edit other
+    # records, then time the same edit again.
+    edits = 50 if size <= 20000 else 10
+    log(f"   set-status after {edits} edits to other records")
+    step = max(1, len(ids) // (edits + 1))
+    for k in range(edits):
+        other = ids[(k * step + 1) % len(ids)]
+        if other != pid:
+            timed(base + ["set-status", other, "stalled", "--date", "2024-09-01"])
+    res["edits_before"] = edits
+    res["set_status_after_edits_s"] = median_of(
+        runs, lambda: timed(base + ["set-status", pid, next(flip), "--date", "2024-09-01"])
+    )
 
     log("   peak memory")
-    shutil.rmtree(cache, ignore_errors=True)
-    cold_rss = peak_rss_mib(base + ["validate"])
-    res["cold_peak_mib"] = round(cold_rss, 1)
-    rss = max(
-        peak_rss_mib(base + ["validate"]),
-        peak_rss_mib(base + ["set-status", pid, next(flip), "--date", "2024-09-01"]),
-    )
-    # The edit changed the file: read it once so what follows is cached.
     timed(base + ["validate"])
-    res["peak_mib"] = round(rss, 1)
-    res["peak_x_file"] = round(rss * 1024 * 1024 / os.path.getsize(file), 1)
+    peaks = {}
+    for cmd in (["validate"], ["list"], ["progress"], ["report"]):
+        peaks[cmd[0]] = round(peak_rss_mib(base + cmd), 1)
+    res["read_peak_mib"] = peaks
+    res["set_status_peak_mib"] = round(
+        peak_rss_mib(base + ["set-status", pid, next(flip), "--date", "2024-09-01"]), 1)
+    shutil.rmtree(cache, ignore_errors=True)
+    res["cold_peak_mib"] = round(peak_rss_mib(base + ["validate"]), 1)
+    res["bare_process_mib"] = round(peak_rss_mib([BIN, "--version"]), 1)
+    res["file_mib"] = os.path.getsize(file) / 1048576
 
     log("   interface (pseudo-terminal)")
     quiet = 0.1 if size < 50000 else 0.25
@@ -277,22 +289,33 @@ def fmt_s(x):
     return f"{x:.2f} s" if x >= 0.1 else f"{x * 1000:.0f} ms"
 
 
+def x_file(r, mib):
+    return f"{mib:.0f} MiB ({mib / r['file_mib']:.1f}×)"
+
+
 def table(results):
     cols = [f"{r['projects'] // 1000}k ({r['file_mb']:.2f} MB)" for r in results]
+    reads = ("validate", "list", "progress", "report")
     rows = [
         ("slowest read command (validate, list, progress, report)",
          [fmt_s(max(r["read_s"].values())) for r in results]),
         ("`validate` / `list` / `progress` / `report`",
-         [" / ".join(fmt_s(r["read_s"][k]) for k in ("validate", "list", "progress", "report"))
+         [" / ".join(fmt_s(r["read_s"][k]) for k in reads) for r in results]),
+        ("first read of a file not yet cached (`validate`: parses, fills the cache)",
+         [fmt_s(r["cold_read_s"]) for r in results]),
+        ("`set-status` (one edit saved) ÷ `validate`",
+         [f"{fmt_s(r['set_status_s'])} ({r['set_status_s'] / r['read_s']['validate']:.1f}×)" for r in results]),
+        ("`set-status` after edits to other records",
+         [f"{fmt_s(r['set_status_after_edits_s'])} (after {r['edits_before']}; "
+          f"{r['set_status_after_edits_s'] / r['set_status_s']:.1f}× the first)" for r in results]),
+        ("peak memory, read commands (largest of the four; × the file)",
+         [x_file(r, max(r["read_peak_mib"].values())) + " " + max(r["read_peak_mib"], key=r["read_peak_mib"].get)
           for r in results]),
-        ("first read after a change (`validate`, parses; fills the cache)",
-         [fmt_s(r["cold_read_s"]) if "cold_read_s" in r else "n/a" for r in results]),
-        ("`set-status` (one edit saved)", [fmt_s(r["set_status_s"]) for r in results]),
-        ("peak memory (cached read or set-status)",
-         [f"{r['peak_mib']:.0f} MiB ({r['peak_x_file']}× the file)" for r in results]),
-        ("peak memory, first read (parse)",
-         [f"{r['cold_peak_mib']:.0f} MiB ({r['cold_peak_mib'] * 1048576 / (r['file_mb'] * 1e6):.1f}× the file)"
-          if r.get("cold_peak_mib") else "n/a" for r in results]),
+        ("peak memory, `validate` / `list` / `progress` / `report` (MiB)",
+         [" / ".join(f"{r['read_peak_mib'][k]:.0f}" for k in reads) for r in results]),
+        ("peak memory, `set-status`", [x_file(r, r["set_status_peak_mib"]) for r in results]),
+        ("peak memory, first read (parse)", [x_file(r, r["cold_peak_mib"]) for r in results]),
+        ("peak memory of the bare process (`--version`)", [f"{r['bare_process_mib']:.1f} MiB" for r in results]),
         ("interface: first frame", [fmt_s(r["tui_first_frame_s"]) for r in results]),
         ("interface: one filter keystroke, median / p90",
          [f"{r['tui_keystroke_ms']['median']:.0f} / {r['tui_keystroke_ms']['p90']:.0f} ms"
@@ -304,6 +327,28 @@ def table(results):
                       f"{r['filter_vs_fzf'][q]['hits_fzf']})" for r in results]))
     out = ["| | " + " | ".join(cols) + " |", "|---|" + "---|" * len(cols)]
     out += [f"| {name} | " + " | ".join(vals) + " |" for name, vals in rows]
+    return "\n".join(out)
+
+
+def growth(results):
+    """Each figure at 10× the projects ÷ the figure before (linear: about 10×)."""
+    pairs = [(a, b) for a in results for b in results if b["projects"] == 10 * a["projects"]]
+    if not pairs:
+        return ""
+    figures = [(f"`{k}`", lambda r, k=k: r["read_s"][k]) for k in ("validate", "list", "progress", "report")]
+    figures += [
+        ("first read (parse)", lambda r: r["cold_read_s"]),
+        ("`set-status`", lambda r: r["set_status_s"]),
+        ("peak memory, largest read command", lambda r: max(r["read_peak_mib"].values())),
+        ("peak memory, `set-status`", lambda r: r["set_status_peak_mib"]),
+        ("interface: first frame", lambda r: r["tui_first_frame_s"]),
+        ("interface: keystroke median", lambda r: r["tui_keystroke_ms"]["median"] or float("nan")),
+    ]
+    figures += [(f"`list --filter {q}`", lambda r, q=q: r["filter_vs_fzf"][q]["ours_s"]) for q in QUERIES]
+    cols = [f"{b['projects'] // 1000}k ÷ {a['projects'] // 1000}k" for a, b in pairs]
+    out = ["| | " + " | ".join(cols) + " |", "|---|" + "---|" * len(cols)]
+    for name, f in figures:
+        out.append(f"| {name} | " + " | ".join(f"{f(b) / f(a):.1f}×" for a, b in pairs) + " |")
     return "\n".join(out)
 
 
@@ -336,6 +381,11 @@ def main():
         json.dump({"machine": machine, "fzf": fzf_version, "results": results}, f, indent=1, ensure_ascii=False)
     print(f"machine: {machine}; fzf {fzf_version}")
     print(table(results))
+    g = growth(results)
+    if g:
+        print()
+        print("growth (10× the projects):")
+        print(g)
 
 
 if __name__ == "__main__":
