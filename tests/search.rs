@@ -150,3 +150,57 @@ fn ordering_agrees_with_skim_at_the_top_and_drops_its_tail() {
         assert!(theirs >= 2 * ours.max(1), "{q}: skim {theirs}, ours {ours}");
     }
 }
+
+/// The command line's one-shot search rules records out from a summary of
+/// their names (letters, pairs, and the characters of Chinese names) before
+/// building any keys: on the bundled tracker it finds exactly what the
+/// interface's full index finds, for Latin, pinyin, Chinese and mixed
+/// queries, single characters and misses included.
+#[test]
+fn the_one_shot_search_finds_exactly_what_the_index_finds() {
+    let t = bundled();
+    let ix = SearchIndex::build(&t);
+    let states = vec![shibei_tracker::domain::ProgressState::NoData; t.targets.len()];
+    for q in [
+        "rhl",
+        "renhelu",
+        "cruise",
+        "youlun",
+        "数字",
+        "数",
+        "港",
+        "旧城改造",
+        "改造旧城",
+        "产业园",
+        "人和路 rhl",
+        "数字 chain:digital",
+        "浪潮",
+        "lc",
+        "GDP",
+        "生产总值",
+        "亿元",
+        "2022",
+        "qd",
+        "北区",
+        "Ü",
+        "é",
+        "-",
+        "区",
+        "status:planned 港",
+        "zzz",
+        "中心核心区",
+        "xyz 数字",
+    ] {
+        let query = Query::parse(q);
+        assert_eq!(
+            SearchIndex::search_projects_once(&t, &query),
+            ix.search_projects(&t, &query),
+            "projects, {q:?}"
+        );
+        assert_eq!(
+            SearchIndex::search_targets_once(&t, &query, &states),
+            ix.search_targets(&query, &states),
+            "goals, {q:?}"
+        );
+    }
+}

@@ -441,6 +441,9 @@ struct Word {
     len: usize,
     /// No initials: see `NameKeys::chain`.
     strict: bool,
+    /// For a word matched on its text (Chinese): the slot of each of its
+    /// characters (see `Sig::chars`).
+    char_slots: Vec<usize>,
 }
 
 impl Word {
@@ -456,6 +459,11 @@ impl Word {
                 .map(|w| (letter_bit(w[1]), pair_slot(w[0], w[1])))
                 .collect()
         });
+        let char_slots = if latin.is_none() {
+            text.chars().map(char_slot).collect()
+        } else {
+            Vec::new()
+        };
         Word {
             mask: latin.as_deref().map_or(0, mask_of),
             steps,
@@ -463,6 +471,7 @@ impl Word {
             text,
             len,
             strict: false,
+            char_slots,
         }
     }
 
@@ -600,6 +609,7 @@ impl RecordKeys {
             sig.mask |= k.mask;
             sig.starts |= k.starts;
             add_pairs(&mut sig.pairs, k.joined.as_bytes());
+            sig.add_chars(&k.lower);
         }
         RecordKeys {
             zh,
@@ -676,12 +686,60 @@ struct Sig {
     mask: u64,
     starts: u64,
     pairs: [u64; 4],
+    /// The characters of the names that are not plain ASCII, lower-cased
+    /// (what a word typed in Chinese is matched against), hashed to 256
+    /// slots.
+    chars: [u64; 4],
+}
+
+/// Which parts of a `Sig` a query needs: the letters (for Latin words,
+/// which costs the pinyin of every Chinese character) and the characters
+/// (for words in Chinese).
+#[derive(Debug, Clone, Copy)]
+struct Need {
+    letters: bool,
+    chars: bool,
+}
+
+impl Need {
+    #[cfg(test)]
+    const ALL: Need = Need {
+        letters: true,
+        chars: true,
+    };
+
+    fn of(words: &[Word]) -> Need {
+        Need {
+            letters: words.iter().any(|w| w.latin.is_some()),
+            chars: words.iter().any(|w| w.latin.is_none()),
+        }
+    }
+}
+
+/// A character's slot in `Sig::chars`.
+fn char_slot(c: char) -> usize {
+    ((c as u32).wrapping_mul(0x9E37_79B1) >> 24) as usize
 }
 
 impl Sig {
     /// Adds what `NameKeys::new(text)` would hold, computed the same way
     /// (the same tokens, the same bytes) without building it.
-    fn add_text(&mut self, text: &str) {
+    fn add_text(&mut self, text: &str, need: Need) {
+        if need.chars && !text.is_ascii() {
+            // As `str::to_lowercase` (what the keys hold), without building
+            // the string; only a capital sigma lower-cases by its context.
+            if text.contains('Σ') {
+                self.add_chars(&text.to_lowercase());
+            } else {
+                for c in text.chars().flat_map(char::to_lowercase) {
+                    let slot = char_slot(c);
+                    self.chars[slot / 64] |= 1 << (slot % 64);
+                }
+            }
+        }
+        if !need.letters {
+            return;
+        }
         let mut prev: Option<u8> = None;
         let mut push = |sig: &mut Sig, b: u8, start: bool| {
             let bit = letter_bit(b);
@@ -717,14 +775,27 @@ impl Sig {
         }
     }
 
-    /// Whether a Latin word can match one of the keys summed up here:
+    /// Adds the characters of `lower`, a name lower-cased.
+    fn add_chars(&mut self, lower: &str) {
+        for c in lower.chars() {
+            let slot = char_slot(c);
+            self.chars[slot / 64] |= 1 << (slot % 64);
+        }
+    }
+
+    /// Whether a word can match one of the keys summed up here. A word in
+    /// Chinese: each of its characters is in a name.
+    /// A Latin word:
     /// every letter is present; the first starts a token (or the word is
     /// long enough to be a run inside one); and each further letter either
     /// follows the one before it somewhere (same piece or run) or starts a
     /// token (a new piece). A necessary condition, never a sufficient one.
     fn may_match(&self, w: &Word) -> bool {
         let Some(q) = &w.latin else {
-            return true;
+            return w
+                .char_slots
+                .iter()
+                .all(|&slot| self.chars[slot / 64] & (1 << (slot % 64)) != 0);
         };
         if w.mask & !self.mask != 0 {
             return false;
@@ -858,6 +929,7 @@ impl SearchIndex {
         let ix = SearchIndex::groups(t);
         let ids = GroupIds::of(t);
         let ctx = Context::new(&ix, q);
+        let need = Need::of(&ctx.words);
         let status: Vec<Vec<Option<i32>>> = ctx.labels(&ix.statuses);
         let status_of = |i: usize, ti: usize| {
             let s = t.projects.get(i)?.status;
@@ -872,7 +944,7 @@ impl SearchIndex {
                 .into_iter()
                 .chain(&p.aliases)
             {
-                sig.add_text(text);
+                sig.add_text(text, need);
             }
             if ctx.hopeless(&sig, chain, area) {
                 return None;
@@ -893,6 +965,7 @@ impl SearchIndex {
         let ix = SearchIndex::groups(t);
         let ids = GroupIds::of(t);
         let ctx = Context::new(&ix, q);
+        let need = Need::of(&ctx.words);
         let scores = ctx.labels(&ix.states);
         let state_of = |i: usize, ti: usize| {
             let s = states.get(i).copied().unwrap_or(ProgressState::NoData);
@@ -905,7 +978,7 @@ impl SearchIndex {
             let area = x.area.as_deref().and_then(|a| ids.area.get(a).copied());
             let mut sig = Sig::default();
             for text in [&x.metric_zh, &x.metric_en, &x.id] {
-                sig.add_text(text);
+                sig.add_text(text, need);
             }
             if ctx.hopeless(&sig, chain, area) {
                 return None;
@@ -1471,9 +1544,10 @@ mod tests {
             "绿色低碳 ü Lü 女 nǚ",
             "",
             "数字经济 Digital 经济2023",
+            "ΟΔΟΣ Σίσυφος Straße İstanbul",
         ] {
             let mut sig = Sig::default();
-            sig.add_text(text);
+            sig.add_text(text, Need::ALL);
             let r = RecordKeys::new(text, "", Vec::new(), None, None);
             assert_eq!(sig, r.sig, "{text:?}");
         }
