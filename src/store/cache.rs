@@ -23,7 +23,7 @@ use std::time::UNIX_EPOCH;
 pub const MIN_BYTES: usize = 1 << 20;
 
 /// Bumped whenever the encoding or the model changes shape.
-const MAGIC: &[u8; 8] = b"SHBTC004";
+const MAGIC: &[u8; 8] = b"SHBTC005";
 
 /// A fast 64-bit hash of the bytes (not cryptographic: together with the
 /// length and mtime it tells a changed file from the one cached).
@@ -37,41 +37,53 @@ const K: u64 = 0x9E37_79B9_7F4A_7C15;
 
 /// `content_hash` over bytes given a piece at a time (the total length is
 /// known in advance): a cache is summed as it is read, never held whole.
+/// Four independent lanes of 8-byte words, so the multiplications overlap
+/// (a tracker file is hashed on every command).
 struct Summer {
-    h: u64,
-    /// Bytes of an unfinished 8-byte word.
-    pending: [u8; 8],
+    h: [u64; 4],
+    /// Bytes of an unfinished 32-byte block.
+    pending: [u8; 32],
     npending: usize,
 }
 
 impl Summer {
     fn new(len: u64) -> Self {
+        let seed = 0x243F_6A88_85A3_08D3 ^ len;
         Summer {
-            h: 0x243F_6A88_85A3_08D3 ^ len,
-            pending: [0; 8],
+            h: [
+                seed,
+                seed ^ K,
+                seed.rotate_left(17),
+                seed.rotate_left(41) ^ K,
+            ],
+            pending: [0; 32],
             npending: 0,
         }
     }
 
-    fn word(&mut self, w: [u8; 8]) {
-        self.h = (self.h.rotate_left(23) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+    fn block(&mut self, b: &[u8]) {
+        for (lane, w) in self.h.iter_mut().zip(b.chunks_exact(8)) {
+            let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+            *lane = (lane.rotate_left(23) ^ w).wrapping_mul(K);
+        }
     }
 
     fn add(&mut self, mut bytes: &[u8]) {
         if self.npending > 0 {
-            let n = (8 - self.npending).min(bytes.len());
+            let n = (32 - self.npending).min(bytes.len());
             self.pending[self.npending..self.npending + n].copy_from_slice(&bytes[..n]);
             self.npending += n;
             bytes = &bytes[n..];
-            if self.npending < 8 {
+            if self.npending < 32 {
                 return;
             }
-            self.word(self.pending);
+            let p = self.pending;
+            self.block(&p);
             self.npending = 0;
         }
-        let mut chunks = bytes.chunks_exact(8);
+        let mut chunks = bytes.chunks_exact(32);
         for c in &mut chunks {
-            self.word([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.block(c);
         }
         let rest = chunks.remainder();
         self.pending[..rest.len()].copy_from_slice(rest);
@@ -79,13 +91,18 @@ impl Summer {
     }
 
     fn finish(mut self) -> u64 {
-        let mut last = [0u8; 8];
+        let mut last = [0u8; 32];
         last[..self.npending].copy_from_slice(&self.pending[..self.npending]);
-        self.word(last);
-        let mut h = self.h;
+        // The count of bytes in the last block tells "ab" from "ab\0".
+        last[31] ^= self.npending as u8;
+        self.block(&last);
+        let [a, b, c, d] = self.h;
+        let mut h = a ^ b.rotate_left(16) ^ c.rotate_left(32) ^ d.rotate_left(48);
         h ^= h >> 29;
         h = h.wrapping_mul(K);
-        h ^ (h >> 32)
+        h ^= h >> 32;
+        h = h.wrapping_mul(K);
+        h ^ (h >> 29)
     }
 }
 
@@ -738,11 +755,21 @@ mod tests {
     #[test]
     fn the_sum_of_pieces_is_the_sum_of_the_whole() {
         let bytes: Vec<u8> = (0..1000u32).map(|i| (i * 7 % 251) as u8).collect();
-        for cut in [0, 1, 7, 8, 9, 500, 999, 1000] {
-            let mut s = Summer::new(bytes.len() as u64);
-            s.add(&bytes[..cut]);
-            s.add(&bytes[cut..]);
-            assert_eq!(s.finish(), content_hash(&bytes), "cut at {cut}");
+        for cut in [0, 1, 7, 8, 9, 31, 32, 33, 64, 500, 999, 1000] {
+            for second in [cut, (cut + 5).min(1000), (cut + 40).min(1000), 1000] {
+                let mut s = Summer::new(bytes.len() as u64);
+                s.add(&bytes[..cut]);
+                s.add(&bytes[cut..second]);
+                s.add(&bytes[second..]);
+                assert_eq!(s.finish(), content_hash(&bytes), "cut at {cut}, {second}");
+            }
+        }
+        // Every byte counts, in every lane and in the last partial block.
+        let base = content_hash(&bytes[..77]);
+        for i in 0..77 {
+            let mut b = bytes[..77].to_vec();
+            b[i] ^= 0x10;
+            assert_ne!(content_hash(&b), base, "byte {i}");
         }
     }
 
