@@ -36,18 +36,28 @@ pub fn load_to_read(file: &Path) -> Result<&'static Loaded, Failure> {
     Ok(Box::leak(Box::new(load(file)?)))
 }
 
+/// `load_to_read` for a command that needs the tracker but not the file's
+/// text (a cached tracker is then read without holding the file).
+pub fn tracker_to_read(file: &Path) -> Result<&'static Tracker, Failure> {
+    let t = store::load_tracker(file).map_err(|problems| failure(file, problems))?;
+    Ok(Box::leak(Box::new(t)))
+}
+
 pub fn load(file: &Path) -> Result<Loaded, Failure> {
-    store::load(file).map_err(|problems| {
-        let mut msg: String = problems.iter().map(|p| format!("{p}\n")).collect();
-        let n = problems.len();
-        let _ = write!(
-            msg,
-            "{n} problem{} in {}; nothing was changed",
-            if n == 1 { "" } else { "s" },
-            file.display()
-        );
-        Failure::usage(msg)
-    })
+    store::load(file).map_err(|problems| failure(file, problems))
+}
+
+/// The problems that stopped a load, as the command's failure.
+fn failure(file: &Path, problems: Vec<store::Problem>) -> Failure {
+    let mut msg: String = problems.iter().map(|p| format!("{p}\n")).collect();
+    let n = problems.len();
+    let _ = write!(
+        msg,
+        "{n} problem{} in {}; nothing was changed",
+        if n == 1 { "" } else { "s" },
+        file.display()
+    );
+    Failure::usage(msg)
 }
 
 pub fn unknown_id(kind: &str, id: &str, known: Vec<&str>) -> Failure {

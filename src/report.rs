@@ -1,7 +1,7 @@
 //! The `report` command: a Markdown (or JSON) briefing of goals, chains and
 //! projects needing attention, for people who will not open a terminal.
 
-use crate::command::{load_to_read, resolve_chain, Outcome};
+use crate::command::{resolve_chain, tracker_to_read, Outcome};
 use crate::domain::labels::goal_label;
 use crate::domain::progress::{assess, overdue_milestones, slipped_milestones};
 use crate::domain::summary::{by_chain, ranked};
@@ -22,7 +22,7 @@ pub fn report_command(
     chain: Option<&str>,
     as_json: bool,
 ) -> Outcome {
-    let t = &load_to_read(file)?.tracker;
+    let t = tracker_to_read(file)?;
     // An id or a name (数字经济, pinyin) names the chain.
     let chain_id = match chain {
         Some(c) => Some(t.chains[resolve_chain(t, c)?].id.clone()),

@@ -222,3 +222,50 @@ fn a_save_leaves_the_cache_current_so_the_next_read_does_not_parse() {
     let read = store::parse(&after, &file, &store::seeds_dir(&file)).expect("parses");
     assert_eq!(store::emit(&read), after);
 }
+
+/// Commands that need only the tracker hash the file as they read it
+/// instead of keeping it: a change of the same length, with the
+/// modification time put back, is still seen (the content hash differs).
+#[test]
+fn a_read_without_the_text_still_sees_a_change_that_hides_its_mtime() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache = dir.path().join("cache");
+    let (file, t) = big_tracker(&dir.path().join("t"));
+    ok(&run(&file, &cache, &["validate"]));
+    let p = &t.projects[t.projects.len() / 2];
+    let csv = ok(&run(&file, &cache, &["list", "--format", "csv"]));
+    assert!(csv.contains(&format!("{},{},", p.id, p.name_zh)));
+
+    let mtime = fs::metadata(&file)
+        .expect("meta")
+        .modified()
+        .expect("mtime");
+    let text = fs::read_to_string(&file).expect("tracker");
+    let line = format!("name_zh: \"{}\"", p.name_zh);
+    let at = text.find(&format!("  - id: {}\n", p.id)).expect("record");
+    let name_at = at + text[at..].find(&line).expect("name line");
+    let first = p.name_zh.chars().next().expect("a name");
+    let other = if first == '新' { '旧' } else { '新' };
+    assert_eq!(first.len_utf8(), other.len_utf8());
+    let renamed = p.name_zh.replacen(first, &other.to_string(), 1);
+    let changed = format!(
+        "{}name_zh: \"{renamed}\"{}",
+        &text[..name_at],
+        &text[name_at + line.len()..]
+    );
+    assert_eq!(changed.len(), text.len());
+    fs::write(&file, &changed).expect("write");
+    fs::File::options()
+        .write(true)
+        .open(&file)
+        .and_then(|f| f.set_modified(mtime))
+        .expect("put the mtime back");
+
+    let csv = ok(&run(&file, &cache, &["list", "--format", "csv"]));
+    assert!(
+        csv.contains(&format!("{},{renamed},", p.id)),
+        "the renamed project is listed by its new name"
+    );
+    let shown = ok(&run(&file, &cache, &["show", &p.id]));
+    assert!(shown.contains(&renamed), "{shown}");
+}

@@ -1,7 +1,7 @@
 //! `list`: projects, optionally filtered like the interface's `/`.
 
 use super::output::{csv, fitted_table, json_text};
-use super::{area_label, chain_label, load_to_read, Failure, Format, Outcome};
+use super::{area_label, chain_label, tracker_to_read, Failure, Format, Outcome};
 use crate::columns::{column, Column};
 use crate::domain::labels::next_due;
 use crate::domain::progress::{next_milestone, overdue_milestones};
@@ -38,7 +38,7 @@ pub fn next_due_label(p: &Project, today: NaiveDate) -> String {
 }
 
 pub fn list(file: &Path, today: NaiveDate, format: Format, filter: Option<&str>) -> Outcome {
-    let t = &load_to_read(file)?.tracker;
+    let t = tracker_to_read(file)?;
     let order: Vec<usize> = match filter {
         Some(q) => {
             // Chains, areas and labels only: keys are built only for the

@@ -22,7 +22,7 @@ pub use records::{
 };
 pub use show::{project_text, series_points, show, target_cells, target_text, SeriesPoint};
 
-pub use crate::command::{load, load_to_read, unknown_id, Failure, Outcome};
+pub use crate::command::{load, load_to_read, tracker_to_read, unknown_id, Failure, Outcome};
 use crate::domain::Tracker;
 
 pub(crate) fn chain_label(t: &Tracker, id: &str) -> String {

@@ -2,7 +2,7 @@
 
 use super::output::{csv, fitted_table, json_text};
 use super::show::target_cells;
-use super::{chain_label, load_to_read, Failure, Format, Outcome};
+use super::{chain_label, tracker_to_read, Failure, Format, Outcome};
 use crate::columns::{column, Column};
 use crate::command::resolve_chain;
 use crate::domain::progress::assess;
@@ -20,7 +20,7 @@ pub fn progress(
     metric: Option<&str>,
     format: Format,
 ) -> Outcome {
-    let t = &load_to_read(file)?.tracker;
+    let t = tracker_to_read(file)?;
     if let Some(m) = metric {
         if t.series(m).is_empty() {
             let mut known: Vec<&str> = t

@@ -1,7 +1,7 @@
 //! `show`: one project or target with every field, history and quotes.
 
 use super::output::{json_text, table};
-use super::{area_label, load_to_read, unknown_id, Outcome};
+use super::{area_label, tracker_to_read, unknown_id, Outcome};
 use crate::command::{resolve, Named};
 use crate::domain::labels::{goal_label, value_with_unit, MilestoneState};
 use crate::domain::progress::{assess, overdue_milestones};
@@ -24,7 +24,7 @@ fn quote_line(t: &Tracker, source: &str, quote: &str) -> String {
 }
 
 pub fn show(file: &Path, today: NaiveDate, id: &str, as_json: bool) -> Outcome {
-    let t = &load_to_read(file)?.tracker;
+    let t = tracker_to_read(file)?;
     // An id, a name or pinyin; an ambiguous one lists the candidates.
     let named = resolve(t, id, true, true)?;
     if let Named::Project(i) = named {

@@ -168,9 +168,69 @@ fn key_bytes(s: Stamp) -> [u8; KEY as usize] {
     k
 }
 
+/// The stamp of `file` as it is on disk, read a window at a time and not
+/// kept (`None` if it is smaller than a cached file, larger than `limit`,
+/// or changed while read).
+fn stamp_on_disk(file: &Path, limit: u64) -> Option<Stamp> {
+    use std::io::Read;
+    let (mut f, len) = super::disk::open_bounded(file, limit).ok()?;
+    if len < MIN_BYTES as u64 {
+        return None;
+    }
+    let mtime_of = |f: &fs::File| -> Option<u64> {
+        Some(
+            f.metadata()
+                .ok()?
+                .modified()
+                .ok()?
+                .duration_since(UNIX_EPOCH)
+                .ok()?
+                .as_nanos() as u64,
+        )
+    };
+    let mtime = mtime_of(&f)?;
+    let mut sum = Summer::new(len);
+    let mut buf = vec![0u8; WINDOW];
+    let mut read = 0u64;
+    loop {
+        match f.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                sum.add(&buf[..n]);
+                read += n as u64;
+                if read > len {
+                    return None;
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    (read == len && mtime_of(&f)? == mtime).then(|| Stamp {
+        len,
+        mtime,
+        hash: sum.finish(),
+    })
+}
+
+/// The tracker cached for `file` if the cache holds the file as it is on
+/// disk now (and its reports as they are in `seeds`): the file is hashed
+/// as it is read, never held, for a command that needs only the tracker.
+/// `limit` bounds the file's size, as every read of it.
+pub fn get_current(file: &Path, seeds: &Path, limit: u64) -> Option<Tracker> {
+    let want = stamp_on_disk(file, limit)?;
+    get_stamped(file, want, seeds)
+}
+
 /// The tracker cached for `file`, if the cache matches `text` (the file's
 /// content as just read) and the reports in `seeds` as they are now.
 pub fn get(file: &Path, text: &str, seeds: &Path) -> Option<Tracker> {
+    get_stamped(file, stamp(file, text.as_bytes())?, seeds)
+}
+
+/// The tracker cached for `file`, if the cache was made from the file as
+/// stamped `want`.
+fn get_stamped(file: &Path, want: Stamp, seeds: &Path) -> Option<Tracker> {
     use std::io::{Read, Seek, SeekFrom};
     let path = cache_file(file)?;
     // Only a cache we wrote ourselves is trusted (it skips validation): a
@@ -178,9 +238,7 @@ pub fn get(file: &Path, text: &str, seeds: &Path) -> Option<Tracker> {
     if !super::disk::private_to_me(&path) {
         return None;
     }
-    let limit = (text.len() as u64)
-        .saturating_mul(4)
-        .saturating_add(1 << 20);
+    let limit = want.len.saturating_mul(4).saturating_add(1 << 20);
     let (mut f, len) = super::disk::open_bounded(&path, limit).ok()?;
     if len < HEAD + KEY {
         return None;
@@ -192,7 +250,7 @@ pub fn get(file: &Path, text: &str, seeds: &Path) -> Option<Tracker> {
     }
     // The file's stamp, last in the cache, is compared before anything
     // is decoded.
-    let want = key_bytes(stamp(file, text.as_bytes())?);
+    let want = key_bytes(want);
     let mut key = [0u8; KEY as usize];
     f.seek(SeekFrom::Start(len - KEY)).ok()?;
     f.read_exact(&mut key).ok()?;

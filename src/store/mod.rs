@@ -430,6 +430,18 @@ pub fn load(file: &Path) -> Result<Loaded, Vec<Problem>> {
     Ok(Loaded { tracker, text })
 }
 
+/// The tracker of `file` for a command that only reads it: from the cache
+/// when the cache holds the file as it is (the file is then hashed as it
+/// is read, never held in memory), otherwise as `load` gives it.
+pub fn load_tracker(file: &Path) -> Result<Tracker, Vec<Problem>> {
+    if let Ok(limit) = disk::max_bytes() {
+        if let Some(t) = cache::get_current(file, &seeds_dir(file), limit) {
+            return Ok(t);
+        }
+    }
+    load(file).map(|l| l.tracker)
+}
+
 #[derive(Debug)]
 pub enum SaveError {
     /// The file holds comments a rewrite would drop.
