@@ -248,6 +248,10 @@ fn event_loop(
     let mut watch = Watch::new(file);
     let mut last_check = Instant::now();
     let mut skipped = 0;
+    // False after a look at the file found nothing new: the screen is as
+    // drawn, so nothing is sent to the terminal (a frame a second would
+    // be traffic over ssh for nothing).
+    let mut redraw = true;
     loop {
         // Keys typed faster than frames are drawn are all handled before
         // the next frame: no frame is drawn for a state already superseded.
@@ -257,7 +261,12 @@ fn event_loop(
             #[cfg(unix)]
             return Ok(Exit::Signal(signal_hook::consts::SIGHUP));
         }
-        if skipped < MAX_SKIPPED_FRAMES && event::poll(Duration::ZERO)? {
+        if !redraw {
+            redraw = true;
+            if !app.indexed && !event::poll(Duration::ZERO)? {
+                app.ensure_index(&mut || event::poll(Duration::ZERO).unwrap_or(false));
+            }
+        } else if skipped < MAX_SKIPPED_FRAMES && event::poll(Duration::ZERO)? {
             skipped += 1;
         } else if skipped < MAX_SKIPPED_FRAMES
             && !app.settle(&mut || event::poll(Duration::ZERO).unwrap_or(false))
@@ -281,7 +290,8 @@ fn event_loop(
         // Wait for an event, but look at the file about once a second,
         // and for signals every few milliseconds (without redrawing).
         let mut ready = false;
-        while !ready && last_check.elapsed() < WATCH_EVERY {
+        let mut resumed = false;
+        while !ready && !resumed && last_check.elapsed() < WATCH_EVERY {
             // The terminal's session is gone (tmux killed, ssh dropped) and
             // we were handed to init: nobody can see us; leave as on SIGHUP
             // instead of spinning on a dead terminal.
@@ -291,7 +301,11 @@ fn event_loop(
             }
             match signals.take() {
                 #[cfg(unix)]
-                Some(signal_hook::consts::SIGTSTP) => suspend(terminal, app.mouse)?,
+                Some(signal_hook::consts::SIGTSTP) => {
+                    suspend(terminal, app.mouse)?;
+                    // The screen was cleared: draw it again at once.
+                    resumed = true;
+                }
                 Some(sig) => return Ok(Exit::Signal(sig)),
                 None => {}
             }
@@ -311,6 +325,9 @@ fn event_loop(
         if ready && terminal_hung_up() {
             #[cfg(unix)]
             return Ok(Exit::Signal(signal_hook::consts::SIGHUP));
+        }
+        if resumed {
+            continue;
         }
         let effects = if ready {
             match event::read()? {
@@ -339,6 +356,7 @@ fn event_loop(
         } else {
             last_check = Instant::now();
             if !watch.changed(&app.base) {
+                redraw = false;
                 continue;
             }
             let effects = update(app, reload(file, true));
