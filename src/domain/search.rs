@@ -351,7 +351,7 @@ impl NameKeys {
         if q.len() < 3 {
             return None;
         }
-        let at = self.joined.find(std::str::from_utf8(q).ok()?)?;
+        let at = find_bytes(self.joined.as_bytes(), q)?;
         let score = PER_CHAR * q.len() as i32 - INSIDE;
         let mut hl = Vec::new();
         if want_path {
@@ -418,6 +418,15 @@ impl NameKeys {
 
 thread_local! {
     static MEMO: RefCell<Vec<i32>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Where `needle` first occurs in `hay`. Names are short and the needle
+/// is a typed word: a scan for its first byte beats a general searcher,
+/// whose setup would be paid again for every name on every keystroke.
+fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let (&first, rest) = needle.split_first()?;
+    let last_start = hay.len().checked_sub(needle.len())?;
+    (0..=last_start).find(|&i| hay[i] == first && &hay[i + 1..i + needle.len()] == rest)
 }
 
 fn common_prefix(a: &[u8], b: &[u8]) -> usize {
