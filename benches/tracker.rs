@@ -1,5 +1,5 @@
 //! Criterion benches at city scale: load, filter, one interface keystroke
-//! and one saved edit, on a tracker of 10,000 projects (the bundled records
+//! and one saved edit (the whole file written, and spliced), on a tracker of 10,000 projects (the bundled records
 //! replicated under new ids, as `examples/gen.rs` does).
 //!
 //!     cargo bench --bench tracker                     # 10k projects
@@ -11,6 +11,7 @@
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
 use shibei_tracker::app::{update, Action, App};
+use shibei_tracker::domain::edit::{Change, Record};
 use shibei_tracker::domain::search::{Query, SearchIndex};
 use shibei_tracker::domain::{Status, Tracker};
 use shibei_tracker::store;
@@ -163,22 +164,42 @@ fn bench(c: &mut Criterion) {
         })
     });
 
-    // One status change saved (lock, emit, check, atomic write), flipping
-    // one project back and forth.
+    // One status change saved, flipping one project back and forth: the
+    // whole file written anew (lock, emit, read back, atomic write), and
+    // the change spliced in as `set-status` and the interface save it
+    // (lock, the record's lines located, checked and spliced, atomic
+    // write, the cache refreshed).
     let mut saved = t.clone();
     let mut expected = text.clone();
     let k = saved.projects.len() / 2;
+    let flip = |t: &mut Tracker| {
+        let p = &mut t.projects[k];
+        let before = p.clone();
+        p.status = if p.status == Status::Stalled {
+            Status::Operating
+        } else {
+            Status::Stalled
+        };
+        Change {
+            before: Record::Project(before),
+            after: Record::Project(p.clone()),
+            summary: String::new(),
+        }
+    };
     let mut g = c.benchmark_group(format!("save_{n}"));
     g.sample_size(10);
-    g.bench_function("one_status_edit", |b| {
+    g.bench_function("one_status_edit_whole_file", |b| {
         b.iter(|| {
-            let p = &mut saved.projects[k];
-            p.status = if p.status == Status::Stalled {
-                Status::Operating
-            } else {
-                Status::Stalled
-            };
+            flip(&mut saved);
             expected = store::save(&file, &saved, &expected).expect("saves");
+        })
+    });
+    g.bench_function("one_status_edit_spliced", |b| {
+        b.iter(|| {
+            let change = flip(&mut saved);
+            let lock = store::disk::WriteLock::acquire(&file).expect("lock");
+            let base = std::mem::take(&mut expected);
+            expected = store::save_change(&file, &lock, &saved, base, &change).expect("saves");
         })
     });
     g.finish();
