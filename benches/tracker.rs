@@ -199,7 +199,8 @@ fn bench(c: &mut Criterion) {
             let change = flip(&mut saved);
             let lock = store::disk::WriteLock::acquire(&file).expect("lock");
             let base = std::mem::take(&mut expected);
-            expected = store::save_change(&file, &lock, &saved, base, &change).expect("saves");
+            expected =
+                store::save_change(&file, &lock, &saved, base, &change, true).expect("saves");
         })
     });
     g.finish();

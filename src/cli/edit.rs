@@ -61,7 +61,7 @@ pub(super) fn edit_file_then(
         }
     };
     let shown = after(&t, &change)?;
-    let text = store::save_change(file, &lock, &t, loaded.text, &change)
+    let text = store::save_change(file, &lock, &t, loaded.text, &change, loaded.written)
         .map_err(|err| Failure::usage(err.describe(file)))?;
     // The command ends here: the system takes the tracker back at exit
     // faster than freeing it piece by piece (10 ms at 10k projects).

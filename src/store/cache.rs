@@ -23,7 +23,7 @@ use std::time::UNIX_EPOCH;
 pub const MIN_BYTES: usize = 1 << 20;
 
 /// Bumped whenever the encoding or the model changes shape.
-const MAGIC: &[u8; 8] = b"SHBTC005";
+const MAGIC: &[u8; 8] = b"SHBTC006";
 
 /// A fast 64-bit hash of the bytes (not cryptographic: together with the
 /// length and mtime it tells a changed file from the one cached).
@@ -154,8 +154,9 @@ fn stamp(path: &Path, bytes: &[u8]) -> Option<Stamp> {
 }
 
 /// The layout of a cache file: the magic, the checksum of all that
-/// follows, the reports' names and stamps, the tracker, and last the stamp
-/// of the tracker file (known only once a save has written it).
+/// follows, the reports' names and stamps, the tracker, whether the file
+/// is in the writer's own form, and last the stamp of the tracker file
+/// (known only once a save has written it).
 const HEAD: u64 = 16;
 const KEY: u64 = 24;
 
@@ -219,18 +220,19 @@ fn stamp_on_disk(file: &Path, limit: u64) -> Option<Stamp> {
 /// `limit` bounds the file's size, as every read of it.
 pub fn get_current(file: &Path, seeds: &Path, limit: u64) -> Option<Tracker> {
     let want = stamp_on_disk(file, limit)?;
-    get_stamped(file, want, seeds)
+    get_stamped(file, want, seeds).map(|(t, _)| t)
 }
 
 /// The tracker cached for `file`, if the cache matches `text` (the file's
-/// content as just read) and the reports in `seeds` as they are now.
-pub fn get(file: &Path, text: &str, seeds: &Path) -> Option<Tracker> {
+/// content as just read) and the reports in `seeds` as they are now; and
+/// whether `text` is the writer's own form of it (see `store::Loaded`).
+pub fn get(file: &Path, text: &str, seeds: &Path) -> Option<(Tracker, bool)> {
     get_stamped(file, stamp(file, text.as_bytes())?, seeds)
 }
 
 /// The tracker cached for `file`, if the cache was made from the file as
-/// stamped `want`.
-fn get_stamped(file: &Path, want: Stamp, seeds: &Path) -> Option<Tracker> {
+/// stamped `want`, with its form.
+fn get_stamped(file: &Path, want: Stamp, seeds: &Path) -> Option<(Tracker, bool)> {
     use std::io::{Read, Seek, SeekFrom};
     let path = cache_file(file)?;
     // Only a cache we wrote ourselves is trusted (it skips validation): a
@@ -270,14 +272,16 @@ fn get_stamped(file: &Path, want: Stamp, seeds: &Path) -> Option<Tracker> {
         }
     }
     let t = Tracker::get(&mut r)?;
-    (r.take(KEY as usize)? == want && r.finish()).then_some(t)
+    let written = bool::get(&mut r)?;
+    (r.take(KEY as usize)? == want && r.finish()).then_some((t, written))
 }
 
 /// Caches `t`, validated from `text` (the content of `file`) against the
 /// reports in `seeds`. Failures are ignored: the cache is an optimisation.
-pub fn put(file: &Path, text: &str, seeds: &Path, t: &Tracker) {
+/// `written`: `text` is the writer's own form of `t`.
+pub fn put(file: &Path, text: &str, seeds: &Path, t: &Tracker, written: bool) {
     if let Some(p) = prepare(file, seeds, t) {
-        store(file, text, p);
+        store(file, text, p, written);
     }
 }
 
@@ -350,12 +354,14 @@ pub fn prepare(file: &Path, seeds: &Path, t: &Tracker) -> Option<Prepared> {
     Some(p)
 }
 
-/// Stores a prepared cache for `file`, whose content is `text`.
-pub fn store(file: &Path, text: &str, mut prepared: Prepared) {
+/// Stores a prepared cache for `file`, whose content is `text` (`written`:
+/// in the writer's own form).
+pub fn store(file: &Path, text: &str, mut prepared: Prepared, written: bool) {
     use std::io::{Seek, SeekFrom, Write};
     let Some(key) = stamp(file, text.as_bytes()) else {
         return;
     };
+    written.put(&mut prepared.out);
     prepared.out.extend_from_slice(&key_bytes(key));
     let Some((mut f, sum)) = prepared.out.finish() else {
         return;

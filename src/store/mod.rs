@@ -68,6 +68,10 @@ fn whole_file(file: &Path, message: impl Into<String>, hint: impl Into<String>) 
 pub struct Loaded {
     pub tracker: Tracker,
     pub text: String,
+    /// Whether `text` is exactly the writer's own form of `tracker` (as
+    /// every save writes it), dressed as the file is: a save then finds the
+    /// changed record by its id instead of comparing the whole file.
+    pub written: bool,
 }
 
 /// The folder holding the reports a tracker file cites: `seeds/` beside it.
@@ -419,15 +423,23 @@ pub fn load(file: &Path) -> Result<Loaded, Vec<Problem>> {
     // and its reports are byte for byte those it was built from.
     let cached = text.len() >= cache::MIN_BYTES;
     if cached {
-        if let Some(tracker) = cache::get(file, &text, &seeds) {
-            return Ok(Loaded { tracker, text });
+        if let Some((tracker, written)) = cache::get(file, &text, &seeds) {
+            return Ok(Loaded {
+                tracker,
+                text,
+                written,
+            });
         }
     }
-    let tracker = parse(&text, file, &seeds)?;
+    let (tracker, written) = parse_form(&text, file, &seeds)?;
     if cached {
-        cache::put(file, &text, &seeds, &tracker);
+        cache::put(file, &text, &seeds, &tracker, written);
     }
-    Ok(Loaded { tracker, text })
+    Ok(Loaded {
+        tracker,
+        text,
+        written,
+    })
 }
 
 /// The tracker of `file` for a command that only reads it: from the cache
@@ -531,12 +543,17 @@ pub fn save_locked(
 /// record's lines written anew (see `splice`), so a save costs about a read
 /// however big the file and however many edits came before; any other file
 /// is written whole, as `save_locked` does. Returns the text now on disk.
+///
+/// `written`: `expected` is known to be in the writer's own form
+/// (`Loaded::written`), so the record is found by its id; otherwise the
+/// writer's text of `after` is walked beside the file to find it.
 pub fn save_change(
     file: &Path,
     lock: &disk::WriteLock,
     after: &Tracker,
     expected: String,
     change: &Change,
+    written: bool,
 ) -> Result<String, SaveError> {
     unchanged_on_disk(lock, &expected)?;
     may_save(&expected, after)?;
@@ -551,10 +568,11 @@ pub fn save_change(
                     .flatten()
             })
         });
-        let (text, written) = write_change(lock, after, expected, change)?;
+        let (text, changed) = write_change(lock, after, expected, change, written)?;
         if let Some(Ok(Some(prepared))) = cache.map(|c| c.join()) {
-            if written {
-                cache::store(file, &text, prepared);
+            // Whichever way it was written, the text is now the writer's.
+            if changed {
+                cache::store(file, &text, prepared, true);
             }
         }
         Ok(text)
@@ -568,8 +586,14 @@ fn write_change(
     after: &Tracker,
     expected: String,
     change: &Change,
+    written: bool,
 ) -> Result<(String, bool), SaveError> {
-    let Some(splice) = splice::locate(&expected, after, change) else {
+    let located = if written {
+        splice::locate_written(&expected, after, change)
+    } else {
+        splice::locate(&expected, after, change)
+    };
+    let Some(splice) = located else {
         let text = write_whole(lock, after, &expected)?;
         let written = text != expected;
         return Ok((text, written));
@@ -636,7 +660,7 @@ fn write_whole(
 /// `load` would have it; failures just leave the next read to parse.
 fn remember(file: &Path, text: &str, tracker: &Tracker) {
     if text.len() >= cache::MIN_BYTES && validates(file, tracker) {
-        cache::put(file, text, &seeds_dir(file), tracker);
+        cache::put(file, text, &seeds_dir(file), tracker, true);
     }
 }
 
@@ -769,7 +793,7 @@ pub fn commit(
     let lock = disk::WriteLock::acquire(file)?;
     match unchanged_on_disk(&lock, base) {
         Ok(()) => {
-            let text = save_change(file, &lock, after, base.to_string(), change)?;
+            let text = save_change(file, &lock, after, base.to_string(), change, false)?;
             return Ok(Committed::Saved {
                 tracker: after.clone(),
                 text,
@@ -794,7 +818,7 @@ pub fn commit(
         });
     }
     change.apply_to(&mut disk);
-    let text = save_change(file, &lock, &disk, disk_text, change)?;
+    let text = save_change(file, &lock, &disk, disk_text, change, false)?;
     Ok(Committed::Merged {
         tracker: disk,
         text,

@@ -130,6 +130,65 @@ pub fn locate(text: &str, after: &Tracker, change: &Change) -> Option<Splice> {
     })
 }
 
+/// `locate` for a file known to be the writer's form of the tracker that
+/// `after` was made from (read or written so: `Loaded::written`). A record
+/// changed in place is found by its first line inside its section, with
+/// no walk over the whole file: in the writer's form every record of a
+/// section starts with a line `  - id: ID` (every deeper line is indented
+/// further, and no value spans lines) and ids are unique, so that line
+/// occurs once. A record added or removed goes through `locate`.
+pub fn locate_written(text: &str, after: &Tracker, change: &Change) -> Option<Splice> {
+    let version = after.schema_version;
+    let (Some(old), Some(new)) = (
+        lines_of(&change.before, version),
+        lines_of(&change.after, version),
+    ) else {
+        return locate(text, after, change);
+    };
+    let skip = if text.starts_with(BOM) { BOM.len() } else { 0 };
+    let body = &text[skip..];
+    let crlf = windows_line_ends(body);
+    let dress = |s: &str| {
+        if crlf {
+            s.replace('\n', "\r\n")
+        } else {
+            s.to_string()
+        }
+    };
+    let (section, next) = match &change.after {
+        Record::Source(_) => ("sources:", Some("chains:")),
+        Record::Project(_) => ("projects:", Some("targets:")),
+        Record::Target(_) => ("targets:", None),
+        Record::Absent(_) => return None,
+    };
+    let nl = if crlf { "\r\n" } else { "\n" };
+    // The section's lines: from its head to the next section's head.
+    let head = format!("{nl}{section}{nl}");
+    let from = body.find(&head)? + head.len() - nl.len();
+    let to = match next {
+        Some(n) => from + body[from..].find(&format!("{nl}{n}"))?,
+        None => body.len(),
+    };
+    let first = old.split_inclusive('\n').next()?;
+    let at = from + body[from..to].find(&format!("{nl}{}", dress(first)))? + nl.len();
+    let old = dress(&old);
+    if body.get(at..at + old.len()) != Some(old.as_str()) {
+        return None;
+    }
+    if change.before == change.after {
+        return Some(Splice {
+            start: skip,
+            end: skip,
+            lines: String::new(),
+        });
+    }
+    Some(Splice {
+        start: skip + at,
+        end: skip + at + old.len(),
+        lines: dress(&new),
+    })
+}
+
 /// Refuses new lines that the full reader would not read back as `record`
 /// (a bug in the writer must never reach the user's file): they are read as
 /// the one record of their section in a file of their own.
@@ -360,6 +419,72 @@ mod tests {
         wrong_before.name_zh.push('z');
         let wrong = change(Record::Project(wrong_before), Record::Project(new));
         assert_eq!(locate(&text, &after, &wrong), None);
+    }
+
+    #[test]
+    fn a_file_known_to_be_written_is_spliced_without_a_walk_to_the_same_place() {
+        let (t, text) = bundled();
+        let dressed = format!("\u{feff}{}", text.replace('\n', "\r\n"));
+        let mut changes = Vec::new();
+        for i in [0, t.projects.len() / 2, t.projects.len() - 1] {
+            let old = t.projects[i].clone();
+            let mut new = old.clone();
+            new.name_zh.push('新');
+            changes.push(change(Record::Project(old), Record::Project(new)));
+        }
+        for i in [0, t.targets.len() - 1] {
+            let old = t.targets[i].clone();
+            let mut new = old.clone();
+            new.note = Some("typed".into());
+            changes.push(change(Record::Target(old), Record::Target(new)));
+        }
+        let old = t.sources[1].clone();
+        let mut new = old.clone();
+        new.title.push('!');
+        changes.push(change(Record::Source(old), Record::Source(new)));
+        // A project and a goal of the same id: each is found in its section.
+        let mut shared = t.clone();
+        shared.targets[0].id = shared.projects[0].id.clone();
+        let shared_text = emit::emit(&shared);
+        let old = shared.targets[0].clone();
+        let mut new = old.clone();
+        new.note = Some("the goal, not the project".into());
+        let same_id = change(Record::Target(old), Record::Target(new));
+        for (base, file) in [(&t, &text), (&t, &dressed), (&shared, &shared_text)] {
+            let list: Vec<&Change> = if std::ptr::eq(base, &shared) {
+                vec![&same_id]
+            } else {
+                changes.iter().collect()
+            };
+            for ch in list {
+                let mut after = base.clone();
+                ch.apply_to(&mut after);
+                let fast = locate_written(file, &after, ch).expect("found by id");
+                assert_eq!(
+                    Some(&fast),
+                    locate(file, &after, ch).as_ref(),
+                    "{}",
+                    ch.after.id()
+                );
+                let mut out = file.to_string();
+                out.replace_range(fast.start..fast.end, &fast.lines);
+                let mut whole = emit::emit(&after);
+                if file.starts_with('\u{feff}') {
+                    whole = format!("\u{feff}{}", whole.replace('\n', "\r\n"));
+                }
+                assert_eq!(out, whole);
+            }
+        }
+        // The record not as the change says it was: nothing is located.
+        let old = t.projects[4].clone();
+        let mut claimed = old.clone();
+        claimed.name_en.push('?');
+        let mut new = old.clone();
+        new.status = Status::Stalled;
+        let wrong = change(Record::Project(claimed), Record::Project(new));
+        let mut after = t.clone();
+        wrong.apply_to(&mut after);
+        assert_eq!(locate_written(&text, &after, &wrong), None);
     }
 
     #[test]
