@@ -294,3 +294,46 @@ fn a_change_made_elsewhere_shows_up_by_itself_in_tmux() {
     tmux.keys(&["q"]);
     tmux.wait_text("EXIT:0");
 }
+
+/// An idle interface sends nothing to the terminal: the look at the file
+/// once a second draws only when the file changed (a frame a second would
+/// be traffic over ssh, and counted as keystroke latency by the benchmark).
+/// The pane's raw output is captured with `pipe-pane`; a key then shows
+/// the capture works.
+#[test]
+fn an_idle_interface_sends_nothing_to_the_terminal() {
+    if !tmux_or_skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_fixture(dir.path());
+    let file = dir.path().join("tracker.yaml");
+    let tmux = start(&file);
+    tmux.wait_text("9/9");
+    // Whatever the first frames still send, settles within a moment.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let raw = dir.path().join("raw-output");
+    let piped = tmux.cmd(&[
+        "pipe-pane",
+        "-o",
+        "-t",
+        "e2e",
+        &format!("cat >> '{}'", raw.display()),
+    ]);
+    assert!(piped.status.success(), "pipe-pane");
+    let size = || std::fs::metadata(&raw).map_or(0, |m| m.len());
+    // Two and a half looks at the file.
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    assert_eq!(size(), 0, "bytes sent while idle");
+    tmux.keys(&["j"]);
+    let start = std::time::Instant::now();
+    while size() == 0 {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(10),
+            "the capture saw no frame after a key"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    tmux.keys(&["q"]);
+    tmux.wait_text("EXIT:0");
+}
