@@ -533,6 +533,7 @@ pub fn save_locked(
     expected: &str,
 ) -> Result<String, SaveError> {
     unchanged_on_disk(lock, expected)?;
+    may_save(expected, tracker)?;
     let text = write_whole(lock, tracker, expected)?;
     remember(file, &text, tracker);
     Ok(text)
@@ -556,6 +557,18 @@ pub fn save_change(
     written: bool,
 ) -> Result<String, SaveError> {
     unchanged_on_disk(lock, &expected)?;
+    save_change_checked(file, lock, after, expected, change, written)
+}
+
+/// `save_change` once the file is known to hold `expected`.
+fn save_change_checked(
+    file: &Path,
+    lock: &disk::WriteLock,
+    after: &Tracker,
+    expected: String,
+    change: &Change,
+    written: bool,
+) -> Result<String, SaveError> {
     may_save(&expected, after)?;
     let big = expected.len() >= cache::MIN_BYTES;
     std::thread::scope(|s| {
@@ -595,8 +608,8 @@ fn write_change(
     };
     let Some(splice) = located else {
         let text = write_whole(lock, after, &expected)?;
-        let written = text != expected;
-        return Ok((text, written));
+        let changed = text != expected;
+        return Ok((text, changed));
     };
     if splice.is_empty() {
         return Ok((expected, false));
@@ -638,13 +651,13 @@ fn may_save(expected: &str, tracker: &Tracker) -> Result<(), SaveError> {
     Ok(())
 }
 
-/// Writes the whole writer's text of `tracker`, read back first.
+/// Writes the whole writer's text of `tracker`, read back first (the
+/// caller checked `may_save`).
 fn write_whole(
     lock: &disk::WriteLock,
     tracker: &Tracker,
     expected: &str,
 ) -> Result<String, SaveError> {
-    may_save(expected, tracker)?;
     let canonical = emit(tracker);
     let text = Style::of(expected).dress(canonical.clone());
     if text == expected {
@@ -793,7 +806,7 @@ pub fn commit(
     let lock = disk::WriteLock::acquire(file)?;
     match unchanged_on_disk(&lock, base) {
         Ok(()) => {
-            let text = save_change(file, &lock, after, base.to_string(), change, false)?;
+            let text = save_change_checked(file, &lock, after, base.to_string(), change, false)?;
             return Ok(Committed::Saved {
                 tracker: after.clone(),
                 text,
@@ -818,7 +831,8 @@ pub fn commit(
         });
     }
     change.apply_to(&mut disk);
-    let text = save_change(file, &lock, &disk, disk_text, change, false)?;
+    // `disk_text` was read under the lock held since.
+    let text = save_change_checked(file, &lock, &disk, disk_text, change, false)?;
     Ok(Committed::Merged {
         tracker: disk,
         text,
