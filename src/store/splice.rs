@@ -19,6 +19,7 @@ use super::canonical::{dressed_eq, dressed_len, windows_line_ends};
 use super::decode::Decoder;
 use super::emit::{self, Block};
 use super::hostile;
+use super::path::DocPath;
 use crate::domain::edit::{Change, Record};
 use crate::domain::Tracker;
 
@@ -35,8 +36,44 @@ pub struct Splice {
 }
 
 impl Splice {
+    /// Nothing to change.
+    fn none() -> Splice {
+        Splice {
+            start: 0,
+            end: 0,
+            lines: String::new(),
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.start == self.end && self.lines.is_empty()
+    }
+}
+
+/// The file's text after a byte-order mark, and where it starts.
+fn body(text: &str) -> (&str, usize) {
+    match text.strip_prefix(BOM) {
+        Some(body) => (body, BOM.len()),
+        None => (text, 0),
+    }
+}
+
+/// The writer's text with the file's line ends.
+fn dress(written: String, crlf: bool) -> String {
+    if crlf {
+        written.replace('\n', "\r\n")
+    } else {
+        written
+    }
+}
+
+/// The section a record is written in, and the one after it.
+fn section_of(r: &Record) -> Option<(&'static str, Option<&'static str>)> {
+    match r {
+        Record::Source(_) => Some(("sources", Some("chains"))),
+        Record::Project(_) => Some(("projects", Some("targets"))),
+        Record::Target(_) => Some(("targets", None)),
+        Record::Absent(_) => None,
     }
 }
 
@@ -56,8 +93,7 @@ fn lines_of(r: &Record, version: u32) -> Option<String> {
 /// Where `change` lands in `text`, the file as loaded, when the file is the
 /// writer's form of the tracker that `after` was made from by `change`.
 pub fn locate(text: &str, after: &Tracker, change: &Change) -> Option<Splice> {
-    let skip = if text.starts_with(BOM) { BOM.len() } else { 0 };
-    let body = &text[skip..];
+    let (body, skip) = body(text);
     let crlf = windows_line_ends(body);
     let old = lines_of(&change.before, after.schema_version);
     let new = lines_of(&change.after, after.schema_version);
@@ -112,21 +148,12 @@ pub fn locate(text: &str, after: &Tracker, change: &Change) -> Option<Splice> {
         return None;
     }
     let Some((start, end)) = found else {
-        return Some(Splice {
-            start: skip,
-            end: skip,
-            lines: String::new(),
-        });
+        return Some(Splice::none());
     };
-    let lines = new.unwrap_or_default();
     Some(Splice {
         start: skip + start,
         end: skip + end,
-        lines: if crlf {
-            lines.replace('\n', "\r\n")
-        } else {
-            lines
-        },
+        lines: dress(new.unwrap_or_default(), crlf),
     })
 }
 
@@ -145,47 +172,31 @@ pub fn locate_written(text: &str, after: &Tracker, change: &Change) -> Option<Sp
     ) else {
         return locate(text, after, change);
     };
-    let skip = if text.starts_with(BOM) { BOM.len() } else { 0 };
-    let body = &text[skip..];
+    let (body, skip) = body(text);
     let crlf = windows_line_ends(body);
-    let dress = |s: &str| {
-        if crlf {
-            s.replace('\n', "\r\n")
-        } else {
-            s.to_string()
-        }
-    };
-    let (section, next) = match &change.after {
-        Record::Source(_) => ("sources:", Some("chains:")),
-        Record::Project(_) => ("projects:", Some("targets:")),
-        Record::Target(_) => ("targets:", None),
-        Record::Absent(_) => return None,
-    };
+    let (section, next) = section_of(&change.after)?;
     let nl = if crlf { "\r\n" } else { "\n" };
     // The section's lines: from its head to the next section's head.
-    let head = format!("{nl}{section}{nl}");
+    let head = format!("{nl}{section}:{nl}");
     let from = body.find(&head)? + head.len() - nl.len();
     let to = match next {
-        Some(n) => from + body[from..].find(&format!("{nl}{n}"))?,
+        Some(n) => from + body[from..].find(&format!("{nl}{n}:"))?,
         None => body.len(),
     };
     let first = old.split_inclusive('\n').next()?;
-    let at = from + body[from..to].find(&format!("{nl}{}", dress(first)))? + nl.len();
-    let old = dress(&old);
+    let first = dress(first.to_string(), crlf);
+    let at = from + body[from..to].find(&format!("{nl}{first}"))? + nl.len();
+    let old = dress(old, crlf);
     if body.get(at..at + old.len()) != Some(old.as_str()) {
         return None;
     }
     if change.before == change.after {
-        return Some(Splice {
-            start: skip,
-            end: skip,
-            lines: String::new(),
-        });
+        return Some(Splice::none());
     }
     Some(Splice {
         start: skip + at,
         end: skip + at + old.len(),
-        lines: dress(&new),
+        lines: dress(new, crlf),
     })
 }
 
@@ -196,11 +207,8 @@ pub fn check(record: &Record, version: u32) -> Result<(), String> {
     let Some(lines) = lines_of(record, version) else {
         return Ok(());
     };
-    let section = match record {
-        Record::Project(_) => "projects",
-        Record::Target(_) => "targets",
-        Record::Source(_) => "sources",
-        Record::Absent(_) => return Ok(()),
+    let Some((section, _)) = section_of(record) else {
+        return Ok(());
     };
     let mut doc = format!("schema_version: {version}\n");
     for s in ["sources", "chains", "areas", "projects", "targets"] {
@@ -216,7 +224,19 @@ pub fn check(record: &Record, version: u32) -> Result<(), String> {
     let value: serde_yaml::Value = serde_yaml::from_str(&doc)
         .map_err(|e| format!("internal error: the record to save does not parse ({e})"))?;
     if let Some(i) = hostile::check(&value).into_iter().next() {
-        return Err(format!("{}: {} — {}", i.path, i.message, i.hint));
+        // Placed in the record, by its id: its index here is not the file's.
+        let kind = match record {
+            Record::Project(_) => "project",
+            Record::Target(_) => "goal",
+            _ => "source",
+        };
+        let inside = DocPath(i.path.0.get(2..).unwrap_or_default().to_vec());
+        return Err(format!(
+            "{kind} \"{}\", {inside}: {} — {}",
+            record.id(),
+            i.message,
+            i.hint
+        ));
     }
     let mut dec = Decoder::default();
     let back = dec.tracker(&value);
@@ -501,8 +521,14 @@ mod tests {
         let (t, _) = bundled();
         let mut p = t.projects[0].clone();
         p.note = Some("a terminal escape \u{1b}[2J in a typed note".into());
+        let id = p.id.clone();
         let err = check(&Record::Project(p), t.schema_version).expect_err("refused");
         assert!(err.contains("note"), "{err}");
+        // Named by the record's id, not by its index in a file of its own.
+        assert!(
+            err.starts_with(&format!("project \"{id}\", note:")),
+            "{err}"
+        );
         check(&Record::Project(t.projects[0].clone()), t.schema_version).expect("accepted");
     }
 }
