@@ -366,10 +366,10 @@ pub fn store(file: &Path, text: &str, mut prepared: Prepared, written: bool) {
     let Some((mut f, sum)) = prepared.out.finish() else {
         return;
     };
-    let stored = f.seek(SeekFrom::Start(8)).is_ok()
-        && f.write_all(&sum.to_le_bytes()).is_ok()
-        && fs::rename(&prepared.tmp, &prepared.path).is_ok();
-    let _ = stored; // on failure `Prepared`'s drop removes the temporary file
+    // On any failure `Prepared`'s drop removes the temporary file.
+    if f.seek(SeekFrom::Start(8)).is_ok() && f.write_all(&sum.to_le_bytes()).is_ok() {
+        let _ = fs::rename(&prepared.tmp, &prepared.path);
+    }
 }
 
 /// Where the cache is encoded to: a window of bytes, written out and
