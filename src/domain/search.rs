@@ -351,7 +351,7 @@ impl NameKeys {
         if q.len() < 3 {
             return None;
         }
-        let at = find_bytes(self.joined.as_bytes(), q)?;
+        let at = self.joined.find(std::str::from_utf8(q).ok()?)?;
         let score = PER_CHAR * q.len() as i32 - INSIDE;
         let mut hl = Vec::new();
         if want_path {
@@ -418,15 +418,6 @@ impl NameKeys {
 
 thread_local! {
     static MEMO: RefCell<Vec<i32>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Where `needle` first occurs in `hay`. Names are short and the needle
-/// is a typed word: a scan for its first byte beats a general searcher,
-/// whose setup would be paid again for every name on every keystroke.
-fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    let (&first, rest) = needle.split_first()?;
-    let last_start = hay.len().checked_sub(needle.len())?;
-    (0..=last_start).find(|&i| hay[i] == first && &hay[i + 1..i + needle.len()] == rest)
 }
 
 fn common_prefix(a: &[u8], b: &[u8]) -> usize {
@@ -740,10 +731,9 @@ impl Sig {
             if text.contains('Σ') {
                 self.add_chars(&text.to_lowercase());
             } else {
-                for c in text.chars().flat_map(char::to_lowercase) {
-                    let slot = char_slot(c);
-                    self.chars[slot / 64] |= 1 << (slot % 64);
-                }
+                text.chars()
+                    .flat_map(char::to_lowercase)
+                    .for_each(|c| self.add_char(c));
             }
         }
         if !need.letters {
@@ -786,10 +776,12 @@ impl Sig {
 
     /// Adds the characters of `lower`, a name lower-cased.
     fn add_chars(&mut self, lower: &str) {
-        for c in lower.chars() {
-            let slot = char_slot(c);
-            self.chars[slot / 64] |= 1 << (slot % 64);
-        }
+        lower.chars().for_each(|c| self.add_char(c));
+    }
+
+    fn add_char(&mut self, c: char) {
+        let slot = char_slot(c);
+        self.chars[slot / 64] |= 1 << (slot % 64);
     }
 
     /// Whether a word can match one of the keys summed up here. A word in
