@@ -585,6 +585,104 @@ fn anchors_and_aliases_are_refused_cheaply() {
     assert!(err.contains(":2:5: YAML anchors and aliases"), "{err}");
 }
 
+/// The same bomb hidden in a record after a quoted key holding a block
+/// scalar (`  - "note": |`): the lexical pass must see past the block's
+/// end, where the record goes on, and refuse it at its first anchor.
+#[test]
+fn aliases_after_a_block_scalar_under_a_quoted_key_are_refused_cheaply() {
+    if !has_prlimit() {
+        eprintln!("note: prlimit missing; skipped");
+        return;
+    }
+    let (_dir, file) = scratch();
+    let mut hidden = String::from("  - \"note\": |\n      a note\n");
+    hidden.push_str("    x0: &a0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n");
+    for i in 1..9 {
+        hidden.push_str(&format!(
+            "    x{i}: &a{i} [{}]\n",
+            vec![format!("*a{}", i - 1); 9].join(", ")
+        ));
+    }
+    let mut pad = String::from("    pad: [");
+    while pad.len() < 200_000 {
+        pad.push_str("1, ");
+    }
+    hidden.push_str(&pad);
+    hidden.push_str("1]\n");
+    let base = fs::read_to_string(&file).expect("fixture");
+    let at = base.find("projects:\n").expect("projects") + "projects:\n".len();
+    let line = base[..at].lines().count() + 3;
+    fs::write(&file, format!("{}{hidden}{}", &base[..at], &base[at..])).expect("write");
+    let out = bounded(&file, &["validate"], 256, 10);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!(":{line}:9: YAML anchors and aliases")),
+        "{err}"
+    );
+}
+
+/// Comments in the four forms the lexical pass once missed: `validate`
+/// warns of each, naming its line, and a save is refused with the file
+/// left byte for byte as it was (a rewrite would drop them).
+#[test]
+fn every_comment_form_is_kept_by_refusing_the_save() {
+    let cases = [
+        // Less indented than a block scalar's content, deeper than its key.
+        (
+            "    name_en: \"Visionox",
+            "    note: |\n        text\n      # c\n    name_en: \"Visionox",
+        ),
+        // After a quoted key on a list item holding a block scalar: the
+        // record's next line.
+        (
+            "  - id: visionox\n",
+            "  - \"note\": |\n      text\n    id: visionox # c\n",
+        ),
+        // A directive, then a comment.
+        ("schema_version", "%YAML 1.1 # c\n---\nschema_version"),
+        // A document end, then a comment (appended).
+        ("", "... # c\n"),
+    ];
+    for (from, to) in cases {
+        let (_dir, file) = scratch();
+        let base = fs::read_to_string(&file).expect("fixture");
+        let changed = if from.is_empty() {
+            format!("{base}{to}")
+        } else {
+            assert!(base.contains(from), "{from:?}");
+            base.replacen(from, to, 1)
+        };
+        let line = 1 + changed
+            .lines()
+            .position(|l| l.ends_with("# c"))
+            .expect("the comment");
+        fs::write(&file, &changed).expect("write");
+        let out = run(&file, &["validate"]);
+        let err = text(&out.stderr);
+        assert!(
+            out.status.success() && err.contains(&format!("holds YAML comments (line {line})")),
+            "{to:?}: {err}"
+        );
+        let out = run(
+            &file,
+            &[
+                "set-status",
+                "visionox",
+                "completed",
+                "--today",
+                "2026-11-21",
+            ],
+        );
+        let err = text(&out.stderr);
+        assert!(
+            !out.status.success() && err.contains(&format!("(line {line})")),
+            "{to:?}: {err}"
+        );
+        assert_eq!(fs::read_to_string(&file).expect("read"), changed, "{to:?}");
+    }
+}
+
 #[test]
 fn fifos_devices_and_oversized_files_are_refused() {
     if !has_prlimit() {
