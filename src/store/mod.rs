@@ -344,11 +344,12 @@ pub(crate) fn parse_full(text: &str, file: &Path, seeds: &Path) -> Result<Tracke
             return Ok(t);
         }
     }
+    let lines = locate::Locator::new(text);
     let mut problems: Vec<Problem> = issues
         .into_iter()
         .map(|i| Problem {
             file: file.to_path_buf(),
-            position: Some(locate::locate(text, &i.path)),
+            position: Some(lines.locate(&i.path)),
             field: i.path.to_string(),
             message: i.message,
             hint: i.hint,
@@ -401,11 +402,16 @@ pub fn check_quote(file: &Path, t: &Tracker, source: &str, quote: &str) -> Resul
 /// Problems that depend on the day they are looked at: values and history
 /// dated after `today`. They do not stop the file from loading.
 pub fn warnings(loaded: &Loaded, file: &Path, today: chrono::NaiveDate) -> Vec<Problem> {
-    let mut v: Vec<Problem> = validate::dated_after(&loaded.tracker, today)
+    let issues = validate::dated_after(&loaded.tracker, today);
+    if issues.is_empty() {
+        return Vec::new();
+    }
+    let lines = locate::Locator::new(&loaded.text);
+    let mut v: Vec<Problem> = issues
         .into_iter()
         .map(|i| Problem {
             file: file.to_path_buf(),
-            position: Some(locate::locate(&loaded.text, &i.path)),
+            position: Some(lines.locate(&i.path)),
             field: i.path.to_string(),
             message: i.message,
             hint: i.hint,
