@@ -500,10 +500,14 @@ pub struct SourceArgs<'a> {
 
 /// `add-source FILE`: copies the report into seeds/ as `ID.txt` (written
 /// under a temporary name, then linked into place, so a half-copied or
-/// overwritten report never appears) and adds it to `sources`. Refuses a
-/// report whose text (spaces aside) is already there, a taken id or file
-/// name, and anything that is not UTF-8 text. If the tracker cannot be
-/// saved, the copy is removed again.
+/// overwritten report never appears) and adds it to `sources`. A report
+/// already in seeds/ is listed as it is, never copied a second time: one
+/// given by its path there, or one with the same text that no source lists
+/// (what an add-source stopped between the copy and the save leaves, so
+/// running it again completes it). Refuses a report whose text (spaces
+/// aside) a source already cites, a taken id or file name, and anything
+/// that is not UTF-8 text. If the tracker cannot be saved, a copy made here
+/// is removed again.
 pub fn add_source(file: &Path, today: NaiveDate, a: SourceArgs) -> Outcome {
     let limit = store::disk::max_bytes().map_err(Failure::usage)?;
     let bytes = store::disk::read_bounded(a.path, limit)
@@ -529,15 +533,22 @@ pub fn add_source(file: &Path, today: NaiveDate, a: SourceArgs) -> Outcome {
         )));
     }
     let seeds = store::seeds_dir(file);
-    let name = format!("{}.txt", a.id.trim());
+    let in_seeds = store::name_in_seeds(&seeds, a.path);
     let copied = std::cell::Cell::new(false);
+    let adopted = std::cell::RefCell::new(None);
     let result = edit_file_then(
         file,
         today,
         |t| {
+            let squeezed = store::validate::squeeze(body);
+            let found = in_seeds
+                .clone()
+                .or_else(|| store::unlisted_report_with_text(&seeds, t, &squeezed));
             let s = Source {
                 id: a.id.trim().to_string(),
-                file: name.clone(),
+                file: found
+                    .clone()
+                    .unwrap_or_else(|| format!("{}.txt", a.id.trim())),
                 title: a.title.trim().to_string(),
                 outlet: a.outlet.clone().filter(|s| !s.trim().is_empty()),
                 author: a.author.clone().filter(|s| !s.trim().is_empty()),
@@ -545,7 +556,6 @@ pub fn add_source(file: &Path, today: NaiveDate, a: SourceArgs) -> Outcome {
                 dating_note: a.dating_note.clone().filter(|s| !s.trim().is_empty()),
             };
             records::check_new_source(t, &s).map_err(|r| Failure::usage(r.message))?;
-            let squeezed = store::validate::squeeze(body);
             for other in &t.sources {
                 if let Ok(b) = store::read_source(&seeds, &other.file) {
                     if store::validate::squeeze(&b) == squeezed {
@@ -558,19 +568,43 @@ pub fn add_source(file: &Path, today: NaiveDate, a: SourceArgs) -> Outcome {
                     }
                 }
             }
-            copy_into(&seeds, &name, text.as_bytes())?;
-            copied.set(true);
+            if found.is_none() {
+                copy_into(&seeds, &s.file, text.as_bytes())?;
+                copied.set(true);
+                pause_for_kill_test();
+            }
+            *adopted.borrow_mut() = found;
             Ok(Edit::AddSource(Box::new(s)))
         },
         |t, change| {
             check_valid(file, t)?;
-            Ok(saved_text(t, &change.after, today))
+            let mut shown = saved_text(t, &change.after, today);
+            if let Some(name) = adopted.borrow().as_ref() {
+                shown.push_str(&format!(
+                    "  seeds/{name} was already there: listed as it is, not copied\n"
+                ));
+            }
+            Ok(shown)
         },
     );
     if result.is_err() && copied.get() {
-        let _ = std::fs::remove_file(seeds.join(&name));
+        let name = format!("{}.txt", a.id.trim());
+        let _ = std::fs::remove_file(seeds.join(name));
     }
     result
+}
+
+/// Debug builds only: with SHIBEI_TEST_PAUSE_AFTER_REPORT_COPY set,
+/// add-source stops between copying the report and saving the tracker, so
+/// a test can kill it there (tests/add_source.rs).
+fn pause_for_kill_test() {
+    #[cfg(debug_assertions)]
+    if std::env::var_os("SHIBEI_TEST_PAUSE_AFTER_REPORT_COPY").is_some() {
+        eprintln!("paused after copying the report");
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(60));
+        }
+    }
 }
 
 /// Writes `bytes` to `seeds/name`, never over an existing file.
