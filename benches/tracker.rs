@@ -3,6 +3,7 @@
 //! replicated under new ids, as `examples/gen.rs` does).
 //!
 //!     cargo bench --bench tracker                     # 10k projects
+//!     BENCH_PROJECTS=100000 cargo bench --bench tracker -- first_read
 //!     BENCH_PROJECTS=1000 cargo test --benches        # quick: each once (CI)
 //!
 //! Times are for comparing runs on one machine; `benches/scale.py` measures
@@ -91,6 +92,23 @@ fn bench(c: &mut Criterion) {
     let commented = format!("{text}# hand-edited\n");
     g.bench_function("parse_and_validate_full_way", |b| {
         b.iter(|| black_box(store::parse(&commented, &file, &seeds).is_ok()))
+    });
+    // The first read of a file in the writer's form, parsing only (no
+    // validation): the hand-written reader of that form (canonical.rs)
+    // against serde's typed decoding, derived `Deserialize` straight into
+    // the model with no value tree. Issue 18's rule: the hand-written
+    // reader goes if serde is within 1.5× of it.
+    let typed: Tracker = serde_yaml::from_str(&text).expect("serde reads the writer's form");
+    assert!(
+        store::canonical::read(&text).as_ref() == Some(&typed),
+        "both readers give the same tracker"
+    );
+    drop(typed);
+    g.bench_function("first_read_canonical", |b| {
+        b.iter(|| black_box(store::canonical::read(&text).is_some()))
+    });
+    g.bench_function("first_read_serde_typed", |b| {
+        b.iter(|| black_box(serde_yaml::from_str::<Tracker>(&text).is_ok()))
     });
     store::load(&file).expect("loads (and fills the cache)");
     g.bench_function("load_cached", |b| {

@@ -3,9 +3,9 @@
 use super::date::PartialDate;
 use super::status::Status;
 use chrono::{Datelike, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Tracker {
     pub schema_version: u32,
     pub sources: Vec<Source>,
@@ -15,7 +15,7 @@ pub struct Tracker {
     pub targets: Vec<Target>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Source {
     pub id: String,
     pub file: String,
@@ -26,34 +26,36 @@ pub struct Source {
     pub dating_note: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Chain {
     pub id: String,
     pub name_zh: String,
     pub name_en: String,
+    #[serde(default)]
     pub aliases: Vec<String>,
     /// One of the district's "2+6" featured industry chains.
     pub featured: bool,
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Area {
     pub id: String,
     pub name_zh: String,
     pub name_en: String,
+    #[serde(default)]
     pub aliases: Vec<String>,
     pub note: Option<String>,
 }
 
 /// Where a fact comes from: a source id and the words copied from it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Evidence {
     pub source: String,
     pub quote: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Figure {
     pub value: f64,
     pub unit: String,
@@ -62,7 +64,7 @@ pub struct Figure {
     pub quote: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Milestone {
     /// The date now promised; only this one can make the milestone overdue.
     pub due: PartialDate,
@@ -73,11 +75,12 @@ pub struct Milestone {
     pub quote: String,
     /// Earlier promised dates, oldest first: a promise that slipped keeps
     /// every date it was once given, with the words that gave it.
+    #[serde(default)]
     pub slipped_from: Vec<Slip>,
 }
 
 /// A due date a milestone had before it was moved later.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Slip {
     pub due: PartialDate,
     /// Why or by whom it was moved, for slips typed by users.
@@ -99,7 +102,7 @@ impl Milestone {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HistoryEntry {
     pub date: PartialDate,
     pub status: Option<Status>,
@@ -109,24 +112,28 @@ pub struct HistoryEntry {
     pub quote: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Project {
     pub id: String,
     pub name_zh: String,
     pub name_en: String,
+    #[serde(default)]
     pub aliases: Vec<String>,
     pub chain: String,
     pub area: Option<String>,
     pub parent: Option<String>,
     pub status: Status,
     pub note: Option<String>,
+    #[serde(default)]
     pub figures: Vec<Figure>,
+    #[serde(default)]
     pub milestones: Vec<Milestone>,
+    #[serde(default)]
     pub history: Vec<HistoryEntry>,
     pub sources: Vec<Evidence>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Comparator {
     #[serde(rename = ">=")]
     AtLeast,
@@ -196,6 +203,10 @@ impl Period {
 impl Serialize for Period {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
+        if !s.is_human_readable() {
+            // Binary forms (the cache) keep which of the two it is.
+            return PeriodForm::from(*self).serialize(s);
+        }
         let mut st = s.serialize_struct("Period", 2)?;
         st.serialize_field("start", &self.start().to_string())?;
         st.serialize_field("end", &self.end().to_string())?;
@@ -203,9 +214,101 @@ impl Serialize for Period {
     }
 }
 
+/// A period in binary forms: the year, or the days since the common era.
+#[derive(Serialize, Deserialize)]
+enum PeriodForm {
+    Year(i32),
+    Span(i32, i32),
+}
+
+impl From<Period> for PeriodForm {
+    fn from(p: Period) -> Self {
+        match p {
+            Period::Year(y) => PeriodForm::Year(y),
+            Period::Span { start, end } => {
+                PeriodForm::Span(start.num_days_from_ce(), end.num_days_from_ce())
+            }
+        }
+    }
+}
+
+/// Reads a period as the tracker file writes it (`2024`, or `{start:
+/// "2018-01-01", end: "2020-12-31"}`), or in its binary form.
+impl<'de> Deserialize<'de> for Period {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        if !d.is_human_readable() {
+            let day = |n| {
+                NaiveDate::from_num_days_from_ce_opt(n)
+                    .ok_or_else(|| D::Error::custom("a day out of range"))
+            };
+            return match PeriodForm::deserialize(d)? {
+                PeriodForm::Year(y) => Ok(Period::Year(y)),
+                PeriodForm::Span(start, end) => Ok(Period::Span {
+                    start: day(start)?,
+                    end: day(end)?,
+                }),
+            };
+        }
+        d.deserialize_any(PeriodVisitor)
+    }
+}
+
+struct PeriodVisitor;
+
+impl<'de> serde::de::Visitor<'de> for PeriodVisitor {
+    type Value = Period;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a four-digit year, or {start: \"YYYY-MM-DD\", end: \"YYYY-MM-DD\"}")
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, y: i64) -> Result<Period, E> {
+        match i32::try_from(y) {
+            Ok(y) if (1000..=9999).contains(&y) => Ok(Period::Year(y)),
+            _ => Err(E::custom(format!("{y} is not a year"))),
+        }
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, y: u64) -> Result<Period, E> {
+        self.visit_i64(i64::try_from(y).unwrap_or(i64::MAX))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Period, E> {
+        match PartialDate::parse(s) {
+            Some(d) if d.month.is_none() => Ok(Period::Year(d.year)),
+            _ => Err(E::invalid_value(serde::de::Unexpected::Str(s), &self)),
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Period, A::Error> {
+        use serde::de::Error;
+        let (mut start, mut end) = (None, None);
+        while let Some(key) = map.next_key::<String>()? {
+            let slot = match key.as_str() {
+                "start" => &mut start,
+                "end" => &mut end,
+                other => return Err(A::Error::unknown_field(other, &["start", "end"])),
+            };
+            let text: String = map.next_value()?;
+            let day = super::date::parse_day(&text)
+                .ok_or_else(|| A::Error::custom(format!("\"{text}\" is not a day (YYYY-MM-DD)")))?;
+            *slot = Some(day);
+        }
+        let start = start.ok_or_else(|| A::Error::missing_field("start"))?;
+        let end = end.ok_or_else(|| A::Error::missing_field("end"))?;
+        if end < start {
+            return Err(A::Error::custom(format!(
+                "the period ends ({end}) before it starts ({start})"
+            )));
+        }
+        Ok(Period::Span { start, end })
+    }
+}
+
 /// A level is approached from its baseline; a flow starts from zero every
 /// period, its baseline being only the previous period's figure to compare.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Measure {
     #[default]
@@ -213,7 +316,7 @@ pub enum Measure {
     Flow,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Baseline {
     pub value: f64,
     pub date: PartialDate,
@@ -224,7 +327,7 @@ pub struct Baseline {
 /// A value a target had at a date: quoted from a report (`source` and
 /// `quote`) or typed by a user (`note`). Observations are only ever added;
 /// one that carries a quote is never rewritten or removed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Observation {
     pub value: f64,
     /// As-of date; as precise as the report allows ("2018-10" for 目前 in an October report).
@@ -246,7 +349,7 @@ impl Observation {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Target {
     pub id: String,
     pub metric_zh: String,
@@ -260,12 +363,14 @@ pub struct Target {
     pub unit: String,
     /// Whether the measure is counted afresh each period (new firms this
     /// year) rather than a level (buildings standing, total fund size).
+    #[serde(default)]
     pub measure: Measure,
     /// The measure this target belongs to across periods ("gdp"): targets
     /// sharing it form a series (2023's result, 2024's goal, …).
     pub metric: Option<String>,
     pub baseline: Option<Baseline>,
     /// Sorted by date; equal dates keep the order they were added in.
+    #[serde(default)]
     pub observations: Vec<Observation>,
     pub note: Option<String>,
     pub sources: Vec<Evidence>,
