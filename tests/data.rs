@@ -400,3 +400,185 @@ fn citation_counts_agree_with_the_citing_records() {
         assert_eq!(counts.get(s.id.as_str()).copied(), Some(citing), "{}", s.id);
     }
 }
+
+/// The report's text with whitespace taken out: the one latitude a quote
+/// has (docs/schema.md, "Evidence").
+fn report_text(t: &Tracker, source: &str) -> String {
+    let s = t
+        .source(source)
+        .unwrap_or_else(|| panic!("no source {source}"));
+    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("seeds")
+        .join(&s.file);
+    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The sentence of `text` (whitespace taken out) that holds `quote`: from
+/// the end of the sentence before it to the end of its own. Sentences end
+/// at 。！？ and at the ■ that opens a photo caption.
+fn sentence_of<'a>(text: &'a str, quote: &str) -> Option<&'a str> {
+    let quote: String = quote.chars().filter(|c| !c.is_whitespace()).collect();
+    let at = text.find(&quote)?;
+    let ends = |c: char| matches!(c, '。' | '！' | '？' | '■');
+    let start = text[..at]
+        .char_indices()
+        .filter(|&(_, c)| ends(c))
+        .last()
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let end = text[at + quote.len()..]
+        .char_indices()
+        .find(|&(_, c)| ends(c))
+        .map_or(text.len(), |(i, _)| at + quote.len() + i);
+    Some(&text[start..end])
+}
+
+/// The months, each with its day when one is given, that a sentence
+/// states: every `N月` (`9月底`, `1-6月`, `12月1日`, `9 月26日` once the
+/// space is gone) and `年底` for December.
+fn stated_months_and_days(sentence: &str) -> Vec<(u32, Option<u32>)> {
+    let chars: Vec<char> = sentence.chars().collect();
+    let number = |digits: &[char]| digits.iter().collect::<String>().parse::<u32>().ok();
+    let mut found = vec![];
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '月' {
+            let from = (0..i)
+                .rev()
+                .take_while(|&j| chars[j].is_ascii_digit())
+                .last();
+            let Some(month) = from.and_then(|f| number(&chars[f..i])) else {
+                continue;
+            };
+            let to = (i + 1..chars.len())
+                .take_while(|&j| chars[j].is_ascii_digit())
+                .last();
+            let day = to
+                .filter(|&t| chars.get(t + 1) == Some(&'日'))
+                .and_then(|t| number(&chars[i + 1..=t]));
+            found.push((month, day));
+        }
+        if c == '底' && i > 0 && chars[i - 1] == '年' {
+            found.push((12, None));
+        }
+    }
+    found
+}
+
+/// Every dated fact a report gives: history entries, baselines and
+/// observations with their source and quote (milestones are promises and
+/// follow the rule for relative dates instead).
+fn dated_facts(t: &Tracker) -> Vec<(String, PartialDate, String, String)> {
+    let mut facts = vec![];
+    for p in &t.projects {
+        for (i, h) in p.history.iter().enumerate() {
+            if let (Some(s), Some(q)) = (&h.source, &h.quote) {
+                facts.push((
+                    format!("{} history[{i}]", p.id),
+                    h.date,
+                    s.clone(),
+                    q.clone(),
+                ));
+            }
+        }
+    }
+    for x in &t.targets {
+        if let Some(b) = &x.baseline {
+            if let (Some(s), Some(q)) = (&b.source, &b.quote) {
+                facts.push((format!("{} baseline", x.id), b.date, s.clone(), q.clone()));
+            }
+        }
+        for (i, o) in x.observations.iter().enumerate() {
+            if let (Some(s), Some(q)) = (&o.source, &o.quote) {
+                facts.push((
+                    format!("{} observations[{i}]", x.id),
+                    o.date,
+                    s.clone(),
+                    q.clone(),
+                ));
+            }
+        }
+    }
+    facts
+}
+
+/// Issue 19: a date carries a day only when the sentence its quote comes
+/// from states that day (12月1日), and a month only when the sentence
+/// states the month (今年4月, 9月底, 1-6月, 2013年底) or the fact is given
+/// as of the report itself (目前, 已…), which is the report's own date. A
+/// year's result is dated with the year alone ("2023", not "2023-12-31").
+#[test]
+fn dates_are_no_more_precise_than_their_sentence() {
+    let t = tracker();
+    let mut wrong = vec![];
+    for (at, date, source, quote) in dated_facts(&t) {
+        let text = report_text(&t, &source);
+        let sentence = sentence_of(&text, &quote)
+            .unwrap_or_else(|| panic!("{at}: quote not in {source}: {quote}"));
+        let stated = stated_months_and_days(sentence);
+        let published = t.source(&source).unwrap().published;
+        let ok = match (date.month, date.day) {
+            (Some(m), Some(d)) => stated.contains(&(m, Some(d))),
+            (Some(m), None) => stated.iter().any(|&(sm, _)| sm == m) || date == published,
+            _ => true,
+        };
+        if !ok {
+            wrong.push(format!("{at}: {date} from {source} «{sentence}»"));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} facts are dated more precisely than their sentence:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+/// Issue 19: no fact is dated after the report that gives it. A date
+/// inside the report's own publication period (December 2022 for a report
+/// written in its first half) may be no more precise than the publication
+/// date unless its sentence states it: "2022-12-31" could fall after the
+/// writing, "2022-12" cannot be shown to.
+#[test]
+fn no_fact_is_dated_after_its_report() {
+    let t = tracker();
+    let mut wrong = vec![];
+    for (at, date, source, quote) in dated_facts(&t) {
+        let published = t.source(&source).unwrap().published;
+        if date.first_day() > published.last_day() {
+            wrong.push(format!("{at}: {date} after {source} ({published})"));
+            continue;
+        }
+        let inside =
+            date.first_day() >= published.first_day() && date.last_day() <= published.last_day();
+        if inside && date != published {
+            let text = report_text(&t, &source);
+            let stated = stated_months_and_days(sentence_of(&text, &quote).unwrap());
+            let said = stated.contains(&(date.month.unwrap_or(0), date.day))
+                || (date.day.is_none() && stated.iter().any(|&(m, _)| Some(m) == date.month));
+            if !said {
+                wrong.push(format!(
+                    "{at}: {date} may fall after {source} ({published}), and its sentence does not state it"
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Checks of the helpers the date tests rest on.
+#[test]
+fn sentence_and_stated_dates_helpers() {
+    let text = "甲。人和路旧城改造项目B、C区终于在12月1日实现开工建设。目前,项目正在施工";
+    assert_eq!(
+        sentence_of(text, "实现开工 建设"),
+        Some("人和路旧城改造项目B、C区终于在12月1日实现开工建设")
+    );
+    assert_eq!(sentence_of(text, "项目正在"), Some("目前,项目正在施工"));
+    assert_eq!(stated_months_and_days("终于在12月1日实现"), [(12, Some(1))]);
+    assert_eq!(stated_months_and_days("今年9月底，市北区"), [(9, None)]);
+    assert_eq!(stated_months_and_days("今年1-6月,支出"), [(6, None)]);
+    assert_eq!(stated_months_and_days("2013年底，项目"), [(12, None)]);
+    assert_eq!(stated_months_and_days("全年新增14家"), []);
+    // "11月" is November, not January.
+    assert_eq!(stated_months_and_days("11月"), [(11, None)]);
+}
