@@ -423,8 +423,7 @@ fn sentence_of<'a>(text: &'a str, quote: &str) -> Option<&'a str> {
     let ends = |c: char| matches!(c, '。' | '！' | '？' | '■');
     let start = text[..at]
         .char_indices()
-        .filter(|&(_, c)| ends(c))
-        .last()
+        .rfind(|&(_, c)| ends(c))
         .map_or(0, |(i, c)| i + c.len_utf8());
     let end = text[at + quote.len()..]
         .char_indices()
