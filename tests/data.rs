@@ -564,6 +564,43 @@ fn no_fact_is_dated_after_its_report() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
+/// Issue 19: the targets of one series (a `metric`) count the same way: a
+/// result and the goal it answers share `measure`, so a flow goal is not
+/// compared with a result recorded as a level.
+#[test]
+fn a_series_shares_one_measure() {
+    let t = tracker();
+    let metrics: HashSet<&str> = t
+        .targets
+        .iter()
+        .filter_map(|x| x.metric.as_deref())
+        .collect();
+    let mut mixed = vec![];
+    for m in metrics {
+        let measures: HashSet<String> = t
+            .series(m)
+            .iter()
+            .map(|x| format!("{:?}", x.measure))
+            .collect();
+        if measures.len() > 1 {
+            mixed.push(format!(
+                "{m}: {}",
+                t.series(m)
+                    .iter()
+                    .map(|x| format!("{} {:?}", x.id, x.measure))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
+    mixed.sort();
+    assert!(
+        mixed.is_empty(),
+        "series mixing measures:\n{}",
+        mixed.join("\n")
+    );
+}
+
 /// Checks of the helpers the date tests rest on.
 #[test]
 fn sentence_and_stated_dates_helpers() {
