@@ -618,3 +618,87 @@ fn sentence_and_stated_dates_helpers() {
     // "11月" is November, not January.
     assert_eq!(stated_months_and_days("11月"), [(11, None)]);
 }
+
+/// Issue 19: records that read one sentence are consistent, or say in
+/// their note why not; notes do not contradict their records nor state an
+/// inference as a fact.
+#[test]
+fn one_sentence_one_reading() {
+    let t = tracker();
+    let note = |id: &str| project(&t, id).note.clone().unwrap_or_default();
+    // 推进中车智汇港产业示范区、颐中烟草研发制造中心等项目建设: the two
+    // statuses differ, and each note says why, naming the other.
+    assert!(note("yizhong-tobacco-rd-center").contains("crrc-zhihuigang"));
+    assert!(note("crrc-zhihuigang").contains("yizhong-tobacco-rd-center"));
+    // 加快邮轮港城、新材料科技城、绿色建设科技城三城的打造 is an aim for all
+    // three; no status rests on it, and each city cites it.
+    let three = "加快邮轮港城、新 材料科技城、绿色建设科技城三城的打造";
+    for id in [
+        "cruise-port-city",
+        "new-materials-science-city",
+        "green-building-science-city",
+    ] {
+        let p = project(&t, id);
+        assert!(p.sources.iter().any(|e| e.quote == three), "{id} cites it");
+        assert!(!note(id).contains("rests on '加快"), "{id}");
+    }
+    assert_eq!(
+        project(&t, "green-building-science-city").status,
+        Status::Planned
+    );
+    let cruise = project(&t, "cruise-port-city");
+    assert!(cruise
+        .history
+        .iter()
+        .any(|h| h.status == Some(Status::UnderConstruction)
+            && h.quote.as_deref() == Some("邮轮母港启动区77.6万平方米项目全面开工")));
+    assert!(project(&t, "new-materials-science-city")
+        .sources
+        .iter()
+        .any(|e| e.quote.contains("设立前沿纳微科学研究院(青岛)")));
+    // 落地/落户 alone reads as signed, the port group's caption included.
+    for id in [
+        "shandong-port-group-landing",
+        "northeast-securities-shibei",
+        "cmac-qingdao-arbitration-center",
+    ] {
+        assert_eq!(project(&t, id).status, Status::Signed, "{id}");
+    }
+    // 发挥钢研、有研、橡胶谷、前沿纳微等行业领军作用: the players named are present.
+    for id in [
+        "grinm-group-shibei",
+        "rubber-valley",
+        "frontier-nano-micro-science-institute",
+    ] {
+        assert_eq!(project(&t, id).status, Status::Operating, "{id}");
+    }
+    // A status not set by history is explained by it where the report dates it.
+    let bio = project(&t, "qingdao-biotech-innovation-park");
+    assert!(bio
+        .history
+        .iter()
+        .any(|h| h.status == Some(Status::Operating)));
+    // A note that says "only from a photo caption" cites one quote.
+    for p in &t.projects {
+        let n = p.note.as_deref().unwrap_or_default();
+        if n.contains("only from a photo caption") || n.contains("only in a photo caption") {
+            assert_eq!(p.sources.len(), 1, "{}: {n}", p.id);
+        }
+    }
+    // Three twelves kept as one count: the note says it is not known that
+    // they are the same firms.
+    let hq = target(&t, "hq-firms-introduced-2023");
+    assert!(hq.note.as_deref().unwrap().contains("no report says"));
+    // The combined 4 and the two 2s of 2023 name each other.
+    let tnote = |id: &str| target(&t, id).note.clone().unwrap_or_default();
+    let both = tnote("little-giant-gazelle-firms-new-2023");
+    assert!(
+        both.contains("little-giant-firms-new-2023") && both.contains("gazelle-firms-new-2023")
+    );
+    for id in ["little-giant-firms-new-2023", "gazelle-firms-new-2023"] {
+        assert!(
+            tnote(id).contains("little-giant-gazelle-firms-new-2023"),
+            "{id}"
+        );
+    }
+}
