@@ -702,3 +702,79 @@ fn one_sentence_one_reading() {
         );
     }
 }
+
+/// Issue 19: programmes the reports name, read once more against them,
+/// each with the report's words and only the status and dates they state.
+#[test]
+fn programmes_the_reports_name_are_tracked() {
+    let t = tracker();
+    let cites = |p: &Project, words: &str| {
+        p.sources.iter().any(|e| {
+            e.quote
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                == words
+        })
+    };
+    // The shanty-town renewal programme and the district's share of the city's task.
+    let shanty = project(&t, "shibei-shantytown-renewal");
+    assert_eq!(shanty.status, Status::UnderConstruction);
+    assert!(shanty
+        .figures
+        .iter()
+        .any(|f| f.value == 70.0 && f.unit == "%"));
+    assert!(cites(
+        shanty,
+        "作为老城区,市北区棚户区改造占青岛市主城区棚户区改造任务的70%"
+    ));
+    assert!(has_history(
+        shanty,
+        "2018-10",
+        Some(Status::UnderConstruction)
+    ));
+    assert_eq!(
+        project(&t, "zhengzhou-road-shantytown-renewal")
+            .parent
+            .as_deref(),
+        Some("shibei-shantytown-renewal")
+    );
+    // 城中村改造实现历史性清零: done.
+    let villages = project(&t, "urban-village-redevelopment");
+    assert_eq!(villages.status, Status::Completed);
+    assert!(has_history(villages, "2023", Some(Status::Completed)));
+    // 老旧小区改造、电梯加装如期完成年度计划任务: two programmes under way.
+    for id in [
+        "old-residential-estates-renovation",
+        "lift-installation-programme",
+    ] {
+        let p = project(&t, id);
+        assert!(
+            cites(p, "老旧小区改造、电梯加装如期完成年度计划任务"),
+            "{id}"
+        );
+        assert!(
+            has_history(p, "2023", Some(Status::UnderConstruction)),
+            "{id}"
+        );
+    }
+    // The chain-chief system, from the plan of 今年9月底 (2022).
+    let chiefs = project(&t, "chain-chief-system");
+    assert!(has_history(chiefs, "2022-09", Some(Status::Operating)));
+    // The three-year plan the coal-to-gas conversions belong to (其中).
+    assert_eq!(
+        project(&t, "coal-to-gas-boiler-conversion")
+            .parent
+            .as_deref(),
+        Some("four-reductions-four-increases-plan")
+    );
+    for id in [
+        "happiness-knocking-action",
+        "smart-waste-sorting",
+        "certificate-free-city",
+        "employment-1314-mechanism",
+        "business-district-building-action",
+    ] {
+        assert!(!project(&t, id).sources.is_empty(), "{id}");
+    }
+}
