@@ -378,9 +378,15 @@ pub struct Target {
 
 impl Target {
     /// The value that stands on `today`: the newest observation dated on or
-    /// before it (later ones are not known yet).
+    /// before it (later ones are not known yet). Newest is the one whose
+    /// date reaches latest, its last day: a year's result ("2024", 全年)
+    /// outranks a value of "2024-06-30"; of equal last days, the one listed
+    /// last (docs/schema.md, "Progress states").
     pub fn current(&self, today: NaiveDate) -> Option<&Observation> {
-        self.observations.iter().rev().find(|o| !o.is_future(today))
+        self.observations
+            .iter()
+            .filter(|o| !o.is_future(today))
+            .max_by_key(|o| o.date.last_day())
     }
 
     /// Where an observation dated `date` goes to keep the list sorted:
