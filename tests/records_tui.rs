@@ -70,7 +70,7 @@ fn type_text(app: &mut App, file: &Path, text: &str) {
 
 fn select_project(app: &mut App, file: &Path, id: &str) {
     keys(app, file, "1 g");
-    for _ in 0..app.projects.len() {
+    for _ in 0..app.projects.list.len() {
         if app
             .selected_project()
             .is_some_and(|i| app.tracker.projects[i].id == id)
@@ -249,7 +249,7 @@ fn sources_view_lists_reports_with_their_citations() {
     let (_c, mut app) = opened();
     shibei_tracker::app::press(&mut app, "4").unwrap();
     assert_eq!(app.view, View::Sources);
-    assert_eq!(app.sources.len(), 3);
+    assert_eq!(app.sources.list.len(), 3);
     shibei_tracker::app::press(&mut app, "<tab>").unwrap();
     assert_eq!(app.view, View::Projects, "Sources is in the Tab cycle");
     shibei_tracker::app::press(&mut app, "4").unwrap();
@@ -265,9 +265,10 @@ fn sources_view_lists_reports_with_their_citations() {
 /// Opens the reader on the report of `id`.
 fn reader_on(app: &mut App, file: &Path, id: &str) {
     keys(app, file, "4 g");
-    for _ in 0..app.sources.len() {
+    for _ in 0..app.sources.list.len() {
         if app
             .sources
+            .list
             .current()
             .is_some_and(|r| app.tracker.sources[r.source].id == id)
         {

@@ -684,6 +684,7 @@ fn scoreboard_ranks_chains_with_bars() {
     );
     let shown: Vec<&str> = a
         .chains
+        .list
         .rows
         .iter()
         .map(|r| a.tracker.chains[r.chain].id.as_str())
@@ -834,6 +835,7 @@ fn goal_detail_draws_its_series_with_the_goal_line_at_80x24() {
     press(&mut a, "2").expect("keys");
     let i = a
         .goals
+        .list
         .rows
         .iter()
         .position(|h| a.tracker.targets[h.index].id == "hitech-firms-2024")
@@ -900,6 +902,7 @@ fn a_slipped_milestone_says_so_and_only_its_new_date_is_overdue() {
     press(&mut a, "!").expect("keys");
     let ids: Vec<&str> = a
         .projects
+        .list
         .rows
         .iter()
         .map(|h| a.tracker.projects[h.index].id.as_str())
@@ -968,13 +971,14 @@ fn target_and_actual_cells_are_whole_at_every_size() {
         let rows = lines(&buf);
         for (k, hit) in a
             .goals
+            .list
             .rows
             .iter()
             .take(body.body_rows as usize)
             .enumerate()
         {
             let g = &a.tracker.targets[hit.index];
-            let pr = &a.progress[hit.index];
+            let pr = &a.goals.progress[hit.index];
             let row = &rows[body.body_top as usize + k];
             let target = shibei_tracker::domain::labels::goal_label(g);
             if !target.is_empty() {
@@ -1000,10 +1004,11 @@ fn target_and_actual_cells_are_whole_at_every_size() {
 fn chains_count_only_what_the_filter_and_attention_leave() {
     let mut a = app();
     press(&mut a, "3").expect("keys");
-    assert_eq!(a.chains.len(), 7);
+    assert_eq!(a.chains.list.len(), 7);
     press(&mut a, "/ cruise <enter>").expect("keys");
     let ids: Vec<&str> = a
         .chains
+        .list
         .rows
         .iter()
         .map(|r| a.tracker.chains[r.chain].id.as_str())
@@ -1011,32 +1016,34 @@ fn chains_count_only_what_the_filter_and_attention_leave() {
     assert_eq!(ids, ["culture"], "only the cruise records' chain");
     let total: usize = a
         .chains
+        .list
         .rows
         .iter()
         .map(|r| r.summary.projects + r.summary.goals)
         .sum();
     assert_eq!(
         total,
-        a.projects.len() + a.goals.len(),
+        a.projects.list.len() + a.goals.list.len(),
         "same records as the other views"
     );
     let s = screen(&render(&mut a, 80, 24));
     assert!(s.contains("1/7"), "the counter: {s}");
-    assert_eq!(a.chains.rows[0].rank, 1);
+    assert_eq!(a.chains.list.rows[0].rank, 1);
     // `!` narrows the board the same way.
     press(&mut a, "<esc> !").expect("keys");
-    let counted: usize = a.chains.rows.iter().map(|r| r.summary.projects).sum();
-    assert_eq!(counted, a.projects.len());
-    assert!(a.chains.len() < 7);
+    let counted: usize = a.chains.list.rows.iter().map(|r| r.summary.projects).sum();
+    assert_eq!(counted, a.projects.list.len());
+    assert!(a.chains.list.len() < 7);
     // A sort that means nothing here says so instead of claiming it.
     press(&mut a, "! o o").expect("keys");
     let s = screen(&render(&mut a, 120, 40));
     assert!(s.contains("sort: rank (status n/a here)"), "{s}");
     // Name sorts the chains by pinyin, and O reverses it.
     press(&mut a, "o o o o o").expect("keys");
-    assert_eq!(a.sort, shibei_tracker::app::Sort::Name);
+    assert_eq!(a.chains.order.by, shibei_tracker::app::Sort::Name);
     let names = |a: &shibei_tracker::app::App| -> Vec<String> {
         a.chains
+            .list
             .rows
             .iter()
             .map(|r| a.tracker.chains[r.chain].name_zh.clone())

@@ -127,12 +127,13 @@ fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
         parts.push(Span::styled(label, style));
         parts.push(Span::raw(" "));
     }
-    let dir = if app.reverse { ", reversed" } else { "" };
-    let sort = if app.sort.applies_to(app.view) {
-        format!(" sort: {}{dir}", app.sort.label())
+    let order = app.order(app.view);
+    let dir = if order.reverse { ", reversed" } else { "" };
+    let sort = if order.by.applies_to(app.view) {
+        format!(" sort: {}{dir}", order.by.label())
     } else {
         // Say so rather than claim an order the view does not have.
-        format!(" sort: rank ({} n/a here){dir}", app.sort.label())
+        format!(" sort: rank ({} n/a here){dir}", order.by.label())
     };
     parts.push(Span::styled(sort, theme::dim()));
     frame.render_widget(Paragraph::new(fit(parts, area.width as usize)), area);

@@ -157,16 +157,17 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::CycleSort => {
-            app.sort = app.sort.next();
+            let order = app.order_mut(app.view);
+            order.by = order.by.next();
             app.filter_changed();
         }
         Action::ToggleTree => {
-            app.tree = !app.tree;
+            app.projects.tree = !app.projects.tree;
             app.view = View::Projects;
             app.refresh();
             app.say(
                 MessageKind::Info,
-                if app.tree {
+                if app.projects.tree {
                     "tree: parts under their parent, which sums up how far they got; T for a flat list"
                 } else {
                     "flat list; T shows parts under their parent"
@@ -174,7 +175,8 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
             );
         }
         Action::ReverseSort => {
-            app.reverse = !app.reverse;
+            let order = app.order_mut(app.view);
+            order.reverse = !order.reverse;
             app.filter_changed();
         }
         Action::ToggleHelp => {

@@ -306,7 +306,7 @@ pub(super) fn form_cancel(app: &mut App) {
 
 /// Enter on a source: its report in the reader.
 pub(super) fn open_reader(app: &mut App) {
-    let Some(i) = app.sources.current().map(|r| r.source) else {
+    let Some(i) = app.sources.selected() else {
         return;
     };
     let Some(s) = app.tracker.sources.get(i) else {
