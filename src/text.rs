@@ -98,6 +98,34 @@ pub fn unambiguous(ch: char) -> char {
     }
 }
 
+/// How a character is drawn: the one function all text the interface
+/// shows goes through (`ui::cells::fit` and `wrap`, the reader). What must
+/// never reach a terminal raw (`terminal_hostile`) is neutralised: what
+/// breaks or spaces text (line feed, tab, carriage return, vertical tab,
+/// form feed, NEL, the line and paragraph separators U+2028 and U+2029)
+/// becomes a space, anything else (escape and other controls,
+/// bidirectional overrides, the BOM, non-characters) a visible `?`.
+/// Punctuation of ambiguous width gets its stand-in (`unambiguous`). One
+/// char for one, so match highlights and the reader's cursor line up.
+pub fn shown(c: char) -> char {
+    if !terminal_hostile(c) {
+        return unambiguous(c);
+    }
+    match c {
+        '\t' | '\n' | '\r' | '\u{b}' | '\u{c}' | '\u{85}' | '\u{2028}' | '\u{2029}' => ' ',
+        _ => '?',
+    }
+}
+
+/// `s` as drawn (see `shown`), borrowed when nothing changes.
+pub fn shown_str(s: &str) -> Cow<'_, str> {
+    if s.chars().all(|c| shown(c) == c) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.chars().map(shown).collect())
+    }
+}
+
 /// Pads (or truncates) `s` to exactly `cols` columns.
 pub fn pad(s: &str, cols: usize) -> String {
     let t = truncate(s, cols);
@@ -213,6 +241,16 @@ mod tests {
         );
         assert_eq!(one_line("a\nb\tc\rd"), "a\\nb\\tc\\rd");
         assert!(matches!(escape_controls("市北区 “ok”"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn nothing_hostile_is_shown_raw() {
+        let raw = "a\u{1b}[2J\u{2028}b\u{2029}\u{202e}c\td\r\n\u{feff}\u{85}\u{fffe}“e”";
+        let drawn = shown_str(raw);
+        assert_eq!(drawn, "a?[2J b ?c d  ? ?\"e\"");
+        assert_eq!(drawn.chars().count(), raw.chars().count(), "one for one");
+        assert!(drawn.chars().all(|c| !terminal_hostile(c)));
+        assert!(matches!(shown_str("市北区 ok"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -158,7 +158,8 @@ fn detail_pane_shows_history_milestones_figures_and_quotes() {
         "History",
         "2013-12  停滞",
         "「共占地1.8万平方米」",
-        "市北聚焦“2+6”特色产业“建圈强链” (2022-12, r2022)",
+        // Curly quotes, of ambiguous width, drawn as their stand-ins.
+        "市北聚焦\"2+6\"特色产业\"建圈强链\" (2022-12, r2022)",
         "Sources",
     ] {
         assert!(s.contains(text), "missing {text:?}:\n{s}");
@@ -1134,4 +1135,112 @@ fn details_wrap_at_words_with_a_hanging_indent() {
         assert_eq!(words, expected, "{w}x{h}: a word was split or lost");
         assert_rows_fill(&buf);
     }
+}
+
+/// The interface on the fixture with every report reading `text`.
+fn with_reports(text: &str) -> App {
+    let t = tracker();
+    let reports = t
+        .sources
+        .iter()
+        .map(|s| (s.id.clone(), text.to_string()))
+        .collect();
+    App::new(t, "tracker.yaml", today()).with_reports(reports)
+}
+
+/// Draws `app` and returns the buffer and where the terminal's cursor is
+/// shown (None: hidden).
+fn render_with_cursor(app: &mut App, w: u16, h: u16) -> (Buffer, Option<(u16, u16)>) {
+    update(
+        app,
+        Action::Resize {
+            width: w,
+            height: h,
+        },
+    );
+    let mut term =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("test backend");
+    term.draw(|f| {
+        shibei_tracker::ui::draw(f, app);
+    })
+    .expect("draw");
+    let b = term.backend();
+    let cursor = b
+        .cursor_visible()
+        .then(|| (b.cursor_position().x, b.cursor_position().y));
+    (b.buffer().clone(), cursor)
+}
+
+/// The screen cell where `needle` starts.
+fn cell_of(buf: &Buffer, needle: &str) -> (u16, u16) {
+    lines(buf)
+        .iter()
+        .enumerate()
+        .find_map(|(y, l)| l.find(needle).map(|b| (width(&l[..b]) as u16, y as u16)))
+        .unwrap_or_else(|| panic!("{needle:?} not on screen:\n{}", screen(buf)))
+}
+
+/// "The reader passes U+2028/U+2029 to the terminal": no character that
+/// `text` keeps from a terminal raw reaches a cell (line and paragraph
+/// separators, escapes, bidirectional overrides, the BOM), so the
+/// terminal and the layout agree on widths and every row fills exactly.
+#[test]
+fn the_reader_never_draws_a_character_a_terminal_takes_raw() {
+    let mut a = with_reports(
+        "第一行\u{2028}第二行\u{2029}第三行\n\u{1b}]52;c;QQ==\u{7}剪贴板\n\u{202e}txet\u{202c} 与 \u{feff}BOM\ttab\r\n末行",
+    );
+    press(&mut a, "4 <enter>").expect("keys");
+    for (w, h) in [(80, 24), (40, 12)] {
+        let buf = render(&mut a, w, h);
+        for cell in buf.content() {
+            for c in cell.symbol().chars() {
+                assert!(
+                    !c.is_control()
+                        && !matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}'),
+                    "{c:?} drawn raw at {w}x{h}:\n{}",
+                    screen(&buf)
+                );
+            }
+        }
+        assert_rows_fill(&buf);
+        let s = screen(&buf);
+        assert!(s.contains("第一行 第二行 第三行"), "{s}");
+        assert!(s.contains("?]52;c;QQ==?剪贴板"), "{s}");
+        assert!(s.contains("?txet? 与 ?BOM tab"), "{s}");
+    }
+}
+
+/// The reader's cursor and selection show in any terminal: reverse video
+/// (not a colour alone), and the terminal's own cursor on the cursor's cell.
+#[test]
+fn the_readers_cursor_and_selection_show_without_colour() {
+    let mut a = with_reports("甲乙丙丁戊己\n\n庚辛");
+    press(&mut a, "4 <enter> l l").expect("keys");
+    let (buf, cursor) = render_with_cursor(&mut a, 80, 24);
+    let at = cell_of(&buf, "丙");
+    assert!(
+        buf[at].modifier.contains(Modifier::REVERSED),
+        "{:?}",
+        buf[at]
+    );
+    assert_eq!(cursor, Some(at), "the terminal cursor on the cursor's cell");
+    let before = cell_of(&buf, "乙");
+    assert!(!buf[before].modifier.contains(Modifier::REVERSED));
+    // v, two to the right, Enter: 丙丁戊 selected, each cell reversed.
+    press(&mut a, "v l l <enter>").expect("keys");
+    let (buf, cursor) = render_with_cursor(&mut a, 80, 24);
+    for ch in ["丙", "丁", "戊"] {
+        let m = buf[cell_of(&buf, ch)].modifier;
+        assert!(m.contains(Modifier::REVERSED), "{ch} {m:?}");
+    }
+    assert!(!buf[cell_of(&buf, "己")]
+        .modifier
+        .contains(Modifier::REVERSED));
+    assert_eq!(cursor, Some(cell_of(&buf, "戊")));
+    // On the empty line the cursor is a reversed blank, the cursor on it.
+    press(&mut a, "<esc> j").expect("keys");
+    let (buf, cursor) = render_with_cursor(&mut a, 80, 24);
+    let (x, y) = cursor.expect("cursor shown");
+    assert!(buf[(x, y)].modifier.contains(Modifier::REVERSED));
+    assert_eq!(y, cell_of(&buf, "甲").1 + 1, "the row after the first");
 }

@@ -171,7 +171,7 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
         let prefix = "/";
         let query_room = room.saturating_sub(prefix.len() + 1);
         // Show the end of a long query: that is where typing happens.
-        let q = tail(&app.query, query_room);
+        let q = tail(&crate::text::shown_str(&app.query), query_room);
         let left = format!("{prefix}{q}");
         let line = fit(
             vec![Span::styled(
