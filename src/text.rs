@@ -56,6 +56,68 @@ pub fn one_line(s: &str) -> Cow<'_, str> {
     escape_where(s, terminal_hostile)
 }
 
+/// Most characters one paste puts in a line or field; the rest is left
+/// out, and said so (a stray paste of a whole file stays harmless).
+pub const PASTE_MAX: usize = 10_000;
+
+/// Pasted text made fit for a line or field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pasted {
+    pub text: String,
+    /// Line breaks replaced by a space (in a one-line field).
+    pub joined: usize,
+    /// Control characters left out (escape sequences, NUL, DEL...).
+    pub dropped: usize,
+    /// Cut to `max` characters.
+    pub cut: bool,
+}
+
+/// Pasted text for a field: line breaks (CR LF, CR or LF: terminals send
+/// CR) kept as LF where the field holds several lines (`multiline`,
+/// notes), else each made a space, as tabs are; line breaks at the end
+/// left out (a copied line carries one); other control characters left
+/// out, since a key could not type them either. At most `max` characters.
+pub fn pasted(s: &str, multiline: bool, max: usize) -> Pasted {
+    let s = s.trim_end_matches(['\r', '\n']);
+    let mut out = Pasted {
+        text: String::with_capacity(s.len().min(max * 4)),
+        joined: 0,
+        dropped: 0,
+        cut: false,
+    };
+    let mut chars = s.chars().peekable();
+    let mut n = 0;
+    while let Some(c) = chars.next() {
+        if n == max {
+            out.cut = true;
+            break;
+        }
+        let c = match c {
+            '\r' | '\n' => {
+                if c == '\r' && chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                if multiline {
+                    '\n'
+                } else {
+                    out.joined += 1;
+                    ' '
+                }
+            }
+            '\t' if !multiline => ' ',
+            '\t' => '\t',
+            c if c.is_control() => {
+                out.dropped += 1;
+                continue;
+            }
+            c => c,
+        };
+        out.text.push(c);
+        n += 1;
+    }
+    out
+}
+
 pub fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
 }
@@ -251,6 +313,22 @@ mod tests {
         assert_eq!(drawn.chars().count(), raw.chars().count(), "one for one");
         assert!(drawn.chars().all(|c| !terminal_hostile(c)));
         assert!(matches!(shown_str("市北区 ok"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn a_paste_keeps_line_breaks_only_where_the_field_holds_lines() {
+        let one = pasted("人和路\r\n旧城\r改造\n", false, PASTE_MAX);
+        assert_eq!(one.text, "人和路 旧城 改造");
+        assert_eq!(one.joined, 2, "the line break at the end is left out");
+        let note = pasted("a\r\nb\tc\n\n", true, PASTE_MAX);
+        assert_eq!(note.text, "a\nb\tc");
+        assert_eq!(note.joined, 0);
+        let hostile = pasted("x\u{1b}]52;c;y\u{7}z", false, PASTE_MAX);
+        assert_eq!(hostile.text, "x]52;c;yz");
+        assert_eq!(hostile.dropped, 2);
+        let long = pasted("一二三四五", false, 3);
+        assert_eq!((long.text.as_str(), long.cut), ("一二三", true));
+        assert!(!pasted("一二三", false, 3).cut);
     }
 
     #[test]

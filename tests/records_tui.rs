@@ -428,3 +428,45 @@ fn selection_is_cited_as_a_history_entry_of_a_project_picked_by_pinyin() {
     keys(&mut app, &c.file, "u");
     assert_eq!(read(&c.file), c.original);
 }
+
+/// A paste into the form is one edit of the focused field: a note keeps
+/// its line breaks (the file's notes may hold them), a name is one line
+/// (its line breaks become spaces); the record saves as pasted.
+#[test]
+fn a_paste_fills_a_field_and_a_note_keeps_its_lines() {
+    let (c, mut app) = opened();
+    keys(&mut app, &c.file, "1 n");
+    let paste = |app: &mut App, text: &str| {
+        let effects =
+            shibei_tracker::app::update(app, shibei_tracker::app::Action::Paste(text.to_string()));
+        run_effects(app, effects, &c.file);
+    };
+    paste(&mut app, "研发\r\n中心");
+    assert_eq!(form(&app).get("name_zh"), "研发 中心");
+    assert!(form(&app).typed, "Esc asks before dropping a paste");
+    keys(&mut app, &c.file, "<tab>");
+    type_text(&mut app, &c.file, "RD Centre");
+    keys(&mut app, &c.file, "<tab>");
+    type_text(&mut app, &c.file, "digital");
+    keys(&mut app, &c.file, "<tab> <tab> <tab>");
+    assert_eq!(form(&app).focused().map(|f| f.key), Some("note"));
+    paste(&mut app, "第一期：规划\r\n第二期：建设\r\n");
+    assert_eq!(form(&app).get("note"), "第一期：规划\n第二期：建设");
+    // Drawn on one row, its line break as a space, nothing raw.
+    let screen = lines(&render(&mut app, 120, 40)).join("\n");
+    assert!(screen.contains("第一期：规划 第二期：建设"), "{screen}");
+    keys(&mut app, &c.file, "<tab>");
+    type_text(&mut app, &c.file, "r2024b");
+    keys(&mut app, &c.file, "<tab>");
+    paste(&mut app, "全社会研发投入\n突破10亿元");
+    keys(&mut app, &c.file, "<c-s>");
+    assert_eq!(app.mode(), Mode::Normal, "{}", message(&app));
+    let p = load(&c.file)
+        .tracker
+        .project("rd-centre")
+        .cloned()
+        .expect("saved");
+    assert_eq!(p.name_zh, "研发 中心");
+    assert_eq!(p.note.as_deref(), Some("第一期：规划\n第二期：建设"));
+    assert_eq!(p.sources[0].quote, "全社会研发投入 突破10亿元");
+}

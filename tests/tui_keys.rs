@@ -548,3 +548,86 @@ fn unknown_filter_values_say_so_and_suggest() {
         .unwrap_or_default();
     assert!(m.contains("unknown chain \"nosuch\""), "{m}");
 }
+
+/// Pastes `text` as the terminal reports a bracketed paste: one action.
+fn paste(a: &mut App, text: &str) -> Vec<Effect> {
+    update(a, Action::Paste(text.into()))
+}
+
+/// A paste is one edit of the filter line, its line breaks (CR, as
+/// terminals send them) made spaces since the line is one line, and said
+/// so; keys typed after it act on the result.
+#[test]
+fn a_paste_is_one_edit_of_the_filter_line() {
+    let mut a = app();
+    keys(&mut a, "/ r");
+    paste(&mut a, "hl\r\nvisionox\r\n");
+    assert_eq!(
+        a.query, "rhl visionox",
+        "joined, the last line break left out"
+    );
+    assert_eq!(
+        a.mode(),
+        Mode::Filter,
+        "Enter in the paste accepted nothing"
+    );
+    let m = a
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(m.contains("2 lines pasted as one"), "{m}");
+    keys(&mut a, "<c-u>");
+    paste(&mut a, "visionox");
+    assert_eq!(project_ids(&a), ["visionox"]);
+    keys(&mut a, "<bs>");
+    assert_eq!(a.query, "visiono", "one character deleted after the paste");
+}
+
+/// In a list a paste is not a string of commands: "q" in it quits nothing,
+/// "D" deletes nothing; it says where pasting works.
+#[test]
+fn a_paste_where_nothing_is_typed_acts_on_nothing() {
+    let mut a = app();
+    let before = project_ids(&a)
+        .iter()
+        .map(|s| s.to_string())
+        .collect::<Vec<_>>();
+    let effects = paste(&mut a, "qDjjT");
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(a.mode(), Mode::Normal);
+    assert_eq!(a.selected(), 0);
+    assert!(!a.projects.tree);
+    assert_eq!(project_ids(&a), before);
+    let m = a
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(m.contains("nothing to paste into"), "{m}");
+}
+
+/// The pickers and the reader's find line take a paste as one line too.
+#[test]
+fn a_paste_goes_into_the_picker_and_the_readers_find_line() {
+    let mut a = app();
+    keys(&mut a, "c");
+    paste(&mut a, "shu\nzi");
+    let p = a.picker().expect("picker open");
+    assert_eq!(p.query, "shu zi");
+    keys(&mut a, "<esc>");
+    let reports = a
+        .tracker
+        .sources
+        .iter()
+        .map(|s| (s.id.clone(), "甲乙丙丁\n戊己庚".to_string()))
+        .collect();
+    let mut a = App::new(tracker(), "tracker.yaml", today()).with_reports(reports);
+    keys(&mut a, "4 <enter> /");
+    paste(&mut a, "戊己\r\n");
+    keys(&mut a, "<enter>");
+    let shibei_tracker::app::Overlay::Reader(r) = &a.overlay else {
+        panic!("no reader: {:?}", a.overlay);
+    };
+    assert_eq!(r.cursor, 5, "found where the pasted words are");
+}

@@ -60,6 +60,14 @@ pub struct Field {
     pub error: Option<String>,
 }
 
+impl Field {
+    /// A note: free prose, which may hold line breaks and tabs (as the
+    /// file's `note` fields may), where other fields are one line.
+    pub fn is_note(&self) -> bool {
+        self.key == "note"
+    }
+}
+
 fn field(key: &'static str, label: &'static str, required: bool) -> Field {
     Field {
         key,
