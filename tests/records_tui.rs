@@ -429,6 +429,72 @@ fn selection_is_cited_as_a_history_entry_of_a_project_picked_by_pinyin() {
     assert_eq!(read(&c.file), c.original);
 }
 
+/// Fills a new project's form: Chinese name, `name_en`, the digital chain,
+/// and a quote of r2024b.
+fn fill_new_project(app: &mut App, file: &Path, name_en: &str) {
+    keys(app, file, "1 n");
+    type_text(app, file, "研发中心");
+    keys(app, file, "<tab>");
+    type_text(app, file, name_en);
+    keys(app, file, "<tab>");
+    type_text(app, file, "digital");
+    keys(app, file, "<tab> <tab> <tab> <tab>");
+    type_text(app, file, "r2024b");
+    keys(app, file, "<tab>");
+    type_text(app, file, "全社会研发投入突破10亿元");
+}
+
+/// "A refused save throws the form away": the store refuses what the form
+/// let through (a right-to-left override in the English name, pasted from
+/// a web page); the form opens again with everything typed, the refusal
+/// beside the English name, and a corrected save goes through.
+#[test]
+fn a_refused_save_keeps_the_form_and_puts_the_error_beside_its_field() {
+    let (c, mut app) = opened();
+    let projects = app.tracker.projects.len();
+    fill_new_project(&mut app, &c.file, "R\u{202e}D Centre");
+    keys(&mut app, &c.file, "<c-s>");
+    assert_eq!(read(&c.file), c.original, "nothing written");
+    assert_eq!(app.tracker.projects.len(), projects, "nothing added");
+    assert_eq!(app.mode(), Mode::Form, "the form stays: {}", message(&app));
+    let f = form(&app);
+    assert_eq!(f.get("name_zh"), "研发中心", "with what was typed");
+    assert_eq!(f.get("chain"), "digital");
+    assert_eq!(f.get("quote"), "全社会研发投入突破10亿元");
+    let e = field_error(&app, "name_en")
+        .unwrap_or_else(|| panic!("no refusal beside the English name: {:?}", form(&app)));
+    assert!(e.contains("bidirectional"), "{e}");
+    assert_eq!(f.focus, 1, "the focus on the field to correct");
+    assert!(message(&app).starts_with("not saved"), "{}", message(&app));
+    let screen = lines(&render(&mut app, 120, 40)).join("\n");
+    assert!(
+        screen.contains("! ") && screen.contains("bidirectional"),
+        "{screen}"
+    );
+    // Corrected, it saves.
+    keys(&mut app, &c.file, "<c-u>");
+    type_text(&mut app, &c.file, "RD Centre");
+    keys(&mut app, &c.file, "<c-s>");
+    assert_eq!(app.mode(), Mode::Normal, "{}", message(&app));
+    assert!(load(&c.file).tracker.project("rd-centre").is_some());
+}
+
+/// A save that fails for a reason no field has (the file on disk no
+/// longer loads) keeps the form too, the reason under it.
+#[test]
+fn a_failed_write_keeps_the_form() {
+    let (c, mut app) = opened();
+    fill_new_project(&mut app, &c.file, "RD Centre");
+    let broken = c.original.replacen("projects:", "projects: [", 1);
+    std::fs::write(&c.file, &broken).expect("file spoiled");
+    keys(&mut app, &c.file, "<c-s>");
+    assert_eq!(read(&c.file), broken, "nothing written");
+    assert_eq!(app.mode(), Mode::Form, "{}", message(&app));
+    assert_eq!(form(&app).get("quote"), "全社会研发投入突破10亿元");
+    let why = form(&app).error.clone().expect("the reason under the form");
+    assert!(why.contains("no longer loads"), "{why}");
+}
+
 /// A paste into the form is one edit of the focused field: a note keeps
 /// its line breaks (the file's notes may hold them), a name is one line
 /// (its line breaks become spaces); the record saves as pasted.

@@ -298,6 +298,9 @@ pub struct Pending {
     /// A conflict left for later: offered again on the next edit key or
     /// reload, until mine is kept or theirs taken.
     pub deferred: Option<ConflictState>,
+    /// The form this change was saved from, as it was: a refused save
+    /// opens it again, with what was typed and the refusal beside its field.
+    pub form: Option<Box<crate::app::records::Form>>,
 }
 
 /// Both versions of a record after a conflicting save; ours is the
