@@ -536,3 +536,57 @@ fn a_paste_fills_a_field_and_a_note_keeps_its_lines() {
     assert_eq!(p.note.as_deref(), Some("第一期：规划\n第二期：建设"));
     assert_eq!(p.sources[0].quote, "全社会研发投入 突破10亿元");
 }
+
+/// Moves the reader's cursor with `n` to the first passage `id` cites.
+fn to_passage_of(app: &mut App, file: &Path, id: &str) {
+    for _ in 0..the_reader(app).passages.len() {
+        keys(app, file, "n");
+        if the_reader(app)
+            .passage_at_cursor()
+            .is_some_and(|p| p.records.first().is_some_and(|r| r == id))
+        {
+            return;
+        }
+    }
+    panic!("no passage cited first by {id}");
+}
+
+/// "Enter on a record from the reader silently clears the filter": it
+/// keeps the filter when the filter shows the record, and says so plainly
+/// when it had to clear it.
+#[test]
+fn the_readers_enter_keeps_the_filter_or_says_it_cleared_it() {
+    let (c, mut app) = opened();
+    keys(&mut app, &c.file, "1 / visionox <enter>");
+    reader_on(&mut app, &c.file, "r2022");
+    // Another record, first to cite a passage of the same report.
+    let other = the_reader(&app)
+        .passages
+        .iter()
+        .filter_map(|p| p.records.first())
+        .find(|r| r.as_str() != "visionox")
+        .cloned()
+        .expect("another record quotes r2022");
+    to_passage_of(&mut app, &c.file, "visionox");
+    keys(&mut app, &c.file, "<enter>");
+    assert_eq!(app.mode(), Mode::Detail);
+    assert_eq!(app.view, View::Projects);
+    assert_eq!(app.query, "visionox", "the filter shows it: kept");
+    assert_eq!(
+        app.selected_project()
+            .map(|i| app.tracker.projects[i].id.clone()),
+        Some("visionox".into())
+    );
+    // A record the filter hides: cleared, and said.
+    keys(&mut app, &c.file, "<esc>");
+    reader_on(&mut app, &c.file, "r2022");
+    to_passage_of(&mut app, &c.file, &other);
+    keys(&mut app, &c.file, "<enter>");
+    assert_eq!(app.mode(), Mode::Detail);
+    assert!(app.query.is_empty());
+    let m = message(&app);
+    assert!(
+        m.contains("the filter \"visionox\" cleared to show") && m.contains(&other),
+        "{m}"
+    );
+}

@@ -241,7 +241,7 @@ fn picker_keeps_other_words_and_escape_cancels() {
 }
 
 #[test]
-fn sort_cycles_and_keeps_the_selected_record() {
+fn sort_cycles_and_opens_at_the_top() {
     let mut a = app();
     keys(&mut a, "j");
     assert_eq!(selected_id(&a), "visionox");
@@ -250,7 +250,11 @@ fn sort_cycles_and_keeps_the_selected_record() {
     // Chinese names in pinyin order: 东软 (dong) before 而丰 (er).
     assert_eq!(project_ids(&a)[0], "neusoft-carrier");
     assert_eq!(project_ids(&a)[1], "erfeng-park");
-    assert_eq!(selected_id(&a), "visionox", "selection follows the record");
+    assert_eq!(
+        selected_id(&a),
+        "neusoft-carrier",
+        "the sorted list opens at its top"
+    );
     keys(&mut a, "O");
     assert_eq!(
         project_ids(&a).last().copied(),
@@ -290,6 +294,30 @@ fn sort_cycles_and_keeps_the_selected_record() {
     keys(&mut a, "o");
     assert_eq!(a.projects.order.by, Sort::Relevance);
     assert_eq!(project_ids(&a)[0], "renhe-road-renewal-bc");
+}
+
+/// "The sorted list opens mid-way": on a short screen, with the last
+/// project selected, a new order (or the same reversed) shows its first
+/// rows, the first selected, instead of following the record wherever it
+/// landed.
+#[test]
+fn a_new_order_shows_the_list_from_its_top() {
+    let mut a = app();
+    update(
+        &mut a,
+        Action::Resize {
+            width: 40,
+            height: 12,
+        },
+    );
+    for k in ["o", "O", "o"] {
+        keys(&mut a, "G");
+        assert!(a.offset() > 0, "the end of the list in view");
+        keys(&mut a, k);
+        assert_eq!((a.selected(), a.offset()), (0, 0), "after {k}");
+    }
+    // Each view keeps its own order: Goals still by relevance.
+    assert_eq!(a.goals.order.by, Sort::Relevance);
 }
 
 #[test]

@@ -291,6 +291,41 @@ fn help_overlay_lists_every_binding_with_whole_labels() {
     }
 }
 
+/// "Help lists q only on its second page and never lists Ctrl-C": its
+/// first page shows how to quit (q, Ctrl-C), get this help (?) and switch
+/// views (Tab, 1 to 4); at 40x12, whose page holds 8 rows, the first four.
+#[test]
+fn help_opens_with_the_global_keys_on_its_first_page() {
+    for (w, h, n) in [(120, 40, 6), (80, 24, 6), (40, 12, 4)] {
+        let mut a = app();
+        press(&mut a, "?").expect("keys");
+        let rows = help_rows(&render(&mut a, w, h));
+        let key_row = |key: &str, does: &str| {
+            rows.iter().any(|r| {
+                let mut words = r.split_whitespace();
+                words.next() == Some(key) && r.contains(does)
+            })
+        };
+        for (key, does) in [
+            ("Ctrl-C", "quit"),
+            ("q", "quit"),
+            ("?", "help"),
+            ("Tab", "next view"),
+            ("1", "Projects"),
+            ("4", "Sources"),
+        ]
+        .into_iter()
+        .take(n)
+        {
+            assert!(
+                key_row(key, does),
+                "{w}x{h}: first page lacks {key} {does}:\n{}",
+                rows.join("\n")
+            );
+        }
+    }
+}
+
 #[test]
 fn help_pages_with_pgdn_g_and_end_at_any_size() {
     // At 40x10 the help is long; paging gets through it in a few presses,

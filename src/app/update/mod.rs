@@ -160,7 +160,7 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
         Action::CycleSort => {
             let order = app.order_mut(app.view);
             order.by = order.by.next();
-            app.filter_changed();
+            sorted_again(app);
         }
         Action::ToggleTree => {
             app.projects.tree = !app.projects.tree;
@@ -178,7 +178,7 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
         Action::ReverseSort => {
             let order = app.order_mut(app.view);
             order.reverse = !order.reverse;
-            app.filter_changed();
+            sorted_again(app);
         }
         Action::ToggleHelp => {
             app.overlay = match std::mem::take(&mut app.overlay) {
@@ -277,6 +277,15 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
         Action::DecideLater => outcome::decide_later(app),
     }
     Vec::new()
+}
+
+/// The view on screen was sorted another way: its rows in the new order,
+/// shown from the top (staying on the record selected would open the
+/// list wherever that record landed, often mid-way).
+fn sorted_again(app: &mut App) {
+    app.filter_changed();
+    app.settle(&mut || false);
+    *app.pos_mut(app.view) = Default::default();
 }
 
 /// Enter: the details of the selected row; on a chain, its projects.

@@ -473,16 +473,54 @@ pub(super) fn reader_enter(app: &mut App) {
         return;
     };
     app.overlay = Overlay::None;
-    app.query.clear();
-    app.attention = false;
     app.view = if app.tracker.project(&id).is_some() {
         View::Projects
     } else {
         View::Goals
     };
-    app.refresh();
+    // The filter (and `!`) stay when they show the record; else they are
+    // cleared to show it, and the status bar says so.
+    app.settle(&mut || false);
+    if !shown(app, &id) {
+        let mut cleared = Vec::new();
+        if !app.query.trim().is_empty() {
+            cleared.push(format!("the filter \"{}\"", app.query.trim()));
+        }
+        if app.attention {
+            cleared.push("! (needs attention)".to_string());
+        }
+        app.query.clear();
+        app.attention = false;
+        app.refresh();
+        if !cleared.is_empty() {
+            app.say(
+                MessageKind::Info,
+                format!("{} cleared to show {id}", cleared.join(" and ")),
+            );
+        }
+    }
     app.select_record(&id);
     app.overlay = Overlay::Detail(Default::default());
+}
+
+/// Whether the view on screen lists the record `id`.
+fn shown(app: &App, id: &str) -> bool {
+    let t = &app.tracker;
+    match app.view {
+        View::Projects => app
+            .projects
+            .list
+            .rows
+            .iter()
+            .any(|h| t.projects.get(h.index).is_some_and(|p| p.id == id)),
+        View::Goals => app
+            .goals
+            .list
+            .rows
+            .iter()
+            .any(|h| t.targets.get(h.index).is_some_and(|x| x.id == id)),
+        _ => false,
+    }
 }
 
 /// `a`: "cite as" for the selection.
