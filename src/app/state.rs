@@ -856,15 +856,22 @@ impl App {
         if self.query.trim().is_empty() {
             return;
         }
-        let q = Query::parse(&self.query);
+        // Once per page of rows found: every action, each frame drawn
+        // included, passes here (a long pasted word costs milliseconds
+        // a page).
         let page = self.page();
-        let window = |len: usize, offset: usize| offset.min(len)..(offset + page).min(len);
-        let p = &mut self.projects.list;
-        let r = window(p.rows.len(), p.pos.offset);
-        self.index.highlight_projects(&q, &mut p.rows[r]);
-        let g = &mut self.goals.list;
-        let r = window(g.rows.len(), g.pos.offset);
-        self.index.highlight_targets(&q, &mut g.rows[r]);
+        let (p, g) = (
+            self.projects.list.to_light(page),
+            self.goals.list.to_light(page),
+        );
+        if p.is_empty() && g.is_empty() {
+            return;
+        }
+        let q = Query::parse(&self.query);
+        self.index
+            .highlight_projects(&q, &mut self.projects.list.rows[p]);
+        self.index
+            .highlight_targets(&q, &mut self.goals.list.rows[g]);
     }
 
     /// Keeps the selection inside the list and visible in the body.

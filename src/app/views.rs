@@ -43,6 +43,9 @@ impl ListPos {
 pub struct ListState<T> {
     pub rows: Vec<T>,
     pub pos: ListPos,
+    /// The rows whose match highlights are filled in for the query they
+    /// were found with (`App::highlight_visible`); none after a new pass.
+    pub lit: std::ops::Range<usize>,
 }
 
 impl<T> Default for ListState<T> {
@@ -50,6 +53,7 @@ impl<T> Default for ListState<T> {
         ListState {
             rows: Vec::new(),
             pos: ListPos::default(),
+            lit: 0..0,
         }
     }
 }
@@ -74,6 +78,19 @@ impl<T> ListState<T> {
             self.pos.selected = i;
         }
         self.rows = rows;
+        self.lit = 0..0;
+    }
+
+    /// The rows of a page of `page` rows from the first row shown that
+    /// still lack their highlights (empty when all have them), marked lit.
+    pub fn to_light(&mut self, page: usize) -> std::ops::Range<usize> {
+        let len = self.rows.len();
+        let shown = self.pos.offset.min(len)..(self.pos.offset + page).min(len);
+        if shown.start >= self.lit.start && shown.end <= self.lit.end {
+            return 0..0;
+        }
+        self.lit = shown.clone();
+        shown
     }
 }
 
