@@ -635,6 +635,23 @@ fn a_paste_where_nothing_is_typed_acts_on_nothing() {
     assert!(m.contains("nothing to paste into"), "{m}");
 }
 
+/// Below the minimum size a paste changes nothing, as keys do not.
+#[test]
+fn a_paste_on_a_screen_too_small_changes_nothing() {
+    let mut a = app();
+    keys(&mut a, "/ r");
+    update(
+        &mut a,
+        Action::Resize {
+            width: 20,
+            height: 5,
+        },
+    );
+    assert_eq!(a.mode(), Mode::TooSmall);
+    paste(&mut a, "hl");
+    assert_eq!(a.query, "r");
+}
+
 /// The pickers and the reader's find line take a paste as one line too.
 #[test]
 fn a_paste_goes_into_the_picker_and_the_readers_find_line() {

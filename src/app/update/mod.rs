@@ -358,7 +358,11 @@ fn edit_line(app: &mut App, edit: LineEdit) {
 /// joined with spaces, and said so; other control characters dropped.
 fn paste(app: &mut App, text: &str) {
     use crate::app::records::Field;
-    use crate::app::state::PromptKind;
+    use crate::app::state::{Mode, PromptKind};
+    // Below the minimum size nothing acts that nobody can see.
+    if app.mode() == Mode::TooSmall {
+        return;
+    }
     let multiline = match &app.overlay {
         Overlay::Filter | Overlay::Picker(_) => false,
         Overlay::Reader(r) if r.search.is_some() => false,
