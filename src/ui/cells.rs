@@ -12,7 +12,7 @@ pub fn fit(parts: Vec<Span<'static>>, max: usize) -> Line<'static> {
     let parts: Vec<Span<'static>> = parts
         .into_iter()
         .map(|s| {
-            let content: String = s.content.chars().map(crate::text::unambiguous).collect();
+            let content: String = s.content.chars().map(crate::text::shown).collect();
             Span::styled(content, s.style)
         })
         .collect();
@@ -103,7 +103,7 @@ pub fn wrap(line: Line<'static>, max: usize) -> Vec<Line<'static>> {
     for span in &line.spans {
         let st = span.style.patch(line.style);
         for c in span.content.chars() {
-            chars.push(c);
+            chars.push(crate::text::shown(c));
             styles.push(st);
         }
     }

@@ -151,9 +151,9 @@ pub fn project_lines(t: &Tracker, p: &Project, app: &App) -> Vec<Line<'static>> 
         v.push(field("Part of", name));
     }
     if let Some(i) = t.projects.iter().position(|x| x.id == p.id) {
-        let parts = app.parts.get(i).map_or(&[][..], Vec::as_slice);
+        let parts = app.projects.parts.get(i).map_or(&[][..], Vec::as_slice);
         if !parts.is_empty() {
-            v.push(field("Parts", app.parts_summary(i)));
+            v.push(field("Parts", app.projects.parts_summary(&app.tracker, i)));
             for &j in parts {
                 if let Some(q) = t.projects.get(j) {
                     v.push(Line::from(vec![
@@ -264,7 +264,7 @@ pub fn goal_lines(t: &Tracker, g: &Target, index: usize, app: &App) -> Vec<Line<
         field("Period", g.period.label()),
         field("Target", target_label(g)),
     ];
-    if let Some(pr) = app.progress.get(index) {
+    if let Some(pr) = app.goals.progress.get(index) {
         let pct = pr
             .percent
             .map_or(String::new(), |p| format!("  {p:.0}% of the way"));
@@ -331,7 +331,7 @@ pub fn goal_lines(t: &Tracker, g: &Target, index: usize, app: &App) -> Vec<Line<
     if g.observations.is_empty() {
         v.push(Line::styled("  not reported yet", theme::dim()));
     }
-    let judged = app.progress.get(index).and_then(|pr| pr.as_of);
+    let judged = app.goals.progress.get(index).and_then(|pr| pr.as_of);
     let mut marked = false;
     for o in g.observations.iter().rev() {
         let tag = if o.is_future(app.today) {

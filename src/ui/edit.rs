@@ -144,7 +144,7 @@ pub fn draw_prompt(frame: &mut Frame, app: &App, p: &Prompt, area: Rect) {
     let room = inner_w
         .saturating_sub(crate::text::width(&lead) + crate::text::width(&unit) + 2)
         .max(1);
-    let shown = super::tail(&p.text, room);
+    let shown = super::tail(&crate::text::shown_str(&p.text), room);
     let text_style = if p.fresh {
         theme::selected()
     } else {

@@ -106,14 +106,15 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, screen: Screen) {
     let spec = TableSpec {
         title: title.into(),
         cols: &COLUMNS,
-        sorted: sorted_column(app.sort).map(|c| (c, app.reverse)),
+        sorted: sorted_column(app.goals.order.by).map(|c| (c, app.goals.order.reverse)),
         footer: Vec::new(),
     };
     draw_table(frame, app, area, screen, spec, |i| {
-        let Some(hit) = app.goals.rows.get(i) else {
+        let Some(hit) = app.goals.list.rows.get(i) else {
             return Vec::new();
         };
-        let (Some(t), Some(pr)) = (tr.targets.get(hit.index), app.progress.get(hit.index)) else {
+        let (Some(t), Some(pr)) = (tr.targets.get(hit.index), app.goals.progress.get(hit.index))
+        else {
             return Vec::new();
         };
         let tone = theme::state(pr.state);

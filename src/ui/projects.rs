@@ -34,6 +34,7 @@ fn sorted_column(sort: Sort) -> usize {
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect, screen: Screen) {
     let t = &app.tracker;
+    let order = app.projects.order;
     let title = if app.attention {
         " Projects: needing attention (stalled, overdue or slipped milestones) "
     } else {
@@ -42,17 +43,17 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, screen: Screen) {
     let spec = TableSpec {
         title: title.into(),
         cols: &COLUMNS,
-        sorted: (app.sort != Sort::Relevance).then(|| (sorted_column(app.sort), app.reverse)),
+        sorted: (order.by != Sort::Relevance).then(|| (sorted_column(order.by), order.reverse)),
         footer: Vec::new(),
     };
     draw_table(frame, app, area, screen, spec, |i| {
-        let Some(hit) = app.projects.rows.get(i) else {
+        let Some(hit) = app.projects.list.rows.get(i) else {
             return Vec::new();
         };
         let Some(p) = t.projects.get(hit.index) else {
             return Vec::new();
         };
-        let depth = app.tree_depth(hit.index);
+        let depth = app.projects.tree_depth(hit.index);
         let indent = "  ".repeat(depth);
         // Highlight indices are chars of the name: shift them past the indent.
         let shift = indent.chars().count();
@@ -70,7 +71,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, screen: Screen) {
                     .map(|a| t.area(a).map_or(a, |x| x.name_zh.as_str()))
                     .unwrap_or("-"),
             ),
-            Content::styled(app.status_label(hit.index), theme::status(p.status)),
+            Content::styled(
+                app.projects.status_label(t, hit.index),
+                theme::status(p.status),
+            ),
             match next_due(p, app.today) {
                 Some((label, true)) => Content::styled(format!("! {label}"), theme::overdue()),
                 Some((label, false)) => Content::text(label),

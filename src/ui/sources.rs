@@ -25,7 +25,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, screen: Screen) {
         footer: Vec::new(),
     };
     draw_table(frame, app, area, screen, spec, |i| {
-        let Some(row) = app.sources.rows.get(i) else {
+        let Some(row) = app.sources.list.rows.get(i) else {
             return Vec::new();
         };
         let Some(s) = t.sources.get(row.source) else {
