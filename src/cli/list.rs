@@ -3,9 +3,10 @@
 use super::output::{csv, fitted_table, json_text, push_note};
 use super::{area_label, chain_label, tracker_to_read, Failure, Format, Outcome};
 use crate::columns::{column, Column, PROJECT_NAME};
-use crate::domain::labels::{count, next_due};
+use crate::command::listing;
+use crate::domain::labels::{count, next_due, plural};
 use crate::domain::progress::{next_milestone, overdue_milestones};
-use crate::domain::search::{Query, SearchIndex};
+use crate::domain::search::{Field, Query, SearchIndex};
 use crate::domain::*;
 use chrono::NaiveDate;
 use serde_json::{json, Value};
@@ -50,12 +51,20 @@ pub fn list(file: &Path, today: NaiveDate, format: Format, filter: Option<&str>)
             // `status:foo` or `chain:nosuch` would list nothing without saying why.
             let unknown = index.unknown_values(&query);
             if !unknown.is_empty() {
-                let lines: Vec<String> = unknown.iter().map(|u| u.describe()).collect();
-                return Err(Failure::usage(format!(
-                    "{}\nnothing listed: fix the filter (statuses: {})",
-                    lines.join("\n"),
-                    Status::ALL.map(|s| s.id()).join(", ")
-                )));
+                let mut msg: Vec<String> = unknown.iter().map(|u| u.describe()).collect();
+                msg.push("nothing listed: fix the filter".into());
+                // What a word with nothing to suggest may name: of its kind.
+                let mut kinds: Vec<Field> = Vec::new();
+                for u in unknown.iter().filter(|u| u.suggestions.is_empty()) {
+                    if !kinds.contains(&u.field) {
+                        kinds.push(u.field);
+                        msg.push(listing(
+                            &format!("{}:", plural(u.field.prefix())),
+                            &index.known_values(u.field),
+                        ));
+                    }
+                }
+                return Err(Failure::usage(msg.join("\n")));
             }
             SearchIndex::search_projects_once(t, &query)
                 .into_iter()

@@ -118,7 +118,8 @@ pub fn project_text(t: &Tracker, p: &Project, today: NaiveDate) -> String {
                 o,
                 "  due {}  expect {}  {}  [{state}]",
                 m.due,
-                m.expect.id(),
+                // As the interface's detail pane says it.
+                m.expect.label_en(),
                 m.text
             );
             let _ = writeln!(o, "    {}", quote_line(t, &m.source, &m.quote));
@@ -136,7 +137,10 @@ pub fn project_text(t: &Tracker, p: &Project, today: NaiveDate) -> String {
         let mut hist: Vec<&HistoryEntry> = p.history.iter().collect();
         hist.sort_by_key(|h| h.date);
         for h in hist {
-            let status = h.status.map(|s| format!("{} ", s.id())).unwrap_or_default();
+            let status = h
+                .status
+                .map(|s| format!("{} ", s.label_zh()))
+                .unwrap_or_default();
             let _ = writeln!(o, "  {}  {status}{}", h.date, indented(&h.note, 4));
             if let (Some(s), Some(q)) = (&h.source, &h.quote) {
                 let _ = writeln!(o, "    {}", quote_line(t, s, q));

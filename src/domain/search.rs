@@ -542,6 +542,67 @@ impl Query {
     }
 }
 
+/// At most this many "did you mean" suggestions.
+pub const SUGGESTIONS: usize = 5;
+
+/// The names (by index in `names`) closest to `typed`, a name typed in
+/// Chinese with a slip of the input method — a character of the same
+/// pinyin (人和鹿 for 人和路), a wrong, missing or extra one (金触 for
+/// 金融) — best first, at most `SUGGESTIONS`. Characters are compared in
+/// order (their longest common sequence): one the same counts 2, one of
+/// the same pinyin (tones aside) 1; a name must reach half of what `typed`
+/// would score against itself, and come within 1 of the best. Ties go to
+/// the name nearest in length.
+/// Empty for Latin input (spelling suggestions for ids are
+/// `suggest::closest`'s).
+pub fn similar_chinese(typed: &str, names: &[&str]) -> Vec<usize> {
+    let typed: Vec<char> = typed.chars().filter(|c| !c.is_whitespace()).collect();
+    if typed.is_empty() || typed.iter().all(char::is_ascii) {
+        return Vec::new();
+    }
+    let sound = |c: char| c.to_pinyin().map(|p| p.plain());
+    let typed_sounds: Vec<Option<&str>> = typed.iter().map(|&c| sound(c)).collect();
+    let mut row = Vec::new();
+    let mut scored: Vec<(usize, usize, usize)> = names
+        .iter()
+        .enumerate()
+        .filter_map(|(i, name)| {
+            let chars: Vec<char> = name.chars().collect();
+            // Longest common sequence, weighted, one row at a time.
+            row.clear();
+            row.resize(chars.len() + 1, 0usize);
+            for (a, &tc) in typed.iter().enumerate() {
+                let mut diag = 0;
+                for (b, &nc) in chars.iter().enumerate() {
+                    let up = row[b + 1];
+                    let pair = if tc == nc {
+                        2
+                    } else if typed_sounds[a].is_some() && typed_sounds[a] == sound(nc) {
+                        1
+                    } else {
+                        0
+                    };
+                    let best = (diag + pair).max(up).max(row[b]);
+                    diag = up;
+                    row[b + 1] = best;
+                }
+            }
+            let score = row[chars.len()];
+            (score > 0 && score >= typed.len())
+                .then(|| (score, chars.len().abs_diff(typed.len()), i))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    // Only those nearly as close as the closest: one slip, not three.
+    let best = scored.first().map_or(0, |s| s.0);
+    scored
+        .into_iter()
+        .take_while(|s| s.0 + 1 >= best)
+        .take(SUGGESTIONS)
+        .map(|(_, _, i)| i)
+        .collect()
+}
+
 /// A `chain:`, `area:` or `status:` word that names nothing known, with
 /// the closest known values to suggest.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -814,6 +875,8 @@ impl Sig {
 #[derive(Debug, Clone)]
 struct Group {
     id: String,
+    /// The Chinese name, to suggest for a word typed in Chinese.
+    zh: String,
     keys: Vec<NameKeys>,
 }
 
@@ -823,6 +886,7 @@ impl Group {
         keys.extend(aliases.iter().map(|a| NameKeys::new(a)));
         Group {
             id: id.to_string(),
+            zh: zh.to_string(),
             keys,
         }
     }
@@ -836,6 +900,7 @@ impl Group {
 #[derive(Debug, Clone)]
 struct Labels {
     id: &'static str,
+    zh: &'static str,
     keys: [NameKeys; 3],
 }
 
@@ -843,6 +908,7 @@ impl Labels {
     fn new(id: &'static str, zh: &'static str, en: &'static str) -> Self {
         Labels {
             id,
+            zh,
             keys: [NameKeys::new(id), NameKeys::new(zh), NameKeys::new(en)],
         }
     }
@@ -1088,40 +1154,83 @@ impl SearchIndex {
     }
 
     /// The `chain:`, `area:` and `status:` words of `q` that match no chain,
-    /// area, project status or goal state, each with suggestions.
+    /// area, project status or goal state, each with suggestions of its
+    /// own kind: by spelling for ids, by characters and pinyin for a word
+    /// in Chinese (`chain:金触` -> `chain:现代金融`), at most `SUGGESTIONS`.
     pub fn unknown_values(&self, q: &Query) -> Vec<UnknownValue> {
         q.terms
             .iter()
             .filter_map(|term| {
                 let w = Word::new(&term.word);
-                let (known, names): (bool, Vec<&str>) = match term.field {
+                // Whether the word names one; the ids and Chinese names of all.
+                let (known, values): (bool, Vec<(&str, &str)>) = match term.field {
                     Field::Any => return None,
                     Field::Chain => (
                         self.chains.iter().any(|g| g.score(&w).is_some()),
-                        self.chains.iter().map(|g| g.id.as_str()).collect(),
+                        self.chains
+                            .iter()
+                            .map(|g| (g.id.as_str(), g.zh.as_str()))
+                            .collect(),
                     ),
                     Field::Area => (
                         self.areas.iter().any(|g| g.score(&w).is_some()),
-                        self.areas.iter().map(|g| g.id.as_str()).collect(),
+                        self.areas
+                            .iter()
+                            .map(|g| (g.id.as_str(), g.zh.as_str()))
+                            .collect(),
                     ),
                     Field::Status => {
                         let all = self.statuses.iter().chain(&self.states);
                         (
                             all.clone().any(|l| l.score(&w).is_some()),
-                            all.map(|l| l.id).collect(),
+                            all.map(|l| (l.id, l.zh)).collect(),
                         )
                     }
                 };
-                (!known).then(|| UnknownValue {
-                    field: term.field,
-                    word: term.word.clone(),
-                    suggestions: closest(&term.word, names.iter().copied())
+                if known {
+                    return None;
+                }
+                let zh: Vec<&str> = values.iter().map(|v| v.1).collect();
+                let mut suggestions: Vec<String> = similar_chinese(&term.word, &zh)
+                    .into_iter()
+                    .map(|i| zh[i].to_string())
+                    .collect();
+                if suggestions.is_empty() {
+                    suggestions = closest(&term.word, values.iter().map(|v| v.0))
                         .into_iter()
                         .map(str::to_string)
-                        .collect(),
+                        .collect();
+                }
+                suggestions.dedup();
+                suggestions.truncate(SUGGESTIONS);
+                Some(UnknownValue {
+                    field: term.field,
+                    word: term.word.clone(),
+                    suggestions,
                 })
             })
             .collect()
+    }
+
+    /// "`finance` 现代金融, `digital` 数字经济": the chains, areas or
+    /// labels a `field:` word may name, for a message.
+    pub fn known_values(&self, field: Field) -> Vec<String> {
+        let groups = |list: &[Group]| {
+            list.iter()
+                .map(|g| format!("`{}` {}", g.id, g.zh))
+                .collect::<Vec<_>>()
+        };
+        match field {
+            Field::Any => Vec::new(),
+            Field::Chain => groups(&self.chains),
+            Field::Area => groups(&self.areas),
+            Field::Status => self
+                .statuses
+                .iter()
+                .chain(&self.states)
+                .map(|l| format!("`{}` {}", l.id, l.zh))
+                .collect(),
+        }
     }
 }
 
@@ -1341,6 +1450,29 @@ mod tests {
 
     fn hit(text: &str, word: &str) -> Option<Vec<usize>> {
         NameKeys::new(text).matches(word).map(|(_, hl)| hl)
+    }
+
+    #[test]
+    fn chinese_slips_find_the_names_meant() {
+        let names = [
+            "人和路旧城改造项目",
+            "人和路旧城改造项目A区",
+            "邮轮港城",
+            "现代金融",
+            "数字经济",
+        ];
+        // A character of the same pinyin (鹿 lu for 路 lu).
+        assert_eq!(similar_chinese("人和鹿", &names), [0, 1]);
+        // A wrong character, in a chain's name.
+        assert_eq!(similar_chinese("金触", &names), [3]);
+        assert_eq!(similar_chinese("现代金触", &names), [3]);
+        // Nothing alike, and Latin input, suggest nothing.
+        assert!(similar_chinese("风马牛", &names).is_empty());
+        assert!(similar_chinese("renhelu", &names).is_empty());
+        // At most five.
+        let many: Vec<String> = (0..9).map(|i| format!("路{i}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        assert_eq!(similar_chinese("鹿", &many).len(), SUGGESTIONS);
     }
 
     #[test]
