@@ -353,8 +353,6 @@ def growth(results):
 
 
 def main():
-    # Trackers past the default read limit (64 MiB) are what this measures.
-    os.environ.setdefault("TRACKER_MAX_BYTES", "4G")
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="1000,10000,100000", help="project counts, comma-separated")
     ap.add_argument("--runs", type=int, default=0, help="runs per timing (default: 5, 3, 1 by size)")

@@ -652,3 +652,33 @@ fn a_chinese_slip_gets_suggestions_of_its_kind() {
         assert!(shibei_tracker::text::width(l) <= 80, "{l}");
     }
 }
+
+/// Issue 20: a 100,000-project tracker (124 MB) was refused by default
+/// ("over the 64.0 MB limit") although the scale goals were set for it.
+/// A 130 MB file is read by default (this one then fails on its first
+/// byte, quickly); `TRACKER_MAX_BYTES` still sets another limit.
+#[test]
+fn a_city_scale_file_is_read_by_default() {
+    use std::io::{Seek, SeekFrom, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("tracker.yaml");
+    let mut f = fs::File::create(&big).unwrap();
+    f.set_len(130 << 20).unwrap();
+    f.seek(SeekFrom::Start(0)).unwrap();
+    f.write_all(&[0xFF]).unwrap();
+    drop(f);
+    let o = run(&["--file", big.to_str().unwrap(), "validate"]);
+    let e = stderr(&o);
+    assert!(e.contains("not valid UTF-8") && !e.contains("limit"), "{e}");
+    let o = Command::new(BIN)
+        .args(["--file", big.to_str().unwrap(), "validate"])
+        .env_remove("TRACKER_FILE")
+        .env("TRACKER_MAX_BYTES", "100M")
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&o).contains("over the 100.0 MB limit"),
+        "{}",
+        stderr(&o)
+    );
+}
