@@ -682,3 +682,33 @@ fn a_city_scale_file_is_read_by_default() {
         stderr(&o)
     );
 }
+
+/// Issue 20: `list --filter ~word` matches fzf-style (letters in order
+/// anywhere) as the interface's `/~word` does; the default is unchanged.
+#[test]
+fn list_filters_a_tilde_word_fzf_style() {
+    let b = bundled();
+    let b = b.to_str().unwrap();
+    let csv = |q: &str| {
+        let o = run(&["--file", b, "list", "--format", "csv", "--filter", q]);
+        assert!(o.status.success(), "{q}: {}", stderr(&o));
+        stdout(&o)
+            .lines()
+            .skip(1)
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert!(csv("vsnx").is_empty());
+    let fz = csv("~vsnx");
+    assert!(
+        fz.first()
+            .is_some_and(|l| l.starts_with("visionox-project,")),
+        "{fz:?}"
+    );
+    let rhl = csv("~rhl");
+    assert!(rhl.len() > csv("rhl").len());
+    assert!(
+        rhl[..3].iter().all(|l| l.starts_with("renhe-road-renewal")),
+        "{rhl:?}"
+    );
+}

@@ -1271,3 +1271,46 @@ fn two_different_names_are_never_cut_alike() {
         assert_rows_fill(&buf);
     }
 }
+
+/// Issue 20: `/~vsnx` matches fzf-style (letters in order anywhere, by
+/// fuzzy-matcher's skim matcher) and highlights where skim matched.
+#[test]
+fn a_tilde_filter_matches_letters_in_order_and_highlights_them() {
+    let mut a = app();
+    press(&mut a, "/ ~vsnx <enter>").expect("keys");
+    let buf = render(&mut a, 120, 40);
+    let s = screen(&buf);
+    assert!(
+        s.contains("Visionox project") && s.contains("filter: ~vsnx"),
+        "{s}"
+    );
+    let rows = lines(&buf);
+    let y = rows
+        .iter()
+        .position(|l| l.contains("Visionox"))
+        .expect("row");
+    let x0 = width(&rows[y][..rows[y].find("Visionox").expect("name")]) as u16;
+    // V, s, n, x of "Visionox" (skim's positions 0, 2, 5, 7).
+    let lit: Vec<u16> = (0..8)
+        .filter(|&k| buf[(x0 + k, y as u16)].fg == Color::LightYellow)
+        .collect();
+    assert_eq!(lit, [0, 2, 5, 7], "{s}");
+    assert_rows_fill(&buf);
+    // Pinyin as fzf users type it: 人 和 路 highlighted.
+    let mut a = app();
+    press(&mut a, "/ ~rhl <enter>").expect("keys");
+    let buf = render(&mut a, 120, 40);
+    let rows = lines(&buf);
+    let y = rows
+        .iter()
+        .position(|l| l.contains("人和路旧城"))
+        .expect("row");
+    let x0 = width(&rows[y][..rows[y].find("人和路").expect("name")]) as u16;
+    for k in 0..3 {
+        assert_eq!(
+            buf[(x0 + 2 * k, y as u16)].fg,
+            Color::LightYellow,
+            "char {k}"
+        );
+    }
+}
