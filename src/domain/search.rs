@@ -951,13 +951,6 @@ impl Sig {
         self.chars[slot / 64] |= 1 << (slot % 64);
     }
 
-    /// Whether a word can match one of the keys summed up here. A word in
-    /// Chinese: each of its characters is in a name.
-    /// A Latin word:
-    /// every letter is present; the first starts a token (or the word is
-    /// long enough to be a run inside one); and each further letter either
-    /// follows the one before it somewhere (same piece or run) or starts a
-    /// token (a new piece). A necessary condition, never a sufficient one.
     /// Whether a `~word` can match one of the keys summed up here: every
     /// letter (or character) of it is present somewhere. Necessary only.
     fn may_match_fuzzy(&self, w: &Word) -> bool {
@@ -970,6 +963,13 @@ impl Sig {
         }
     }
 
+    /// Whether a word can match one of the keys summed up here. A word in
+    /// Chinese: each of its characters is in a name.
+    /// A Latin word:
+    /// every letter is present; the first starts a token (or the word is
+    /// long enough to be a run inside one); and each further letter either
+    /// follows the one before it somewhere (same piece or run) or starts a
+    /// token (a new piece). A necessary condition, never a sufficient one.
     fn may_match(&self, w: &Word) -> bool {
         let Some(q) = &w.latin else {
             return w
@@ -1059,7 +1059,8 @@ pub struct SearchIndex {
 /// (typing), or takes a recent query's hits as they are (deleting back to
 /// it). Only `~` words are cached: they read nothing but the keys and the
 /// chains' and areas' names, which a `SearchIndex` never changes (it is
-/// built anew when records change).
+/// built anew when records change; a method that changed them in place
+/// would have to clear this).
 #[derive(Debug, Default)]
 struct Narrow(std::sync::Mutex<std::collections::VecDeque<Pass>>);
 
