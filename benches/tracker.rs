@@ -135,12 +135,29 @@ fn bench(c: &mut Criterion) {
             b.iter(|| black_box(index.search_projects(&t, query)))
         });
     }
+    // `~`: fzf-style, fuzzy-matcher's skim matcher (issue 20). A whole
+    // pass, on an index that has seen no query (a `~` word typed one
+    // letter further only scores the hits of the word before: see
+    // `keystroke_fuzzy_*`).
+    for q in ["~rhl", "~renhelu", "~cruise", "~浪潮", "~d"] {
+        let query = Query::parse(q);
+        g.bench_with_input(BenchmarkId::from_parameter(q), &query, |b, query| {
+            // By reference: the fresh index is dropped outside the timing.
+            b.iter_batched_ref(
+                || index.clone(),
+                |fresh| black_box(fresh.search_projects(&t, query)),
+                BatchSize::LargeInput,
+            )
+        });
+    }
     g.finish();
 
     // The command line searches once, building keys only where a match is
     // possible (`list --filter`, names given to show/set-status).
     let mut g = c.benchmark_group(format!("search_once_{n}"));
-    for q in ["rhl", "renhelu", "cruise", "浪潮"] {
+    for q in [
+        "rhl", "renhelu", "cruise", "浪潮", "~rhl", "~renhelu", "~cruise",
+    ] {
         let query = Query::parse(q);
         g.bench_with_input(BenchmarkId::from_parameter(q), &query, |b, query| {
             b.iter(|| black_box(SearchIndex::search_projects_once(&t, query)))
@@ -176,6 +193,25 @@ fn bench(c: &mut Criterion) {
         update(&mut app, Action::Input(ch));
     }
     c.bench_function(&format!("keystroke_{n}"), |b| {
+        b.iter(|| {
+            update(&mut app, Action::Input('h'));
+            update(&mut app, Action::DeleteChar);
+        })
+    });
+    // The same keystroke after a `~` (fzf-style matching).
+    let mut app = App::new(t.clone(), "bench", today);
+    update(
+        &mut app,
+        Action::Resize {
+            width: 120,
+            height: 40,
+        },
+    );
+    update(&mut app, Action::OpenFilter);
+    for ch in "~ren".chars() {
+        update(&mut app, Action::Input(ch));
+    }
+    c.bench_function(&format!("keystroke_fuzzy_{n}"), |b| {
         b.iter(|| {
             update(&mut app, Action::Input('h'));
             update(&mut app, Action::DeleteChar);

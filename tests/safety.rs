@@ -957,7 +957,7 @@ fn fifos_devices_and_oversized_files_are_refused() {
     let out = bounded(&big, &["validate"], 256, 10);
     let err = text(&out.stderr);
     assert!(
-        err.contains("over the 64.0 MB limit") && err.contains("TRACKER_MAX_BYTES=2049M"),
+        err.contains("over the 1024.0 MB limit") && err.contains("TRACKER_MAX_BYTES=2049M"),
         "{err}"
     );
     // The documented override, both ways.

@@ -624,12 +624,12 @@ fn gauges_fill_from_baseline_to_target_and_clamp_when_exceeded() {
             .find(|l| l.contains(needle))
             .unwrap_or_else(|| panic!("no row {needle}:\n{s}"))
     };
-    // 35 of 30: a full gauge and the overshoot as text.
+    // 35 of 30: a full gauge and the share of the goal as text.
     let exceeded = row("引进金融企业机构");
-    assert!(exceeded.contains("[##########] +17%"), "{exceeded}");
+    assert!(exceeded.contains("[##########] 117%"), "{exceeded}");
     assert!(exceeded.contains("met"), "{exceeded}");
     // 6 of 5.
-    assert!(row("引进培育总部类企业").contains("[##########] +20%"));
+    assert!(row("引进培育总部类企业").contains("[##########] 120%"));
     // <= 60 from a baseline of 100, now 80: half way, filled from the left.
     let cap = row("单位能耗上限");
     assert!(
@@ -649,7 +649,7 @@ fn gauges_fill_from_baseline_to_target_and_clamp_when_exceeded() {
         "{result}"
     );
     assert!(s.contains("2024-12-31 121d left"), "{s}");
-    assert_eq!(fg_at(&buf, "[##########] +17%"), Some(Color::Green));
+    assert_eq!(fg_at(&buf, "[##########] 117%"), Some(Color::Green));
     // On track is drawn in the on-track colour.
     assert_eq!(fg_at(&buf, "[######....]"), Some(Color::Cyan));
     assert_rows_fill(&buf);
@@ -657,7 +657,7 @@ fn gauges_fill_from_baseline_to_target_and_clamp_when_exceeded() {
     // At 40 columns the gauge gives way; the numbers stay whole.
     let buf = render(&mut a, 40, 12);
     let s = screen(&buf);
-    assert!(s.contains("+17%") && s.contains("50%"), "{s}");
+    assert!(s.contains("117%") && s.contains("50%"), "{s}");
     assert!(!s.contains('['), "no gauge before the numbers: {s}");
     assert!(s.contains("Goals (6 hidden)"), "the title says so: {s}");
     assert_rows_fill(&buf);
@@ -666,7 +666,7 @@ fn gauges_fill_from_baseline_to_target_and_clamp_when_exceeded() {
     press(&mut a, "j j <enter>").expect("keys");
     let s = screen(&render(&mut a, 120, 40));
     assert!(
-        s.contains("Progress") && s.contains("[####################] +17%"),
+        s.contains("Progress") && s.contains("[####################] 117%"),
         "{s}"
     );
 }
@@ -1278,4 +1278,190 @@ fn the_readers_cursor_and_selection_show_without_colour() {
     let (x, y) = cursor.expect("cursor shown");
     assert!(buf[(x, y)].modifier.contains(Modifier::REVERSED));
     assert_eq!(y, cell_of(&buf, "甲").1 + 1, "the row after the first");
+}
+
+/// The interface on the bundled tracker (the one issue 20 was found on).
+fn bundled_app() -> App {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tracker.yaml");
+    App::new(load(&file).tracker, "tracker.yaml", today())
+}
+
+/// The header row of the table (the row below its top border).
+fn header_row(buf: &Buffer) -> String {
+    lines(buf)[2].clone()
+}
+
+/// The cells under `header`, one per body row: from where the header
+/// starts to where the next one does, read by display column.
+fn cells_under(buf: &Buffer, header: &str) -> Vec<String> {
+    let rows = lines(buf);
+    let head = &rows[2];
+    let b = head.find(header).expect("header shown");
+    let start = width(&head[..b]);
+    let after = &head[b + header.len()..];
+    let gap = after.len() - after.trim_start().len();
+    let end = if after.trim_start().starts_with('│') {
+        start + width(header) + gap
+    } else {
+        start + width(header) + gap - 1
+    };
+    rows[3..rows.len() - 2]
+        .iter()
+        .take_while(|l| !l.starts_with('└'))
+        .map(|l| {
+            let mut x = 0;
+            let mut s = String::new();
+            for c in l.chars() {
+                if x >= start && x < end {
+                    s.push(c);
+                }
+                x += width(&c.to_string()).max(1);
+            }
+            s.trim_end().to_string()
+        })
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// Issue 20: Goals at 80 columns hid the period while the days left
+/// stayed, and at 40x12 dropped the state leaving only the percent.
+#[test]
+fn goals_keep_the_period_at_80_and_never_a_percent_without_its_state() {
+    let mut a = bundled_app();
+    press(&mut a, "2").expect("keys");
+    for (w, h) in [(120, 40), (80, 24)] {
+        let buf = render(&mut a, w, h);
+        assert!(
+            header_row(&buf).contains("Period"),
+            "{w}:\n{}",
+            screen(&buf)
+        );
+        assert_rows_fill(&buf);
+    }
+    for w in (30..=140).step_by(2) {
+        for h in [12, 24] {
+            let buf = render(&mut a, w, h);
+            let head = header_row(&buf);
+            if head.contains(" % ") || head.contains("│% ") {
+                assert!(
+                    head.contains("State"),
+                    "{w}x{h}: a percent without its state:\n{}",
+                    screen(&buf)
+                );
+            }
+            assert_rows_fill(&buf);
+        }
+    }
+}
+
+/// Issue 20: sorting by chain or area hid the very column sorted
+/// (`sort: chain`, title `hidden: Name, Chain, Area`).
+#[test]
+fn the_sorted_column_is_never_hidden() {
+    // Each `o` moves to the next sort: name, status, chain, area, next due.
+    let marks = [
+        ("1", 1, "名称"),
+        ("1", 2, "Status"),
+        ("1", 3, "Chain"),
+        ("1", 4, "Area"),
+        ("1", 5, "Next"),
+        ("2", 1, "指标"),
+        ("2", 2, "State"),
+        ("2", 3, "Chain"),
+        ("2", 5, "Ends"),
+    ];
+    for (view, n, header) in marks {
+        let mut a = bundled_app();
+        press(&mut a, &format!("{view} {}", "o ".repeat(n))).expect("keys");
+        for (w, h) in [(120, 40), (80, 24), (40, 12)] {
+            let buf = render(&mut a, w, h);
+            let s = screen(&buf);
+            let head = header_row(&buf);
+            assert!(
+                head.contains(header) && (head.contains(" ^") || head.contains("^│")),
+                "{view}/{n} at {w}: {header} sorted but not shown:\n{s}"
+            );
+            assert!(
+                !lines(&buf)[1].contains(header),
+                "{w}: the title calls it hidden:\n{s}"
+            );
+            assert_rows_fill(&buf);
+        }
+    }
+}
+
+/// Issue 20: at 120 columns Projects hid Chain and Area while the
+/// milestone text took ~55 columns.
+#[test]
+fn projects_show_chain_and_area_at_120_before_long_milestone_text() {
+    let mut a = bundled_app();
+    let buf = render(&mut a, 120, 40);
+    let head = header_row(&buf);
+    assert!(
+        head.contains("Chain") && head.contains("Area"),
+        "{}",
+        screen(&buf)
+    );
+    // The overdue mark stays at the start of a cut milestone.
+    assert!(screen(&buf).contains("! 2018 今年"), "{}", screen(&buf));
+    assert_rows_fill(&buf);
+}
+
+/// Issue 20: two different names cut to the same text
+/// (`灾害民生综合保险~` twice) could not be told apart.
+#[test]
+fn two_different_names_are_never_cut_alike() {
+    let mut a = bundled_app();
+    press(&mut a, "2 / 灾害 <enter>").expect("keys");
+    for w in (30..=120).step_by(2) {
+        let buf = render(&mut a, w, 12);
+        let names = cells_under(&buf, "指标");
+        assert_eq!(names.len(), 2, "{w}:\n{}", screen(&buf));
+        assert_ne!(names[0], names[1], "{w}:\n{}", screen(&buf));
+        assert!(names.iter().all(|n| n.starts_with("灾害")), "{names:?}");
+        assert_rows_fill(&buf);
+    }
+}
+
+/// Issue 20: `/~vsnx` matches fzf-style (letters in order anywhere, by
+/// fuzzy-matcher's skim matcher) and highlights where skim matched.
+#[test]
+fn a_tilde_filter_matches_letters_in_order_and_highlights_them() {
+    let mut a = app();
+    press(&mut a, "/ ~vsnx <enter>").expect("keys");
+    let buf = render(&mut a, 120, 40);
+    let s = screen(&buf);
+    assert!(
+        s.contains("Visionox project") && s.contains("filter: ~vsnx"),
+        "{s}"
+    );
+    let rows = lines(&buf);
+    let y = rows
+        .iter()
+        .position(|l| l.contains("Visionox"))
+        .expect("row");
+    let x0 = width(&rows[y][..rows[y].find("Visionox").expect("name")]) as u16;
+    // V, s, n, x of "Visionox" (skim's positions 0, 2, 5, 7).
+    let lit: Vec<u16> = (0..8)
+        .filter(|&k| buf[(x0 + k, y as u16)].fg == Color::LightYellow)
+        .collect();
+    assert_eq!(lit, [0, 2, 5, 7], "{s}");
+    assert_rows_fill(&buf);
+    // Pinyin as fzf users type it: 人 和 路 highlighted.
+    let mut a = app();
+    press(&mut a, "/ ~rhl <enter>").expect("keys");
+    let buf = render(&mut a, 120, 40);
+    let rows = lines(&buf);
+    let y = rows
+        .iter()
+        .position(|l| l.contains("人和路旧城"))
+        .expect("row");
+    let x0 = width(&rows[y][..rows[y].find("人和路").expect("name")]) as u16;
+    for k in 0..3 {
+        assert_eq!(
+            buf[(x0 + 2 * k, y as u16)].fg,
+            Color::LightYellow,
+            "char {k}"
+        );
+    }
 }

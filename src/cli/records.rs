@@ -6,10 +6,11 @@
 
 use super::edit::edit_file_then;
 use super::{Failure, Outcome};
+use crate::command::listing;
 use crate::domain::edit::{Edit, Record};
 use crate::domain::number::parse_value;
 use crate::domain::records::{self, closest_passage};
-use crate::domain::search::SearchIndex;
+use crate::domain::search::{similar_chinese, SearchIndex, SUGGESTIONS};
 use crate::domain::suggest::closest;
 use crate::domain::*;
 use crate::store;
@@ -56,10 +57,17 @@ fn resolve_group(
         return Ok(g.0.to_string());
     }
     let ids: Vec<&str> = groups.iter().map(|g| g.0).collect();
-    let mut near: Vec<String> = closest(v, ids.iter().copied())
+    // In Chinese: by characters and pinyin (金触 -> 现代金融).
+    let names: Vec<&str> = groups.iter().map(|g| g.1).collect();
+    let mut near: Vec<String> = similar_chinese(v, &names)
         .into_iter()
-        .map(String::from)
+        .map(|i| ids[i].to_string())
         .collect();
+    for id in closest(v, ids.iter().copied()) {
+        if !near.iter().any(|n| n == id) {
+            near.push(id.to_string());
+        }
+    }
     for i in searched.into_iter().take(3) {
         if let Some(g) = groups.get(i) {
             let label = g.0.to_string();
@@ -68,8 +76,13 @@ fn resolve_group(
             }
         }
     }
+    near.truncate(SUGGESTIONS);
     let hint = if near.is_empty() {
-        format!("known {what}s: {}", ids.join(", "))
+        let all: Vec<String> = groups
+            .iter()
+            .map(|g| format!("`{}` {}", g.0, g.1))
+            .collect();
+        format!("\n{}", listing(&format!("known {what}s:"), &all))
     } else {
         let named: Vec<String> = near
             .iter()
@@ -80,7 +93,10 @@ fn resolve_group(
             .collect();
         format!("did you mean {}?", named.join(", "))
     };
-    Err(Failure::usage(format!("unknown {what} \"{v}\" — {hint}")))
+    let dash = if hint.starts_with('\n') { "" } else { " — " };
+    Err(Failure::usage(format!(
+        "unknown {what} \"{v}\"{dash}{hint}"
+    )))
 }
 
 pub fn resolve_chain(t: &Tracker, index: &SearchIndex, value: &str) -> Result<String, Failure> {
@@ -126,17 +142,7 @@ pub fn resolve_area(t: &Tracker, index: &SearchIndex, value: &str) -> Result<Str
 }
 
 fn parse_status(s: &str) -> Result<Status, Failure> {
-    Status::parse(s).ok_or_else(|| {
-        let ids = Status::ALL.map(|s| s.id());
-        let hint = closest(s, ids)
-            .first()
-            .map(|n| format!("did you mean `{n}`? "))
-            .unwrap_or_default();
-        Failure::usage(format!(
-            "unknown status \"{s}\" — {hint}statuses: {}",
-            ids.join(", ")
-        ))
-    })
+    Status::parse(s).ok_or_else(|| crate::command::unknown_status(s))
 }
 
 fn evidence(

@@ -4,7 +4,7 @@
 use super::cells::{plain, wrap};
 use super::{goals::target_label, theme};
 use crate::app::{App, Drawn, View};
-use crate::domain::labels::MilestoneState;
+use crate::domain::labels::{count, percent_label, MilestoneState};
 use crate::domain::{format_number, Project, Target, Tracker};
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -265,9 +265,9 @@ pub fn goal_lines(t: &Tracker, g: &Target, index: usize, app: &App) -> Vec<Line<
         field("Target", target_label(g)),
     ];
     if let Some(pr) = app.goals.progress.get(index) {
-        let pct = pr
-            .percent
-            .map_or(String::new(), |p| format!("  {p:.0}% of the way"));
+        let pct = pr.percent.map_or(String::new(), |p| {
+            format!("  {} of the way", percent_label(p))
+        });
         // Pace is judged at the value's own date, so the expectation shown
         // is the one for that date.
         let by = pr.as_of.map_or("now".to_string(), |d| d.to_string());
@@ -299,9 +299,12 @@ pub fn goal_lines(t: &Tracker, g: &Target, index: usize, app: &App) -> Vec<Line<
             ]));
         }
         let days = if pr.days_left >= 0 {
-            format!("{} days left", pr.days_left)
+            format!("{} left", count(pr.days_left as usize, "day"))
         } else {
-            format!("ended {} days ago", -pr.days_left)
+            format!(
+                "ended {} ago",
+                count(pr.days_left.unsigned_abs() as usize, "day")
+            )
         };
         v.push(field("Time", days));
         if let Some(age) = pr.age_label() {

@@ -212,8 +212,8 @@ pub fn record_lines(r: Option<&Record>) -> Vec<String> {
                 ));
             }
             v.push(format!(
-                "history ({} entries), newest first:",
-                p.history.len()
+                "history ({}), newest first:",
+                crate::domain::labels::count(p.history.len(), "entry")
             ));
             let mut hist: Vec<_> = p.history.iter().collect();
             // Newest first: when the popup is short, the oldest are cut.

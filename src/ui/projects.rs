@@ -4,19 +4,21 @@ use super::table::{draw_table, Content, TableSpec};
 use super::theme;
 use crate::app::state::{Screen, Sort};
 use crate::app::App;
-use crate::columns::{column, Column};
+use crate::columns::{column, Column, PROJECT_NAME};
 use crate::domain::labels::next_due;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
 /// Identity (the Chinese name), the status and the next milestone (what
-/// is due is why people open this view) are kept whole; the rest shrink,
+/// is due is why people open this view) are kept; the chain and the area
+/// (short) come before the English name, and before a long milestone text
+/// takes more than its ample share (`columns::AMPLE`); the rest shrink,
 /// then drop, from the bottom of this priority order.
 pub const COLUMNS: [Column; 6] = [
-    column("名称", 10, 0, true, true),
-    column("Name", 12, 3, false, true),
-    column("Chain", 8, 4, false, false),
-    column("Area", 6, 5, false, false),
+    column("名称", 10, 0, true, true).ample(PROJECT_NAME),
+    column("Name", 16, 5, false, true),
+    column("Chain", 8, 3, false, false),
+    column("Area", 6, 4, false, false),
     column("Status", 6, 1, true, false),
     column("Next milestone", 10, 2, true, true),
 ];

@@ -111,8 +111,8 @@ pub fn draw(frame: &mut Frame, app: &App, r: &Reader, area: Rect) {
     } else if let Some(q) = r.quote() {
         plain(
             format!(
-                " selected {} chars: a cites them, Esc drops the selection",
-                q.chars().count()
+                " selected {}: a cites them, Esc drops the selection",
+                crate::domain::labels::count(q.chars().count(), "char")
             ),
             inner_w,
         )
@@ -134,9 +134,9 @@ pub fn draw(frame: &mut Frame, app: &App, r: &Reader, area: Rect) {
         .title(plain(title, inner_w))
         .title_bottom(plain(
             format!(
-                " row {row}/{}  {} quoted passages ",
+                " row {row}/{}  {} ",
                 all.len(),
-                r.passages.len()
+                crate::domain::labels::count(r.passages.len(), "quoted passage")
             ),
             inner_w,
         ));
