@@ -34,8 +34,9 @@
 //!
 //! A word prefixed with `~` is matched the fzf way instead: its letters in
 //! order anywhere, scored and highlighted by fuzzy-matcher's skim matcher
-//! (`NameKeys::fuzzy`), over the same names; passes of such words narrow
-//! as a word grows (`Narrow`).
+//! (`NameKeys::fuzzy`), over the same names; a `~` word of one letter is
+//! scored from a summary of the names, as skim would score it
+//! (`Sig::skim_letter`).
 //!
 //! A word with Chinese (or other non-Latin) characters matches the text
 //! itself: as one contiguous run (18 per character, +8 at the start), or as
@@ -54,7 +55,10 @@
 //! are computed only for the rows asked for (`highlight_*`). Large lists
 //! are scored in chunks on every core the machine offers, and a caller
 //! can stop a pass between chunks (`*_until`: the interface drops a pass
-//! that a newer keystroke has made stale).
+//! that a newer keystroke has made stale). A pass starts from the recent
+//! passes when that is sound (`Recent`): a query typed a letter further
+//! reads only the records the one before left possible, and a letter
+//! deleted gives back the hits it had.
 
 use super::model::{Project, Target, Tracker};
 use super::par;
@@ -223,7 +227,7 @@ impl NameKeys {
         {
             return None;
         }
-        let pattern = std::str::from_utf8(q).ok()?;
+        let pattern = &*w.letters;
         HAYSTACK.with(|h| {
             let mut h = h.borrow_mut();
             h.clear();
@@ -269,6 +273,10 @@ impl NameKeys {
 
     fn latin(&self, q: &[u8], strict: bool, want_path: bool) -> Option<(i32, Vec<usize>)> {
         let chain = self.chain(q, strict, want_path);
+        // A run inside scores `inside_score`, and wins only above the chain.
+        if chain.as_ref().is_some_and(|c| c.0 >= inside_score(q.len())) {
+            return chain;
+        }
         let inside = self.inside(q, want_path);
         match (chain, inside) {
             (Some(a), Some(b)) => Some(if b.0 > a.0 { b } else { a }),
@@ -285,6 +293,16 @@ impl NameKeys {
         if n == 0 || m == 0 || self.starts & letter_bit(q[0]) == 0 {
             return None;
         }
+        if m == 1 {
+            return self.initial(q[0], strict, want_path);
+        }
+        self.chain_memo(q, strict, want_path)
+    }
+
+    /// `chain` by dynamic programming over (letter, token), for any word.
+    fn chain_memo(&self, q: &[u8], strict: bool, want_path: bool) -> Option<(i32, Vec<usize>)> {
+        let n = self.tokens();
+        let m = q.len();
         MEMO.with(|memo| {
             let mut memo = memo.borrow_mut();
             memo.clear();
@@ -331,6 +349,94 @@ impl NameKeys {
             }
             Some((best, hl))
         })
+    }
+
+    /// `chain` for a word of one letter `c`: the best token it starts
+    /// (the same scores and the same first best token, without the memo).
+    fn initial(&self, c: u8, strict: bool, want_path: bool) -> Option<(i32, Vec<usize>)> {
+        let mut best: Option<(i32, usize)> = None;
+        for k in 0..self.tokens() {
+            let len = (self.bounds[k + 1] - self.bounds[k]) as usize;
+            if self.joined.as_bytes()[self.bounds[k] as usize] != c || strict && len > 1 {
+                continue;
+            }
+            let lead = -(k as i32).min(LEAD_MAX) + if k == 0 { AT_START } else { 0 };
+            let s = piece(1, len) + lead;
+            if best.is_none_or(|(b, _)| s > b) {
+                best = Some((s, k));
+            }
+        }
+        let (s, k) = best?;
+        let mut hl = Vec::new();
+        if want_path {
+            self.mark(k, 1, &mut hl);
+        }
+        Some((s, hl))
+    }
+
+    /// Whether some word beginning with `q` (the letters of `w`) could
+    /// match this name: `q` is a run anywhere in the tokens, or `q` can be
+    /// cut into pieces each starting a token, in order, as `chain` cuts a
+    /// word (at most `MAX_SKIP` tokens skipped, a lone letter only right
+    /// after the token before), except that the last piece may be a lone
+    /// letter after a gap (more letters may follow it). Scores and the
+    /// floor are left aside. Every word that matches this name passes, and
+    /// so does every word it begins: a superset of the names a longer
+    /// word can match (see `Recent`).
+    fn could_begin(&self, w: &Word) -> bool {
+        let Some(q) = w.latin.as_deref() else {
+            return true;
+        };
+        let m = q.len();
+        if w.mask & !self.mask != 0 {
+            return false;
+        }
+        // One letter present is a run of one.
+        if m == 1 || has_run(self.joined.as_bytes(), q) {
+            return true;
+        }
+        if self.starts & letter_bit(q[0]) == 0 {
+            return false;
+        }
+        if m > 63 {
+            return true; // beyond the bit set below: kept, never dropped
+        }
+        // reach[k % 4], bit i: q[..i] is covered by pieces the last of which
+        // is at token k (for the last MAX_SKIP + 1 tokens).
+        let mut reach = [0u64; MAX_SKIP + 1];
+        for k in 0..self.tokens() {
+            let tok = self.token(k);
+            // Positions a piece at token k may start from: right after the
+            // token before (or the word's start: a first piece may be at any
+            // token), or after up to MAX_SKIP tokens skipped.
+            let near = 1 | if k >= 1 { reach[(k - 1) % 4] } else { 0 };
+            let far = (2..=MAX_SKIP + 1)
+                .filter(|&d| k >= d)
+                .fold(0, |f, d| f | reach[(k - d) % 4])
+                & !near;
+            let mut here = 0u64;
+            if w.mask & letter_bit(tok[0]) != 0 {
+                for (from, min_len) in [(near, 1), (far, 2)] {
+                    let mut bits = from;
+                    while bits != 0 {
+                        let i = bits.trailing_zeros() as usize;
+                        bits &= bits - 1;
+                        let c = common_prefix(&q[i..], tok);
+                        // A lone letter after a gap only as the last piece.
+                        let least = if i + 1 == m { 1 } else { min_len };
+                        if c >= least {
+                            if i + c == m {
+                                return true;
+                            }
+                            // q[..i + l] for l in least..=c.
+                            here |= ((1u64 << (i + c + 1)) - 1) & !((1u64 << (i + least)) - 1);
+                        }
+                    }
+                }
+            }
+            reach[k % 4] = here;
+        }
+        false
     }
 
     /// Best score for `q[i..]` with its first piece at token `k` or later.
@@ -418,22 +524,23 @@ impl NameKeys {
         if q.len() < 3 {
             return None;
         }
-        let at = self.joined.find(std::str::from_utf8(q).ok()?)?;
-        let score = PER_CHAR * q.len() as i32 - INSIDE;
-        let mut hl = Vec::new();
-        if want_path {
-            for b in at..at + q.len() {
-                // The token holding byte `b`, and the char behind it.
-                let k = self.bounds.partition_point(|&s| s as usize <= b) - 1;
-                let o = self.origin[k];
-                if o & HAN != 0 {
-                    hl.push((o & !HAN) as usize);
-                } else {
-                    hl.push(o as usize + b - self.bounds[k] as usize);
-                }
-            }
-            hl.dedup();
+        let score = inside_score(q.len());
+        if !want_path {
+            return has_run(self.joined.as_bytes(), q).then(|| (score, Vec::new()));
         }
+        let at = self.joined.find(std::str::from_utf8(q).ok()?)?;
+        let mut hl = Vec::new();
+        for b in at..at + q.len() {
+            // The token holding byte `b`, and the char behind it.
+            let k = self.bounds.partition_point(|&s| s as usize <= b) - 1;
+            let o = self.origin[k];
+            if o & HAN != 0 {
+                hl.push((o & !HAN) as usize);
+            } else {
+                hl.push(o as usize + b - self.bounds[k] as usize);
+            }
+        }
+        hl.dedup();
         Some((score, hl))
     }
 
@@ -502,8 +609,26 @@ fn subsequence(q: &[u8], text: &[u8]) -> bool {
     true
 }
 
+/// Whether `q` occurs in `text` as a contiguous run. Hand-written: our
+/// texts are a few dozen bytes, and `str::contains` prepares a searcher for
+/// every call (a third of a whole pass's time in `perf` at 100k records).
+fn has_run(text: &[u8], q: &[u8]) -> bool {
+    let Some((&first, rest)) = q.split_first() else {
+        return true;
+    };
+    let Some(last) = text.len().checked_sub(q.len()) else {
+        return false;
+    };
+    (0..=last).any(|i| text[i] == first && text[i + 1..].iter().zip(rest).all(|(a, b)| a == b))
+}
+
 fn common_prefix(a: &[u8], b: &[u8]) -> usize {
     a.iter().zip(b).take_while(|(x, y)| x == y).count()
+}
+
+/// What a word of `m` letters scores as a run inside the tokens.
+fn inside_score(m: usize) -> i32 {
+    PER_CHAR * m as i32 - INSIDE
 }
 
 fn piece(l: usize, token_len: usize) -> i32 {
@@ -516,6 +641,8 @@ fn piece(l: usize, token_len: usize) -> i32 {
 struct Word {
     text: String,
     latin: Option<Vec<u8>>,
+    /// The Latin letters as text (empty for a word matched on its text).
+    letters: String,
     mask: u64,
     /// For each letter after the first: its bit, and the slot of the pair
     /// it makes with the letter before (see `RecordKeys::may_match`).
@@ -548,6 +675,9 @@ impl Word {
         };
         Word {
             mask: latin.as_deref().map_or(0, mask_of),
+            letters: latin
+                .as_deref()
+                .map_or(String::new(), |q| String::from_utf8_lossy(q).into_owned()),
             steps,
             latin,
             text,
@@ -775,6 +905,9 @@ impl RecordKeys {
         for k in [&zh, &en].into_iter().chain(&other) {
             sig.mask |= k.mask;
             sig.starts |= k.starts;
+            if let Some(&b) = k.joined.as_bytes().first() {
+                sig.firsts |= letter_bit(b);
+            }
             add_pairs(&mut sig.pairs, k.joined.as_bytes());
             sig.add_chars(&k.lower);
         }
@@ -852,6 +985,8 @@ impl<'t> GroupIds<'t> {
 struct Sig {
     mask: u64,
     starts: u64,
+    /// The letters that begin a name (its first token).
+    firsts: u64,
     pairs: [u64; 4],
     /// The characters of the names that are not plain ASCII, lower-cased
     /// (what a word typed in Chinese is matched against), hashed to 256
@@ -913,6 +1048,9 @@ impl Sig {
             if start {
                 sig.starts |= bit;
             }
+            if prev.is_none() {
+                sig.firsts |= bit; // the name's first byte
+            }
             if let Some(a) = prev {
                 let slot = pair_slot(a, b);
                 sig.pairs[slot / 64] |= 1 << (slot % 64);
@@ -949,6 +1087,47 @@ impl Sig {
     fn add_char(&mut self, c: char) {
         let slot = char_slot(c);
         self.chars[slot / 64] |= 1 << (slot % 64);
+    }
+
+    /// What skim scores a `~` word of one Latin letter (or digit) `c`
+    /// against the best of the keys summed up here, when `w` is one:
+    /// `Some(None)` when no key holds it. fuzzy-matcher's skim matcher
+    /// (`SkimMatcherV2`, smart case, a lower-case pattern) scores one
+    /// letter at the best place it occurs: 16 for the match, -1 for the gap
+    /// before it (row 0 of its matrix), plus the bonus of the place: 8 at
+    /// a word's start (after a space, as `NameKeys::fuzzy` writes the
+    /// tokens apart), twice that at the text's first character, 0 inside a
+    /// word (our tokens are lower-case letters and digits: no camel case,
+    /// no other separators). So 31 where a name begins with `c`, 23 where a
+    /// token does, 15 where `c` is only inside tokens: read from the
+    /// letters summed up here, without running skim on any name
+    /// (`a_one_letter_fuzzy_word_scores_as_skim` checks it against skim).
+    fn skim_letter(&self, w: &Word) -> Option<Option<i32>> {
+        let q = w.latin.as_deref()?;
+        if q.len() != 1 {
+            return None;
+        }
+        let bit = letter_bit(q[0]);
+        Some(if self.firsts & bit != 0 {
+            Some(31)
+        } else if self.starts & bit != 0 {
+            Some(23)
+        } else if self.mask & bit != 0 {
+            Some(15)
+        } else {
+            None
+        })
+    }
+
+    /// Whether some word beginning with `w` could match one of the keys
+    /// summed up here (`NameKeys::could_begin`): as `may_match`, without
+    /// asking a short word's first letter to start a token (a longer word
+    /// may be a run inside one). A necessary condition only.
+    fn may_begin(&self, w: &Word) -> bool {
+        w.mask & !self.mask == 0
+            && w.steps.iter().all(|&(bit, slot)| {
+                self.pairs[slot / 64] & (1 << (slot % 64)) != 0 || self.starts & bit != 0
+            })
     }
 
     /// Whether a `~word` can match one of the keys summed up here: every
@@ -1045,95 +1224,218 @@ pub struct SearchIndex {
     targets: Vec<RecordKeys>,
     statuses: Vec<Labels>,
     states: Vec<Labels>,
-    /// The hits of recent queries made only of `~` words (see `Narrow`).
-    narrow: Narrow,
+    /// The records of each chain and area (for `Recent`).
+    project_members: Members,
+    target_members: Members,
+    /// Recent passes and their hits.
+    recent: Recent,
 }
 
-/// Recent passes of queries made only of `~` words, with their hits.
+/// Recent passes, with their hits, so that the pass of the next query
+/// typed reads as few records as it can.
 ///
-/// skim scores each name by dynamic programming, several times the cost of
-/// the token engine (`benches/tracker.rs`, `filter_projects_*/~…`). But a
-/// text holding `renh` in order also holds `ren`: a `~` word typed one
-/// letter further can only keep hits of the word before. So a pass scores
-/// only the hits of a recent query whose words are subsequences of its own
-/// (typing), or takes a recent query's hits as they are (deleting back to
-/// it). Only `~` words are cached: they read nothing but the keys and the
-/// chains' and areas' names, which a `SearchIndex` never changes (it is
-/// built anew when records change; a method that changed them in place
-/// would have to clear this).
+/// A whole pass over 100,000 records costs tens of milliseconds; but a
+/// query is typed a letter at a time, and each pass can start from one
+/// before it when that is sound:
+///
+/// - the same query again (a letter deleted back to it): its hits as they
+///   are;
+/// - terms added, or a `~` word grown (`Word::within`): a record that
+///   matches the new query matches the old one too, so only the old hits
+///   are scored (a text holding `renh` in order also holds `ren`);
+/// - a bare word grown a letter: the old hits are no safe start (`abc`
+///   may match a run inside a word that `ab`, too short for a run, does
+///   not; a longer piece may skip tokens that a lone letter may not), but
+///   the records whose names could match *some* word beginning with the
+///   old one are (`NameKeys::could_begin`): each pass whose last term is a
+///   bare Latin word keeps them (`Pass::begun`), and the next word begun
+///   the same way is scored on those, and on the records of the chains
+///   and areas it matches (their names count for a record's score).
+///
+/// Only queries without `status:` words are kept: every other term reads
+/// nothing but the keys and the chains' and areas' names, which a
+/// `SearchIndex` never changes (it is built anew when records change; a
+/// method that changed them in place would have to clear this).
 #[derive(Debug, Default)]
-struct Narrow(std::sync::Mutex<std::collections::VecDeque<Pass>>);
+struct Recent(std::sync::Mutex<std::collections::VecDeque<Pass>>);
 
 #[derive(Debug)]
 struct Pass {
     targets: bool,
+    terms: Vec<Term>,
     words: Vec<Word>,
     /// (record, score), best first.
     hits: Vec<(u32, i64)>,
+    /// When the last term is a bare Latin word: in index order, every
+    /// record that matches the other terms and whose own names could match
+    /// a word beginning with it.
+    begun: Option<Vec<u32>>,
 }
 
 /// Passes kept: a word typed and deleted again.
-const NARROW_PASSES: usize = 12;
+const RECENT_PASSES: usize = 12;
 
-impl Clone for Narrow {
+impl Clone for Recent {
     fn clone(&self) -> Self {
-        Narrow::default()
+        Recent::default()
     }
 }
 
-impl Narrow {
-    /// The query's `~` words, when it has only those.
-    fn words(q: &Query) -> Option<Vec<Word>> {
-        q.terms
-            .iter()
-            .all(|t| t.field == Field::Fuzzy)
-            .then(|| q.terms.iter().map(|t| Word::new(&t.word)).collect())
-    }
+/// Where a pass starts (`Recent::start`).
+enum Start {
+    /// The same query: its hits.
+    Same(Vec<Hit>),
+    /// Only these records (in index order) can match, and, when `grown`
+    /// names a term, those of the chains and areas matching that term.
+    /// `begun_ok`: the records kept for the last word of the new query
+    /// (`Pass::begun`) are all there are among them.
+    Among {
+        records: Vec<u32>,
+        grown: Option<usize>,
+        begun_ok: bool,
+    },
+    All,
+}
 
-    /// The hits of the same words, or the fewest hits of words each a
-    /// subsequence of these: `Ok(hits)` or `Err(candidates)`.
-    fn lookup(&self, targets: bool, words: &[Word]) -> Result<Vec<Hit>, Option<Vec<usize>>> {
-        let Ok(passes) = self.0.lock() else {
-            return Err(None);
+/// The records of each chain and area, by position, for one list.
+#[derive(Debug, Clone, Default)]
+struct Members {
+    chain: Vec<Vec<u32>>,
+    area: Vec<Vec<u32>>,
+}
+
+impl Members {
+    fn of(records: &[RecordKeys], chains: usize, areas: usize) -> Members {
+        let mut m = Members {
+            chain: vec![Vec::new(); chains],
+            area: vec![Vec::new(); areas],
         };
-        let same = |p: &&Pass| p.targets == targets && p.words.len() == words.len();
-        if let Some(p) = passes
-            .iter()
-            .filter(same)
-            .find(|p| p.words.iter().zip(words).all(|(a, b)| a.text == b.text))
-        {
-            return Ok(p
-                .hits
-                .iter()
-                .map(|&(index, score)| Hit {
-                    index: index as usize,
-                    score,
-                    hl_zh: Vec::new(),
-                    hl_en: Vec::new(),
-                })
-                .collect());
+        for (i, r) in records.iter().enumerate() {
+            if let Some(list) = r.chain.and_then(|c| m.chain.get_mut(c)) {
+                list.push(i as u32);
+            }
+            if let Some(list) = r.area.and_then(|a| m.area.get_mut(a)) {
+                list.push(i as u32);
+            }
         }
-        let within = passes
-            .iter()
-            .filter(same)
-            .filter(|p| p.words.iter().zip(words).all(|(a, b)| a.within(b)))
-            .min_by_key(|p| p.hits.len());
-        Err(within.map(|p| {
-            let mut c: Vec<usize> = p.hits.iter().map(|h| h.0 as usize).collect();
-            c.sort_unstable();
-            c
-        }))
+        m
+    }
+}
+
+/// Whether every record matching term `q` (word `qw`) matches term `p`
+/// (word `pw`): the same term, or a `~` word holding `p`'s in order.
+fn implies(p: &Term, pw: &Word, q: &Term, qw: &Word) -> bool {
+    p.field == q.field && (p.word == q.word || p.field == Field::Fuzzy && pw.within(qw))
+}
+
+/// Whether bare word `qw` begins with bare word `pw` (Latin letters).
+fn begins(p: &Term, pw: &Word, q: &Term, qw: &Word) -> bool {
+    p.field == Field::Any
+        && q.field == Field::Any
+        && matches!((&pw.latin, &qw.latin), (Some(a), Some(b)) if b.starts_with(a))
+}
+
+/// The term whose records a pass keeps (`Pass::begun`): the last, when
+/// it is a bare Latin word.
+fn tracked(terms: &[Term], words: &[Word]) -> Option<usize> {
+    let last = terms.len().checked_sub(1)?;
+    (terms[last].field == Field::Any && words[last].latin.is_some()).then_some(last)
+}
+
+impl Recent {
+    /// Whether a query's pass may be kept (see the type's comment).
+    fn keeps(terms: &[Term]) -> bool {
+        !terms.is_empty() && terms.iter().all(|t| t.field != Field::Status)
     }
 
-    fn store(&self, targets: bool, words: Vec<Word>, hits: &[Hit]) {
+    /// Where the pass of `terms` starts: the fewest records a recent pass
+    /// leaves possible (see the type's comment).
+    fn start(&self, targets: bool, terms: &[Term], words: &[Word]) -> Start {
+        let Ok(passes) = self.0.lock() else {
+            return Start::All;
+        };
+        let track = tracked(terms, words);
+        // The smallest start found: (records, the pass, the term grown
+        // when they are its `begun`, whether `begun` stays complete).
+        let mut best: Option<(usize, &Pass, Option<usize>, bool)> = None;
+        for p in passes.iter().filter(|p| p.targets == targets) {
+            let n = p.terms.len();
+            if n > terms.len() {
+                continue;
+            }
+            if p.terms == terms {
+                return Start::Same(
+                    p.hits
+                        .iter()
+                        .map(|&(index, score)| Hit {
+                            index: index as usize,
+                            score,
+                            hl_zh: Vec::new(),
+                            hl_en: Vec::new(),
+                        })
+                        .collect(),
+                );
+            }
+            let mut offer = |len: usize, grown: Option<usize>, ok: bool| {
+                if best.is_none_or(|b| len < b.0) {
+                    best = Some((len, p, grown, ok));
+                }
+            };
+            let implied = |i: usize| implies(&p.terms[i], &p.words[i], &terms[i], &words[i]);
+            if (0..n).all(implied) {
+                // Every term of p holds for every match: p's hits. Records
+                // of a last word that p lacked are among them.
+                offer(p.hits.len(), None, track.is_some_and(|t| t >= n));
+            }
+            let last = n - 1;
+            if let Some(begun) = &p.begun {
+                if (0..last).all(implied)
+                    && begins(&p.terms[last], &p.words[last], &terms[last], &words[last])
+                {
+                    offer(
+                        begun.len(),
+                        Some(last),
+                        track.is_some_and(|t| t == last || t >= n),
+                    );
+                }
+            }
+        }
+        let Some((_, p, grown, begun_ok)) = best else {
+            return Start::All;
+        };
+        let records = match (grown, &p.begun) {
+            (Some(_), Some(begun)) => begun.clone(),
+            _ => {
+                let mut c: Vec<u32> = p.hits.iter().map(|h| h.0).collect();
+                c.sort_unstable();
+                c
+            }
+        };
+        Start::Among {
+            records,
+            grown,
+            begun_ok,
+        }
+    }
+
+    fn store(
+        &self,
+        targets: bool,
+        terms: &[Term],
+        words: &[Word],
+        hits: &[Hit],
+        begun: Option<Vec<u32>>,
+    ) {
         if let Ok(mut passes) = self.0.lock() {
-            if passes.len() == NARROW_PASSES {
+            if passes.len() == RECENT_PASSES {
                 passes.pop_front();
             }
             passes.push_back(Pass {
                 targets,
-                words,
+                terms: terms.to_vec(),
+                words: words.to_vec(),
                 hits: hits.iter().map(|h| (h.index as u32, h.score)).collect(),
+                begun,
             });
         }
     }
@@ -1161,7 +1463,10 @@ impl SearchIndex {
         } else {
             Vec::new()
         };
+        let (chains, areas) = (t.chains.len(), t.areas.len());
         Some(SearchIndex {
+            project_members: Members::of(&projects, chains, areas),
+            target_members: Members::of(&targets, chains, areas),
             projects,
             targets,
             ..SearchIndex::groups(t)
@@ -1193,7 +1498,9 @@ impl SearchIndex {
                 .iter()
                 .map(|s| Labels::new(s.id(), s.label_zh(), s.label_en()))
                 .collect(),
-            narrow: Narrow::default(),
+            project_members: Members::default(),
+            target_members: Members::default(),
+            recent: Recent::default(),
         }
     }
 
@@ -1268,6 +1575,15 @@ impl SearchIndex {
         hits
     }
 
+    /// Forgets the recent passes (`Recent`): the next search of any query
+    /// is a whole pass, as on an index that has seen no query (for
+    /// measuring one).
+    pub fn forget_passes(&self) {
+        if let Ok(mut passes) = self.recent.0.lock() {
+            passes.clear();
+        }
+    }
+
     /// Whether a full index (`build`) has keys for exactly the records of
     /// `t`: after records came or went it must be built again.
     pub fn covers(&self, t: &Tracker) -> bool {
@@ -1291,11 +1607,8 @@ impl SearchIndex {
         hits
     }
 
-    /// Projects matching `q`, scored but without highlights.
-    ///
-    /// (The hits of a shorter query are no safe start for a longer one:
-    /// `abc` may match a run inside a word that `ab`, too short for a run,
-    /// does not; the letter mask is the check that does hold.)
+    /// Projects matching `q`, scored but without highlights. A pass starts
+    /// from the recent ones where that is sound (`Recent`).
     pub fn search_projects(&self, t: &Tracker, q: &Query) -> Vec<Hit> {
         self.search_projects_until(t, q, &mut || false)
             .unwrap_or_default()
@@ -1319,37 +1632,92 @@ impl SearchIndex {
             let pos = Status::ALL.iter().position(|x| *x == s)?;
             status[ti][pos]
         };
-        self.narrowed(false, q, &self.projects, &ctx, status_of, stop)
+        let members = &self.project_members;
+        self.narrowed(false, q, &self.projects, members, &ctx, status_of, stop)
     }
 
-    /// `rank`, for a query of `~` words only through `Narrow`: the hits of
-    /// the same words again, or only the candidates a recent pass left.
+    /// `rank`, through `Recent`: the hits of the same query again, or
+    /// only the records a recent pass leaves possible; the pass is kept.
+    #[allow(clippy::too_many_arguments)]
     fn narrowed(
         &self,
         targets: bool,
         q: &Query,
         records: &[RecordKeys],
+        members: &Members,
         ctx: &Context,
         status: impl Fn(usize, usize) -> Option<i32> + Sync,
         stop: &mut dyn FnMut() -> bool,
     ) -> Option<Vec<Hit>> {
-        let Some(words) = Narrow::words(q) else {
-            return rank(records, ctx, status, stop);
-        };
-        let hits = match self.narrow.lookup(targets, &words) {
-            Ok(hits) => return Some(hits),
-            Err(None) => rank(records, ctx, status, stop)?,
-            Err(Some(candidates)) => {
-                let score = |k: usize| {
-                    let i = *candidates.get(k)?;
-                    ctx.hit(records.get(i)?, i, &status)
-                };
-                let mut hits = score_all(candidates.len(), &score, stop)?;
-                hits.sort_unstable_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
-                hits
+        let (among, begun_ok) = match self.recent.start(targets, &q.terms, &ctx.words) {
+            Start::Same(hits) => return Some(hits),
+            Start::All => (None, true),
+            Start::Among {
+                mut records,
+                grown,
+                begun_ok,
+            } => {
+                // A grown bare word also counts its chains' and areas' names.
+                if let Some(ti) = grown.filter(|&ti| ctx.any_group[ti]) {
+                    let of = |scores: &[Option<i32>], lists: &[Vec<u32>]| {
+                        (scores.iter().zip(lists))
+                            .filter(|(s, _)| s.is_some())
+                            .flat_map(|(_, l)| l.iter().copied())
+                            .collect::<Vec<u32>>()
+                    };
+                    records.extend(of(&ctx.chain[ti], &members.chain));
+                    records.extend(of(&ctx.area[ti], &members.area));
+                    records.sort_unstable();
+                    records.dedup();
+                }
+                (Some(records), begun_ok)
             }
         };
-        self.narrow.store(targets, words, &hits);
+        let track = tracked(&q.terms, &ctx.words).filter(|_| begun_ok);
+        let found = |i: usize, out: &mut Vec<Found>| {
+            let Some(r) = records.get(i) else {
+                return;
+            };
+            let (hit, begun) = ctx.hit_tracking(r, i, &status, track);
+            if hit.is_some() || begun {
+                out.push(Found {
+                    index: i as u32,
+                    score: hit.map(|h| h.score),
+                    begun,
+                });
+            }
+        };
+        let all = match &among {
+            None => {
+                let each = |range: std::ops::Range<usize>, out: &mut Vec<Found>| {
+                    range.for_each(|i| found(i, out))
+                };
+                par::map_chunks(records.len(), &each, stop)?
+            }
+            Some(list) => {
+                let each = |range: std::ops::Range<usize>, out: &mut Vec<Found>| {
+                    list[range].iter().for_each(|&i| found(i as usize, out))
+                };
+                par::map_chunks(list.len(), &each, stop)?
+            }
+        };
+        let mut hits: Vec<Hit> = all
+            .iter()
+            .filter_map(|f| {
+                Some(Hit {
+                    index: f.index as usize,
+                    score: f.score?,
+                    hl_zh: Vec::new(),
+                    hl_en: Vec::new(),
+                })
+            })
+            .collect();
+        hits.sort_unstable_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
+        if Recent::keeps(&q.terms) {
+            let begun = track.map(|_| all.iter().filter(|f| f.begun).map(|f| f.index).collect());
+            self.recent
+                .store(targets, &q.terms, &ctx.words, &hits, begun);
+        }
         Some(hits)
     }
 
@@ -1388,7 +1756,8 @@ impl SearchIndex {
             let pos = ProgressState::ALL.iter().position(|x| *x == s)?;
             scores[ti][pos]
         };
-        self.narrowed(true, q, &self.targets, &ctx, state_of, stop)
+        let members = &self.target_members;
+        self.narrowed(true, q, &self.targets, members, &ctx, state_of, stop)
     }
 
     pub fn highlight_targets(&self, q: &Query, hits: &mut [Hit]) {
@@ -1589,6 +1958,8 @@ impl<'q> Context<'q> {
                 let group = self.group(ti, r.chain, r.area);
                 let own = if !r.sig.may_match_fuzzy(w) {
                     None
+                } else if let Some(own) = r.sig.skim_letter(w) {
+                    own
                 } else {
                     [&r.zh, &r.en]
                         .into_iter()
@@ -1642,6 +2013,58 @@ impl<'q> Context<'q> {
             })
     }
 
+    /// `hit`, and whether record `i` is one to keep for a longer word in
+    /// place of term `track` (`Pass::begun`): it matches every other term
+    /// and its own names could match a word beginning with that one.
+    fn hit_tracking(
+        &self,
+        r: &RecordKeys,
+        i: usize,
+        status: &(impl Fn(usize, usize) -> Option<i32> + ?Sized),
+        track: Option<usize>,
+    ) -> (Option<Hit>, bool) {
+        let Some(tj) = track else {
+            return (self.hit(r, i, status), false);
+        };
+        let mut total = 0i64;
+        for ti in (0..self.words.len()).filter(|&ti| ti != tj) {
+            match self.term(r, ti, || status(i, ti)) {
+                Some(s) => total += s as i64,
+                None => return (None, false),
+            }
+        }
+        let (own, begun) = self.own_begun(r, &self.words[tj]);
+        let hit = own.max(self.group(tj, r.chain, r.area)).map(|s| Hit {
+            index: i,
+            score: total + s as i64,
+            hl_zh: Vec::new(),
+            hl_en: Vec::new(),
+        });
+        (hit, begun)
+    }
+
+    /// What a bare Latin word scores on a record's own names (as `term`),
+    /// and whether one of them could match a word beginning with it
+    /// (`NameKeys::could_begin`). A name that matches passes that check,
+    /// so only those that pass are scored.
+    fn own_begun(&self, r: &RecordKeys, w: &Word) -> (Option<i32>, bool) {
+        if !r.sig.may_begin(w) {
+            return (None, false); // implies !may_match
+        }
+        let may = r.sig.may_match(w);
+        let mut own = None;
+        let mut begun = false;
+        for k in [&r.zh, &r.en].into_iter().chain(&r.other) {
+            if k.could_begin(w) {
+                begun = true;
+                if may {
+                    own = own.max(k.score(w));
+                }
+            }
+        }
+        (own, begun)
+    }
+
     /// Record `i` (keys `r`) as a hit when every term matches.
     fn hit(
         &self,
@@ -1662,19 +2085,12 @@ impl<'q> Context<'q> {
     }
 }
 
-fn rank(
-    records: &[RecordKeys],
-    ctx: &Context,
-    status: impl Fn(usize, usize) -> Option<i32> + Sync,
-    stop: &mut dyn FnMut() -> bool,
-) -> Option<Vec<Hit>> {
-    let score = |i: usize| ctx.hit(records.get(i)?, i, &status);
-    let mut hits = score_all(records.len(), &score, stop)?;
-    if !ctx.query.is_empty() {
-        // (score, index) is unique: an unstable sort gives the one order.
-        hits.sort_unstable_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
-    }
-    Some(hits)
+/// What a pass found for one record: a hit, or one kept for a longer
+/// last word (`Pass::begun`), or both.
+struct Found {
+    index: u32,
+    score: Option<i64>,
+    begun: bool,
 }
 
 /// What an empty query finds: every record, in file order (no keys are
@@ -2026,6 +2442,140 @@ mod tests {
                 "{q:?}"
             );
             assert_eq!(SearchIndex::search_targets_once(&t, &q, &[]), Vec::new());
+        }
+    }
+
+    use proptest::prelude::*;
+
+    /// A name as the trackers hold them: Chinese characters, English words,
+    /// digits and punctuation, in any mix.
+    fn name() -> impl Strategy<Value = String> {
+        let piece = prop::sample::select(vec![
+            "人", "和", "路", "旧", "城", "改", "造", "项", "目", "邮", "轮", "港", "大", "数",
+            "据", "产", "业", "园", "青", "岛", "女", "绿", "日", "融", "Renhe", "Road", "Port",
+            "City", "Data", "big", "R&D", "Int'l", "Re", "ren", "hub", "e", "2", "23", "-", " ",
+            "(", ")", "·", "、", "Cruise", "erhe", "lu",
+        ]);
+        // Up to 14 pieces: past the eighth token, tokens tie on their lead.
+        prop::collection::vec(piece, 0..15).prop_map(|v| v.concat())
+    }
+
+    /// Query words: letters and digits likely to occur in the names above,
+    /// and words taken from a name's own tokens (so that many match).
+    fn word() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(b"renhluodcitpa2gbz".to_vec()), 1..7)
+            .prop_map(|v| String::from_utf8(v).unwrap_or_default())
+    }
+
+    /// Words that match `k` or nearly: runs of its letters, its initials,
+    /// a token with the initials after it, a token or its first letter
+    /// with a later token after tokens skipped.
+    fn words_from(k: &NameKeys) -> Vec<String> {
+        let j = k.joined.as_bytes();
+        let mut out = Vec::new();
+        for a in 0..j.len() {
+            for b in a + 1..=(a + 6).min(j.len()) {
+                out.push(String::from_utf8_lossy(&j[a..b]).into_owned());
+            }
+        }
+        let initials: String = (0..k.tokens()).map(|t| k.token(t)[0] as char).collect();
+        for a in 0..initials.len() {
+            out.push(initials[a..].to_string());
+            let whole = String::from_utf8_lossy(k.token(a)).into_owned();
+            out.push(format!(
+                "{whole}{}",
+                &initials[(a + 1).min(initials.len())..]
+            ));
+            for b in a + 2..(a + 6).min(k.tokens()) {
+                let later = String::from_utf8_lossy(k.token(b));
+                out.push(format!("{}{later}", &whole[..1]));
+                out.push(format!("{whole}{later}"));
+            }
+        }
+        out
+    }
+
+    /// `chain` and `latin` as they were before their shortcuts: the memo
+    /// for every word, and the run inside always looked for.
+    fn plain_best(k: &NameKeys, w: &Word, want_path: bool) -> Option<(i32, Vec<usize>)> {
+        let q = w.latin.as_deref()?;
+        if w.mask & !k.mask != 0 {
+            return None;
+        }
+        let chain = if k.tokens() == 0 || k.starts & letter_bit(q[0]) == 0 {
+            None
+        } else {
+            k.chain_memo(q, w.strict, want_path)
+        };
+        let found = match (chain, k.inside(q, want_path)) {
+            (Some(a), Some(b)) => Some(if b.0 > a.0 { b } else { a }),
+            (a, b) => a.or(b),
+        }?;
+        (found.0 >= FLOOR * w.len as i32).then_some(found)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// The shortcuts of the matcher (one letter without the memo, no
+        /// run looked for once the chain scores as much) change no score
+        /// and no highlight.
+        #[test]
+        fn shortcuts_score_and_highlight_as_the_plain_matcher(text in name(), extra in prop::collection::vec(word(), 0..6)) {
+            let k = NameKeys::new(&text);
+            let mut words = words_from(&k);
+            words.extend(extra);
+            words.extend((b'a'..=b'z').chain(b'0'..=b'9').map(|c| (c as char).to_string()));
+            for text_w in &words {
+                for w in [Word::new(text_w), Word::new(text_w).strict()] {
+                    prop_assert_eq!(k.best(&w, true), plain_best(&k, &w, true), "{:?} in {:?}", text_w, text);
+                    prop_assert_eq!(k.best(&w, false).map(|f| f.0), plain_best(&k, &w, false).map(|f| f.0));
+                }
+            }
+        }
+
+        /// `could_begin` keeps every name that a longer word could match:
+        /// whenever a word matches a name, each word it begins with (its
+        /// first letters) passes, and so does the record's summary.
+        #[test]
+        fn could_begin_keeps_every_name_a_longer_word_matches(text in name(), extra in prop::collection::vec(word(), 0..8)) {
+            let k = NameKeys::new(&text);
+            let r = RecordKeys::new(&text, "", Vec::new(), None, None);
+            let mut words = words_from(&k);
+            words.extend(extra);
+            for full in &words {
+                if k.score(&Word::new(full)).is_none() {
+                    continue;
+                }
+                let letters = Word::new(full).latin.unwrap_or_default();
+                for end in 1..=letters.len() {
+                    let w = Word::new(&String::from_utf8_lossy(&letters[..end]));
+                    prop_assert!(k.could_begin(&w), "{:?} begins {:?}, which matches {:?}", w.text, full, text);
+                    prop_assert!(r.sig.may_begin(&w), "{:?} (summary) for {:?}", w.text, text);
+                }
+            }
+        }
+
+        /// A `~` word of one letter is scored from the record's summary
+        /// exactly as skim scores the best of its names.
+        #[test]
+        fn a_one_letter_fuzzy_word_scores_as_skim(zh in name(), en in name(), id in name()) {
+            let r = RecordKeys::new(&zh, &en, vec![NameKeys::new(&id)], None, None);
+            let skim = SkimMatcherV2::default();
+            let mut sig = Sig::default();
+            for t in [&zh, &en, &id] {
+                sig.add_text(t, Need::ALL);
+            }
+            prop_assert_eq!(sig, r.sig);
+            for c in (b'a'..=b'z').chain(b'0'..=b'9') {
+                let w = Word::new(&(c as char).to_string());
+                let by_skim = [&r.zh, &r.en, &r.other[0]]
+                    .into_iter()
+                    .filter_map(|k| k.fuzzy(&skim, &w, false))
+                    .map(|(s, _)| s.clamp(0, i32::MAX as i64) as i32)
+                    .max();
+                prop_assert_eq!(r.sig.skim_letter(&w), Some(by_skim), "{:?} in {:?} / {:?} / {:?}", c as char, zh, en, id);
+            }
         }
     }
 }
