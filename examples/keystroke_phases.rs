@@ -9,8 +9,15 @@
 //! a key: the edit (`update_deferring`), the filter pass of the view on
 //! screen (`App::settle`), drawing a 120x40 frame (into a test backend:
 //! no terminal), and feeding back what was drawn (`Action::Drawn`); and,
-//! apart, the project search alone (`SearchIndex::search_projects_until`)
-//! for the same query, to tell the search from what the interface adds.
+//! apart, a whole project search for the same query
+//! (`SearchIndex::search_projects_until`, on a second index made to
+//! forget its passes each time), to tell the search from what the
+//! interface adds, and a whole pass from the one the interface runs
+//! (which starts from the passes of the keys before it: `search::Recent`).
+//! The filter pass is also given for the letters typed and the letters
+//! deleted apart. Each round starts on an index that forgot its passes,
+//! so that every round types the word afresh (within a round, deleting
+//! back reuses the passes of the letters typed).
 
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
@@ -40,9 +47,19 @@ fn main() {
         },
     );
     app.ensure_index(&mut || false);
+    // A second index for the whole passes, kept apart from the interface's.
+    let whole = app.index.clone();
     let mut term = Terminal::new(TestBackend::new(120, 40)).expect("test backend");
     update(&mut app, Action::OpenFilter);
-    let names = ["edit", "filter pass", "draw", "drawn", "search alone"];
+    let names = [
+        "edit",
+        "filter pass",
+        "draw",
+        "drawn",
+        "whole search",
+        "filter, typed",
+        "filter, deleted",
+    ];
     let mut phases: Vec<Vec<Duration>> = vec![Vec::new(); names.len()];
     let keys: Vec<Action> = "renhelu"
         .chars()
@@ -50,7 +67,8 @@ fn main() {
         .chain(std::iter::repeat_n(Action::DeleteChar, 7))
         .collect();
     for round in 0..6 {
-        for key in &keys {
+        app.index.forget_passes();
+        for (k, key) in keys.iter().enumerate() {
             let t0 = Instant::now();
             update_deferring(&mut app, key.clone());
             let t1 = Instant::now();
@@ -63,18 +81,19 @@ fn main() {
             update(&mut app, Action::Drawn(drawn));
             let t4 = Instant::now();
             let q = Query::parse(&app.query);
-            let hits = app
-                .index
-                .search_projects_until(&app.tracker, &q, &mut || false);
+            whole.forget_passes();
             let t5 = Instant::now();
+            let hits = whole.search_projects_until(&app.tracker, &q, &mut || false);
+            let t6 = Instant::now();
             std::hint::black_box(hits);
             if round > 0 {
-                for (k, d) in [t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4]
+                for (p, d) in [t1 - t0, t2 - t1, t3 - t2, t4 - t3, t6 - t5]
                     .into_iter()
                     .enumerate()
                 {
-                    phases[k].push(d);
+                    phases[p].push(d);
                 }
+                phases[if k < 7 { 5 } else { 6 }].push(t2 - t1);
             }
         }
     }
@@ -82,7 +101,7 @@ fn main() {
     for (name, mut v) in names.into_iter().zip(phases) {
         v.sort();
         println!(
-            "{name:13} median {:7.2} ms  p90 {:7.2} ms  ({} keys)",
+            "{name:15} median {:7.2} ms  p90 {:7.2} ms  ({} keys)",
             ms(v[v.len() / 2]),
             ms(v[v.len() * 9 / 10]),
             v.len()
