@@ -2,13 +2,17 @@
 //!
 //!     cargo run --release --example gen -- --projects 100000 --out /tmp/scale/100k
 //!     TRACKER_MAX_BYTES=4G cargo run --release --example keystroke_phases -- /tmp/scale/100k/tracker.yaml
+//!     TRACKER_MAX_BYTES=4G cargo run --release --example keystroke_phases -- /tmp/scale/100k/tracker.yaml '~'
 //!
-//! Types "renhelu" on the filter line and deletes it again, five times
+//! Types "renhelu" (after the prefix given, such as `~`) on the filter
+//! line and deletes it again, five times
 //! (after one round to warm up), as `benches/scale.py` does through a
 //! pseudo-terminal, and times each phase the event loop goes through for
 //! a key: the edit (`update_deferring`), the filter pass of the view on
 //! screen (`App::settle`), drawing a 120x40 frame (into a test backend:
-//! no terminal), and feeding back what was drawn (`Action::Drawn`); and,
+//! no terminal), and feeding back what was drawn (`Action::Drawn`); then
+//! what the loop does while idle, ranking the rows past the page drawn
+//! (`App::rank_rest`, as the loop sets `page_first`); and,
 //! apart, a whole project search for the same query
 //! (`SearchIndex::search_projects_until`, on a second index made to
 //! forget its passes each time), to tell the search from what the
@@ -27,9 +31,10 @@ use std::time::{Duration, Instant};
 
 fn main() {
     let Some(file) = std::env::args().nth(1) else {
-        eprintln!("usage: keystroke_phases TRACKER.yaml");
+        eprintln!("usage: keystroke_phases TRACKER.yaml [PREFIX]");
         std::process::exit(2);
     };
+    let prefix = std::env::args().nth(2).unwrap_or_default();
     let loaded = match shibei_tracker::store::load(std::path::Path::new(&file)) {
         Ok(l) => l,
         Err(problems) => {
@@ -39,6 +44,7 @@ fn main() {
     };
     let today = chrono::NaiveDate::from_ymd_opt(2024, 9, 1).expect("a date");
     let mut app = App::new(loaded.tracker, "tracker.yaml", today);
+    app.page_first = true;
     update(
         &mut app,
         Action::Resize {
@@ -51,6 +57,9 @@ fn main() {
     let whole = app.index.clone();
     let mut term = Terminal::new(TestBackend::new(120, 40)).expect("test backend");
     update(&mut app, Action::OpenFilter);
+    for ch in prefix.chars() {
+        update(&mut app, Action::Input(ch));
+    }
     let names = [
         "edit",
         "filter pass",
@@ -59,6 +68,7 @@ fn main() {
         "whole search",
         "filter, typed",
         "filter, deleted",
+        "rest, idle",
     ];
     let mut phases: Vec<Vec<Duration>> = vec![Vec::new(); names.len()];
     let keys: Vec<Action> = "renhelu"
@@ -80,6 +90,8 @@ fn main() {
             let t3 = Instant::now();
             update(&mut app, Action::Drawn(drawn));
             let t4 = Instant::now();
+            app.rank_rest(&mut || false);
+            let idle = t4.elapsed();
             let q = Query::parse(&app.query);
             whole.forget_passes();
             let t5 = Instant::now();
@@ -94,6 +106,7 @@ fn main() {
                     phases[p].push(d);
                 }
                 phases[if k < 7 { 5 } else { 6 }].push(t2 - t1);
+                phases[7].push(idle);
             }
         }
     }

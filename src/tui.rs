@@ -246,6 +246,8 @@ fn event_loop(
             height: size.height,
         },
     );
+    // A filter pass ranks the rows in view first; the rest while idle.
+    app.page_first = true;
     let parent = parent_pid();
     let mut watch = Watch::new(file);
     let mut last_check = Instant::now();
@@ -292,6 +294,16 @@ fn event_loop(
         // idle again, or at once if that key needs it).
         if !app.indexed && !event::poll(Duration::ZERO)? {
             app.ensure_index(&mut || event::poll(Duration::ZERO).unwrap_or(false));
+        }
+        // Rows past the page drawn are ranked while the user looks at it
+        // (a key arriving meanwhile interrupts); the frame changes only
+        // if something in view did.
+        if app.unranked()
+            && !event::poll(Duration::ZERO)?
+            && app.rank_rest(&mut || event::poll(Duration::ZERO).unwrap_or(false)) == Some(true)
+        {
+            redraw = true;
+            continue;
         }
         // Wait for an event, but look at the file about once a second,
         // and for signals every few milliseconds (without redrawing).

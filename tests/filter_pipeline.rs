@@ -139,3 +139,80 @@ fn other_actions_see_the_rows_of_the_query_typed() {
     assert_eq!(a.projects.list.rows.len(), all.len());
     assert_eq!(a.selected_project(), Some(all[1].index));
 }
+
+/// The bundled projects replicated to `n` under new ids and names.
+fn replicated(n: usize) -> App {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tracker.yaml");
+    let mut t = common::load(&file).tracker;
+    let base = t.projects.clone();
+    t.projects = (0..n)
+        .map(|i| {
+            let c = i / base.len();
+            let mut p = base[i % base.len()].clone();
+            p.id = format!("{}-{c}", p.id);
+            p.name_zh = format!("{}{c}号", p.name_zh);
+            p.name_en = format!("{} no. {c}", p.name_en);
+            p.parent = None;
+            p
+        })
+        .collect();
+    App::new(t, "tracker.yaml", today())
+}
+
+/// The event loop asks for the rows in view first (`page_first`): a `~`
+/// word typed one letter further over thousands of records gets its page
+/// ranked and every hit counted, the rest ranked later. The page and the
+/// count are a whole pass's, ranking the rest changes nothing in view,
+/// and any other action ranks it first.
+#[test]
+fn a_page_is_ranked_first_and_the_rest_when_idle_or_before_any_other_action() {
+    use shibei_tracker::app::update_deferring;
+    use shibei_tracker::domain::search::SearchIndex;
+    let mut a = replicated(9_000);
+    a.page_first = true;
+    update(
+        &mut a,
+        Action::Resize {
+            width: 120,
+            height: 40,
+        },
+    );
+    keys(&mut a, "/");
+    let whole = |a: &App, q: &str| {
+        SearchIndex::build(&a.tracker).search_projects(&a.tracker, &Query::parse(q))
+    };
+    // As the loop does: the key edits the query, a pass brings the view up
+    // to date, the frame is drawn.
+    let typed = |a: &mut App, ch: char| {
+        update_deferring(a, Action::Input(ch));
+        assert!(a.settle(&mut || false));
+    };
+    typed(&mut a, '~');
+    typed(&mut a, 'r');
+    assert!(!a.unranked(), "one letter: a whole pass");
+    typed(&mut a, 'e');
+    assert!(a.unranked(), "~re: only the page ranked");
+    let want = whole(&a, "~re");
+    let page = a.page();
+    let rows = &a.projects.list.rows;
+    assert_eq!(rows.len(), want.len(), "every hit counted");
+    let got: Vec<usize> = rows[..page].iter().map(|h| h.index).collect();
+    let top: Vec<usize> = want[..page].iter().map(|h| h.index).collect();
+    assert_eq!(got, top, "the page");
+    // Idle: the rest ranked; nothing in view changes.
+    assert_eq!(a.rank_rest(&mut || false), Some(false));
+    assert!(!a.unranked());
+    let all: Vec<usize> = a.projects.list.rows.iter().map(|h| h.index).collect();
+    let want: Vec<usize> = want.iter().map(|h| h.index).collect();
+    assert_eq!(all, want);
+    // Stopped, the rest stays unranked; another action ranks it first.
+    typed(&mut a, 'n');
+    assert!(a.unranked(), "~ren: only the page ranked");
+    assert_eq!(a.rank_rest(&mut || true), None);
+    assert!(a.unranked());
+    update(&mut a, Action::AcceptFilter);
+    assert!(!a.unranked());
+    let all: Vec<usize> = a.projects.list.rows.iter().map(|h| h.index).collect();
+    let want: Vec<usize> = whole(&a, "~ren").iter().map(|h| h.index).collect();
+    assert_eq!(all, want);
+}

@@ -485,3 +485,43 @@ fn records_kept_for_a_longer_word_are_all_that_could_match_it() {
     let q = Query::parse("~ex ren");
     assert!(ix.search_projects(&t, &q).iter().any(|h| h.index == 0));
 }
+
+/// A lone `~` word typed one letter further holds tens of thousands of
+/// records at 100,000 projects: the interface asks for a page. The first
+/// rows are those of a whole pass, in its order, and the hits (so their
+/// count) are exactly its hits; when every hit was ranked, it is exactly
+/// the whole pass.
+#[test]
+fn a_page_of_a_grown_tilde_word_is_the_top_of_a_whole_pass() {
+    let t = replicated(9_000);
+    let ix = SearchIndex::build(&t);
+    let whole = SearchIndex::build(&t);
+    let mut partial = 0;
+    for rows in [1, 30] {
+        ix.forget_passes();
+        for q in typed_and_deleted("~renhelu")
+            .into_iter()
+            .chain(["~rn", "~rnl", "~c", "~cr", "~cru", "~crui"].map(String::from))
+        {
+            let query = Query::parse(&q);
+            let (page, complete) = ix
+                .search_projects_page(&t, &query, rows, &mut || false)
+                .expect("not stopped");
+            whole.forget_passes();
+            let want = whole.search_projects(&t, &query);
+            let top = rows.min(want.len());
+            assert_eq!(page[..top], want[..top], "{q}: the first {rows} rows");
+            let mut got: Vec<usize> = page.iter().map(|h| h.index).collect();
+            got.sort_unstable();
+            let mut all: Vec<usize> = want.iter().map(|h| h.index).collect();
+            all.sort_unstable();
+            assert_eq!(got, all, "{q}: the hits");
+            if complete {
+                assert_eq!(page, want, "{q}: complete");
+            } else {
+                partial += 1;
+            }
+        }
+    }
+    assert!(partial >= 4, "the page was taken {partial} times");
+}

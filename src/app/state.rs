@@ -4,7 +4,7 @@
 //! when the query, the sort or the data change, never on draw.
 
 use crate::domain::edit::{Change, Record};
-use crate::domain::search::{Field, Query, SearchIndex};
+use crate::domain::search::{Field, Hit, Query, SearchIndex};
 use crate::domain::{Status, Tracker};
 use chrono::NaiveDate;
 
@@ -447,6 +447,10 @@ pub struct App {
     /// Saved changes, newest last.
     pub undo: Vec<Change>,
     pub redo: Vec<Change>,
+    /// A filter pass may rank only the rows in view and leave the rest to
+    /// `rank_rest` (the event loop sets it, and ranks the rest while idle;
+    /// every action but drawing ranks them first).
+    pub page_first: bool,
 }
 
 /// The list views whose rows are to be computed in one pass.
@@ -496,6 +500,7 @@ impl App {
             pending: None,
             undo: Vec::new(),
             redo: Vec::new(),
+            page_first: false,
         };
         app.derive();
         // An empty filter needs no search: every view is filled at once.
@@ -789,9 +794,11 @@ impl App {
             unfiltered: self.query.trim().is_empty(),
             attention: self.attention,
         };
-        // Scores only: highlights are computed for the rows in view.
+        // Scores only: highlights are computed for the rows in view. A
+        // view sorted by relevance may get only its first page ranked.
+        let page = (self.page_first && top).then(|| self.page());
         let projects = if which.projects {
-            let Some(hits) = self.projects.search(&ctx, &self.index, stop) else {
+            let Some(hits) = self.projects.search(&ctx, &self.index, page, stop) else {
                 return false;
             };
             Some(hits)
@@ -799,7 +806,7 @@ impl App {
             None
         };
         let goals = if which.goals {
-            let Some(hits) = self.goals.search(&ctx, &self.index, stop) else {
+            let Some(hits) = self.goals.search(&ctx, &self.index, page, stop) else {
                 return false;
             };
             Some(hits)
@@ -808,7 +815,8 @@ impl App {
         };
         let t = &self.tracker;
         let is = |top: bool, id: &Option<String>, got: Option<&String>| !top && id.as_ref() == got;
-        if let Some(hits) = projects {
+        if let Some((hits, ranked)) = projects {
+            self.projects.unranked = !ranked;
             let top = top && self.projects.order.by == Sort::Relevance;
             let list = &mut self.projects.list;
             list.replace(hits, |h| {
@@ -819,7 +827,8 @@ impl App {
             }
             self.projects.stale = false;
         }
-        if let Some(hits) = goals {
+        if let Some((hits, ranked)) = goals {
+            self.goals.unranked = !ranked;
             let top = top && self.goals.order.by == Sort::Relevance;
             let list = &mut self.goals.list;
             list.replace(hits, |h| {
@@ -848,6 +857,60 @@ impl App {
         }
         self.highlight_visible();
         true
+    }
+
+    /// Whether a view's rows past its first page wait to be ranked (a
+    /// view out of date waits for its filter pass instead).
+    pub fn unranked(&self) -> bool {
+        self.projects.unranked && !self.projects.stale || self.goals.unranked && !self.goals.stale
+    }
+
+    /// Ranks the rows that a filter pass left unranked (past the first
+    /// page, `page_first`), asking `stop` between chunks of records
+    /// whether to go on: `None` when it said stop (the rows stay as they
+    /// were), else whether any row in view, the selection or a count
+    /// changed (never, when the page was ranked right; the frame drawn
+    /// stands).
+    pub fn rank_rest(&mut self, stop: &mut dyn FnMut() -> bool) -> Option<bool> {
+        if !self.unranked() {
+            return Some(false);
+        }
+        let q = Query::parse(&self.query);
+        let ctx = Ctx {
+            tracker: &self.tracker,
+            today: self.today,
+            query: &q,
+            unfiltered: self.query.trim().is_empty(),
+            attention: self.attention,
+        };
+        let page = self.page();
+        let seen = |list: &ListState<Hit>| {
+            let shown = list.pos.offset.min(list.len())..(list.pos.offset + page).min(list.len());
+            let rows: Vec<usize> = list.rows[shown].iter().map(|h| h.index).collect();
+            (rows, list.len(), list.pos)
+        };
+        let mut changed = false;
+        if self.projects.unranked && !self.projects.stale {
+            let (hits, _) = self.projects.search(&ctx, &self.index, None, stop)?;
+            let before = seen(&self.projects.list);
+            let was = self.projects.list.current().map(|h| h.index);
+            self.projects.list.replace(hits, |h| Some(h.index) == was);
+            self.projects.unranked = false;
+            changed |= seen(&self.projects.list) != before;
+        }
+        if self.goals.unranked && !self.goals.stale {
+            let (hits, _) = self.goals.search(&ctx, &self.index, None, stop)?;
+            let before = seen(&self.goals.list);
+            let was = self.goals.list.current().map(|h| h.index);
+            self.goals.list.replace(hits, |h| Some(h.index) == was);
+            self.goals.unranked = false;
+            changed |= seen(&self.goals.list) != before;
+        }
+        for v in View::ALL {
+            self.clamp(v);
+        }
+        self.highlight_visible();
+        Some(changed)
     }
 
     /// Fills the highlights of the project and goal rows in view: matched

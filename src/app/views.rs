@@ -210,6 +210,9 @@ pub struct Projects {
     pub order: Order,
     /// Its rows wait for the last change of the filter, order or `!`.
     pub stale: bool,
+    /// Only its first page of rows is in order, the rest wait to be ranked
+    /// (`App::rank_rest`; see `SearchIndex::search_projects_page`).
+    pub unranked: bool,
     /// `T`: parts listed under their parent project.
     pub tree: bool,
     /// The parts of each project (tracker indices), by project index.
@@ -261,14 +264,23 @@ impl Projects {
     }
 
     /// The projects the filter and `!` let through, sorted and (in tree
-    /// mode) arranged; `None` when `stop` ended the search.
+    /// mode) arranged; `None` when `stop` ended the search. With `page`,
+    /// in the matcher's order, only the first `page` rows may be ranked
+    /// (`SearchIndex::search_projects_page`): then `false` beside them.
     pub fn search(
         &mut self,
         ctx: &Ctx,
         index: &SearchIndex,
+        page: Option<usize>,
         stop: &mut dyn FnMut() -> bool,
-    ) -> Option<Vec<Hit>> {
+    ) -> Option<(Vec<Hit>, bool)> {
         let t = ctx.tracker;
+        let by_match = self.order == Order::default() && !self.tree && !ctx.attention;
+        if let Some(rows) = page.filter(|_| by_match) {
+            let (hits, ranked) = index.search_projects_page(t, ctx.query, rows, stop)?;
+            self.depth.clear();
+            return Some((hits, ranked));
+        }
         let mut hits = index.search_projects_until(t, ctx.query, stop)?;
         if ctx.attention {
             hits.retain(|h| {
@@ -294,7 +306,7 @@ impl Projects {
                 }
             }
         });
-        Some(self.arrange_tree(t, hits))
+        Some((self.arrange_tree(t, hits), true))
     }
 
     /// In tree mode, puts each shown part right under its shown parent
@@ -386,6 +398,8 @@ pub struct Goals {
     pub list: ListState<Hit>,
     pub order: Order,
     pub stale: bool,
+    /// As `Projects::unranked`.
+    pub unranked: bool,
     /// Progress of each target on `today`, by target index.
     pub progress: Vec<Progress>,
     keys: Vec<String>,
@@ -406,15 +420,20 @@ impl Goals {
     }
 
     /// The goals the filter and `!` let through, sorted; `None` when
-    /// `stop` ended the search.
+    /// `stop` ended the search. `page` as for `Projects::search`.
     pub fn search(
         &mut self,
         ctx: &Ctx,
         index: &SearchIndex,
+        page: Option<usize>,
         stop: &mut dyn FnMut() -> bool,
-    ) -> Option<Vec<Hit>> {
+    ) -> Option<(Vec<Hit>, bool)> {
         let t = ctx.tracker;
         let states: Vec<ProgressState> = self.progress.iter().map(|p| p.state).collect();
+        let by_match = self.order == Order::default() && !ctx.attention;
+        if let Some(rows) = page.filter(|_| by_match) {
+            return index.search_targets_page(ctx.query, &states, rows, stop);
+        }
         let mut hits = index.search_targets_until(ctx.query, &states, stop)?;
         if ctx.attention {
             hits.retain(|h| self.needs_attention(h.index));
@@ -444,7 +463,7 @@ impl Goals {
                 Sort::NextDue => due_order(Some(ga.period.end()), Some(gb.period.end()), today),
             }
         });
-        Some(hits)
+        Some((hits, true))
     }
 
     /// Tracker index of the selected goal.

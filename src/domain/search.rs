@@ -265,6 +265,22 @@ impl NameKeys {
         })
     }
 
+    /// Whether `fuzzy` matches `w` here at all (skim matches any text that
+    /// holds the pattern's characters in order), without scoring it.
+    fn holds_in_order(&self, w: &Word) -> bool {
+        match &w.latin {
+            Some(q) => {
+                w.mask & !self.mask == 0
+                    && self.tokens() > 0
+                    && subsequence(q, self.joined.as_bytes())
+            }
+            None => {
+                let mut rest = self.lower.chars();
+                !self.lower.is_empty() && w.text.chars().all(|c| rest.any(|d| d == c))
+            }
+        }
+    }
+
     /// Public form of the match for one word, as the picker and tests use it.
     pub fn matches(&self, word: &str) -> Option<(i64, Vec<usize>)> {
         self.best(&Word::new(word), true)
@@ -1270,10 +1286,53 @@ struct Pass {
     /// record that matches the other terms and whose own names could match
     /// a word beginning with it.
     begun: Option<Vec<u32>>,
+    /// For a query of one `~` word typed a letter at a time (from a word of
+    /// one letter): in index order, each hit with its peak, a bound on what
+    /// it scored for every word the word begins with (`peak_bound`).
+    peaks: Option<Vec<(u32, i64)>>,
+}
+
+/// What one more letter of a `~` word adds at most to skim's score of a
+/// name, over the best it scored for any word the shorter one begins with.
+///
+/// fuzzy-matcher's skim matcher fills one row of its matrix per letter of
+/// the pattern; a cell that matches scores 16 plus the better of the cell
+/// before it in the row above plus a consecutive bonus, or that row's best
+/// skip plus the place's bonus. Past the text's first character (whose
+/// bonus is doubled, and which only the first letter can match) no bonus
+/// exceeds 8 (a word start), and skips only cost; so each row's best is at
+/// most 24 above the best of the rows before it. (It reuses two physical
+/// rows, so a row may start from a cell of the row two above: hence the
+/// best of all rows before, not only the last.) The first letter scores at
+/// most 31 (`Sig::skim_letter`). `a_grown_fuzzy_word_scores_within_its_bound`
+/// checks this against skim, one matcher reused as a pass does.
+const GROWN_LETTER: i64 = 24;
+
+/// How many letters (or characters) the lone `~` word `q` adds at its end
+/// to `p`, when it does: the same kind of word, `p`'s letters first.
+fn fuzzy_grown(p: &Word, q: &Word) -> Option<usize> {
+    let d = match (&p.latin, &q.latin) {
+        (Some(a), Some(b)) => b.starts_with(a).then(|| b.len() - a.len()),
+        (None, None) => q
+            .text
+            .starts_with(p.text.as_str())
+            .then(|| q.text.chars().count() - p.text.chars().count()),
+        _ => None,
+    }?;
+    (d > 0).then_some(d)
+}
+
+/// Whether a query is one `~` word.
+fn lone_fuzzy(terms: &[Term]) -> bool {
+    terms.len() == 1 && terms[0].field == Field::Fuzzy
 }
 
 /// Passes kept: a word typed and deleted again.
 const RECENT_PASSES: usize = 12;
+
+/// Below this many records to rank, a page is not worth it
+/// (`SearchIndex::search_projects_page`): a whole pass is as quick.
+const PAGE_FROM: usize = 4 * par::CHUNK;
 
 impl Clone for Recent {
     fn clone(&self) -> Self {
@@ -1293,6 +1352,9 @@ enum Start {
         records: Vec<u32>,
         grown: Option<usize>,
         begun_ok: bool,
+        /// For a lone `~` word grown by `d` letters from a pass with peaks:
+        /// each record's peak there (as `records`), and `d`.
+        peaks: Option<(Vec<i64>, usize)>,
     },
     All,
 }
@@ -1403,8 +1465,20 @@ impl Recent {
         let Some((_, p, grown, begun_ok)) = best else {
             return Start::All;
         };
-        let records = match (grown, &p.begun) {
-            (Some(_), Some(begun)) => begun.clone(),
+        let mut peaks = None;
+        let records = match (grown, &p.begun, &p.peaks) {
+            (Some(_), Some(begun), _) => begun.clone(),
+            (None, _, Some(pk)) => {
+                // In index order already; a lone `~` word grown from this
+                // one keeps a bound of every word it begins with.
+                if let Some(d) = (lone_fuzzy(&p.terms) && lone_fuzzy(terms))
+                    .then(|| fuzzy_grown(&p.words[0], &words[0]))
+                    .flatten()
+                {
+                    peaks = Some((pk.iter().map(|x| x.1).collect(), d));
+                }
+                pk.iter().map(|x| x.0).collect()
+            }
             _ => {
                 let mut c: Vec<u32> = p.hits.iter().map(|h| h.0).collect();
                 c.sort_unstable();
@@ -1415,7 +1489,31 @@ impl Recent {
             records,
             grown,
             begun_ok,
+            peaks,
         }
+    }
+
+    /// For a lone `~` word: the nearest kept pass of a word it grows
+    /// (`fuzzy_grown`) that has peaks, as (record, peak) in index order,
+    /// and the letters added; none when the same query is kept.
+    fn grown_from(
+        &self,
+        targets: bool,
+        terms: &[Term],
+        words: &[Word],
+    ) -> Option<(Vec<(u32, i64)>, usize)> {
+        if !lone_fuzzy(terms) {
+            return None;
+        }
+        let passes = self.0.lock().ok()?;
+        let mine = passes.iter().filter(|p| p.targets == targets);
+        if mine.clone().any(|p| p.terms == terms) {
+            return None;
+        }
+        mine.filter(|p| lone_fuzzy(&p.terms))
+            .filter_map(|p| Some((p.peaks.as_ref()?, fuzzy_grown(&p.words[0], &words[0])?)))
+            .min_by_key(|(pk, d)| (*d, pk.len()))
+            .map(|(pk, d)| (pk.clone(), d))
     }
 
     fn store(
@@ -1425,6 +1523,7 @@ impl Recent {
         words: &[Word],
         hits: &[Hit],
         begun: Option<Vec<u32>>,
+        peaks: Option<Vec<(u32, i64)>>,
     ) {
         if let Ok(mut passes) = self.0.lock() {
             if passes.len() == RECENT_PASSES {
@@ -1436,6 +1535,7 @@ impl Recent {
                 words: words.to_vec(),
                 hits: hits.iter().map(|h| (h.index as u32, h.score)).collect(),
                 begun,
+                peaks,
             });
         }
     }
@@ -1636,6 +1736,61 @@ impl SearchIndex {
         self.narrowed(false, q, &self.projects, members, &ctx, status_of, stop)
     }
 
+    /// `search_projects_until` for a screen that shows the first `rows`
+    /// hits and their count: for a lone `~` word typed one letter further
+    /// (at 100,000 projects, `~re` or `~renh` hold tens of thousands of
+    /// records, and skim on each is a whole pass), the hits come with only
+    /// their first `rows` ranked (`ranked_page`); `true` when all are
+    /// ranked, exactly as `search_projects_until` gives them. Otherwise
+    /// `search_projects_until`.
+    pub fn search_projects_page(
+        &self,
+        t: &Tracker,
+        q: &Query,
+        rows: usize,
+        stop: &mut dyn FnMut() -> bool,
+    ) -> Option<(Vec<Hit>, bool)> {
+        if let Some(from) = self.worth_a_page(false, q, rows) {
+            let ctx = Context::new(self, q);
+            let no_status = |_: usize, _: usize| None;
+            return self.ranked_page(false, q, &self.projects, &ctx, no_status, from, rows, stop);
+        }
+        Some((self.search_projects_until(t, q, stop)?, true))
+    }
+
+    /// `search_targets_until` as `search_projects_page`.
+    pub fn search_targets_page(
+        &self,
+        q: &Query,
+        states: &[ProgressState],
+        rows: usize,
+        stop: &mut dyn FnMut() -> bool,
+    ) -> Option<(Vec<Hit>, bool)> {
+        if let Some(from) = self.worth_a_page(true, q, rows) {
+            let ctx = Context::new(self, q);
+            let no_status = |_: usize, _: usize| None;
+            return self.ranked_page(true, q, &self.targets, &ctx, no_status, from, rows, stop);
+        }
+        Some((self.search_targets_until(q, states, stop)?, true))
+    }
+
+    /// The kept pass a page of `rows` starts from (`Recent::grown_from`),
+    /// when the records it leaves are many: a few thousand are ranked
+    /// whole in less time than a frame.
+    fn worth_a_page(
+        &self,
+        targets: bool,
+        q: &Query,
+        rows: usize,
+    ) -> Option<(Vec<(u32, i64)>, usize)> {
+        if rows == 0 || !lone_fuzzy(&q.terms) {
+            return None;
+        }
+        let words = [Word::new(&q.terms[0].word)];
+        let from = self.recent.grown_from(targets, &q.terms, &words)?;
+        (from.0.len() >= PAGE_FROM).then_some(from)
+    }
+
     /// `rank`, through `Recent`: the hits of the same query again, or
     /// only the records a recent pass leaves possible; the pass is kept.
     #[allow(clippy::too_many_arguments)]
@@ -1649,6 +1804,7 @@ impl SearchIndex {
         status: impl Fn(usize, usize) -> Option<i32> + Sync,
         stop: &mut dyn FnMut() -> bool,
     ) -> Option<Vec<Hit>> {
+        let mut before: Option<(Vec<i64>, usize)> = None;
         let (among, begun_ok) = match self.recent.start(targets, &q.terms, &ctx.words) {
             Start::Same(hits) => return Some(hits),
             Start::All => (None, true),
@@ -1656,7 +1812,9 @@ impl SearchIndex {
                 mut records,
                 grown,
                 begun_ok,
+                peaks,
             } => {
+                before = peaks;
                 // A grown bare word also counts its chains' and areas' names.
                 if let Some(ti) = grown.filter(|&ti| ctx.any_group[ti]) {
                     let of = |scores: &[Option<i32>], lists: &[Vec<u32>]| {
@@ -1674,29 +1832,40 @@ impl SearchIndex {
             }
         };
         let track = tracked(&q.terms, &ctx.words).filter(|_| begun_ok);
-        let found = |i: usize, out: &mut Vec<Found>| {
+        // Peaks (`Pass::peaks`): a lone `~` word of one letter starts them,
+        // a word grown from one with peaks carries them on.
+        let first_letter = lone_fuzzy(&q.terms) && ctx.words[0].len == 1;
+        let carry = |k: usize| -> Option<i64> {
+            let (pk, d) = before.as_ref()?;
+            Some(pk.get(k)? + GROWN_LETTER * (*d as i64 - 1))
+        };
+        let found = |i: usize, before: Option<i64>, out: &mut Vec<Found>| {
             let Some(r) = records.get(i) else {
                 return;
             };
             let (hit, begun) = ctx.hit_tracking(r, i, &status, track);
             if hit.is_some() || begun {
+                let score = hit.map(|h| h.score);
                 out.push(Found {
                     index: i as u32,
-                    score: hit.map(|h| h.score),
+                    score,
                     begun,
+                    peak: score.map(|s| before.map_or(s, |b| b.max(s))),
                 });
             }
         };
         let all = match &among {
             None => {
                 let each = |range: std::ops::Range<usize>, out: &mut Vec<Found>| {
-                    range.for_each(|i| found(i, out))
+                    range.for_each(|i| found(i, None, out))
                 };
                 par::map_chunks(records.len(), &each, stop)?
             }
             Some(list) => {
                 let each = |range: std::ops::Range<usize>, out: &mut Vec<Found>| {
-                    list[range].iter().for_each(|&i| found(i as usize, out))
+                    for k in range {
+                        found(list[k] as usize, carry(k), out)
+                    }
                 };
                 par::map_chunks(list.len(), &each, stop)?
             }
@@ -1715,10 +1884,126 @@ impl SearchIndex {
         hits.sort_unstable_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
         if Recent::keeps(&q.terms) {
             let begun = track.map(|_| all.iter().filter(|f| f.begun).map(|f| f.index).collect());
+            let peaks = (first_letter || before.is_some()).then(|| {
+                all.iter()
+                    .filter_map(|f| Some((f.index, f.peak?)))
+                    .collect()
+            });
             self.recent
-                .store(targets, &q.terms, &ctx.words, &hits, begun);
+                .store(targets, &q.terms, &ctx.words, &hits, begun, peaks);
         }
         Some(hits)
+    }
+
+    /// For a lone `~` word grown from a kept pass with peaks (`from`: the
+    /// records and peaks of `Recent::grown_from`, and the letters added):
+    /// every hit, the first `rows` of them exactly as a whole pass ranks
+    /// them, the rest in no set order; and whether all are ranked (then
+    /// the hits are exactly a whole pass's). `None` when `stop` said stop.
+    ///
+    /// Which records hold the word is cheap to know (its letters in order
+    /// in a name, or a chain's or area's name matching); skim's score is
+    /// not. No record scores more than its peak plus `GROWN_LETTER` per
+    /// letter added (or its chain's or area's score, known exactly): the
+    /// records are scored from the highest bound down, until the bound of
+    /// the next is below the score of the `rows`-th best found.
+    #[allow(clippy::too_many_arguments)]
+    fn ranked_page(
+        &self,
+        targets: bool,
+        q: &Query,
+        records: &[RecordKeys],
+        ctx: &Context,
+        status: impl Fn(usize, usize) -> Option<i32> + Sync,
+        (from, d): (Vec<(u32, i64)>, usize),
+        rows: usize,
+        stop: &mut dyn FnMut() -> bool,
+    ) -> Option<(Vec<Hit>, bool)> {
+        let w = &ctx.words[0];
+        let grow = GROWN_LETTER * d as i64;
+        // Every hit, with its bound and its peak before.
+        let each = |range: std::ops::Range<usize>, out: &mut Vec<(u32, i64, i64)>| {
+            for &(i, peak) in &from[range] {
+                let Some(r) = records.get(i as usize) else {
+                    continue;
+                };
+                let own = (r.sig.may_match_fuzzy(w)
+                    && [&r.zh, &r.en]
+                        .into_iter()
+                        .chain(&r.other)
+                        .any(|k| k.holds_in_order(w)))
+                .then_some(peak + grow);
+                let group = ctx.group(0, r.chain, r.area).map(i64::from);
+                if let Some(bound) = own.max(group) {
+                    out.push((i, bound, peak));
+                }
+            }
+        };
+        let mut order = par::map_chunks(from.len(), &each, stop)?;
+        let total = order.len();
+        // Scored from the highest bound down, a batch at a time.
+        let by_bound = |a: &(u32, i64, i64), b: &(u32, i64, i64)| b.1.cmp(&a.1);
+        let mut scored: Vec<Hit> = Vec::new();
+        // The peak before of each record scored, in the same order.
+        let mut before: Vec<i64> = Vec::new();
+        let mut start = 0;
+        let mut batch = rows.max(1024);
+        // The best `rows` scores so far, the lowest on top.
+        let mut best = std::collections::BinaryHeap::with_capacity(rows + 1);
+        let mut cut = total;
+        'batches: while start < total {
+            if stop() {
+                return None;
+            }
+            let end = (start + batch).min(total);
+            order[start..].select_nth_unstable_by(end - start - 1, by_bound);
+            order[start..end].sort_unstable_by(by_bound);
+            for (j, &(i, bound, peak)) in order.iter().enumerate().take(end).skip(start) {
+                // The `rows`-th best score: no record left can reach it.
+                if best.len() == rows && best.peek().is_some_and(|&std::cmp::Reverse(k)| bound < k)
+                {
+                    cut = j;
+                    break 'batches;
+                }
+                if let Some(h) = records
+                    .get(i as usize)
+                    .and_then(|r| ctx.hit(r, i as usize, &status))
+                {
+                    best.push(std::cmp::Reverse(h.score));
+                    if best.len() > rows {
+                        best.pop();
+                    }
+                    scored.push(h);
+                    before.push(peak);
+                }
+            }
+            start = end;
+            batch *= 2;
+        }
+        let rank = |a: &Hit, b: &Hit| b.score.cmp(&a.score).then(a.index.cmp(&b.index));
+        if cut == total {
+            // Every hit scored: exactly a whole pass; kept, with its peaks.
+            let carry = GROWN_LETTER * (d as i64 - 1);
+            let mut peaks: Vec<(u32, i64)> = (scored.iter().zip(&before))
+                .map(|(h, b)| (h.index as u32, h.score.max(b + carry)))
+                .collect();
+            peaks.sort_unstable();
+            scored.sort_unstable_by(rank);
+            self.recent
+                .store(targets, &q.terms, &ctx.words, &scored, None, Some(peaks));
+            return Some((scored, true));
+        }
+        // The first rows are final; the rest follow, scored or not.
+        scored.sort_unstable_by(rank);
+        let rest = scored.split_off(rows.min(scored.len()));
+        scored.extend(rest);
+        scored.extend(order[cut..].iter().map(|&(i, bound, _)| Hit {
+            index: i as usize,
+            score: bound,
+            hl_zh: Vec::new(),
+            hl_en: Vec::new(),
+        }));
+        Some((scored, false))
     }
 
     /// Fills the highlights of `hits` (only the rows about to be shown
@@ -2091,6 +2376,8 @@ struct Found {
     index: u32,
     score: Option<i64>,
     begun: bool,
+    /// For `Pass::peaks`: the score, or the peak carried if higher.
+    peak: Option<i64>,
 }
 
 /// What an empty query finds: every record, in file order (no keys are
@@ -2552,6 +2839,35 @@ mod tests {
                     let w = Word::new(&String::from_utf8_lossy(&letters[..end]));
                     prop_assert!(k.could_begin(&w), "{:?} begins {:?}, which matches {:?}", w.text, full, text);
                     prop_assert!(r.sig.may_begin(&w), "{:?} (summary) for {:?}", w.text, text);
+                }
+            }
+        }
+
+        /// skim's score of a name for a word one letter longer is at most
+        /// `GROWN_LETTER` above the best it gave any word that word begins
+        /// with: Latin words over the tokens written apart, words in Chinese
+        /// over the text, one matcher reused in between as a pass does.
+        #[test]
+        fn a_grown_fuzzy_word_scores_within_its_bound(texts in prop::collection::vec(name(), 1..6), latin in prop::collection::vec(word(), 1..4), chars in prop::collection::vec(prop::sample::select(vec!['人', '和', '路', '港', '数', '据', '(', '、', '2']), 2..6)) {
+            let skim = SkimMatcherV2::default();
+            let mut typed: Vec<String> = latin;
+            typed.push(chars.into_iter().collect());
+            for text in &texts {
+                let k = NameKeys::new(text);
+                for full in &typed {
+                    let mut peak: Option<i64> = None;
+                    let ends: Vec<usize> = full.char_indices().map(|(i, c)| i + c.len_utf8()).collect();
+                    for &end in &ends {
+                        let w = Word::new(&full[..end]);
+                        let Some((s, _)) = k.fuzzy(&skim, &w, false) else {
+                            break;
+                        };
+                        prop_assert!(k.holds_in_order(&w));
+                        if let Some(p) = peak {
+                            prop_assert!(s <= p + GROWN_LETTER, "{:?} scores {} in {:?}, best before {}", &full[..end], s, text, p);
+                        }
+                        peak = Some(peak.map_or(s, |p| p.max(s)));
+                    }
                 }
             }
         }

@@ -22,8 +22,13 @@ use picker::{edit_picker, open_picker, picker_accept};
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     // Rows left out of date by deferred keystrokes are brought up to date
-    // first: every other action works on the rows the user sees.
+    // first: every other action works on the rows the user sees. So are
+    // rows left unranked past the page drawn (`App::page_first`): only
+    // reporting what was drawn leaves them so.
     app.settle(&mut || false);
+    if !matches!(action, Action::Drawn(_)) {
+        app.rank_rest(&mut || false);
+    }
     let effects = step(app, action);
     app.settle(&mut || false);
     // Scrolling, paging and resizes bring new rows into view.
