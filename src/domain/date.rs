@@ -13,6 +13,18 @@ pub struct PartialDate {
     pub day: Option<u32>,
 }
 
+/// A placeholder while a record is read (the year 1, which no real date
+/// of the tracker has).
+impl Default for PartialDate {
+    fn default() -> Self {
+        PartialDate {
+            year: 1,
+            month: None,
+            day: None,
+        }
+    }
+}
+
 impl PartialDate {
     pub fn day(date: NaiveDate) -> Self {
         PartialDate {

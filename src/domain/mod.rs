@@ -10,6 +10,7 @@ pub mod number;
 pub mod par;
 pub mod progress;
 pub mod records;
+pub mod schema;
 pub mod search;
 pub mod status;
 pub mod suggest;

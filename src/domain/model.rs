@@ -5,85 +5,98 @@ use super::status::Status;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Tracker {
-    pub schema_version: u32,
-    pub sources: Vec<Source>,
-    pub chains: Vec<Chain>,
-    pub areas: Vec<Area>,
-    pub projects: Vec<Project>,
-    pub targets: Vec<Target>,
+crate::record! {
+    #[doc = "The whole file: its schema version and its five lists."]
+    pub struct Tracker ("tracker") {
+        schema_version: u32 = Typed, Required;
+        sources: Vec<Source> = Typed, Required;
+        chains: Vec<Chain> = Typed, Required;
+        areas: Vec<Area> = Typed, Required;
+        projects: Vec<Project> = Typed, Required;
+        targets: Vec<Target> = Typed, Required;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Source {
-    pub id: String,
-    pub file: String,
-    pub title: String,
-    pub outlet: Option<String>,
-    pub author: Option<String>,
-    pub published: PartialDate,
-    pub dating_note: Option<String>,
+crate::record! {
+    /// A report: the file under `seeds/` and how it was dated.
+    pub struct Source ("source") {
+        id: String = Id, Required, identity;
+        file: String = Text, Required;
+        title: String = Text, Required;
+        outlet: Option<String> = Text, Optional;
+        author: Option<String> = Text, Optional;
+        published: PartialDate = Typed, Required;
+        dating_note: Option<String> = Note, Optional;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Chain {
-    pub id: String,
-    pub name_zh: String,
-    pub name_en: String,
-    pub aliases: Vec<String>,
-    /// One of the district's "2+6" featured industry chains.
-    pub featured: bool,
-    pub note: Option<String>,
+crate::record! {
+    /// An industry chain (the "2+6") or another kind of work.
+    pub struct Chain ("chain") {
+        id: String = Id, Required, identity;
+        name_zh: String = Text, Required;
+        name_en: String = Text, Required;
+        aliases: Vec<String> = Typed, Defaulted;
+        /// One of the district's "2+6" featured industry chains.
+        featured: bool = Typed, Defaulted;
+        note: Option<String> = Note, Optional;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Area {
-    pub id: String,
-    pub name_zh: String,
-    pub name_en: String,
-    pub aliases: Vec<String>,
-    pub note: Option<String>,
+crate::record! {
+    pub struct Area ("area") {
+        id: String = Id, Required, identity;
+        name_zh: String = Text, Required;
+        name_en: String = Text, Required;
+        aliases: Vec<String> = Typed, Defaulted;
+        note: Option<String> = Note, Optional;
+    }
 }
 
-/// Where a fact comes from: a source id and the words copied from it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Evidence {
-    pub source: String,
-    pub quote: String,
+crate::record! {
+    /// Where a fact comes from: a source id and the words copied from it.
+    pub struct Evidence ("quote") {
+        source: String = Id, Required, identity;
+        quote: String = Text, Required, identity;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Figure {
-    pub value: f64,
-    pub unit: String,
-    pub measures: String,
-    pub source: String,
-    pub quote: String,
+crate::record! {
+    /// A number a report gives about a project (its area, its investment).
+    pub struct Figure ("figure") {
+        value: f64 = Typed, Required, identity;
+        unit: String = Text, Required, identity;
+        measures: String = Text, Required, identity;
+        source: String = Id, Required, identity;
+        quote: String = Text, Required, identity;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Milestone {
-    /// The date now promised; only this one can make the milestone overdue.
-    pub due: PartialDate,
-    pub expect: Status,
-    pub text: String,
-    pub reached: Option<PartialDate>,
-    pub source: String,
-    pub quote: String,
-    /// Earlier promised dates, oldest first: a promise that slipped keeps
-    /// every date it was once given, with the words that gave it.
-    pub slipped_from: Vec<Slip>,
+crate::record! {
+    /// A promise with a date: "expected to open in 2023".
+    pub struct Milestone ("milestone") {
+        /// The date now promised; only this one can make the milestone overdue.
+        due: PartialDate = Typed, Required, edit;
+        expect: Status = Typed, Required;
+        text: String = Text, Required, identity;
+        reached: Option<PartialDate> = Typed, Optional;
+        source: String = Id, Required, identity;
+        quote: String = Text, Required, identity;
+        /// Earlier promised dates, oldest first: a promise that slipped keeps
+        /// every date it was once given, with the words that gave it.
+        slipped_from: Vec<Slip> = Typed, Optional, since 2;
+    }
 }
 
-/// A due date a milestone had before it was moved later.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Slip {
-    pub due: PartialDate,
-    /// Why or by whom it was moved, for slips typed by users.
-    pub note: Option<String>,
-    pub source: Option<String>,
-    pub quote: Option<String>,
+crate::record! {
+    /// A due date a milestone had before it was moved later.
+    pub struct Slip ("slip") {
+        due: PartialDate = Typed, Required, identity;
+        /// Why or by whom it was moved, for slips typed by users.
+        note: Option<String> = Note, Optional, identity;
+        source: Option<String> = Id, Optional, identity;
+        quote: Option<String> = Text, Optional, identity;
+    }
 }
 
 impl Milestone {
@@ -99,31 +112,34 @@ impl Milestone {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct HistoryEntry {
-    pub date: PartialDate,
-    pub status: Option<Status>,
-    pub note: String,
-    /// Entries copied from a report cite it; entries typed by users do not.
-    pub source: Option<String>,
-    pub quote: Option<String>,
+crate::record! {
+    /// Something that happened to a project, with the status it set if any.
+    pub struct HistoryEntry ("history entry") {
+        date: PartialDate = Typed, Required, identity;
+        status: Option<Status> = Typed, Optional, identity;
+        note: String = Note, Defaulted, identity;
+        /// Entries copied from a report cite it; entries typed by users do not.
+        source: Option<String> = Id, Optional, identity;
+        quote: Option<String> = Text, Optional, identity;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Project {
-    pub id: String,
-    pub name_zh: String,
-    pub name_en: String,
-    pub aliases: Vec<String>,
-    pub chain: String,
-    pub area: Option<String>,
-    pub parent: Option<String>,
-    pub status: Status,
-    pub note: Option<String>,
-    pub figures: Vec<Figure>,
-    pub milestones: Vec<Milestone>,
-    pub history: Vec<HistoryEntry>,
-    pub sources: Vec<Evidence>,
+crate::record! {
+    pub struct Project ("project") {
+        id: String = Id, Required, identity;
+        name_zh: String = Text, Required, edit;
+        name_en: String = Text, Required, edit;
+        aliases: Vec<String> = Typed, Defaulted, edit;
+        chain: String = Id, Required, edit;
+        area: Option<String> = Id, Optional, edit;
+        parent: Option<String> = Id, Optional, edit;
+        status: Status = Typed, Required;
+        note: Option<String> = Note, Optional, edit;
+        figures: Vec<Figure> = Typed, Optional;
+        milestones: Vec<Milestone> = Typed, Optional;
+        history: Vec<HistoryEntry> = Typed, Optional;
+        sources: Vec<Evidence> = Typed, Required;
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -160,6 +176,13 @@ impl Comparator {
 pub enum Period {
     Year(i32),
     Span { start: NaiveDate, end: NaiveDate },
+}
+
+/// A placeholder while a record is read (a period is required).
+impl Default for Period {
+    fn default() -> Self {
+        Period::Year(1)
+    }
 }
 
 impl Period {
@@ -213,25 +236,27 @@ pub enum Measure {
     Flow,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Baseline {
-    pub value: f64,
-    pub date: PartialDate,
-    pub source: Option<String>,
-    pub quote: Option<String>,
+crate::record! {
+    pub struct Baseline ("baseline") {
+        value: f64 = Typed, Required;
+        date: PartialDate = Typed, Required;
+        source: Option<String> = Id, Optional;
+        quote: Option<String> = Text, Optional;
+    }
 }
 
-/// A value a target had at a date: quoted from a report (`source` and
-/// `quote`) or typed by a user (`note`). Observations are only ever added;
-/// one that carries a quote is never rewritten or removed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Observation {
-    pub value: f64,
-    /// As-of date; as precise as the report allows ("2018-10" for 目前 in an October report).
-    pub date: PartialDate,
-    pub note: Option<String>,
-    pub source: Option<String>,
-    pub quote: Option<String>,
+crate::record! {
+    /// A value a target had at a date: quoted from a report (`source` and
+    /// `quote`) or typed by a user (`note`). Observations are only ever added;
+    /// one that carries a quote is never rewritten or removed.
+    pub struct Observation ("observation") {
+        value: f64 = Typed, Required, identity;
+        /// As-of date; as precise as the report allows ("2018-10" for 目前 in an October report).
+        date: PartialDate = Typed, Required, identity;
+        note: Option<String> = Note, Optional, identity;
+        source: Option<String> = Id, Optional, identity;
+        quote: Option<String> = Text, Optional, identity;
+    }
 }
 
 impl Observation {
@@ -246,32 +271,39 @@ impl Observation {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Target {
-    pub id: String,
-    pub metric_zh: String,
-    pub metric_en: String,
-    pub chain: String,
-    pub area: Option<String>,
-    pub period: Period,
-    pub comparator: Option<Comparator>,
-    /// Absent for a result a report gives with no goal attached.
-    pub target: Option<f64>,
-    pub unit: String,
-    /// Whether the measure is counted afresh each period (new firms this
-    /// year) rather than a level (buildings standing, total fund size).
-    pub measure: Measure,
-    /// The measure this target belongs to across periods ("gdp"): targets
-    /// sharing it form a series (2023's result, 2024's goal, …).
-    pub metric: Option<String>,
-    pub baseline: Option<Baseline>,
-    /// Sorted by date; equal dates keep the order they were added in.
-    pub observations: Vec<Observation>,
-    pub note: Option<String>,
-    pub sources: Vec<Evidence>,
+crate::record! {
+    pub struct Target ("target") {
+        id: String = Id, Required, identity;
+        metric_zh: String = Text, Required, edit;
+        metric_en: String = Text, Required, edit;
+        chain: String = Id, Required, edit;
+        area: Option<String> = Id, Optional, edit;
+        period: Period = Typed, Required, edit;
+        comparator: Option<Comparator> = Typed, Optional, edit;
+        /// Absent for a result a report gives with no goal attached.
+        target: Option<f64> = Typed, Optional, edit;
+        unit: String = Text, Required, edit;
+        /// Whether the measure is counted afresh each period (new firms this
+        /// year) rather than a level (buildings standing, total fund size).
+        measure: Measure = Typed, Optional, edit;
+        /// The measure this target belongs to across periods ("gdp"): targets
+        /// sharing it form a series (2023's result, 2024's goal, …).
+        metric: Option<String> = Id, Optional, edit, since 2;
+        baseline: Option<Baseline> = Typed, Optional;
+        /// Sorted by date; equal dates keep the order they were added in.
+        observations: Vec<Observation> = Typed, Optional, since 2, earlier "actual";
+        note: Option<String> = Note, Optional, edit;
+        sources: Vec<Evidence> = Typed, Required;
+    }
+    settle = Target::sort_observations;
 }
 
 impl Target {
+    /// By date; a stable sort keeps the order of equal dates.
+    fn sort_observations(&mut self) {
+        self.observations.sort_by_key(|x| x.date);
+    }
+
     /// The value that stands on `today`: the newest observation dated on or
     /// before it (later ones are not known yet).
     pub fn current(&self, today: NaiveDate) -> Option<&Observation> {
