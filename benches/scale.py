@@ -4,6 +4,7 @@
     python3 benches/scale.py                      # 1k, 10k and 100k projects
     python3 benches/scale.py --sizes 1000,10000   # skip the slow size
     python3 benches/scale.py --quick              # 1k only, one run: a smoke test
+    python3 benches/scale.py --sizes 10000 --interface-only   # the interface lines only
 
 For each size it generates a tracker from the bundled one (examples/gen.rs),
 then times with the release binary:
@@ -13,7 +14,15 @@ then times with the release binary:
   - the interface through a pseudo-terminal (120x40): time to the first frame,
     and the latency of each filter keystroke (key written -> last byte of the
     frame it causes), typing "renhelu" and deleting it again;
-  - `list --filter Q` against `fzf --filter Q` on the same names (one line per
+  - input that arrives at once, through the same pseudo-terminal: a
+    10-character burst in one write (what an input method writes when it
+    commits a phrase) on the filter line, and a 200-character paste (a
+    passage of a report, bracketed as a terminal sends it when the
+    interface asked for bracketed paste, else as plain typing) on the
+    filter line and into a form field: written -> last byte of the frames
+    it causes;
+  - the same keystrokes after a `~` (fzf-style matching by fuzzy-matcher);
+  - `list --filter Q` (and `~Q`) against `fzf --filter Q` on the same names (one line per
     project: names, aliases, id, chain, area, and the pinyin of the Chinese
     name in full and as initials, computed with pypinyin), in the same run.
 Absolute times depend on the machine and on whatever else runs on it; the
@@ -42,7 +51,17 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, "target", "release", "shibei-tracker")
 GEN = os.path.join(ROOT, "target", "release", "examples", "gen")
 QUERIES = ["rhl", "renhelu", "cruise", "数字"]
+# The same words matched fzf-style (`~`: fuzzy-matcher's skim matcher),
+# compared with fzf on the same word.
+FUZZY = ["~" + q for q in QUERIES]
 TYPED = "renhelu"
+# What a Chinese input method commits at once: ten characters in one write.
+BURST = "市北区人和路旧城改造"
+PASTE_CHARS = 200
+PASTE_START = b"\x1b[200~"
+PASTE_END = b"\x1b[201~"
+# Escape sequences in what the interface writes (cursor moves, colours).
+ANSI = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
 
 def log(*a):
@@ -121,9 +140,13 @@ class Tui:
         self.pid, self.fd = pid, fd
         self.buf = b""
 
-    def read_until(self, needle, timeout):
+    def read_until(self, needle, timeout, text=False):
+        """Reads until `needle` came; with `text`, in the characters drawn
+        (escape sequences left out: the cursor moves after every wide
+        character split Chinese text in the raw bytes)."""
         end = time.perf_counter() + timeout
-        while needle not in self.buf:
+        seen = (lambda: needle in ANSI.sub(b"", self.buf)) if text else (lambda: needle in self.buf)
+        while not seen():
             left = end - time.perf_counter()
             if left <= 0:
                 raise SystemExit(f"interface: no {needle!r} within {timeout} s")
@@ -151,18 +174,26 @@ class Tui:
             last = time.perf_counter()
         return last
 
-    def key(self, data, quiet, timeout=60.0):
+    def key(self, data, quiet, timeout=60.0, until=None):
         """Writes a key; returns the time until the last byte of the frame
         it caused (the first byte may take long, then the frame is done
-        when nothing more comes for `quiet` seconds)."""
+        when nothing more comes for `quiet` seconds). With `until`, the
+        frame that matters is the one showing those bytes: frames drawn
+        before it, however far apart, do not end the wait."""
         self.buf = b""
         t = time.perf_counter()
         os.write(self.fd, data)
-        r, _, _ = select.select([self.fd], [], [], timeout)
-        if not r:
-            return None
-        self.buf += os.read(self.fd, 1 << 16)
-        first = time.perf_counter()
+        if until is not None:
+            try:
+                first = self.read_until(until, timeout, text=True)
+            except SystemExit:
+                return None
+        else:
+            r, _, _ = select.select([self.fd], [], [], timeout)
+            if not r:
+                return None
+            self.buf += os.read(self.fd, 1 << 16)
+            first = time.perf_counter()
         last = self.settle(quiet)
         return (last or first) - t
 
@@ -175,11 +206,15 @@ class Tui:
         os.close(self.fd)
 
 
-def interface(file, cycles, quiet):
+def interface(file, cycles, quiet, prefix=""):
+    """First frame, and the latency of each keystroke typing `prefix` then
+    TYPED and deleting TYPED (`prefix="~"`: the fzf-style matcher)."""
     tui = Tui(file)
     first = tui.read_until(b"? help", 120) - tui.t0
     tui.settle(quiet)
     tui.key(b"/", quiet)
+    for ch in prefix:
+        tui.key(ch.encode(), quiet)
     lat = []
     for _ in range(cycles):
         for ch in TYPED:
@@ -190,6 +225,93 @@ def interface(file, cycles, quiet):
     lat = sorted(x for x in lat if x is not None)
     p90 = lat[min(len(lat) - 1, int(round(0.9 * (len(lat) - 1))))] if lat else None
     return first, (statistics.median(lat) if lat else None), p90, len(lat)
+
+
+def paste_text(seeds):
+    """The first 200 characters of the longest line of the first report:
+    a passage a user would copy to quote."""
+    first = sorted(f for f in os.listdir(seeds) if f.endswith(".txt"))[0]
+    with open(os.path.join(seeds, first), encoding="utf-8") as f:
+        line = max(f.read().splitlines(), key=len)
+    if len(line) < PASTE_CHARS:
+        raise SystemExit(f"{first}: no line of {PASTE_CHARS} characters to paste")
+    return line[:PASTE_CHARS]
+
+
+def input_at_once(file, runs, quiet):
+    """A burst and pastes, each written at once; returns the median
+    latencies (s) and whether the interface asked for bracketed paste."""
+    text = paste_text(os.path.join(os.path.dirname(file), "seeds"))
+    tui = Tui(file)
+    tui.read_until(b"? help", 120)
+    tui.settle(quiet)
+    # A terminal brackets a paste only when the program asked for it.
+    bracketed = b"\x1b[?2004h" in tui.buf
+    paste = (PASTE_START + text.encode() + PASTE_END) if bracketed else text.encode()
+    tui.key(b"/", quiet)
+    # Warm up: the search keys are built on the first filter key.
+    tui.key(b"a", quiet)
+    tui.key(b"\x15", quiet)
+    res = {"bracketed": bracketed}
+
+    def shown_end(text):
+        # The last characters typed, as the screen draws them (the end of
+        # the line is kept in view while typing; ambiguous-width
+        # punctuation has a stand-in).
+        mapped = text.translate(str.maketrans("“”‘’—–…·", "\"\"''--~・"))
+        return mapped[-3:].encode()
+
+    def timed_inputs(data, text):
+        lat = []
+        for _ in range(runs):
+            lat.append(tui.key(data, quiet, until=shown_end(text)))
+            tui.key(b"\x15", quiet)  # Ctrl-U: the line cleared again
+        lat = [x for x in lat if x is not None]
+        return statistics.median(lat) if lat else None
+
+    res["burst_s"] = timed_inputs(BURST.encode(), BURST)
+    res["paste_filter_s"] = timed_inputs(paste, text)
+    tui.key(b"\x1b", quiet)  # Esc: the filter closed
+    # A new project's form, on its Quote field (the eighth).
+    tui.key(b"n", quiet)
+    for _ in range(7):
+        tui.key(b"\t", quiet)
+    res["paste_form_s"] = timed_inputs(paste, text)
+    tui.close()
+    return res
+
+
+def measure_interface(size, args):
+    """The interface lines alone (`--interface-only`)."""
+    d = os.path.join(args.out, str(size))
+    log(f"== {size} projects: generating")
+    subprocess.run([GEN, "--projects", str(size), "--out", d], check=True, stdout=subprocess.DEVNULL)
+    file = os.path.join(d, "tracker.yaml")
+    res = {"projects": size, "file_mb": round(os.path.getsize(file) / 1e6, 2)}
+    interface_lines(res, file, size, args)
+    log(f"   {json.dumps(res, ensure_ascii=False)}")
+    return res
+
+
+def interface_lines(res, file, size, args):
+    log("   interface (pseudo-terminal)")
+    quiet = 0.1 if size < 50000 else 0.25
+    cycles = 3 if size <= 20000 else 1
+    first, med, p90, n = interface(file, cycles, quiet)
+    res["tui_first_frame_s"] = first
+    res["tui_keystroke_ms"] = {
+        "median": None if med is None else med * 1000,
+        "p90": None if p90 is None else p90 * 1000,
+        "samples": n,
+    }
+    _, med, p90, n = interface(file, cycles, quiet, prefix="~")
+    res["tui_keystroke_fuzzy_ms"] = {
+        "median": None if med is None else med * 1000,
+        "p90": None if p90 is None else p90 * 1000,
+        "samples": n,
+    }
+    log("   input at once: a burst, pastes")
+    res["tui_input"] = input_at_once(file, args.runs or (5 if size <= 20000 else 3), quiet)
 
 
 def measure(size, args):
@@ -254,30 +376,22 @@ def measure(size, args):
     res["bare_process_mib"] = round(peak_rss_mib([BIN, "--version"]), 1)
     res["file_mib"] = os.path.getsize(file) / 1048576
 
-    log("   interface (pseudo-terminal)")
-    quiet = 0.1 if size < 50000 else 0.25
-    cycles = 3 if size <= 20000 else 1
-    first, med, p90, n = interface(file, cycles, quiet)
-    res["tui_first_frame_s"] = first
-    res["tui_keystroke_ms"] = {
-        "median": None if med is None else med * 1000,
-        "p90": None if p90 is None else p90 * 1000,
-        "samples": n,
-    }
+    interface_lines(res, file, size, args)
 
     log("   list --filter vs fzf --filter")
     cmp = {}
-    for q in QUERIES:
+    for q in QUERIES + FUZZY:
         ours = median_of(runs, lambda: timed(base + ["list", "--format", "csv", "--filter", q]))
         with open(names, "rb") as f:
             def fz():
                 f.seek(0)
-                return timed(["fzf", "--filter", q], stdin=f)
+                return timed(["fzf", "--filter", q.lstrip("~")], stdin=f)
             theirs = median_of(runs, fz)
         hits_ours = len(subprocess.run(base + ["list", "--format", "csv", "--filter", q],
                                        capture_output=True, text=True).stdout.splitlines()) - 1
         with open(names, "rb") as f:
-            hits_fzf = len(subprocess.run(["fzf", "--filter", q], stdin=f, capture_output=True).stdout.splitlines())
+            hits_fzf = len(subprocess.run(["fzf", "--filter", q.lstrip("~")], stdin=f,
+                                          capture_output=True).stdout.splitlines())
         cmp[q] = {"ours_s": ours, "fzf_s": theirs, "ratio": ours / theirs,
                   "hits_ours": hits_ours, "hits_fzf": hits_fzf}
     res["filter_vs_fzf"] = cmp
@@ -291,6 +405,37 @@ def fmt_s(x):
 
 def x_file(r, mib):
     return f"{mib:.0f} MiB ({mib / r['file_mib']:.1f}×)"
+
+
+def input_rows(results):
+    def ms(r, k):
+        x = r["tui_input"][k]
+        return "n/a" if x is None else fmt_s(x)
+
+    how = lambda r: "" if r["tui_input"]["bracketed"] else " (typed: no bracketed paste)"
+    return [
+        ("interface: one filter keystroke, median / p90",
+         [f"{r['tui_keystroke_ms']['median']:.0f} / {r['tui_keystroke_ms']['p90']:.0f} ms"
+          if r["tui_keystroke_ms"]["median"] is not None else "n/a" for r in results]),
+        (f"interface: a {len(BURST)}-character burst in one write (an input method), filter line",
+         [ms(r, "burst_s") for r in results]),
+        (f"interface: a {PASTE_CHARS}-character paste, filter line",
+         [ms(r, "paste_filter_s") + how(r) for r in results]),
+        (f"interface: a {PASTE_CHARS}-character paste, a form field",
+         [ms(r, "paste_form_s") + how(r) for r in results]),
+    ]
+
+
+def markdown(cols, rows):
+    out = ["| | " + " | ".join(cols) + " |", "|---|" + "---|" * len(cols)]
+    out += [f"| {name} | " + " | ".join(vals) + " |" for name, vals in rows]
+    return "\n".join(out)
+
+
+def interface_table(results):
+    cols = [f"{r['projects'] // 1000}k ({r['file_mb']:.2f} MB)" for r in results]
+    rows = [("interface: first frame", [fmt_s(r["tui_first_frame_s"]) for r in results])]
+    return markdown(cols, rows + input_rows(results))
 
 
 def table(results):
@@ -317,17 +462,16 @@ def table(results):
         ("peak memory, first read (parse)", [x_file(r, r["cold_peak_mib"]) for r in results]),
         ("peak memory of the bare process (`--version`)", [f"{r['bare_process_mib']:.1f} MiB" for r in results]),
         ("interface: first frame", [fmt_s(r["tui_first_frame_s"]) for r in results]),
-        ("interface: one filter keystroke, median / p90",
-         [f"{r['tui_keystroke_ms']['median']:.0f} / {r['tui_keystroke_ms']['p90']:.0f} ms"
-          if r["tui_keystroke_ms"]["median"] is not None else "n/a" for r in results]),
     ]
-    for q in QUERIES:
-        rows.append((f"`list --filter {q}` ÷ `fzf --filter {q}` (hits: ours / fzf)",
+    rows += input_rows(results)
+    rows.append(("interface: one `~` (fzf-style) filter keystroke, median / p90",
+                 [f"{r['tui_keystroke_fuzzy_ms']['median']:.0f} / {r['tui_keystroke_fuzzy_ms']['p90']:.0f} ms"
+                  if r.get("tui_keystroke_fuzzy_ms", {}).get("median") is not None else "n/a" for r in results]))
+    for q in QUERIES + FUZZY:
+        rows.append((f"`list --filter {q}` ÷ `fzf --filter {q.lstrip('~')}` (hits: ours / fzf)",
                      [f"{r['filter_vs_fzf'][q]['ratio']:.1f}× ({r['filter_vs_fzf'][q]['hits_ours']} / "
                       f"{r['filter_vs_fzf'][q]['hits_fzf']})" for r in results]))
-    out = ["| | " + " | ".join(cols) + " |", "|---|" + "---|" * len(cols)]
-    out += [f"| {name} | " + " | ".join(vals) + " |" for name, vals in rows]
-    return "\n".join(out)
+    return markdown(cols, rows)
 
 
 def growth(results):
@@ -343,8 +487,9 @@ def growth(results):
         ("peak memory, `set-status`", lambda r: r["set_status_peak_mib"]),
         ("interface: first frame", lambda r: r["tui_first_frame_s"]),
         ("interface: keystroke median", lambda r: r["tui_keystroke_ms"]["median"] or float("nan")),
+        ("interface: `~` keystroke median", lambda r: r["tui_keystroke_fuzzy_ms"]["median"] or float("nan")),
     ]
-    figures += [(f"`list --filter {q}`", lambda r, q=q: r["filter_vs_fzf"][q]["ours_s"]) for q in QUERIES]
+    figures += [(f"`list --filter {q}`", lambda r, q=q: r["filter_vs_fzf"][q]["ours_s"]) for q in QUERIES + FUZZY]
     cols = [f"{b['projects'] // 1000}k ÷ {a['projects'] // 1000}k" for a, b in pairs]
     out = ["| | " + " | ".join(cols) + " |", "|---|" + "---|" * len(cols)]
     for name, f in figures:
@@ -353,14 +498,14 @@ def growth(results):
 
 
 def main():
-    # Trackers past the default read limit (64 MiB) are what this measures.
-    os.environ.setdefault("TRACKER_MAX_BYTES", "4G")
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="1000,10000,100000", help="project counts, comma-separated")
     ap.add_argument("--runs", type=int, default=0, help="runs per timing (default: 5, 3, 1 by size)")
     ap.add_argument("--out", default="/tmp/shibei-scale", help="where generated trackers go")
     ap.add_argument("--quick", action="store_true", help="1k projects, one run (a smoke test)")
     ap.add_argument("--no-build", action="store_true", help="use the binaries already built")
+    ap.add_argument("--interface-only", action="store_true",
+                    help="only the interface lines (first frame, keystrokes, burst, pastes)")
     args = ap.parse_args()
     if args.quick:
         args.sizes, args.runs = "1000", 1
@@ -368,6 +513,10 @@ def main():
     if not args.no_build:
         build()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    if args.interface_only:
+        results = [measure_interface(n, args) for n in sizes]
+        print(interface_table(results))
+        return
     results = [measure(n, args) for n in sizes]
     cpu = ""
     try:

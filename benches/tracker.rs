@@ -3,6 +3,7 @@
 //! replicated under new ids, as `examples/gen.rs` does).
 //!
 //!     cargo bench --bench tracker                     # 10k projects
+//!     BENCH_PROJECTS=100000 cargo bench --bench tracker -- first_read
 //!     BENCH_PROJECTS=1000 cargo test --benches        # quick: each once (CI)
 //!
 //! Times are for comparing runs on one machine; `benches/scale.py` measures
@@ -92,6 +93,23 @@ fn bench(c: &mut Criterion) {
     g.bench_function("parse_and_validate_full_way", |b| {
         b.iter(|| black_box(store::parse(&commented, &file, &seeds).is_ok()))
     });
+    // The first read of a file in the writer's form, parsing only (no
+    // validation): the hand-written reader of that form (canonical.rs)
+    // against serde's typed decoding, derived `Deserialize` straight into
+    // the model with no value tree. Issue 18's rule: the hand-written
+    // reader goes if serde is within 1.5× of it.
+    let typed: Tracker = serde_yaml::from_str(&text).expect("serde reads the writer's form");
+    assert!(
+        store::canonical::read(&text).as_ref() == Some(&typed),
+        "both readers give the same tracker"
+    );
+    drop(typed);
+    g.bench_function("first_read_canonical", |b| {
+        b.iter(|| black_box(store::canonical::read(&text).is_some()))
+    });
+    g.bench_function("first_read_serde_typed", |b| {
+        b.iter(|| black_box(serde_yaml::from_str::<Tracker>(&text).is_ok()))
+    });
     store::load(&file).expect("loads (and fills the cache)");
     g.bench_function("load_cached", |b| {
         b.iter(|| black_box(store::load(&file).is_ok()))
@@ -117,12 +135,29 @@ fn bench(c: &mut Criterion) {
             b.iter(|| black_box(index.search_projects(&t, query)))
         });
     }
+    // `~`: fzf-style, fuzzy-matcher's skim matcher (issue 20). A whole
+    // pass, on an index that has seen no query (a `~` word typed one
+    // letter further only scores the hits of the word before: see
+    // `keystroke_fuzzy_*`).
+    for q in ["~rhl", "~renhelu", "~cruise", "~浪潮", "~d"] {
+        let query = Query::parse(q);
+        g.bench_with_input(BenchmarkId::from_parameter(q), &query, |b, query| {
+            // By reference: the fresh index is dropped outside the timing.
+            b.iter_batched_ref(
+                || index.clone(),
+                |fresh| black_box(fresh.search_projects(&t, query)),
+                BatchSize::LargeInput,
+            )
+        });
+    }
     g.finish();
 
     // The command line searches once, building keys only where a match is
     // possible (`list --filter`, names given to show/set-status).
     let mut g = c.benchmark_group(format!("search_once_{n}"));
-    for q in ["rhl", "renhelu", "cruise", "浪潮"] {
+    for q in [
+        "rhl", "renhelu", "cruise", "浪潮", "~rhl", "~renhelu", "~cruise",
+    ] {
         let query = Query::parse(q);
         g.bench_with_input(BenchmarkId::from_parameter(q), &query, |b, query| {
             b.iter(|| black_box(SearchIndex::search_projects_once(&t, query)))
@@ -158,6 +193,25 @@ fn bench(c: &mut Criterion) {
         update(&mut app, Action::Input(ch));
     }
     c.bench_function(&format!("keystroke_{n}"), |b| {
+        b.iter(|| {
+            update(&mut app, Action::Input('h'));
+            update(&mut app, Action::DeleteChar);
+        })
+    });
+    // The same keystroke after a `~` (fzf-style matching).
+    let mut app = App::new(t.clone(), "bench", today);
+    update(
+        &mut app,
+        Action::Resize {
+            width: 120,
+            height: 40,
+        },
+    );
+    update(&mut app, Action::OpenFilter);
+    for ch in "~ren".chars() {
+        update(&mut app, Action::Input(ch));
+    }
+    c.bench_function(&format!("keystroke_fuzzy_{n}"), |b| {
         b.iter(|| {
             update(&mut app, Action::Input('h'));
             update(&mut app, Action::DeleteChar);

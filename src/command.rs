@@ -2,7 +2,7 @@
 //! loading the file with located errors, failures carrying an exit code,
 //! and the "unknown id, did you mean" message.
 
-use crate::domain::search::{Query, SearchIndex};
+use crate::domain::search::{similar_chinese, Query, SearchIndex};
 use crate::domain::suggest::closest;
 use crate::domain::{ProgressState, Tracker};
 use crate::store::{self, Loaded};
@@ -49,6 +49,12 @@ pub fn load(file: &Path) -> Result<Loaded, Failure> {
 
 /// The problems that stopped a load, as the command's failure.
 fn failure(file: &Path, problems: Vec<store::Problem>) -> Failure {
+    // A file that is not there: that alone (there was nothing to change).
+    if let [only] = &problems[..] {
+        if only.position.is_none() && !file.exists() {
+            return Failure::usage(only.to_string());
+        }
+    }
     let mut msg: String = problems.iter().map(|p| format!("{p}\n")).collect();
     let n = problems.len();
     let _ = write!(
@@ -58,6 +64,29 @@ fn failure(file: &Path, problems: Vec<store::Problem>) -> Failure {
         file.display()
     );
     Failure::usage(msg)
+}
+
+/// "label a, b, c" in lines of at most 80 columns (an item is never
+/// broken), the later ones indented: a list of ids or names in a message.
+pub fn listing(label: &str, items: &[String]) -> String {
+    use crate::text::width;
+    let mut out = label.to_string();
+    let mut line = width(label);
+    for (k, item) in items.iter().enumerate() {
+        let piece = if k + 1 < items.len() {
+            format!("{item},")
+        } else {
+            item.clone()
+        };
+        if line > 2 && line + 1 + width(&piece) > 80 {
+            out.push_str("\n ");
+            line = 1;
+        }
+        out.push(' ');
+        out.push_str(&piece);
+        line += 1 + width(&piece);
+    }
+    out
 }
 
 pub fn unknown_id(kind: &str, id: &str, known: Vec<&str>) -> Failure {
@@ -77,6 +106,37 @@ pub fn unknown_id(kind: &str, id: &str, known: Vec<&str>) -> Failure {
         )
     };
     Failure::usage(format!("unknown {kind} id \"{id}\" — {hint}"))
+}
+
+/// A status that names none: the nearest (by its id's spelling, or by
+/// characters and pinyin for a label typed in Chinese: 在见 -> 在建), and
+/// every status as the interface labels it.
+pub fn unknown_status(typed: &str) -> Failure {
+    use crate::domain::labels::status_label;
+    use crate::domain::Status;
+    let labels: Vec<&str> = Status::ALL.iter().map(|s| s.label_zh()).collect();
+    let mut near: Vec<Status> = similar_chinese(typed, &labels)
+        .into_iter()
+        .map(|i| Status::ALL[i])
+        .collect();
+    if near.is_empty() {
+        near = closest(typed, Status::ALL.map(|s| s.id()))
+            .into_iter()
+            .filter_map(Status::parse)
+            .collect();
+    }
+    let hint = match near.first() {
+        Some(s) => format!(" — did you mean `{}` ({})?", s.id(), status_label(*s)),
+        None => String::new(),
+    };
+    let all: Vec<String> = Status::ALL
+        .iter()
+        .map(|s| format!("`{}` {}", s.id(), status_label(*s)))
+        .collect();
+    Failure::usage(format!(
+        "unknown status \"{typed}\"{hint}\n{}",
+        listing("statuses:", &all)
+    ))
 }
 
 /// A record a person named on the command line.
@@ -174,6 +234,30 @@ pub fn resolve(t: &Tracker, text: &str, projects: bool, targets: bool) -> Result
         by_name.iter().filter_map(|n| label(*n)).take(6).collect()
     };
     if candidates.is_empty() {
+        // Typed in Chinese with a slip: the names nearest by characters
+        // and pinyin (人和鹿 -> 人和路...).
+        let records: Vec<Named> = (0..t.projects.len())
+            .filter(|_| projects)
+            .map(Named::Project)
+            .chain((0..t.targets.len()).filter(|_| targets).map(Named::Target))
+            .collect();
+        let names: Vec<&str> = records
+            .iter()
+            .map(|&n| match n {
+                Named::Project(i) => t.projects[i].name_zh.as_str(),
+                Named::Target(i) => t.targets[i].metric_zh.as_str(),
+            })
+            .collect();
+        let near: Vec<String> = similar_chinese(text, &names)
+            .into_iter()
+            .filter_map(|k| label(records[k]))
+            .collect();
+        if !near.is_empty() {
+            return Err(Failure::usage(format!(
+                "unknown {kind} \"{text}\" — did you mean one of these?\n  {}",
+                near.join("\n  ")
+            )));
+        }
         let ids: Vec<&str> = t
             .projects
             .iter()
@@ -219,14 +303,30 @@ pub fn resolve_chain(t: &Tracker, text: &str) -> Result<usize, Failure> {
             .join(", ")
     };
     if found.is_empty() {
-        let near = closest(text, t.chains.iter().map(|c| c.id.as_str()));
-        let hint = near
-            .iter()
-            .map(|n| format!("did you mean `{n}`? "))
-            .collect::<String>();
+        // In Chinese by characters and pinyin (现代金触 -> 现代金融), else
+        // by the ids' spelling; the whole list only when nothing is near.
+        let names: Vec<&str> = t.chains.iter().map(|c| c.name_zh.as_str()).collect();
+        let mut near = similar_chinese(text, &names);
+        if near.is_empty() {
+            near = closest(text, t.chains.iter().map(|c| c.id.as_str()))
+                .into_iter()
+                .filter_map(|id| t.chains.iter().position(|c| c.id == id))
+                .collect();
+        }
+        if near.is_empty() {
+            let all: Vec<String> = t
+                .chains
+                .iter()
+                .map(|c| format!("`{}` {}", c.id, c.name_zh))
+                .collect();
+            return Err(Failure::usage(format!(
+                "unknown chain \"{text}\"\n{}",
+                listing("known chains:", &all)
+            )));
+        }
         Err(Failure::usage(format!(
-            "unknown chain \"{text}\" — {hint}known chains: {}",
-            list(&mut (0..t.chains.len()))
+            "unknown chain \"{text}\" — did you mean {}?",
+            list(&mut near.into_iter())
         )))
     } else {
         Err(Failure::usage(format!(

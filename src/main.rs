@@ -153,8 +153,8 @@ enum Command {
         note: Option<String>,
     },
     /// Add a report: copy the UTF-8 text FILE into seeds/ as ID.txt and
-    /// list it under `sources`. Refused when its text is already there or
-    /// the id is taken.
+    /// list it under `sources` (a file already in seeds/ is listed as it
+    /// is). Refused when a source already cites its text or the id is taken.
     AddSource {
         /// The report, UTF-8 text.
         path: PathBuf,

@@ -122,7 +122,7 @@ pub fn report_command(
             let actual = p.value_label(&x.unit).unwrap_or_else(|| "—".into());
             let pct = p
                 .percent
-                .map(|v| format!("{v:.0}%"))
+                .map(crate::domain::labels::percent_label)
                 .unwrap_or_else(|| "—".into());
             let _ = writeln!(
                 o,

@@ -56,6 +56,68 @@ pub fn one_line(s: &str) -> Cow<'_, str> {
     escape_where(s, terminal_hostile)
 }
 
+/// Most characters one paste puts in a line or field; the rest is left
+/// out, and said so (a stray paste of a whole file stays harmless).
+pub const PASTE_MAX: usize = 10_000;
+
+/// Pasted text made fit for a line or field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pasted {
+    pub text: String,
+    /// Line breaks replaced by a space (in a one-line field).
+    pub joined: usize,
+    /// Control characters left out (escape sequences, NUL, DEL...).
+    pub dropped: usize,
+    /// Cut to `max` characters.
+    pub cut: bool,
+}
+
+/// Pasted text for a field: line breaks (CR LF, CR or LF: terminals send
+/// CR) kept as LF where the field holds several lines (`multiline`,
+/// notes), else each made a space, as tabs are; line breaks at the end
+/// left out (a copied line carries one); other control characters left
+/// out, since a key could not type them either. At most `max` characters.
+pub fn pasted(s: &str, multiline: bool, max: usize) -> Pasted {
+    let s = s.trim_end_matches(['\r', '\n']);
+    let mut out = Pasted {
+        text: String::with_capacity(s.len().min(max * 4)),
+        joined: 0,
+        dropped: 0,
+        cut: false,
+    };
+    let mut chars = s.chars().peekable();
+    let mut n = 0;
+    while let Some(c) = chars.next() {
+        if n == max {
+            out.cut = true;
+            break;
+        }
+        let c = match c {
+            '\r' | '\n' => {
+                if c == '\r' && chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                if multiline {
+                    '\n'
+                } else {
+                    out.joined += 1;
+                    ' '
+                }
+            }
+            '\t' if !multiline => ' ',
+            '\t' => '\t',
+            c if c.is_control() => {
+                out.dropped += 1;
+                continue;
+            }
+            c => c,
+        };
+        out.text.push(c);
+        n += 1;
+    }
+    out
+}
+
 pub fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
 }
@@ -95,6 +157,34 @@ pub fn unambiguous(ch: char) -> char {
         '…' => '~',
         '·' => '・',
         other => other,
+    }
+}
+
+/// How a character is drawn: the one function all text the interface
+/// shows goes through (`ui::cells::fit` and `wrap`, the reader). What must
+/// never reach a terminal raw (`terminal_hostile`) is neutralised: what
+/// breaks or spaces text (line feed, tab, carriage return, vertical tab,
+/// form feed, NEL, the line and paragraph separators U+2028 and U+2029)
+/// becomes a space, anything else (escape and other controls,
+/// bidirectional overrides, the BOM, non-characters) a visible `?`.
+/// Punctuation of ambiguous width gets its stand-in (`unambiguous`). One
+/// char for one, so match highlights and the reader's cursor line up.
+pub fn shown(c: char) -> char {
+    if !terminal_hostile(c) {
+        return unambiguous(c);
+    }
+    match c {
+        '\t' | '\n' | '\r' | '\u{b}' | '\u{c}' | '\u{85}' | '\u{2028}' | '\u{2029}' => ' ',
+        _ => '?',
+    }
+}
+
+/// `s` as drawn (see `shown`), borrowed when nothing changes.
+pub fn shown_str(s: &str) -> Cow<'_, str> {
+    if s.chars().all(|c| shown(c) == c) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.chars().map(shown).collect())
     }
 }
 
@@ -213,6 +303,32 @@ mod tests {
         );
         assert_eq!(one_line("a\nb\tc\rd"), "a\\nb\\tc\\rd");
         assert!(matches!(escape_controls("市北区 “ok”"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn nothing_hostile_is_shown_raw() {
+        let raw = "a\u{1b}[2J\u{2028}b\u{2029}\u{202e}c\td\r\n\u{feff}\u{85}\u{fffe}“e”";
+        let drawn = shown_str(raw);
+        assert_eq!(drawn, "a?[2J b ?c d  ? ?\"e\"");
+        assert_eq!(drawn.chars().count(), raw.chars().count(), "one for one");
+        assert!(drawn.chars().all(|c| !terminal_hostile(c)));
+        assert!(matches!(shown_str("市北区 ok"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn a_paste_keeps_line_breaks_only_where_the_field_holds_lines() {
+        let one = pasted("人和路\r\n旧城\r改造\n", false, PASTE_MAX);
+        assert_eq!(one.text, "人和路 旧城 改造");
+        assert_eq!(one.joined, 2, "the line break at the end is left out");
+        let note = pasted("a\r\nb\tc\n\n", true, PASTE_MAX);
+        assert_eq!(note.text, "a\nb\tc");
+        assert_eq!(note.joined, 0);
+        let hostile = pasted("x\u{1b}]52;c;y\u{7}z", false, PASTE_MAX);
+        assert_eq!(hostile.text, "x]52;c;yz");
+        assert_eq!(hostile.dropped, 2);
+        let long = pasted("一二三四五", false, 3);
+        assert_eq!((long.text.as_str(), long.cut), ("一二三", true));
+        assert!(!pasted("一二三", false, 3).cut);
     }
 
     #[test]

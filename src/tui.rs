@@ -4,12 +4,14 @@
 //! each outcome back as an action; tests use the same `run_effect`.
 
 use crate::app::state::MessageKind;
-use crate::app::{handle_key_deferring, update, Action, App, Drawn, Effect, Key, KeyCode};
+use crate::app::{
+    handle_key_deferring, update, update_deferring, Action, App, Drawn, Effect, Key, KeyCode,
+};
 use crate::store::watch::Watch;
 use crate::store::{self, Committed};
 use ratatui::crossterm::event::{
-    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEvent, KeyEventKind, KeyModifiers,
-    MouseButton, MouseEvent, MouseEventKind,
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
@@ -248,50 +250,53 @@ fn event_loop(
     let mut watch = Watch::new(file);
     let mut last_check = Instant::now();
     let mut skipped = 0;
-    // False after a look at the file found nothing new: the screen is as
-    // drawn, so nothing is sent to the terminal (a frame a second would
-    // be traffic over ssh for nothing).
+    // False once the screen shows the state as it is: a look at the file
+    // that finds nothing new sends nothing to the terminal (a frame a
+    // second would be traffic over ssh for nothing).
     let mut redraw = true;
     loop {
-        // Keys typed faster than frames are drawn are all handled before
-        // the next frame: no frame is drawn for a state already superseded.
-        // Never more than a few in a row: a terminal that hung up reads as
-        // always ready, and only the failing draw ends the loop then.
+        // A hung-up terminal reads as always ready, and reading it would
+        // spin inside crossterm: check before reading.
         if input_wait(Duration::ZERO) == Input::HungUp {
             #[cfg(unix)]
             return Ok(Exit::Signal(signal_hook::consts::SIGHUP));
         }
-        if !redraw {
-            redraw = true;
-            if !app.indexed && !event::poll(Duration::ZERO)? {
-                app.ensure_index(&mut || event::poll(Duration::ZERO).unwrap_or(false));
+        // Every event crossterm already holds is handled before one frame
+        // is drawn: text that arrives at once (an input method committing
+        // a phrase, ssh, a paste without brackets) is applied at once,
+        // and keys typed meanwhile land in order right after it.
+        match drain(terminal, app, file)? {
+            Drained::Exit(exit) => return Ok(exit),
+            Drained::Handled(0) => {}
+            Drained::Handled(_) => redraw = true,
+        }
+        if redraw {
+            // The filter pass of the view on screen gives way to keys
+            // typed meanwhile (they make it stale): they are handled
+            // first, and it runs again once, a bounded number of times.
+            if skipped < MAX_SKIPPED_FRAMES
+                && !app.settle(&mut || event::poll(Duration::ZERO).unwrap_or(false))
+            {
+                skipped += 1;
+                continue;
             }
-        } else if skipped < MAX_SKIPPED_FRAMES && event::poll(Duration::ZERO)? {
-            skipped += 1;
-        } else if skipped < MAX_SKIPPED_FRAMES
-            && !app.settle(&mut || event::poll(Duration::ZERO).unwrap_or(false))
-        {
-            // Keys typed meanwhile made the filter pass stale: it was
-            // dropped, and runs again once they are handled.
-            skipped += 1;
-        } else {
             skipped = 0;
             app.settle(&mut || false);
             let mut drawn = Drawn::default();
             terminal.draw(|f| drawn = crate::ui::draw(f, app))?;
             update(app, Action::Drawn(drawn));
-            // The search keys are built while the user looks at the first
-            // frame; a key arriving meanwhile interrupts (the build starts
-            // over when idle again, or at once if that key needs it).
-            if !app.indexed && !event::poll(Duration::ZERO)? {
-                app.ensure_index(&mut || event::poll(Duration::ZERO).unwrap_or(false));
-            }
+            redraw = false;
+        }
+        // The search keys are built while the user looks at the frame; a
+        // key arriving meanwhile interrupts (the build starts over when
+        // idle again, or at once if that key needs it).
+        if !app.indexed && !event::poll(Duration::ZERO)? {
+            app.ensure_index(&mut || event::poll(Duration::ZERO).unwrap_or(false));
         }
         // Wait for an event, but look at the file about once a second,
         // and for signals every few milliseconds (without redrawing).
         let mut ready = false;
-        let mut resumed = false;
-        while !ready && !resumed && last_check.elapsed() < WATCH_EVERY {
+        while !ready && last_check.elapsed() < WATCH_EVERY {
             // The terminal's session is gone (tmux killed, ssh dropped) and
             // we were handed to init: nobody can see us; leave as on SIGHUP
             // instead of spinning on a dead terminal.
@@ -304,10 +309,18 @@ fn event_loop(
                 Some(signal_hook::consts::SIGTSTP) => {
                     suspend(terminal, app.mouse)?;
                     // The screen was cleared: draw it again at once.
-                    resumed = true;
+                    redraw = true;
+                    break;
                 }
                 Some(sig) => return Ok(Exit::Signal(sig)),
                 None => {}
+            }
+            // Events crossterm read already (while a filter pass or the
+            // index build asked whether input was waiting) are no longer
+            // on the terminal: ask crossterm before waiting on it.
+            if event::poll(Duration::ZERO)? {
+                ready = true;
+                break;
             }
             let wait = WATCH_EVERY
                 .saturating_sub(last_check.elapsed())
@@ -320,62 +333,102 @@ fn event_loop(
             }
             ready = event::poll(Duration::ZERO)?;
         }
-        // A hung-up terminal reads as always ready, and reading it would
-        // spin inside crossterm: check before reading.
-        if ready && terminal_hung_up() {
-            #[cfg(unix)]
-            return Ok(Exit::Signal(signal_hook::consts::SIGHUP));
-        }
-        if resumed {
+        if ready || redraw {
             continue;
         }
-        let effects = if ready {
-            match event::read()? {
-                // Ctrl-Z: raw mode turned the key into a character, so the
-                // terminal's own suspend never happens; do it ourselves.
-                Event::Key(k)
-                    if k.kind != KeyEventKind::Release
-                        && k.modifiers.contains(KeyModifiers::CONTROL)
-                        && k.code == ratatui::crossterm::event::KeyCode::Char('z') =>
-                {
-                    suspend(terminal, app.mouse)?;
-                    continue;
-                }
-                Event::Key(k) if k.kind != KeyEventKind::Release => match convert_key(k) {
-                    // Filter keys leave the rows to the pass before the next frame.
-                    Some(key) => handle_key_deferring(app, key),
-                    None => continue,
-                },
-                Event::Mouse(m) => match convert_mouse(m) {
-                    Some(a) => update(app, a),
-                    None => continue,
-                },
-                Event::Resize(width, height) => update(app, Action::Resize { width, height }),
-                _ => continue,
-            }
-        } else {
-            last_check = Instant::now();
-            if !watch.changed(&app.base) {
-                redraw = false;
-                continue;
-            }
-            let effects = update(app, reload(file, true));
-            app.reports = store::reports(file, &app.tracker);
-            effects
-        };
-        for e in &effects {
-            if let Effect::SetMouse(on) = e {
-                if *on {
-                    execute!(io::stdout(), EnableMouseCapture)?;
-                } else {
-                    execute!(io::stdout(), DisableMouseCapture)?;
-                }
-            }
+        last_check = Instant::now();
+        if !watch.changed(&app.base) {
+            continue;
         }
-        if run_effects(app, effects, file) {
+        let effects = update(app, reload(file, true));
+        app.reports = store::reports(file, &app.tracker);
+        redraw = true;
+        if carry_out(app, effects, file)? {
             return Ok(Exit::Quit);
         }
     }
+}
+
+/// What handling the waiting events came to.
+enum Drained {
+    /// This many events were handled (0: none was waiting).
+    Handled(usize),
+    Exit(Exit),
+}
+
+/// Handles every event crossterm holds now, each with its effects carried
+/// out before the next (a save finishes before the key after it acts).
+/// Stops after `BATCH_TIME` so a flood of input still shows frames.
+fn drain(
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    app: &mut App,
+    file: &Path,
+) -> io::Result<Drained> {
+    let start = Instant::now();
+    let mut handled = 0;
+    while start.elapsed() < BATCH_TIME && event::poll(Duration::ZERO)? {
+        if terminal_hung_up() {
+            #[cfg(unix)]
+            return Ok(Drained::Exit(Exit::Signal(signal_hook::consts::SIGHUP)));
+        }
+        let event = event::read()?;
+        handled += 1;
+        if handle_event(terminal, app, file, event)? {
+            return Ok(Drained::Exit(Exit::Quit));
+        }
+    }
+    Ok(Drained::Handled(handled))
+}
+
+/// One terminal event through the keymap and `update`, its effects
+/// carried out. Returns true when it quits.
+fn handle_event(
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    app: &mut App,
+    file: &Path,
+    event: Event,
+) -> io::Result<bool> {
+    let effects = match event {
+        // Ctrl-Z: raw mode turned the key into a character, so the
+        // terminal's own suspend never happens; do it ourselves.
+        Event::Key(k)
+            if k.kind != KeyEventKind::Release
+                && k.modifiers.contains(KeyModifiers::CONTROL)
+                && k.code == ratatui::crossterm::event::KeyCode::Char('z') =>
+        {
+            suspend(terminal, app.mouse)?;
+            return Ok(false);
+        }
+        Event::Key(k) if k.kind != KeyEventKind::Release => match convert_key(k) {
+            // Filter keys leave the rows to the pass before the next frame.
+            Some(key) => handle_key_deferring(app, key),
+            None => return Ok(false),
+        },
+        // A bracketed paste: one edit, whatever its length.
+        Event::Paste(text) => update_deferring(app, Action::Paste(text)),
+        Event::Mouse(m) => match convert_mouse(m) {
+            Some(a) => update(app, a),
+            None => return Ok(false),
+        },
+        Event::Resize(width, height) => update(app, Action::Resize { width, height }),
+        _ => return Ok(false),
+    };
+    carry_out(app, effects, file)
+}
+
+/// Sets the mouse as `update` asked, then runs the other effects. Returns
+/// true when one of them quits.
+fn carry_out(app: &mut App, effects: Vec<Effect>, file: &Path) -> io::Result<bool> {
+    for e in &effects {
+        if let Effect::SetMouse(on) = e {
+            if *on {
+                execute!(io::stdout(), EnableMouseCapture)?;
+            } else {
+                execute!(io::stdout(), DisableMouseCapture)?;
+            }
+        }
+    }
+    Ok(run_effects(app, effects, file))
 }
 
 fn parent_pid() -> u32 {
@@ -452,7 +505,7 @@ fn suspend(terminal: &mut Terminal<CrosstermBackend<Stdout>>, mouse: bool) -> io
     signal_hook::low_level::raise(signal_hook::consts::SIGSTOP)?;
     // Running again.
     enable_raw_mode()?;
-    execute!(io::stdout(), EnterAlternateScreen)?;
+    execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
     if mouse {
         execute!(io::stdout(), EnableMouseCapture)?;
     }
@@ -464,8 +517,13 @@ fn suspend(_terminal: &mut Terminal<CrosstermBackend<Stdout>>, _mouse: bool) -> 
     Ok(())
 }
 
-/// Frames skipped in a row at most while keys are queued.
+/// Filter passes given up in a row at most while keys keep arriving.
 const MAX_SKIPPED_FRAMES: u32 = 16;
+
+/// Longest time spent handling waiting events before a frame is drawn:
+/// a flood of input (a paste into a terminal without bracketed paste, a
+/// key held down) still shows progress several times a second.
+const BATCH_TIME: Duration = Duration::from_millis(100);
 
 /// How often the file is checked for changes made elsewhere.
 const WATCH_EVERY: Duration = Duration::from_secs(1);
@@ -511,7 +569,8 @@ fn convert_mouse(m: MouseEvent) -> Option<Action> {
     }
 }
 
-/// Puts the terminal back (raw mode off, main screen, mouse released).
+/// Puts the terminal back (raw mode off, main screen, mouse released,
+/// bracketed paste off).
 /// Safe to call more than once; errors are ignored because there is
 /// nothing better to do with them while exiting.
 pub fn restore() {
@@ -519,6 +578,7 @@ pub fn restore() {
     let _ = execute!(
         io::stdout(),
         DisableMouseCapture,
+        DisableBracketedPaste,
         LeaveAlternateScreen,
         ratatui::crossterm::cursor::Show
     );
@@ -532,7 +592,13 @@ impl TerminalGuard {
         enable_raw_mode()?;
         // Built before the rest so a failure below still restores raw mode.
         let guard = TerminalGuard;
-        execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+        // A paste then arrives as one event (`Event::Paste`), not as keys.
+        execute!(
+            io::stdout(),
+            EnterAlternateScreen,
+            EnableMouseCapture,
+            EnableBracketedPaste
+        )?;
         Ok(guard)
     }
 }

@@ -524,3 +524,191 @@ fn report_writes_markdown_and_json() {
     assert_eq!(v["scoreboard"].as_array().unwrap().len(), 1);
     assert_eq!(v["goals"][0]["state"], "unreported");
 }
+
+fn bundled() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tracker.yaml")
+}
+
+/// Issue 20: "1 quoted passages": singular for one.
+#[test]
+fn counts_are_singular_for_one() {
+    let (_dir, file) = scratch();
+    let out = stdout(&validate(&file));
+    assert!(
+        out.contains("1 source, 2 chains, 1 area, 2 projects, 1 target, 0 observations"),
+        "{out}"
+    );
+}
+
+/// Issue 20: add-project said `under_construction` where the screen says
+/// 在建; a status label typed with a slip of the input method got nothing.
+#[test]
+fn messages_use_the_interface_s_labels() {
+    let (_dir, file) = scratch();
+    let f = file.to_str().unwrap();
+    let o = run(&[
+        "--file",
+        f,
+        "--today",
+        "2024-09-01",
+        "add-project",
+        "--name-zh",
+        "智算中心",
+        "--name-en",
+        "Computing centre",
+        "--chain",
+        "urban-industry",
+        "--status",
+        "under_construction",
+        "--source",
+        "r2022",
+        "--quote",
+        "维信诺项目预计年底建成，明年投产",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("(智算中心, 在建 Under construction)"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&["--file", f, "set-status", "visionox", "在见"]);
+    assert!(
+        stderr(&o).contains("did you mean `under_construction` (在建 Under construction)?"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// Issue 20: `milestone --slip-to` accepted a date already past without a word.
+#[test]
+fn a_slip_to_a_past_date_warns() {
+    let (_dir, file) = scratch();
+    let f = file.to_str().unwrap();
+    let o = run(&[
+        "--file",
+        f,
+        "--today",
+        "2024-09-01",
+        "milestone",
+        "visionox",
+        "--slip-to",
+        "2024-03",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("warning: 2024-03 is already past (today is 2024-09-01)"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&[
+        "--file",
+        f,
+        "--today",
+        "2024-09-01",
+        "milestone",
+        "visionox",
+        "--slip-to",
+        "2025",
+    ]);
+    assert!(
+        o.status.success() && !stdout(&o).contains("warning"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+/// Issue 20: `--file nosuch.yaml list` ended with "nothing was changed".
+#[test]
+fn a_missing_file_says_so_alone() {
+    let o = run(&["--file", "nosuch.yaml", "list"]);
+    let e = stderr(&o);
+    assert!(
+        e.contains("no such file") && !e.contains("nothing was changed"),
+        "{e}"
+    );
+}
+
+/// Issue 20: a Chinese slip got no suggestion (`show 人和鹿`), `chain:金触`
+/// suggested statuses, and `progress --chain 现代金触` printed all 18 chains
+/// on one ~700-column line. Suggestions by characters and pinyin, of the
+/// right kind, at most five, on lines of their own.
+#[test]
+fn a_chinese_slip_gets_suggestions_of_its_kind() {
+    let b = bundled();
+    let b = b.to_str().unwrap();
+    // 鹿 lu for 路 lu.
+    let e = stderr(&run(&["--file", b, "show", "人和鹿"]));
+    assert!(e.contains("`renhe-road-renewal` 人和路旧城改造项目"), "{e}");
+    let suggested = e.lines().filter(|l| l.starts_with("  `")).count();
+    assert!((1..=5).contains(&suggested), "{e}");
+    let e = stderr(&run(&["--file", b, "list", "--filter", "chain:金触"]));
+    assert!(e.contains("did you mean `chain:现代金融`?"), "{e}");
+    assert!(!e.contains("status") && !e.contains("planned"), "{e}");
+    let e = stderr(&run(&["--file", b, "progress", "--chain", "现代金触"]));
+    assert!(e.contains("did you mean `finance` 现代金融?"), "{e}");
+    let e = stderr(&run(&["--file", b, "progress", "--chain", "nosuch"]));
+    assert!(e.contains("`finance` 现代金融"), "{e}");
+    for l in e.lines() {
+        assert!(shibei_tracker::text::width(l) <= 80, "{l}");
+    }
+}
+
+/// Issue 20: a 100,000-project tracker (124 MB) was refused by default
+/// ("over the 64.0 MB limit") although the scale goals were set for it.
+/// A 130 MB file is read by default (this one then fails on its first
+/// byte, quickly); `TRACKER_MAX_BYTES` still sets another limit.
+#[test]
+fn a_city_scale_file_is_read_by_default() {
+    use std::io::{Seek, SeekFrom, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("tracker.yaml");
+    let mut f = fs::File::create(&big).unwrap();
+    f.set_len(130 << 20).unwrap();
+    f.seek(SeekFrom::Start(0)).unwrap();
+    f.write_all(&[0xFF]).unwrap();
+    drop(f);
+    let o = run(&["--file", big.to_str().unwrap(), "validate"]);
+    let e = stderr(&o);
+    assert!(e.contains("not valid UTF-8") && !e.contains("limit"), "{e}");
+    let o = Command::new(BIN)
+        .args(["--file", big.to_str().unwrap(), "validate"])
+        .env_remove("TRACKER_FILE")
+        .env("TRACKER_MAX_BYTES", "100M")
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&o).contains("over the 100.0 MB limit"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// Issue 20: `list --filter ~word` matches fzf-style (letters in order
+/// anywhere) as the interface's `/~word` does; the default is unchanged.
+#[test]
+fn list_filters_a_tilde_word_fzf_style() {
+    let b = bundled();
+    let b = b.to_str().unwrap();
+    let csv = |q: &str| {
+        let o = run(&["--file", b, "list", "--format", "csv", "--filter", q]);
+        assert!(o.status.success(), "{q}: {}", stderr(&o));
+        stdout(&o)
+            .lines()
+            .skip(1)
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert!(csv("vsnx").is_empty());
+    let fz = csv("~vsnx");
+    assert!(
+        fz.first()
+            .is_some_and(|l| l.starts_with("visionox-project,")),
+        "{fz:?}"
+    );
+    let rhl = csv("~rhl");
+    assert!(rhl.len() > csv("rhl").len());
+    assert!(
+        rhl[..3].iter().all(|l| l.starts_with("renhe-road-renewal")),
+        "{rhl:?}"
+    );
+}

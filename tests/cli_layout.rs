@@ -50,10 +50,10 @@ fn list_and_progress_fit_the_terminal_keeping_names_and_numbers_whole() {
         for l in out.lines() {
             assert!(width(l) <= w, "{w}: line too wide ({}): {l}", width(l));
         }
-        // Chinese names whole (only one longer than the room left beside
-        // the status and the next milestone's narrowest may be cut), and the
+        // Chinese names whole up to their ample share (14 characters; the
+        // few longer ones give way to the chain and the area), and the
         // status in the interface's words.
-        for p in t.projects.iter().filter(|p| width(&p.name_zh) <= w - 24) {
+        for p in t.projects.iter().filter(|p| width(&p.name_zh) <= 28) {
             assert!(out.contains(&p.name_zh), "{w}: {} cut", p.name_zh);
         }
         assert!(out.contains("在建"));
@@ -71,8 +71,17 @@ fn list_and_progress_fit_the_terminal_keeping_names_and_numbers_whole() {
         for l in out.lines() {
             assert!(width(l) <= w, "{w}: line too wide: {l}");
         }
-        // The numbers a reader came for are whole: target, actual, percent.
-        assert!(out.contains("756.6亿元 (2017-12-31)"), "{w}:\n{out}");
+        // The numbers a reader came for are whole: target, actual, percent
+        // (the value's date in a column of its own, given way at 80).
+        let gdp = out.lines().find(|l| l.contains("756.6亿元")).unwrap_or("");
+        assert!(!gdp.is_empty(), "{w}:\n{out}");
+        assert_eq!(
+            gdp.split("756.6亿元")
+                .nth(1)
+                .is_some_and(|r| r.contains("2017")),
+            w == 120,
+            "{w}:\n{out}"
+        );
         assert!(out.contains(">=20家"), "{w}");
         assert!(out.contains("reported") && out.contains("unreported"));
     }
@@ -111,7 +120,7 @@ fn csv_puts_value_unit_and_date_in_columns_of_their_own() {
         .collect();
     assert_eq!(gdp[col("actual")], "756.6");
     assert_eq!(gdp[col("unit")], "亿元");
-    assert_eq!(gdp[col("actual_date")], "2017-12-31");
+    assert_eq!(gdp[col("actual_date")], "2017");
     let with_goal = out
         .lines()
         .map(|l| l.split(',').collect::<Vec<_>>())
@@ -221,7 +230,7 @@ fn help_describes_every_argument_and_option() {
 
 /// "Next milestone reads the promise text in the interface but the
 /// expected status in the CLI": both now read the due date and the
-/// report's words, and mark it overdue.
+/// report's words, and mark it overdue with a leading `!`.
 #[test]
 fn next_milestone_reads_the_same_in_the_cli_and_the_interface() {
     let f = bundled();
@@ -237,5 +246,172 @@ fn next_milestone_reads_the_same_in_the_cli_and_the_interface() {
     ));
     let row = out.lines().find(|l| l.contains("维信诺项目")).expect("row");
     assert!(row.contains(&label), "{row} / {label}");
-    assert_eq!(row.contains("OVERDUE"), overdue);
+    // Marked at its start, as the interface does.
+    assert_eq!(row.contains(&format!("! {label}")), overdue, "{row}");
+}
+
+/// A fitted table's columns, read by its rule line (`----  ------`): for
+/// each header, its cells, row by row (the `n` rows after the rule).
+fn columns_of(out: &str, n: usize) -> Vec<(String, Vec<String>)> {
+    let lines: Vec<&str> = out.lines().collect();
+    // Display-column ranges of the dashes.
+    let mut spans = Vec::new();
+    let mut start = None;
+    for (x, c) in lines[1].chars().chain([' ']).enumerate() {
+        match (c, start) {
+            ('-', None) => start = Some(x),
+            (' ', Some(s)) => {
+                spans.push((s, x));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    let slice = |line: &str, (a, b): (usize, usize)| {
+        let mut x = 0;
+        let mut s = String::new();
+        for c in line.chars() {
+            if x >= a && x < b {
+                s.push(c);
+            }
+            x += width(&c.to_string());
+        }
+        s.trim_end().to_string()
+    };
+    spans
+        .iter()
+        .map(|&sp| {
+            (
+                slice(lines[0], sp),
+                lines[2..2 + n].iter().map(|l| slice(l, sp)).collect(),
+            )
+        })
+        .collect()
+}
+
+fn column<'a>(cols: &'a [(String, Vec<String>)], header: &str) -> Option<&'a [String]> {
+    cols.iter()
+        .find(|(h, _)| h == header)
+        .map(|(_, c)| c.as_slice())
+}
+
+/// Two different texts shown alike in a column (`cells[i]` shows `texts[i]`).
+fn alike(texts: &[&str], cells: &[String]) -> Option<String> {
+    for i in 0..texts.len() {
+        for j in i + 1..texts.len() {
+            if texts[i] != texts[j] && cells[i] == cells[j] {
+                return Some(format!(
+                    "{} and {} both read {}",
+                    texts[i], texts[j], cells[i]
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// Issue 20: at 80 columns `progress` hid the period (a 2018 and a 2024
+/// goal with the same metric could not be told apart), cut names to 8
+/// characters so that two rows read `灾害民生综合保险~`, and the state could
+/// drop while the percent stayed.
+#[test]
+fn progress_keeps_the_period_the_state_and_tells_every_name_apart() {
+    let f = bundled();
+    let t = shibei_tracker::store::load(&f).expect("loads").tracker;
+    let names: Vec<&str> = t.targets.iter().map(|x| x.metric_zh.as_str()).collect();
+    for w in [120, 80, 40] {
+        let out = ok(cli::progress(
+            &f,
+            day(),
+            None,
+            None,
+            Format::Table { width: Some(w) },
+        ));
+        for l in out.lines() {
+            assert!(width(l) <= w, "{w}: line too wide: {l}");
+        }
+        let cols = columns_of(&out, t.targets.len());
+        if w >= 80 {
+            let period = column(&cols, "period").unwrap_or_else(|| panic!("{w}: no period\n{out}"));
+            assert!(
+                period.iter().all(|p| p.starts_with("20")),
+                "{w}: {period:?}"
+            );
+        }
+        let shown = column(&cols, "metric_zh").expect("names");
+        if let Some(pair) = alike(&names, shown) {
+            panic!("{w}: {pair}\n{out}");
+        }
+    }
+    // At any width: no percent without its state.
+    for w in (20..=160).step_by(3) {
+        let out = ok(cli::progress(
+            &f,
+            day(),
+            None,
+            None,
+            Format::Table { width: Some(w) },
+        ));
+        let cols = columns_of(&out, t.targets.len());
+        if column(&cols, "percent").is_some() {
+            assert!(
+                column(&cols, "state").is_some(),
+                "{w}: a percent without its state\n{out}"
+            );
+        }
+    }
+}
+
+/// Issue 20: `list` at 80 columns cut the overdue marker off
+/// (`2023 预计2023年开工~`), and at 120 hid the chain and the area.
+#[test]
+fn list_marks_overdue_at_the_start_and_shows_chain_and_area_at_120() {
+    let f = bundled();
+    let t = shibei_tracker::store::load(&f).expect("loads").tracker;
+    let names: Vec<&str> = t.projects.iter().map(|p| p.name_zh.as_str()).collect();
+    let late: Vec<bool> = t
+        .projects
+        .iter()
+        .map(|p| shibei_tracker::domain::labels::next_due(p, day()).is_some_and(|(_, l)| l))
+        .collect();
+    assert!(
+        late.iter().filter(|l| **l).count() >= 3,
+        "the bundled file has overdue milestones"
+    );
+    for w in [120, 80, 40] {
+        let out = ok(cli::list(&f, day(), Format::Table { width: Some(w) }, None));
+        for l in out.lines() {
+            assert!(width(l) <= w, "{w}: line too wide: {l}");
+        }
+        let cols = columns_of(&out, t.projects.len());
+        let next = column(&cols, "next_milestone")
+            .or_else(|| {
+                cols.iter()
+                    .find(|(h, _)| h.starts_with("next_"))
+                    .map(|c| c.1.as_slice())
+            })
+            .unwrap_or_else(|| panic!("{w}: no next milestone\n{out}"));
+        for (k, cell) in next.iter().enumerate() {
+            assert_eq!(
+                cell.starts_with("! "),
+                late[k],
+                "{w}: {} reads {cell:?}",
+                names[k]
+            );
+        }
+        if w >= 120 {
+            assert!(
+                column(&cols, "chain").is_some() && column(&cols, "area").is_some(),
+                "{out}"
+            );
+        }
+        if let Some(pair) = alike(&names, column(&cols, "name_zh").expect("names")) {
+            panic!("{w}: {pair}\n{out}");
+        }
+        let words = out.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            words.contains("! marks an overdue milestone"),
+            "{w}: the mark is explained"
+        );
+    }
 }

@@ -400,3 +400,381 @@ fn citation_counts_agree_with_the_citing_records() {
         assert_eq!(counts.get(s.id.as_str()).copied(), Some(citing), "{}", s.id);
     }
 }
+
+/// The report's text with whitespace taken out: the one latitude a quote
+/// has (docs/schema.md, "Evidence").
+fn report_text(t: &Tracker, source: &str) -> String {
+    let s = t
+        .source(source)
+        .unwrap_or_else(|| panic!("no source {source}"));
+    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("seeds")
+        .join(&s.file);
+    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The sentence of `text` (whitespace taken out) that holds `quote`: from
+/// the end of the sentence before it to the end of its own. Sentences end
+/// at 。！？ and at the ■ that opens a photo caption.
+fn sentence_of<'a>(text: &'a str, quote: &str) -> Option<&'a str> {
+    let quote: String = quote.chars().filter(|c| !c.is_whitespace()).collect();
+    let at = text.find(&quote)?;
+    let ends = |c: char| matches!(c, '。' | '！' | '？' | '■');
+    let start = text[..at]
+        .char_indices()
+        .rfind(|&(_, c)| ends(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let end = text[at + quote.len()..]
+        .char_indices()
+        .find(|&(_, c)| ends(c))
+        .map_or(text.len(), |(i, _)| at + quote.len() + i);
+    Some(&text[start..end])
+}
+
+/// The months, each with its day when one is given, that a sentence
+/// states: every `N月` (`9月底`, `1-6月`, `12月1日`, `9 月26日` once the
+/// space is gone) and `年底` for December.
+fn stated_months_and_days(sentence: &str) -> Vec<(u32, Option<u32>)> {
+    let chars: Vec<char> = sentence.chars().collect();
+    let number = |digits: &[char]| digits.iter().collect::<String>().parse::<u32>().ok();
+    let mut found = vec![];
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '月' {
+            let from = (0..i)
+                .rev()
+                .take_while(|&j| chars[j].is_ascii_digit())
+                .last();
+            let Some(month) = from.and_then(|f| number(&chars[f..i])) else {
+                continue;
+            };
+            let to = (i + 1..chars.len())
+                .take_while(|&j| chars[j].is_ascii_digit())
+                .last();
+            let day = to
+                .filter(|&t| chars.get(t + 1) == Some(&'日'))
+                .and_then(|t| number(&chars[i + 1..=t]));
+            found.push((month, day));
+        }
+        if c == '底' && i > 0 && chars[i - 1] == '年' {
+            found.push((12, None));
+        }
+    }
+    found
+}
+
+/// Every dated fact a report gives: history entries, baselines and
+/// observations with their source and quote (milestones are promises and
+/// follow the rule for relative dates instead).
+fn dated_facts(t: &Tracker) -> Vec<(String, PartialDate, String, String)> {
+    let mut facts = vec![];
+    for p in &t.projects {
+        for (i, h) in p.history.iter().enumerate() {
+            if let (Some(s), Some(q)) = (&h.source, &h.quote) {
+                facts.push((
+                    format!("{} history[{i}]", p.id),
+                    h.date,
+                    s.clone(),
+                    q.clone(),
+                ));
+            }
+        }
+    }
+    for x in &t.targets {
+        if let Some(b) = &x.baseline {
+            if let (Some(s), Some(q)) = (&b.source, &b.quote) {
+                facts.push((format!("{} baseline", x.id), b.date, s.clone(), q.clone()));
+            }
+        }
+        for (i, o) in x.observations.iter().enumerate() {
+            if let (Some(s), Some(q)) = (&o.source, &o.quote) {
+                facts.push((
+                    format!("{} observations[{i}]", x.id),
+                    o.date,
+                    s.clone(),
+                    q.clone(),
+                ));
+            }
+        }
+    }
+    facts
+}
+
+/// Issue 19: a date carries a day only when the sentence its quote comes
+/// from states that day (12月1日), and a month only when the sentence
+/// states the month (今年4月, 9月底, 1-6月, 2013年底) or the fact is given
+/// as of the report itself (目前, 已…), which is the report's own date. A
+/// year's result is dated with the year alone ("2023", not "2023-12-31").
+#[test]
+fn dates_are_no_more_precise_than_their_sentence() {
+    let t = tracker();
+    let mut wrong = vec![];
+    for (at, date, source, quote) in dated_facts(&t) {
+        let text = report_text(&t, &source);
+        let sentence = sentence_of(&text, &quote)
+            .unwrap_or_else(|| panic!("{at}: quote not in {source}: {quote}"));
+        let stated = stated_months_and_days(sentence);
+        let published = t.source(&source).unwrap().published;
+        let ok = match (date.month, date.day) {
+            (Some(m), Some(d)) => stated.contains(&(m, Some(d))),
+            (Some(m), None) => stated.iter().any(|&(sm, _)| sm == m) || date == published,
+            _ => true,
+        };
+        if !ok {
+            wrong.push(format!("{at}: {date} from {source} «{sentence}»"));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} facts are dated more precisely than their sentence:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+/// Issue 19: no fact is dated after the report that gives it. A date
+/// inside the report's own publication period (December 2022 for a report
+/// written in its first half) may be no more precise than the publication
+/// date unless its sentence states it: "2022-12-31" could fall after the
+/// writing, "2022-12" cannot be shown to.
+#[test]
+fn no_fact_is_dated_after_its_report() {
+    let t = tracker();
+    let mut wrong = vec![];
+    for (at, date, source, quote) in dated_facts(&t) {
+        let published = t.source(&source).unwrap().published;
+        if date.first_day() > published.last_day() {
+            wrong.push(format!("{at}: {date} after {source} ({published})"));
+            continue;
+        }
+        let inside =
+            date.first_day() >= published.first_day() && date.last_day() <= published.last_day();
+        if inside && date != published {
+            let text = report_text(&t, &source);
+            let stated = stated_months_and_days(sentence_of(&text, &quote).unwrap());
+            let said = stated.contains(&(date.month.unwrap_or(0), date.day))
+                || (date.day.is_none() && stated.iter().any(|&(m, _)| Some(m) == date.month));
+            if !said {
+                wrong.push(format!(
+                    "{at}: {date} may fall after {source} ({published}), and its sentence does not state it"
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Issue 19: the targets of one series (a `metric`) count the same way: a
+/// result and the goal it answers share `measure`, so a flow goal is not
+/// compared with a result recorded as a level.
+#[test]
+fn a_series_shares_one_measure() {
+    let t = tracker();
+    let metrics: HashSet<&str> = t
+        .targets
+        .iter()
+        .filter_map(|x| x.metric.as_deref())
+        .collect();
+    let mut mixed = vec![];
+    for m in metrics {
+        let measures: HashSet<String> = t
+            .series(m)
+            .iter()
+            .map(|x| format!("{:?}", x.measure))
+            .collect();
+        if measures.len() > 1 {
+            mixed.push(format!(
+                "{m}: {}",
+                t.series(m)
+                    .iter()
+                    .map(|x| format!("{} {:?}", x.id, x.measure))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
+    mixed.sort();
+    assert!(
+        mixed.is_empty(),
+        "series mixing measures:\n{}",
+        mixed.join("\n")
+    );
+}
+
+/// Checks of the helpers the date tests rest on.
+#[test]
+fn sentence_and_stated_dates_helpers() {
+    let text = "甲。人和路旧城改造项目B、C区终于在12月1日实现开工建设。目前,项目正在施工";
+    assert_eq!(
+        sentence_of(text, "实现开工 建设"),
+        Some("人和路旧城改造项目B、C区终于在12月1日实现开工建设")
+    );
+    assert_eq!(sentence_of(text, "项目正在"), Some("目前,项目正在施工"));
+    assert_eq!(stated_months_and_days("终于在12月1日实现"), [(12, Some(1))]);
+    assert_eq!(stated_months_and_days("今年9月底，市北区"), [(9, None)]);
+    assert_eq!(stated_months_and_days("今年1-6月,支出"), [(6, None)]);
+    assert_eq!(stated_months_and_days("2013年底，项目"), [(12, None)]);
+    assert_eq!(stated_months_and_days("全年新增14家"), []);
+    // "11月" is November, not January.
+    assert_eq!(stated_months_and_days("11月"), [(11, None)]);
+}
+
+/// Issue 19: records that read one sentence are consistent, or say in
+/// their note why not; notes do not contradict their records nor state an
+/// inference as a fact.
+#[test]
+fn one_sentence_one_reading() {
+    let t = tracker();
+    let note = |id: &str| project(&t, id).note.clone().unwrap_or_default();
+    // 推进中车智汇港产业示范区、颐中烟草研发制造中心等项目建设: the two
+    // statuses differ, and each note says why, naming the other.
+    assert!(note("yizhong-tobacco-rd-center").contains("crrc-zhihuigang"));
+    assert!(note("crrc-zhihuigang").contains("yizhong-tobacco-rd-center"));
+    // 加快邮轮港城、新材料科技城、绿色建设科技城三城的打造 is an aim for all
+    // three; no status rests on it, and each city cites it.
+    let three = "加快邮轮港城、新 材料科技城、绿色建设科技城三城的打造";
+    for id in [
+        "cruise-port-city",
+        "new-materials-science-city",
+        "green-building-science-city",
+    ] {
+        let p = project(&t, id);
+        assert!(p.sources.iter().any(|e| e.quote == three), "{id} cites it");
+        assert!(!note(id).contains("rests on '加快"), "{id}");
+    }
+    assert_eq!(
+        project(&t, "green-building-science-city").status,
+        Status::Planned
+    );
+    let cruise = project(&t, "cruise-port-city");
+    assert!(cruise
+        .history
+        .iter()
+        .any(|h| h.status == Some(Status::UnderConstruction)
+            && h.quote.as_deref() == Some("邮轮母港启动区77.6万平方米项目全面开工")));
+    assert!(project(&t, "new-materials-science-city")
+        .sources
+        .iter()
+        .any(|e| e.quote.contains("设立前沿纳微科学研究院(青岛)")));
+    // 落地/落户 alone reads as signed, the port group's caption included.
+    for id in [
+        "shandong-port-group-landing",
+        "northeast-securities-shibei",
+        "cmac-qingdao-arbitration-center",
+    ] {
+        assert_eq!(project(&t, id).status, Status::Signed, "{id}");
+    }
+    // 发挥钢研、有研、橡胶谷、前沿纳微等行业领军作用: the players named are present.
+    for id in [
+        "grinm-group-shibei",
+        "rubber-valley",
+        "frontier-nano-micro-science-institute",
+    ] {
+        assert_eq!(project(&t, id).status, Status::Operating, "{id}");
+    }
+    // A status not set by history is explained by it where the report dates it.
+    let bio = project(&t, "qingdao-biotech-innovation-park");
+    assert!(bio
+        .history
+        .iter()
+        .any(|h| h.status == Some(Status::Operating)));
+    // A note that says "only from a photo caption" cites one quote.
+    for p in &t.projects {
+        let n = p.note.as_deref().unwrap_or_default();
+        if n.contains("only from a photo caption") || n.contains("only in a photo caption") {
+            assert_eq!(p.sources.len(), 1, "{}: {n}", p.id);
+        }
+    }
+    // Three twelves kept as one count: the note says it is not known that
+    // they are the same firms.
+    let hq = target(&t, "hq-firms-introduced-2023");
+    assert!(hq.note.as_deref().unwrap().contains("no report says"));
+    // The combined 4 and the two 2s of 2023 name each other.
+    let tnote = |id: &str| target(&t, id).note.clone().unwrap_or_default();
+    let both = tnote("little-giant-gazelle-firms-new-2023");
+    assert!(
+        both.contains("little-giant-firms-new-2023") && both.contains("gazelle-firms-new-2023")
+    );
+    for id in ["little-giant-firms-new-2023", "gazelle-firms-new-2023"] {
+        assert!(
+            tnote(id).contains("little-giant-gazelle-firms-new-2023"),
+            "{id}"
+        );
+    }
+}
+
+/// Issue 19: programmes the reports name, read once more against them,
+/// each with the report's words and only the status and dates they state.
+#[test]
+fn programmes_the_reports_name_are_tracked() {
+    let t = tracker();
+    let cites = |p: &Project, words: &str| {
+        p.sources.iter().any(|e| {
+            e.quote
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                == words
+        })
+    };
+    // The shanty-town renewal programme and the district's share of the city's task.
+    let shanty = project(&t, "shibei-shantytown-renewal");
+    assert_eq!(shanty.status, Status::UnderConstruction);
+    assert!(shanty
+        .figures
+        .iter()
+        .any(|f| f.value == 70.0 && f.unit == "%"));
+    assert!(cites(
+        shanty,
+        "作为老城区,市北区棚户区改造占青岛市主城区棚户区改造任务的70%"
+    ));
+    assert!(has_history(
+        shanty,
+        "2018-10",
+        Some(Status::UnderConstruction)
+    ));
+    assert_eq!(
+        project(&t, "zhengzhou-road-shantytown-renewal")
+            .parent
+            .as_deref(),
+        Some("shibei-shantytown-renewal")
+    );
+    // 城中村改造实现历史性清零: done.
+    let villages = project(&t, "urban-village-redevelopment");
+    assert_eq!(villages.status, Status::Completed);
+    assert!(has_history(villages, "2023", Some(Status::Completed)));
+    // 老旧小区改造、电梯加装如期完成年度计划任务: two programmes under way.
+    for id in [
+        "old-residential-estates-renovation",
+        "lift-installation-programme",
+    ] {
+        let p = project(&t, id);
+        assert!(
+            cites(p, "老旧小区改造、电梯加装如期完成年度计划任务"),
+            "{id}"
+        );
+        assert!(
+            has_history(p, "2023", Some(Status::UnderConstruction)),
+            "{id}"
+        );
+    }
+    // The chain-chief system, from the plan of 今年9月底 (2022).
+    let chiefs = project(&t, "chain-chief-system");
+    assert!(has_history(chiefs, "2022-09", Some(Status::Operating)));
+    // The three-year plan the coal-to-gas conversions belong to (其中).
+    assert_eq!(
+        project(&t, "coal-to-gas-boiler-conversion")
+            .parent
+            .as_deref(),
+        Some("four-reductions-four-increases-plan")
+    );
+    for id in [
+        "happiness-knocking-action",
+        "smart-waste-sorting",
+        "certificate-free-city",
+        "employment-1314-mechanism",
+        "business-district-building-action",
+    ] {
+        assert!(!project(&t, id).sources.is_empty(), "{id}");
+    }
+}

@@ -99,7 +99,8 @@ fn add_a_report_read_it_and_cite_a_passage_as_a_new_project() {
     assert_eq!(v["sources"][0]["source"], "r2024c");
     assert_eq!(v["sources"][0]["quote"], "青岛国际创新园三期项目正式签约");
     // The reader shows the new citation as a highlighted passage.
-    let screen = tmux.wait_text("1 quoted passages");
+    // One passage, said in the singular.
+    let screen = tmux.wait_text("1 quoted passage ");
     assert!(screen.contains("青岛国际创新园三期"), "{screen}");
     tmux.keys(&["Escape"]);
     tmux.wait_text("Sources: Enter reads");

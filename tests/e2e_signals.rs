@@ -175,6 +175,17 @@ fn signals_restore_the_terminal_and_keep_the_file() {
         tmux.wait_for("the interface", |t, s| {
             s.contains("9/9") && t.alternate_on()
         });
+        // What the interface writes from now on, raw: the modes it
+        // switches off on the way out.
+        let raw = dir.path().join("raw-output");
+        let piped = tmux.cmd(&[
+            "pipe-pane",
+            "-o",
+            "-t",
+            "sig",
+            &format!("cat >> '{}'", raw.display()),
+        ]);
+        assert!(piped.status.success(), "pipe-pane");
         let pid = tmux.app_pid();
         let killed = Command::new("kill")
             .args([&format!("-{sig}"), &pid])
@@ -183,6 +194,17 @@ fn signals_restore_the_terminal_and_keep_the_file() {
         assert!(killed.success());
         let s = tmux.wait_for("the shell after the signal", |_, s| s.contains("EXIT:"));
         assert!(s.contains(&format!("EXIT:{code}")), "SIG{sig}: {s}");
+        let out = std::fs::read(&raw).unwrap_or_default();
+        for (mode, off) in [
+            ("bracketed paste", "\x1b[?2004l"),
+            ("mouse capture", "\x1b[?1000l"),
+        ] {
+            assert!(
+                text(&out).contains(off),
+                "SIG{sig}: {mode} left on: {:?}",
+                text(&out)
+            );
+        }
         let s = tmux.wait_for("the stty check", |_, s| {
             s.contains("COOKED") || s.lines().filter(|l| !l.trim().is_empty()).count() > 3
         });

@@ -208,8 +208,9 @@ fn milestone_asks_then_sets_the_status_and_a_value_goes_beside_in_tmux() {
     tmux.type_text("visionox");
     tmux.keys(&["Enter", "m"]);
     let s = tmux.wait_text("Mark milestone reached");
+    // (The em dash is drawn as "-": it is of ambiguous width.)
     assert!(
-        s.contains("\"预计年底建成\" reached 2024-09-01 — expect 已建成; set status to 已建成"),
+        s.contains("\"预计年底建成\" reached 2024-09-01 - expect 已建成; set status to 已建成"),
         "{s}"
     );
     assert_eq!(std::fs::read(&file).expect("read"), original);

@@ -23,15 +23,15 @@ fn fresh(query: &str) -> (Vec<usize>, Vec<usize>) {
     a.refilter();
     a.fill_all();
     (
-        a.projects.rows.iter().map(|h| h.index).collect(),
-        a.goals.rows.iter().map(|h| h.index).collect(),
+        a.projects.list.rows.iter().map(|h| h.index).collect(),
+        a.goals.list.rows.iter().map(|h| h.index).collect(),
     )
 }
 
 fn shown(a: &App) -> (Vec<usize>, Vec<usize>) {
     (
-        a.projects.rows.iter().map(|h| h.index).collect(),
-        a.goals.rows.iter().map(|h| h.index).collect(),
+        a.projects.list.rows.iter().map(|h| h.index).collect(),
+        a.goals.list.rows.iter().map(|h| h.index).collect(),
     )
 }
 
@@ -73,27 +73,27 @@ fn rows_in_view_are_highlighted_also_after_scrolling() {
     let all = a.index.filter_projects(&a.tracker, &Query::parse("d"));
     let n = all.len();
     assert!(n > 20, "a broad query: {n} rows");
-    assert_eq!(a.projects.rows.len(), n);
+    assert_eq!(a.projects.list.rows.len(), n);
     let page = a.page();
-    assert_eq!(a.projects.rows[..page], all[..page]);
+    assert_eq!(a.projects.list.rows[..page], all[..page]);
     // Rows far below are computed only when they come into view.
     let far = all[page..]
         .iter()
         .rposition(|h| !h.hl_en.is_empty())
         .expect("a far row")
         + page;
-    assert!(a.projects.rows[far].hl_en.is_empty());
+    assert!(a.projects.list.rows[far].hl_en.is_empty());
     keys(&mut a, "G");
-    assert_eq!(a.projects.rows[n - page..], all[n - page..]);
+    assert_eq!(a.projects.list.rows[n - page..], all[n - page..]);
     // The goals view's rows in view as well.
     update(&mut a, Action::ShowView(View::Goals));
     let goals = a.index.filter_targets(&Query::parse("d"), &states(&a));
-    let shown = a.goals.rows.len().min(page);
-    assert_eq!(a.goals.rows[..shown], goals[..shown]);
+    let shown = a.goals.list.rows.len().min(page);
+    assert_eq!(a.goals.list.rows[..shown], goals[..shown]);
 }
 
 fn states(a: &App) -> Vec<shibei_tracker::domain::ProgressState> {
-    a.progress.iter().map(|p| p.state).collect()
+    a.goals.progress.iter().map(|p| p.state).collect()
 }
 
 /// The event loop's path: keys typed while more input waits only edit the
@@ -108,16 +108,16 @@ fn a_burst_of_filter_keys_costs_one_pass_and_a_stopped_pass_changes_nothing() {
         let action = resolve(a.mode(), key).expect("a filter key");
         update_deferring(&mut a, action);
         assert_eq!(shown(&a), before, "no pass while keys wait");
-        assert!(a.stale.projects);
+        assert!(a.projects.stale);
     }
     assert_eq!(a.query, "rhl");
     // A key arrived meanwhile: the pass stops and nothing changes.
     assert!(!a.settle(&mut || true));
     assert_eq!(shown(&a), before);
-    assert!(a.stale.projects);
+    assert!(a.projects.stale);
     // Idle: the view on screen is brought up to date, the others when shown.
     assert!(a.settle(&mut || false));
-    assert!(!a.stale.projects && a.stale.goals);
+    assert!(!a.projects.stale && a.goals.stale);
     assert_eq!(shown(&a).0, fresh("rhl").0);
     a.fill_all();
     assert_eq!(shown(&a), fresh("rhl"));
@@ -136,6 +136,6 @@ fn other_actions_see_the_rows_of_the_query_typed() {
     update_deferring(&mut a, Action::AcceptFilter);
     update_deferring(&mut a, Action::MoveDown);
     let all = a.index.filter_projects(&a.tracker, &Query::parse("d"));
-    assert_eq!(a.projects.rows.len(), all.len());
+    assert_eq!(a.projects.list.rows.len(), all.len());
     assert_eq!(a.selected_project(), Some(all[1].index));
 }

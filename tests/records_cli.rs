@@ -197,7 +197,7 @@ fn add_project_derives_the_id_and_prints_what_it_saved() {
         "新建智算中心项目 正式开工",
     ]);
     assert!(
-        o.starts_with("added project smart-computing-centre (智算中心, under_construction)"),
+        o.starts_with("added project smart-computing-centre (智算中心, 在建 Under construction)"),
         "{o}"
     );
     assert!(o.contains("「新建智算中心项目 正式开工」"), "{o}");

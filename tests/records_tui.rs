@@ -70,7 +70,7 @@ fn type_text(app: &mut App, file: &Path, text: &str) {
 
 fn select_project(app: &mut App, file: &Path, id: &str) {
     keys(app, file, "1 g");
-    for _ in 0..app.projects.len() {
+    for _ in 0..app.projects.list.len() {
         if app
             .selected_project()
             .is_some_and(|i| app.tracker.projects[i].id == id)
@@ -249,7 +249,7 @@ fn sources_view_lists_reports_with_their_citations() {
     let (_c, mut app) = opened();
     shibei_tracker::app::press(&mut app, "4").unwrap();
     assert_eq!(app.view, View::Sources);
-    assert_eq!(app.sources.len(), 3);
+    assert_eq!(app.sources.list.len(), 3);
     shibei_tracker::app::press(&mut app, "<tab>").unwrap();
     assert_eq!(app.view, View::Projects, "Sources is in the Tab cycle");
     shibei_tracker::app::press(&mut app, "4").unwrap();
@@ -265,9 +265,10 @@ fn sources_view_lists_reports_with_their_citations() {
 /// Opens the reader on the report of `id`.
 fn reader_on(app: &mut App, file: &Path, id: &str) {
     keys(app, file, "4 g");
-    for _ in 0..app.sources.len() {
+    for _ in 0..app.sources.list.len() {
         if app
             .sources
+            .list
             .current()
             .is_some_and(|r| app.tracker.sources[r.source].id == id)
         {
@@ -426,4 +427,166 @@ fn selection_is_cited_as_a_history_entry_of_a_project_picked_by_pinyin() {
     assert_eq!(h.status, None);
     keys(&mut app, &c.file, "u");
     assert_eq!(read(&c.file), c.original);
+}
+
+/// Fills a new project's form: Chinese name, `name_en`, the digital chain,
+/// and a quote of r2024b.
+fn fill_new_project(app: &mut App, file: &Path, name_en: &str) {
+    keys(app, file, "1 n");
+    type_text(app, file, "研发中心");
+    keys(app, file, "<tab>");
+    type_text(app, file, name_en);
+    keys(app, file, "<tab>");
+    type_text(app, file, "digital");
+    keys(app, file, "<tab> <tab> <tab> <tab>");
+    type_text(app, file, "r2024b");
+    keys(app, file, "<tab>");
+    type_text(app, file, "全社会研发投入突破10亿元");
+}
+
+/// "A refused save throws the form away": the store refuses what the form
+/// let through (a right-to-left override in the English name, pasted from
+/// a web page); the form opens again with everything typed, the refusal
+/// beside the English name, and a corrected save goes through.
+#[test]
+fn a_refused_save_keeps_the_form_and_puts_the_error_beside_its_field() {
+    let (c, mut app) = opened();
+    let projects = app.tracker.projects.len();
+    fill_new_project(&mut app, &c.file, "R\u{202e}D Centre");
+    keys(&mut app, &c.file, "<c-s>");
+    assert_eq!(read(&c.file), c.original, "nothing written");
+    assert_eq!(app.tracker.projects.len(), projects, "nothing added");
+    assert_eq!(app.mode(), Mode::Form, "the form stays: {}", message(&app));
+    let f = form(&app);
+    assert_eq!(f.get("name_zh"), "研发中心", "with what was typed");
+    assert_eq!(f.get("chain"), "digital");
+    assert_eq!(f.get("quote"), "全社会研发投入突破10亿元");
+    let e = field_error(&app, "name_en")
+        .unwrap_or_else(|| panic!("no refusal beside the English name: {:?}", form(&app)));
+    assert!(e.contains("bidirectional"), "{e}");
+    assert_eq!(f.focus, 1, "the focus on the field to correct");
+    assert!(message(&app).starts_with("not saved"), "{}", message(&app));
+    let screen = lines(&render(&mut app, 120, 40)).join("\n");
+    assert!(
+        screen.contains("! ") && screen.contains("bidirectional"),
+        "{screen}"
+    );
+    // Corrected, it saves.
+    keys(&mut app, &c.file, "<c-u>");
+    type_text(&mut app, &c.file, "RD Centre");
+    keys(&mut app, &c.file, "<c-s>");
+    assert_eq!(app.mode(), Mode::Normal, "{}", message(&app));
+    assert!(load(&c.file).tracker.project("rd-centre").is_some());
+}
+
+/// A save that fails for a reason no field has (the file on disk no
+/// longer loads) keeps the form too, the reason under it.
+#[test]
+fn a_failed_write_keeps_the_form() {
+    let (c, mut app) = opened();
+    fill_new_project(&mut app, &c.file, "RD Centre");
+    let broken = c.original.replacen("projects:", "projects: [", 1);
+    std::fs::write(&c.file, &broken).expect("file spoiled");
+    keys(&mut app, &c.file, "<c-s>");
+    assert_eq!(read(&c.file), broken, "nothing written");
+    assert_eq!(app.mode(), Mode::Form, "{}", message(&app));
+    assert_eq!(form(&app).get("quote"), "全社会研发投入突破10亿元");
+    let why = form(&app).error.clone().expect("the reason under the form");
+    assert!(why.contains("no longer loads"), "{why}");
+}
+
+/// A paste into the form is one edit of the focused field: a note keeps
+/// its line breaks (the file's notes may hold them), a name is one line
+/// (its line breaks become spaces); the record saves as pasted.
+#[test]
+fn a_paste_fills_a_field_and_a_note_keeps_its_lines() {
+    let (c, mut app) = opened();
+    keys(&mut app, &c.file, "1 n");
+    let paste = |app: &mut App, text: &str| {
+        let effects =
+            shibei_tracker::app::update(app, shibei_tracker::app::Action::Paste(text.to_string()));
+        run_effects(app, effects, &c.file);
+    };
+    paste(&mut app, "研发\r\n中心");
+    assert_eq!(form(&app).get("name_zh"), "研发 中心");
+    assert!(form(&app).typed, "Esc asks before dropping a paste");
+    keys(&mut app, &c.file, "<tab>");
+    type_text(&mut app, &c.file, "RD Centre");
+    keys(&mut app, &c.file, "<tab>");
+    type_text(&mut app, &c.file, "digital");
+    keys(&mut app, &c.file, "<tab> <tab> <tab>");
+    assert_eq!(form(&app).focused().map(|f| f.key), Some("note"));
+    paste(&mut app, "第一期：规划\r\n第二期：建设\r\n");
+    assert_eq!(form(&app).get("note"), "第一期：规划\n第二期：建设");
+    // Drawn on one row, its line break as a space, nothing raw.
+    let screen = lines(&render(&mut app, 120, 40)).join("\n");
+    assert!(screen.contains("第一期：规划 第二期：建设"), "{screen}");
+    keys(&mut app, &c.file, "<tab>");
+    type_text(&mut app, &c.file, "r2024b");
+    keys(&mut app, &c.file, "<tab>");
+    paste(&mut app, "全社会研发投入\n突破10亿元");
+    keys(&mut app, &c.file, "<c-s>");
+    assert_eq!(app.mode(), Mode::Normal, "{}", message(&app));
+    let p = load(&c.file)
+        .tracker
+        .project("rd-centre")
+        .cloned()
+        .expect("saved");
+    assert_eq!(p.name_zh, "研发 中心");
+    assert_eq!(p.note.as_deref(), Some("第一期：规划\n第二期：建设"));
+    assert_eq!(p.sources[0].quote, "全社会研发投入 突破10亿元");
+}
+
+/// Moves the reader's cursor with `n` to the first passage `id` cites.
+fn to_passage_of(app: &mut App, file: &Path, id: &str) {
+    for _ in 0..the_reader(app).passages.len() {
+        keys(app, file, "n");
+        if the_reader(app)
+            .passage_at_cursor()
+            .is_some_and(|p| p.records.first().is_some_and(|r| r == id))
+        {
+            return;
+        }
+    }
+    panic!("no passage cited first by {id}");
+}
+
+/// "Enter on a record from the reader silently clears the filter": it
+/// keeps the filter when the filter shows the record, and says so plainly
+/// when it had to clear it.
+#[test]
+fn the_readers_enter_keeps_the_filter_or_says_it_cleared_it() {
+    let (c, mut app) = opened();
+    keys(&mut app, &c.file, "1 / visionox <enter>");
+    reader_on(&mut app, &c.file, "r2022");
+    // Another record, first to cite a passage of the same report.
+    let other = the_reader(&app)
+        .passages
+        .iter()
+        .filter_map(|p| p.records.first())
+        .find(|r| r.as_str() != "visionox")
+        .cloned()
+        .expect("another record quotes r2022");
+    to_passage_of(&mut app, &c.file, "visionox");
+    keys(&mut app, &c.file, "<enter>");
+    assert_eq!(app.mode(), Mode::Detail);
+    assert_eq!(app.view, View::Projects);
+    assert_eq!(app.query, "visionox", "the filter shows it: kept");
+    assert_eq!(
+        app.selected_project()
+            .map(|i| app.tracker.projects[i].id.clone()),
+        Some("visionox".into())
+    );
+    // A record the filter hides: cleared, and said.
+    keys(&mut app, &c.file, "<esc>");
+    reader_on(&mut app, &c.file, "r2022");
+    to_passage_of(&mut app, &c.file, &other);
+    keys(&mut app, &c.file, "<enter>");
+    assert_eq!(app.mode(), Mode::Detail);
+    assert!(app.query.is_empty());
+    let m = message(&app);
+    assert!(
+        m.contains("the filter \"visionox\" cleared to show") && m.contains(&other),
+        "{m}"
+    );
 }

@@ -204,3 +204,85 @@ fn the_one_shot_search_finds_exactly_what_the_index_finds() {
         );
     }
 }
+
+/// Issue 20: users coming from fzf type letters in order anywhere. A word
+/// prefixed with `~` is matched that way, by fuzzy-matcher's skim matcher,
+/// over the same names (English, pinyin, id, aliases; chain and area at
+/// half), ranked by its score; the token engine stays the default.
+#[test]
+fn a_tilde_word_matches_letters_in_order_ranked_by_skim() {
+    use fuzzy_matcher::skim::SkimMatcherV2;
+    use fuzzy_matcher::FuzzyMatcher;
+    let t = bundled();
+    let ix = SearchIndex::build(&t);
+    let q = Query::parse("~vsnx");
+    assert_eq!(q.terms[0].field, Field::Fuzzy);
+    assert_eq!(q.terms[0].word, "vsnx");
+    // v·s·n·x of "Visionox": nothing for the token engine, found with `~`.
+    assert!(found(&t, &ix, "vsnx").is_empty());
+    assert_eq!(
+        found(&t, &ix, "~vsnx").first().map(String::as_str),
+        Some("维信诺项目")
+    );
+    // The highlight is where skim matched, in the English name.
+    let hits = ix.filter_projects(&t, &q);
+    let skim = SkimMatcherV2::default();
+    let (_, at) = skim
+        .fuzzy_indices("visionox project", "vsnx")
+        .expect("skim matches");
+    assert_eq!(hits[0].hl_en, at);
+    // Pinyin of the Chinese names, as fzf users type it: 人和路 first, and
+    // everything fzf-style finds (more than the default engine).
+    let rhl = found(&t, &ix, "~rhl");
+    assert!(rhl[..3].iter().all(|n| n.starts_with("人和路")), "{rhl:?}");
+    assert!(rhl.len() > found(&t, &ix, "rhl").len(), "{rhl:?}");
+    let hits = ix.filter_projects(&t, &Query::parse("~rhl"));
+    assert_eq!(hits[0].hl_zh, [0, 1, 2], "人和路 highlighted");
+    // Ranked by skim's score: the best of a record's names, as skim scores
+    // them (the Chinese name as its syllables written apart).
+    assert!(hits.windows(2).all(|w| w[0].score >= w[1].score));
+    let renhe = skim
+        .fuzzy_match("ren he lu jiu cheng gai zao xiang mu", "rhl")
+        .expect("skim matches");
+    assert_eq!(hits[0].score, renhe);
+    // Chinese typed with `~` (or the input method's ～): characters in order.
+    assert_eq!(
+        found(&t, &ix, "～人改").first().map(String::as_str),
+        Some("人和路旧城改造项目")
+    );
+    // With other words: all must match.
+    let both = found(&t, &ix, "~rhl status:已建成");
+    assert_eq!(
+        both.first().map(String::as_str),
+        Some("人和路旧城改造项目A区"),
+        "{both:?}"
+    );
+    assert!(both.len() < rhl.len(), "{both:?}");
+}
+
+/// A `~` word typed one letter further scores only the hits of the word
+/// before (and deleting back takes them as they were): the hits, scores
+/// and order are exactly those of a pass over every record.
+#[test]
+fn narrowing_a_tilde_word_finds_what_a_whole_pass_finds() {
+    let t = bundled();
+    let ix = SearchIndex::build(&t);
+    let typed = [
+        "~r", "~re", "~ren", "~renh", "~renhe", "~renh", "~ren", "~rn", "~rnl", "~r", "~",
+    ];
+    for q in typed
+        .iter()
+        .chain(&["~数", "~数字", "~数", "~c ~p", "~cr ~pa", "~c ~p"])
+    {
+        let query = Query::parse(q);
+        let narrowed = ix.search_projects(&t, &query);
+        let whole = SearchIndex::build(&t).search_projects(&t, &query);
+        assert_eq!(narrowed, whole, "{q}");
+        let goals = vec![shibei_tracker::domain::ProgressState::NoData; t.targets.len()];
+        assert_eq!(
+            ix.search_targets(&query, &goals),
+            SearchIndex::build(&t).search_targets(&query, &goals),
+            "{q}"
+        );
+    }
+}

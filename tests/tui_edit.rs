@@ -43,7 +43,7 @@ fn message_kind(app: &App) -> Option<MessageKind> {
 /// Selects the project `id` in the Projects view.
 fn select_project(app: &mut App, id: &str) {
     press(app, "1 g").expect("keys");
-    for _ in 0..app.projects.len() {
+    for _ in 0..app.projects.list.len() {
         if app
             .selected_project()
             .is_some_and(|i| app.tracker.projects[i].id == id)
@@ -57,7 +57,7 @@ fn select_project(app: &mut App, id: &str) {
 
 fn select_goal(app: &mut App, id: &str) {
     press(app, "2 g").expect("keys");
-    for _ in 0..app.goals.len() {
+    for _ in 0..app.goals.list.len() {
         if app
             .selected_goal()
             .is_some_and(|i| app.tracker.targets[i].id == id)
@@ -284,7 +284,7 @@ fn actual_value_numbers_only_with_an_inline_explanation() {
     let i = a.selected_goal().expect("still selected");
     assert_eq!(a.tracker.targets[i].id, "hitech-firms-2024");
     assert_eq!(
-        a.progress[i].state,
+        a.goals.progress[i].state,
         shibei_tracker::domain::ProgressState::Met
     );
 }
@@ -700,6 +700,7 @@ fn needs_attention_narrows_projects_and_goals() {
     assert!(a.attention);
     let mut ids: Vec<&str> = a
         .projects
+        .list
         .rows
         .iter()
         .map(|h| a.tracker.projects[h.index].id.as_str())
@@ -711,6 +712,7 @@ fn needs_attention_narrows_projects_and_goals() {
     );
     let mut goals: Vec<&str> = a
         .goals
+        .list
         .rows
         .iter()
         .map(|h| a.tracker.targets[h.index].id.as_str())
@@ -720,10 +722,11 @@ fn needs_attention_narrows_projects_and_goals() {
     // (57.5 expected); judged at its own date it stays on track.
     assert_eq!(goals, ["cruise-voyages-2024"]);
     assert_eq!(
-        a.chains.len(),
+        a.chains.list.len(),
         3,
         "the scoreboard counts only what needs attention: {:?}",
         a.chains
+            .list
             .rows
             .iter()
             .map(|r| &r.summary.chain)
@@ -736,14 +739,15 @@ fn needs_attention_narrows_projects_and_goals() {
     press(&mut a, "!").expect("keys");
     assert!(a
         .projects
+        .list
         .rows
         .iter()
         .any(|h| a.tracker.projects[h.index].id == RENHE));
     // It combines with the filter.
     press(&mut a, "/ chain:数字 <enter>").expect("keys");
-    assert_eq!(a.projects.len(), 1);
+    assert_eq!(a.projects.list.len(), 1);
     press(&mut a, "!").expect("keys");
-    assert_eq!(a.projects.len(), 2);
+    assert_eq!(a.projects.list.len(), 2);
 }
 
 #[test]

@@ -9,6 +9,7 @@ use shibei_tracker::domain::Status;
 /// Ids of the visible projects, in display order.
 fn project_ids(app: &App) -> Vec<&str> {
     app.projects
+        .list
         .rows
         .iter()
         .map(|h| app.tracker.projects[h.index].id.as_str())
@@ -17,6 +18,7 @@ fn project_ids(app: &App) -> Vec<&str> {
 
 fn goal_ids(app: &App) -> Vec<&str> {
     app.goals
+        .list
         .rows
         .iter()
         .map(|h| app.tracker.targets[h.index].id.as_str())
@@ -33,9 +35,9 @@ fn starts_on_projects_with_everything_shown() {
     let a = app();
     assert_eq!(a.view, View::Projects);
     assert_eq!(a.mode(), Mode::Normal);
-    assert_eq!(a.projects.len(), 9);
-    assert_eq!(a.goals.len(), 5);
-    assert_eq!(a.chains.len(), 7);
+    assert_eq!(a.projects.list.len(), 9);
+    assert_eq!(a.goals.list.len(), 5);
+    assert_eq!(a.chains.list.len(), 7);
 }
 
 #[test]
@@ -82,13 +84,13 @@ fn filter_by_pinyin_initials_updates_on_every_keystroke() {
     keys(&mut a, "/ r");
     assert_eq!(a.mode(), Mode::Filter);
     assert_eq!(a.query, "r");
-    let after_r = a.projects.len();
+    let after_r = a.projects.list.len();
     keys(&mut a, "h l");
     assert_eq!(a.query, "rhl");
-    assert!(a.projects.len() <= after_r);
+    assert!(a.projects.list.len() <= after_r);
     assert_eq!(project_ids(&a).first(), Some(&"renhe-road-renewal-bc"));
     assert_eq!(
-        a.projects.rows[0].hl_zh,
+        a.projects.list.rows[0].hl_zh,
         vec![0, 1, 2],
         "人和路 highlighted"
     );
@@ -103,11 +105,11 @@ fn escape_clears_the_filter() {
     keys(&mut a, "/ rhl <esc>");
     assert_eq!(a.mode(), Mode::Normal);
     assert!(a.query.is_empty());
-    assert_eq!(a.projects.len(), 9);
+    assert_eq!(a.projects.list.len(), 9);
     // Esc in the list also clears a kept filter.
     keys(&mut a, "/ rhl <enter> <esc>");
     assert!(a.query.is_empty());
-    assert_eq!(a.projects.len(), 9);
+    assert_eq!(a.projects.list.len(), 9);
 }
 
 #[test]
@@ -119,7 +121,7 @@ fn backspace_and_clear_line_edit_the_filter() {
     keys(&mut a, "<c-u>");
     assert!(a.query.is_empty());
     assert_eq!(a.mode(), Mode::Filter);
-    assert_eq!(a.projects.len(), 9);
+    assert_eq!(a.projects.list.len(), 9);
 }
 
 #[test]
@@ -135,7 +137,7 @@ fn full_pinyin_and_initials_and_english() {
     );
     keys(&mut a, "<c-u> visionox");
     assert_eq!(project_ids(&a), ["visionox"]);
-    assert!(!a.projects.rows[0].hl_en.is_empty());
+    assert!(!a.projects.list.rows[0].hl_en.is_empty());
     keys(&mut a, "<c-u> 浪潮");
     assert_eq!(project_ids(&a), ["inspur-bigdata"]);
 }
@@ -161,7 +163,7 @@ fn field_prefixes() {
     keys(&mut a, "<c-u> area:cruise");
     assert_eq!(project_ids(&a), ["cruise-port"]);
     // Views off screen are filled when shown.
-    assert!(a.stale.goals);
+    assert!(a.goals.stale);
     a.fill_all();
     assert_eq!(goal_ids(&a), ["cruise-voyages-2024"]);
     keys(&mut a, "<c-u> status:planned");
@@ -207,15 +209,15 @@ fn chain_picker_sets_and_replaces_the_prefix() {
     keys(&mut a, "数字 <enter>");
     assert_eq!(a.mode(), Mode::Normal);
     assert_eq!(a.query, "chain:digital");
-    assert_eq!(a.projects.len(), 2);
+    assert_eq!(a.projects.list.len(), 2);
     // Pinyin works in the picker too; the new chain replaces the old one.
     keys(&mut a, "c dsgy <enter>");
     assert_eq!(a.query, "chain:urban-industry");
-    assert_eq!(a.projects.len(), 3);
+    assert_eq!(a.projects.list.len(), 3);
     // "(any chain)", first when nothing is typed, removes the prefix.
     keys(&mut a, "c <enter>");
     assert_eq!(a.query, "");
-    assert_eq!(a.projects.len(), 9);
+    assert_eq!(a.projects.list.len(), 9);
 }
 
 #[test]
@@ -230,7 +232,7 @@ fn picker_keeps_other_words_and_escape_cancels() {
     assert_eq!(a.query, "park chain:digital", "row 1 is the first chain");
     keys(&mut a, "a cruise <enter>");
     assert_eq!(a.query, "park chain:digital area:cruise-port");
-    assert!(a.projects.is_empty());
+    assert!(a.projects.list.is_empty());
     keys(&mut a, "a zzzzz <enter>");
     assert_eq!(
         a.query, "park chain:digital area:cruise-port",
@@ -239,16 +241,20 @@ fn picker_keeps_other_words_and_escape_cancels() {
 }
 
 #[test]
-fn sort_cycles_and_keeps_the_selected_record() {
+fn sort_cycles_and_opens_at_the_top() {
     let mut a = app();
     keys(&mut a, "j");
     assert_eq!(selected_id(&a), "visionox");
     keys(&mut a, "o");
-    assert_eq!(a.sort, Sort::Name);
+    assert_eq!(a.projects.order.by, Sort::Name);
     // Chinese names in pinyin order: 东软 (dong) before 而丰 (er).
     assert_eq!(project_ids(&a)[0], "neusoft-carrier");
     assert_eq!(project_ids(&a)[1], "erfeng-park");
-    assert_eq!(selected_id(&a), "visionox", "selection follows the record");
+    assert_eq!(
+        selected_id(&a),
+        "neusoft-carrier",
+        "the sorted list opens at its top"
+    );
     keys(&mut a, "O");
     assert_eq!(
         project_ids(&a).last().copied(),
@@ -257,27 +263,27 @@ fn sort_cycles_and_keeps_the_selected_record() {
     );
     keys(&mut a, "O");
     keys(&mut a, "o");
-    assert_eq!(a.sort, Sort::Status);
+    assert_eq!(a.projects.order.by, Sort::Status);
     assert_eq!(
-        a.tracker.projects[a.projects.rows[0].index].status,
+        a.tracker.projects[a.projects.list.rows[0].index].status,
         Status::Planned
     );
     keys(&mut a, "o");
-    assert_eq!(a.sort, Sort::Chain);
+    assert_eq!(a.projects.order.by, Sort::Chain);
     assert_eq!(
         project_ids(&a)[0],
         "neusoft-carrier",
         "digital is the first chain; in it 东软 (dong) before 浪潮 (lang)"
     );
     keys(&mut a, "o");
-    assert_eq!(a.sort, Sort::Area);
+    assert_eq!(a.projects.order.by, Sort::Area);
     assert_eq!(
         project_ids(&a)[0],
         "renhe-road-renewal-bc",
         "taidong is the first area"
     );
     keys(&mut a, "o");
-    assert_eq!(a.sort, Sort::NextDue);
+    assert_eq!(a.projects.order.by, Sort::NextDue);
     // On 2024-09-01 every milestone is past: the most recently missed
     // (2023, i.e. by 2023-12-31) first, the oldest (2022-12) last.
     let ids = project_ids(&a);
@@ -286,8 +292,32 @@ fn sort_cycles_and_keeps_the_selected_record() {
     assert!(pos("huadian-gas") < pos("erfeng-park"));
     assert!(pos("erfeng-park") < pos("visionox"));
     keys(&mut a, "o");
-    assert_eq!(a.sort, Sort::Relevance);
+    assert_eq!(a.projects.order.by, Sort::Relevance);
     assert_eq!(project_ids(&a)[0], "renhe-road-renewal-bc");
+}
+
+/// "The sorted list opens mid-way": on a short screen, with the last
+/// project selected, a new order (or the same reversed) shows its first
+/// rows, the first selected, instead of following the record wherever it
+/// landed.
+#[test]
+fn a_new_order_shows_the_list_from_its_top() {
+    let mut a = app();
+    update(
+        &mut a,
+        Action::Resize {
+            width: 40,
+            height: 12,
+        },
+    );
+    for k in ["o", "O", "o"] {
+        keys(&mut a, "G");
+        assert!(a.offset() > 0, "the end of the list in view");
+        keys(&mut a, k);
+        assert_eq!((a.selected(), a.offset()), (0, 0), "after {k}");
+    }
+    // Each view keeps its own order: Goals still by relevance.
+    assert_eq!(a.goals.order.by, Sort::Relevance);
 }
 
 #[test]
@@ -337,14 +367,14 @@ fn enter_on_a_chain_lists_its_projects() {
     keys(&mut a, "3 j <enter>");
     assert_eq!(a.view, View::Projects);
     assert_eq!(a.query, "chain:urban-industry");
-    assert_eq!(a.projects.len(), 3);
+    assert_eq!(a.projects.list.len(), 3);
 }
 
 #[test]
 fn no_details_when_nothing_matches() {
     let mut a = app();
     keys(&mut a, "/ qqqqqqq <enter> <enter>");
-    assert!(a.projects.is_empty());
+    assert!(a.projects.list.is_empty());
     assert_eq!(a.mode(), Mode::Normal);
 }
 
@@ -422,7 +452,7 @@ fn tiny_terminals_do_not_break_navigation() {
         update(&mut a, Action::Click { column: 0, row: 0 });
         keys(&mut a, "<esc>");
     }
-    assert_eq!(a.projects.len(), 9);
+    assert_eq!(a.projects.list.len(), 9);
 }
 
 #[test]
@@ -497,7 +527,7 @@ fn projects_tree_puts_parts_under_their_parent_with_a_summary() {
     let mut a = App::new(t, "tracker.yaml", today());
     keys(&mut a, "/ renhe-road-renewal <enter>");
     keys(&mut a, "T");
-    assert!(a.tree);
+    assert!(a.projects.tree);
     let ids = project_ids(&a);
     let parent = ids
         .iter()
@@ -506,20 +536,20 @@ fn projects_tree_puts_parts_under_their_parent_with_a_summary() {
     for part in ["renhe-road-renewal-a", "renhe-road-renewal-bc"] {
         let i = ids.iter().position(|x| *x == part).expect("part shown");
         assert!(i > parent && i <= parent + 2, "{ids:?}");
-        let idx = a.projects.rows[i].index;
-        assert_eq!(a.tree_depth(idx), 1);
+        let idx = a.projects.list.rows[i].index;
+        assert_eq!(a.projects.tree_depth(idx), 1);
     }
-    let pi = a.projects.rows[parent].index;
-    assert_eq!(a.tree_depth(pi), 0);
-    let label = a.status_label(pi);
+    let pi = a.projects.list.rows[parent].index;
+    assert_eq!(a.projects.tree_depth(pi), 0);
+    let label = a.projects.status_label(&a.tracker, pi);
     assert!(
         label.contains("parts") && label.contains("/2 advancing"),
         "{label}"
     );
     // Back to a flat list.
     keys(&mut a, "T");
-    assert!(!a.tree);
-    assert!(!a.status_label(pi).contains("parts"));
+    assert!(!a.projects.tree);
+    assert!(!a.projects.status_label(&a.tracker, pi).contains("parts"));
 }
 
 #[test]
@@ -545,4 +575,104 @@ fn unknown_filter_values_say_so_and_suggest() {
         .map(|m| m.text.clone())
         .unwrap_or_default();
     assert!(m.contains("unknown chain \"nosuch\""), "{m}");
+}
+
+/// Pastes `text` as the terminal reports a bracketed paste: one action.
+fn paste(a: &mut App, text: &str) -> Vec<Effect> {
+    update(a, Action::Paste(text.into()))
+}
+
+/// A paste is one edit of the filter line, its line breaks (CR, as
+/// terminals send them) made spaces since the line is one line, and said
+/// so; keys typed after it act on the result.
+#[test]
+fn a_paste_is_one_edit_of_the_filter_line() {
+    let mut a = app();
+    keys(&mut a, "/ r");
+    paste(&mut a, "hl\r\nvisionox\r\n");
+    assert_eq!(
+        a.query, "rhl visionox",
+        "joined, the last line break left out"
+    );
+    assert_eq!(
+        a.mode(),
+        Mode::Filter,
+        "Enter in the paste accepted nothing"
+    );
+    let m = a
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(m.contains("2 lines pasted as one"), "{m}");
+    keys(&mut a, "<c-u>");
+    paste(&mut a, "visionox");
+    assert_eq!(project_ids(&a), ["visionox"]);
+    keys(&mut a, "<bs>");
+    assert_eq!(a.query, "visiono", "one character deleted after the paste");
+}
+
+/// In a list a paste is not a string of commands: "q" in it quits nothing,
+/// "D" deletes nothing; it says where pasting works.
+#[test]
+fn a_paste_where_nothing_is_typed_acts_on_nothing() {
+    let mut a = app();
+    let before = project_ids(&a)
+        .iter()
+        .map(|s| s.to_string())
+        .collect::<Vec<_>>();
+    let effects = paste(&mut a, "qDjjT");
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(a.mode(), Mode::Normal);
+    assert_eq!(a.selected(), 0);
+    assert!(!a.projects.tree);
+    assert_eq!(project_ids(&a), before);
+    let m = a
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(m.contains("nothing to paste into"), "{m}");
+}
+
+/// Below the minimum size a paste changes nothing, as keys do not.
+#[test]
+fn a_paste_on_a_screen_too_small_changes_nothing() {
+    let mut a = app();
+    keys(&mut a, "/ r");
+    update(
+        &mut a,
+        Action::Resize {
+            width: 20,
+            height: 5,
+        },
+    );
+    assert_eq!(a.mode(), Mode::TooSmall);
+    paste(&mut a, "hl");
+    assert_eq!(a.query, "r");
+}
+
+/// The pickers and the reader's find line take a paste as one line too.
+#[test]
+fn a_paste_goes_into_the_picker_and_the_readers_find_line() {
+    let mut a = app();
+    keys(&mut a, "c");
+    paste(&mut a, "shu\nzi");
+    let p = a.picker().expect("picker open");
+    assert_eq!(p.query, "shu zi");
+    keys(&mut a, "<esc>");
+    let reports = a
+        .tracker
+        .sources
+        .iter()
+        .map(|s| (s.id.clone(), "甲乙丙丁\n戊己庚".to_string()))
+        .collect();
+    let mut a = App::new(tracker(), "tracker.yaml", today()).with_reports(reports);
+    keys(&mut a, "4 <enter> /");
+    paste(&mut a, "戊己\r\n");
+    keys(&mut a, "<enter>");
+    let shibei_tracker::app::Overlay::Reader(r) = &a.overlay else {
+        panic!("no reader: {:?}", a.overlay);
+    };
+    assert_eq!(r.cursor, 5, "found where the pasted words are");
 }

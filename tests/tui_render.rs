@@ -158,7 +158,8 @@ fn detail_pane_shows_history_milestones_figures_and_quotes() {
         "History",
         "2013-12  停滞",
         "「共占地1.8万平方米」",
-        "市北聚焦“2+6”特色产业“建圈强链” (2022-12, r2022)",
+        // Curly quotes, of ambiguous width, drawn as their stand-ins.
+        "市北聚焦\"2+6\"特色产业\"建圈强链\" (2022-12, r2022)",
         "Sources",
     ] {
         assert!(s.contains(text), "missing {text:?}:\n{s}");
@@ -287,6 +288,41 @@ fn help_overlay_lists_every_binding_with_whole_labels() {
             assert!(text.contains(extra), "{w}x{h}: help lacks {extra:?}");
         }
         assert!(!text.contains("Shift~"), "a key label was cut");
+    }
+}
+
+/// "Help lists q only on its second page and never lists Ctrl-C": its
+/// first page shows how to quit (q, Ctrl-C), get this help (?) and switch
+/// views (Tab, 1 to 4); at 40x12, whose page holds 8 rows, the first four.
+#[test]
+fn help_opens_with_the_global_keys_on_its_first_page() {
+    for (w, h, n) in [(120, 40, 6), (80, 24, 6), (40, 12, 4)] {
+        let mut a = app();
+        press(&mut a, "?").expect("keys");
+        let rows = help_rows(&render(&mut a, w, h));
+        let key_row = |key: &str, does: &str| {
+            rows.iter().any(|r| {
+                let mut words = r.split_whitespace();
+                words.next() == Some(key) && r.contains(does)
+            })
+        };
+        for (key, does) in [
+            ("Ctrl-C", "quit"),
+            ("q", "quit"),
+            ("?", "help"),
+            ("Tab", "next view"),
+            ("1", "Projects"),
+            ("4", "Sources"),
+        ]
+        .into_iter()
+        .take(n)
+        {
+            assert!(
+                key_row(key, does),
+                "{w}x{h}: first page lacks {key} {does}:\n{}",
+                rows.join("\n")
+            );
+        }
     }
 }
 
@@ -588,12 +624,12 @@ fn gauges_fill_from_baseline_to_target_and_clamp_when_exceeded() {
             .find(|l| l.contains(needle))
             .unwrap_or_else(|| panic!("no row {needle}:\n{s}"))
     };
-    // 35 of 30: a full gauge and the overshoot as text.
+    // 35 of 30: a full gauge and the share of the goal as text.
     let exceeded = row("引进金融企业机构");
-    assert!(exceeded.contains("[##########] +17%"), "{exceeded}");
+    assert!(exceeded.contains("[##########] 117%"), "{exceeded}");
     assert!(exceeded.contains("met"), "{exceeded}");
     // 6 of 5.
-    assert!(row("引进培育总部类企业").contains("[##########] +20%"));
+    assert!(row("引进培育总部类企业").contains("[##########] 120%"));
     // <= 60 from a baseline of 100, now 80: half way, filled from the left.
     let cap = row("单位能耗上限");
     assert!(
@@ -613,7 +649,7 @@ fn gauges_fill_from_baseline_to_target_and_clamp_when_exceeded() {
         "{result}"
     );
     assert!(s.contains("2024-12-31 121d left"), "{s}");
-    assert_eq!(fg_at(&buf, "[##########] +17%"), Some(Color::Green));
+    assert_eq!(fg_at(&buf, "[##########] 117%"), Some(Color::Green));
     // On track is drawn in the on-track colour.
     assert_eq!(fg_at(&buf, "[######....]"), Some(Color::Cyan));
     assert_rows_fill(&buf);
@@ -621,7 +657,7 @@ fn gauges_fill_from_baseline_to_target_and_clamp_when_exceeded() {
     // At 40 columns the gauge gives way; the numbers stay whole.
     let buf = render(&mut a, 40, 12);
     let s = screen(&buf);
-    assert!(s.contains("+17%") && s.contains("50%"), "{s}");
+    assert!(s.contains("117%") && s.contains("50%"), "{s}");
     assert!(!s.contains('['), "no gauge before the numbers: {s}");
     assert!(s.contains("Goals (6 hidden)"), "the title says so: {s}");
     assert_rows_fill(&buf);
@@ -630,7 +666,7 @@ fn gauges_fill_from_baseline_to_target_and_clamp_when_exceeded() {
     press(&mut a, "j j <enter>").expect("keys");
     let s = screen(&render(&mut a, 120, 40));
     assert!(
-        s.contains("Progress") && s.contains("[####################] +17%"),
+        s.contains("Progress") && s.contains("[####################] 117%"),
         "{s}"
     );
 }
@@ -684,6 +720,7 @@ fn scoreboard_ranks_chains_with_bars() {
     );
     let shown: Vec<&str> = a
         .chains
+        .list
         .rows
         .iter()
         .map(|r| a.tracker.chains[r.chain].id.as_str())
@@ -834,6 +871,7 @@ fn goal_detail_draws_its_series_with_the_goal_line_at_80x24() {
     press(&mut a, "2").expect("keys");
     let i = a
         .goals
+        .list
         .rows
         .iter()
         .position(|h| a.tracker.targets[h.index].id == "hitech-firms-2024")
@@ -900,6 +938,7 @@ fn a_slipped_milestone_says_so_and_only_its_new_date_is_overdue() {
     press(&mut a, "!").expect("keys");
     let ids: Vec<&str> = a
         .projects
+        .list
         .rows
         .iter()
         .map(|h| a.tracker.projects[h.index].id.as_str())
@@ -968,13 +1007,14 @@ fn target_and_actual_cells_are_whole_at_every_size() {
         let rows = lines(&buf);
         for (k, hit) in a
             .goals
+            .list
             .rows
             .iter()
             .take(body.body_rows as usize)
             .enumerate()
         {
             let g = &a.tracker.targets[hit.index];
-            let pr = &a.progress[hit.index];
+            let pr = &a.goals.progress[hit.index];
             let row = &rows[body.body_top as usize + k];
             let target = shibei_tracker::domain::labels::goal_label(g);
             if !target.is_empty() {
@@ -1000,10 +1040,11 @@ fn target_and_actual_cells_are_whole_at_every_size() {
 fn chains_count_only_what_the_filter_and_attention_leave() {
     let mut a = app();
     press(&mut a, "3").expect("keys");
-    assert_eq!(a.chains.len(), 7);
+    assert_eq!(a.chains.list.len(), 7);
     press(&mut a, "/ cruise <enter>").expect("keys");
     let ids: Vec<&str> = a
         .chains
+        .list
         .rows
         .iter()
         .map(|r| a.tracker.chains[r.chain].id.as_str())
@@ -1011,32 +1052,34 @@ fn chains_count_only_what_the_filter_and_attention_leave() {
     assert_eq!(ids, ["culture"], "only the cruise records' chain");
     let total: usize = a
         .chains
+        .list
         .rows
         .iter()
         .map(|r| r.summary.projects + r.summary.goals)
         .sum();
     assert_eq!(
         total,
-        a.projects.len() + a.goals.len(),
+        a.projects.list.len() + a.goals.list.len(),
         "same records as the other views"
     );
     let s = screen(&render(&mut a, 80, 24));
     assert!(s.contains("1/7"), "the counter: {s}");
-    assert_eq!(a.chains.rows[0].rank, 1);
+    assert_eq!(a.chains.list.rows[0].rank, 1);
     // `!` narrows the board the same way.
     press(&mut a, "<esc> !").expect("keys");
-    let counted: usize = a.chains.rows.iter().map(|r| r.summary.projects).sum();
-    assert_eq!(counted, a.projects.len());
-    assert!(a.chains.len() < 7);
+    let counted: usize = a.chains.list.rows.iter().map(|r| r.summary.projects).sum();
+    assert_eq!(counted, a.projects.list.len());
+    assert!(a.chains.list.len() < 7);
     // A sort that means nothing here says so instead of claiming it.
     press(&mut a, "! o o").expect("keys");
     let s = screen(&render(&mut a, 120, 40));
     assert!(s.contains("sort: rank (status n/a here)"), "{s}");
     // Name sorts the chains by pinyin, and O reverses it.
     press(&mut a, "o o o o o").expect("keys");
-    assert_eq!(a.sort, shibei_tracker::app::Sort::Name);
+    assert_eq!(a.chains.order.by, shibei_tracker::app::Sort::Name);
     let names = |a: &shibei_tracker::app::App| -> Vec<String> {
         a.chains
+            .list
             .rows
             .iter()
             .map(|r| a.tracker.chains[r.chain].name_zh.clone())
@@ -1126,5 +1169,299 @@ fn details_wrap_at_words_with_a_hanging_indent() {
         let expected: Vec<String> = note.split_whitespace().map(str::to_string).collect();
         assert_eq!(words, expected, "{w}x{h}: a word was split or lost");
         assert_rows_fill(&buf);
+    }
+}
+
+/// The interface on the fixture with every report reading `text`.
+fn with_reports(text: &str) -> App {
+    let t = tracker();
+    let reports = t
+        .sources
+        .iter()
+        .map(|s| (s.id.clone(), text.to_string()))
+        .collect();
+    App::new(t, "tracker.yaml", today()).with_reports(reports)
+}
+
+/// Draws `app` and returns the buffer and where the terminal's cursor is
+/// shown (None: hidden).
+fn render_with_cursor(app: &mut App, w: u16, h: u16) -> (Buffer, Option<(u16, u16)>) {
+    update(
+        app,
+        Action::Resize {
+            width: w,
+            height: h,
+        },
+    );
+    let mut term =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("test backend");
+    term.draw(|f| {
+        shibei_tracker::ui::draw(f, app);
+    })
+    .expect("draw");
+    let b = term.backend();
+    let cursor = b
+        .cursor_visible()
+        .then(|| (b.cursor_position().x, b.cursor_position().y));
+    (b.buffer().clone(), cursor)
+}
+
+/// The screen cell where `needle` starts.
+fn cell_of(buf: &Buffer, needle: &str) -> (u16, u16) {
+    lines(buf)
+        .iter()
+        .enumerate()
+        .find_map(|(y, l)| l.find(needle).map(|b| (width(&l[..b]) as u16, y as u16)))
+        .unwrap_or_else(|| panic!("{needle:?} not on screen:\n{}", screen(buf)))
+}
+
+/// "The reader passes U+2028/U+2029 to the terminal": no character that
+/// `text` keeps from a terminal raw reaches a cell (line and paragraph
+/// separators, escapes, bidirectional overrides, the BOM), so the
+/// terminal and the layout agree on widths and every row fills exactly.
+#[test]
+fn the_reader_never_draws_a_character_a_terminal_takes_raw() {
+    let mut a = with_reports(
+        "第一行\u{2028}第二行\u{2029}第三行\n\u{1b}]52;c;QQ==\u{7}剪贴板\n\u{202e}txet\u{202c} 与 \u{feff}BOM\ttab\r\n末行",
+    );
+    press(&mut a, "4 <enter>").expect("keys");
+    for (w, h) in [(80, 24), (40, 12)] {
+        let buf = render(&mut a, w, h);
+        for cell in buf.content() {
+            for c in cell.symbol().chars() {
+                assert!(
+                    !c.is_control()
+                        && !matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}'),
+                    "{c:?} drawn raw at {w}x{h}:\n{}",
+                    screen(&buf)
+                );
+            }
+        }
+        assert_rows_fill(&buf);
+        let s = screen(&buf);
+        assert!(s.contains("第一行 第二行 第三行"), "{s}");
+        assert!(s.contains("?]52;c;QQ==?剪贴板"), "{s}");
+        assert!(s.contains("?txet? 与 ?BOM tab"), "{s}");
+    }
+}
+
+/// The reader's cursor and selection show in any terminal: reverse video
+/// (not a colour alone), and the terminal's own cursor on the cursor's cell.
+#[test]
+fn the_readers_cursor_and_selection_show_without_colour() {
+    let mut a = with_reports("甲乙丙丁戊己\n\n庚辛");
+    press(&mut a, "4 <enter> l l").expect("keys");
+    let (buf, cursor) = render_with_cursor(&mut a, 80, 24);
+    let at = cell_of(&buf, "丙");
+    assert!(
+        buf[at].modifier.contains(Modifier::REVERSED),
+        "{:?}",
+        buf[at]
+    );
+    assert_eq!(cursor, Some(at), "the terminal cursor on the cursor's cell");
+    let before = cell_of(&buf, "乙");
+    assert!(!buf[before].modifier.contains(Modifier::REVERSED));
+    // v, two to the right, Enter: 丙丁戊 selected, each cell reversed.
+    press(&mut a, "v l l <enter>").expect("keys");
+    let (buf, cursor) = render_with_cursor(&mut a, 80, 24);
+    for ch in ["丙", "丁", "戊"] {
+        let m = buf[cell_of(&buf, ch)].modifier;
+        assert!(m.contains(Modifier::REVERSED), "{ch} {m:?}");
+    }
+    assert!(!buf[cell_of(&buf, "己")]
+        .modifier
+        .contains(Modifier::REVERSED));
+    assert_eq!(cursor, Some(cell_of(&buf, "戊")));
+    // On the empty line the cursor is a reversed blank, the cursor on it.
+    press(&mut a, "<esc> j").expect("keys");
+    let (buf, cursor) = render_with_cursor(&mut a, 80, 24);
+    let (x, y) = cursor.expect("cursor shown");
+    assert!(buf[(x, y)].modifier.contains(Modifier::REVERSED));
+    assert_eq!(y, cell_of(&buf, "甲").1 + 1, "the row after the first");
+}
+
+/// The interface on the bundled tracker (the one issue 20 was found on).
+fn bundled_app() -> App {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tracker.yaml");
+    App::new(load(&file).tracker, "tracker.yaml", today())
+}
+
+/// The header row of the table (the row below its top border).
+fn header_row(buf: &Buffer) -> String {
+    lines(buf)[2].clone()
+}
+
+/// The cells under `header`, one per body row: from where the header
+/// starts to where the next one does, read by display column.
+fn cells_under(buf: &Buffer, header: &str) -> Vec<String> {
+    let rows = lines(buf);
+    let head = &rows[2];
+    let b = head.find(header).expect("header shown");
+    let start = width(&head[..b]);
+    let after = &head[b + header.len()..];
+    let gap = after.len() - after.trim_start().len();
+    let end = if after.trim_start().starts_with('│') {
+        start + width(header) + gap
+    } else {
+        start + width(header) + gap - 1
+    };
+    rows[3..rows.len() - 2]
+        .iter()
+        .take_while(|l| !l.starts_with('└'))
+        .map(|l| {
+            let mut x = 0;
+            let mut s = String::new();
+            for c in l.chars() {
+                if x >= start && x < end {
+                    s.push(c);
+                }
+                x += width(&c.to_string()).max(1);
+            }
+            s.trim_end().to_string()
+        })
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// Issue 20: Goals at 80 columns hid the period while the days left
+/// stayed, and at 40x12 dropped the state leaving only the percent.
+#[test]
+fn goals_keep_the_period_at_80_and_never_a_percent_without_its_state() {
+    let mut a = bundled_app();
+    press(&mut a, "2").expect("keys");
+    for (w, h) in [(120, 40), (80, 24)] {
+        let buf = render(&mut a, w, h);
+        assert!(
+            header_row(&buf).contains("Period"),
+            "{w}:\n{}",
+            screen(&buf)
+        );
+        assert_rows_fill(&buf);
+    }
+    for w in (30..=140).step_by(2) {
+        for h in [12, 24] {
+            let buf = render(&mut a, w, h);
+            let head = header_row(&buf);
+            if head.contains(" % ") || head.contains("│% ") {
+                assert!(
+                    head.contains("State"),
+                    "{w}x{h}: a percent without its state:\n{}",
+                    screen(&buf)
+                );
+            }
+            assert_rows_fill(&buf);
+        }
+    }
+}
+
+/// Issue 20: sorting by chain or area hid the very column sorted
+/// (`sort: chain`, title `hidden: Name, Chain, Area`).
+#[test]
+fn the_sorted_column_is_never_hidden() {
+    // Each `o` moves to the next sort: name, status, chain, area, next due.
+    let marks = [
+        ("1", 1, "名称"),
+        ("1", 2, "Status"),
+        ("1", 3, "Chain"),
+        ("1", 4, "Area"),
+        ("1", 5, "Next"),
+        ("2", 1, "指标"),
+        ("2", 2, "State"),
+        ("2", 3, "Chain"),
+        ("2", 5, "Ends"),
+    ];
+    for (view, n, header) in marks {
+        let mut a = bundled_app();
+        press(&mut a, &format!("{view} {}", "o ".repeat(n))).expect("keys");
+        for (w, h) in [(120, 40), (80, 24), (40, 12)] {
+            let buf = render(&mut a, w, h);
+            let s = screen(&buf);
+            let head = header_row(&buf);
+            assert!(
+                head.contains(header) && (head.contains(" ^") || head.contains("^│")),
+                "{view}/{n} at {w}: {header} sorted but not shown:\n{s}"
+            );
+            assert!(
+                !lines(&buf)[1].contains(header),
+                "{w}: the title calls it hidden:\n{s}"
+            );
+            assert_rows_fill(&buf);
+        }
+    }
+}
+
+/// Issue 20: at 120 columns Projects hid Chain and Area while the
+/// milestone text took ~55 columns.
+#[test]
+fn projects_show_chain_and_area_at_120_before_long_milestone_text() {
+    let mut a = bundled_app();
+    let buf = render(&mut a, 120, 40);
+    let head = header_row(&buf);
+    assert!(
+        head.contains("Chain") && head.contains("Area"),
+        "{}",
+        screen(&buf)
+    );
+    // The overdue mark stays at the start of a cut milestone.
+    assert!(screen(&buf).contains("! 2018 今年"), "{}", screen(&buf));
+    assert_rows_fill(&buf);
+}
+
+/// Issue 20: two different names cut to the same text
+/// (`灾害民生综合保险~` twice) could not be told apart.
+#[test]
+fn two_different_names_are_never_cut_alike() {
+    let mut a = bundled_app();
+    press(&mut a, "2 / 灾害 <enter>").expect("keys");
+    for w in (30..=120).step_by(2) {
+        let buf = render(&mut a, w, 12);
+        let names = cells_under(&buf, "指标");
+        assert_eq!(names.len(), 2, "{w}:\n{}", screen(&buf));
+        assert_ne!(names[0], names[1], "{w}:\n{}", screen(&buf));
+        assert!(names.iter().all(|n| n.starts_with("灾害")), "{names:?}");
+        assert_rows_fill(&buf);
+    }
+}
+
+/// Issue 20: `/~vsnx` matches fzf-style (letters in order anywhere, by
+/// fuzzy-matcher's skim matcher) and highlights where skim matched.
+#[test]
+fn a_tilde_filter_matches_letters_in_order_and_highlights_them() {
+    let mut a = app();
+    press(&mut a, "/ ~vsnx <enter>").expect("keys");
+    let buf = render(&mut a, 120, 40);
+    let s = screen(&buf);
+    assert!(
+        s.contains("Visionox project") && s.contains("filter: ~vsnx"),
+        "{s}"
+    );
+    let rows = lines(&buf);
+    let y = rows
+        .iter()
+        .position(|l| l.contains("Visionox"))
+        .expect("row");
+    let x0 = width(&rows[y][..rows[y].find("Visionox").expect("name")]) as u16;
+    // V, s, n, x of "Visionox" (skim's positions 0, 2, 5, 7).
+    let lit: Vec<u16> = (0..8)
+        .filter(|&k| buf[(x0 + k, y as u16)].fg == Color::LightYellow)
+        .collect();
+    assert_eq!(lit, [0, 2, 5, 7], "{s}");
+    assert_rows_fill(&buf);
+    // Pinyin as fzf users type it: 人 和 路 highlighted.
+    let mut a = app();
+    press(&mut a, "/ ~rhl <enter>").expect("keys");
+    let buf = render(&mut a, 120, 40);
+    let rows = lines(&buf);
+    let y = rows
+        .iter()
+        .position(|l| l.contains("人和路旧城"))
+        .expect("row");
+    let x0 = width(&rows[y][..rows[y].find("人和路").expect("name")]) as u16;
+    for k in 0..3 {
+        assert_eq!(
+            buf[(x0 + 2 * k, y as u16)].fg,
+            Color::LightYellow,
+            "char {k}"
+        );
     }
 }

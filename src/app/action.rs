@@ -29,6 +29,9 @@ pub enum Action {
     CancelFilter,
     /// Types a character into the line being edited (filter, picker or prompt).
     Input(char),
+    /// Text pasted (bracketed by the terminal): one edit of the line or
+    /// field being edited, whatever its length.
+    Paste(String),
     DeleteChar,
     ClearLine,
     OpenPicker(PickerKind),

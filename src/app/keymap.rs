@@ -119,9 +119,59 @@ const fn typing(mode: Mode, help: &'static str) -> Binding {
 use KeyCode as K;
 use Mode::*;
 
-/// The one keymap. Order matters only for the help overlay.
+/// The one keymap. Order matters only for the help overlay, which lists
+/// it in this order (grouped by mode, in `Mode::ALL` order after the keys
+/// that hold everywhere).
 pub static KEYMAP: &[Binding] = &[
-    // Browsing a list.
+    // Everywhere: first in the help, as are the keys every list shares
+    // (quit, help, views), so its first page shows them.
+    Binding {
+        mode: None,
+        keys: &[Key::ctrl('c')],
+        any_char: false,
+        bound: Bound::Do(Action::Quit),
+        help: "quit",
+    },
+    // Browsing a list: quitting, the help and the views first.
+    bind(Normal, &[Key::ch('q')], Action::Quit, "quit"),
+    bind(Normal, &[Key::ch('?')], Action::ToggleHelp, "this help"),
+    bind(
+        Normal,
+        &[Key::code(K::Tab), Key::code(K::Right), Key::ch('l')],
+        Action::NextView,
+        "next view",
+    ),
+    bind(
+        Normal,
+        &[Key::code(K::BackTab), Key::code(K::Left), Key::ch('h')],
+        Action::PrevView,
+        "previous view",
+    ),
+    bind(
+        Normal,
+        &[Key::ch('1')],
+        Action::ShowView(View::Projects),
+        "Projects view",
+    ),
+    bind(
+        Normal,
+        &[Key::ch('2')],
+        Action::ShowView(View::Goals),
+        "Goals view",
+    ),
+    bind(
+        Normal,
+        &[Key::ch('3')],
+        Action::ShowView(View::Chains),
+        "Chains view",
+    ),
+    bind(
+        Normal,
+        &[Key::ch('4')],
+        Action::ShowView(View::Sources),
+        "Sources view: the reports (Enter reads one)",
+    ),
+    // Browsing a list: moving.
     bind(
         Normal,
         &[Key::ch('j'), Key::code(K::Down)],
@@ -202,42 +252,6 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         Normal,
-        &[Key::code(K::Tab), Key::code(K::Right), Key::ch('l')],
-        Action::NextView,
-        "next view",
-    ),
-    bind(
-        Normal,
-        &[Key::code(K::BackTab), Key::code(K::Left), Key::ch('h')],
-        Action::PrevView,
-        "previous view",
-    ),
-    bind(
-        Normal,
-        &[Key::ch('1')],
-        Action::ShowView(View::Projects),
-        "Projects view",
-    ),
-    bind(
-        Normal,
-        &[Key::ch('2')],
-        Action::ShowView(View::Goals),
-        "Goals view",
-    ),
-    bind(
-        Normal,
-        &[Key::ch('3')],
-        Action::ShowView(View::Chains),
-        "Chains view",
-    ),
-    bind(
-        Normal,
-        &[Key::ch('4')],
-        Action::ShowView(View::Sources),
-        "Sources view: the reports (Enter reads one)",
-    ),
-    bind(
-        Normal,
         &[Key::ch('n')],
         Action::NewRecord,
         "new project (Projects) or goal/result (Goals): a form",
@@ -308,8 +322,6 @@ pub static KEYMAP: &[Binding] = &[
         Action::ToggleMouse,
         "mouse off (select text to copy) / on",
     ),
-    bind(Normal, &[Key::ch('?')], Action::ToggleHelp, "this help"),
-    bind(Normal, &[Key::ch('q')], Action::Quit, "quit"),
     // The filter line.
     bind(
         Filter,
@@ -795,14 +807,6 @@ pub static KEYMAP: &[Binding] = &[
     ),
     // Too small a terminal: nothing acts that could not be seen.
     bind(TooSmall, &[Key::ch('q')], Action::Quit, "quit"),
-    // Everywhere.
-    Binding {
-        mode: None,
-        keys: &[Key::ctrl('c')],
-        any_char: false,
-        bound: Bound::Do(Action::Quit),
-        help: "quit",
-    },
 ];
 
 /// The action `key` means in `mode`: the mode's exact bindings first, then

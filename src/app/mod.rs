@@ -5,6 +5,7 @@ pub mod keymap;
 pub mod records;
 pub mod state;
 pub mod update;
+pub mod views;
 
 pub use action::{Action, Effect};
 pub use keymap::{parse_keys, resolve, Key, KeyCode, KEYMAP};

@@ -60,6 +60,14 @@ pub struct Field {
     pub error: Option<String>,
 }
 
+impl Field {
+    /// A note: free prose, which may hold line breaks and tabs (as the
+    /// file's `note` fields may), where other fields are one line.
+    pub fn is_note(&self) -> bool {
+        self.key == "note"
+    }
+}
+
 fn field(key: &'static str, label: &'static str, required: bool) -> Field {
     Field {
         key,
@@ -679,11 +687,18 @@ pub fn form_edits(
     Some(edits)
 }
 
-/// Puts a refusal from the domain beside the field it is about.
+/// Puts a refusal from the domain beside the field it is about: the
+/// field its place names (`projects[3].name_en: ...`), else the field its
+/// words are about.
 pub fn place_refusal(form: &mut Form, message: &str) {
+    if place_by_path(form, message) {
+        return;
+    }
     let keys: Vec<&'static str> = form.fields.iter().map(|f| f.key).collect();
     let about = |words: &[&str]| words.iter().any(|w| message.contains(w));
-    let key = if about(&["chain"]) {
+    let key = if about(&["quote"]) {
+        "quote"
+    } else if about(&["chain"]) {
         "chain"
     } else if about(&["area"]) {
         "area"
@@ -710,6 +725,38 @@ pub fn place_refusal(form: &mut Form, message: &str) {
         form.error_at(key, message);
     } else {
         form.error = Some(message.to_string());
+    }
+}
+
+/// Puts a save's failure beside the field its place names (the store
+/// names the field it refused: `projects[3].name_en: a bidirectional
+/// override ...`), else under the form: a failure of the file (it no
+/// longer loads, it cannot be written) is about no field.
+pub fn place_save_failure(form: &mut Form, message: &str) {
+    if !place_by_path(form, message) {
+        form.error = Some(message.to_string());
+    }
+}
+
+/// The field of `form` a place in `message` ends in (`projects[3].name_en: `,
+/// `project "x", name_en: `).
+fn place_by_path(form: &mut Form, message: &str) -> bool {
+    let ends_place = |k: &str| {
+        let at = format!("{k}: ");
+        message.match_indices(&at).any(|(i, _)| {
+            message[..i]
+                .chars()
+                .next_back()
+                .is_some_and(|c| matches!(c, '.' | ' ' | ','))
+        })
+    };
+    let named = form.fields.iter().map(|f| f.key).find(|k| ends_place(k));
+    match named {
+        Some(key) => {
+            form.error_at(key, message);
+            true
+        }
+        None => false,
     }
 }
 

@@ -1,9 +1,8 @@
 //! `set-status`, `set-actual` and `milestone`: one edit, saved atomically.
 
 use super::{load, Failure, Outcome};
-use crate::command::{project_id, target_id};
+use crate::command::{project_id, target_id, unknown_status};
 use crate::domain::edit::{apply, Change, Edit};
-use crate::domain::suggest::closest;
 use crate::domain::*;
 use crate::store;
 use chrono::NaiveDate;
@@ -83,22 +82,7 @@ pub fn set_status(
 ) -> Outcome {
     edit_file(file, today, |t| {
         let project = project_id(t, project)?;
-        let st = Status::parse(status).ok_or_else(|| {
-            let ids = Status::ALL.map(|s| s.id());
-            let near = closest(status, ids);
-            let hint = near
-                .first()
-                .map(|n| format!("did you mean `{n}`? "))
-                .unwrap_or_default();
-            let all: Vec<String> = Status::ALL
-                .iter()
-                .map(|s| format!("{} ({} {})", s.id(), s.label_zh(), s.label_en()))
-                .collect();
-            Failure::usage(format!(
-                "unknown status \"{status}\" — {hint}statuses: {}",
-                all.join(", ")
-            ))
-        })?;
+        let st = Status::parse(status).ok_or_else(|| unknown_status(status))?;
         Ok(Edit::SetStatus {
             project,
             status: st,
@@ -120,6 +104,24 @@ pub struct MilestoneArgs<'a> {
 }
 
 pub fn milestone(file: &Path, today: NaiveDate, a: MilestoneArgs) -> Outcome {
+    // A slip to a date already past leaves the milestone overdue at once:
+    // done as asked (a report may say so), with a word.
+    let past = a
+        .slip_to
+        .filter(|to| to.last_day() < today)
+        .map(|to| {
+            format!(
+                "warning: {to} is already past (today is {today}): the milestone is overdue again at once\n"
+            )
+        });
+    let out = milestone_edit(file, today, a)?;
+    Ok(match past {
+        Some(w) => format!("{out}{w}"),
+        None => out,
+    })
+}
+
+fn milestone_edit(file: &Path, today: NaiveDate, a: MilestoneArgs) -> Outcome {
     edit_file(file, today, |t| {
         let project = project_id(t, a.project)?;
         Ok(match a.slip_to {

@@ -1,11 +1,12 @@
 //! `list`: projects, optionally filtered like the interface's `/`.
 
-use super::output::{csv, fitted_table, json_text};
+use super::output::{csv, fitted_table, json_text, push_note};
 use super::{area_label, chain_label, tracker_to_read, Failure, Format, Outcome};
-use crate::columns::{column, Column};
-use crate::domain::labels::next_due;
+use crate::columns::{column, Column, PROJECT_NAME};
+use crate::command::listing;
+use crate::domain::labels::{count, next_due, plural};
 use crate::domain::progress::{next_milestone, overdue_milestones};
-use crate::domain::search::{Query, SearchIndex};
+use crate::domain::search::{Field, Query, SearchIndex};
 use crate::domain::*;
 use chrono::NaiveDate;
 use serde_json::{json, Value};
@@ -14,24 +15,26 @@ use std::fmt::Write;
 use std::path::Path;
 
 /// `list`'s table: the Chinese name, the status and the next milestone
-/// kept whole; the rest give way. Ids are long (up to 50 columns) and every
-/// command also takes a name or pinyin, so in a narrow terminal the id
-/// goes after the English name (`--wide` or a pipe keeps it).
+/// kept; the chain and the area (short) before a long milestone text takes
+/// more than its share; the long ids and the English names give way first
+/// (every command also takes a name or pinyin; `--wide` or a pipe keeps
+/// them).
 const LIST_COLUMNS: [Column; 7] = [
-    column("id", 12, 3, false, false),
-    column("name_zh", 10, 0, true, true),
-    column("name_en", 12, 4, false, true),
-    column("chain", 8, 5, false, false),
-    column("area", 6, 6, false, false),
+    column("id", 64, 5, false, false),
+    column("name_zh", 10, 0, true, true).ample(PROJECT_NAME),
+    column("name_en", 16, 6, false, true),
+    column("chain", 8, 3, false, false),
+    column("area", 6, 4, false, false),
     column("status", 6, 1, true, false),
     column("next_milestone", 10, 2, true, true),
 ];
 
-/// "2022-12 预计年底建成 OVERDUE": the next milestone of a project, as the
-/// interface shows it (`domain::labels::next_due`).
+/// "! 2022-12 预计年底建成": the next milestone of a project as the
+/// interface shows it (`domain::labels::next_due`), an overdue one marked
+/// at its start so that no cut hides the mark.
 pub fn next_due_label(p: &Project, today: NaiveDate) -> String {
     match next_due(p, today) {
-        Some((label, true)) => format!("{label} OVERDUE"),
+        Some((label, true)) => format!("! {label}"),
         Some((label, false)) => label,
         None => String::new(),
     }
@@ -48,12 +51,20 @@ pub fn list(file: &Path, today: NaiveDate, format: Format, filter: Option<&str>)
             // `status:foo` or `chain:nosuch` would list nothing without saying why.
             let unknown = index.unknown_values(&query);
             if !unknown.is_empty() {
-                let lines: Vec<String> = unknown.iter().map(|u| u.describe()).collect();
-                return Err(Failure::usage(format!(
-                    "{}\nnothing listed: fix the filter (statuses: {})",
-                    lines.join("\n"),
-                    Status::ALL.map(|s| s.id()).join(", ")
-                )));
+                let mut msg: Vec<String> = unknown.iter().map(|u| u.describe()).collect();
+                msg.push("nothing listed: fix the filter".into());
+                // What a word with nothing to suggest may name: of its kind.
+                let mut kinds: Vec<Field> = Vec::new();
+                for u in unknown.iter().filter(|u| u.suggestions.is_empty()) {
+                    if !kinds.contains(&u.field) {
+                        kinds.push(u.field);
+                        msg.push(listing(
+                            &format!("{}:", plural(u.field.prefix())),
+                            &index.known_values(u.field),
+                        ));
+                    }
+                }
+                return Err(Failure::usage(msg.join("\n")));
             }
             SearchIndex::search_projects_once(t, &query)
                 .into_iter()
@@ -131,8 +142,20 @@ pub fn list(file: &Path, today: NaiveDate, format: Format, filter: Option<&str>)
                     ]
                 })
                 .collect();
+            let overdue = projects
+                .iter()
+                .filter(|p| next_due(p, today).is_some_and(|(_, late)| late))
+                .count();
             let mut out = fitted_table(&LIST_COLUMNS, &rows, width);
-            let _ = writeln!(out, "{} of {} projects", projects.len(), t.projects.len());
+            let mut tally = format!(
+                "{} of {}",
+                projects.len(),
+                count(t.projects.len(), "project")
+            );
+            if overdue > 0 {
+                let _ = write!(tally, "; ! marks an overdue milestone ({overdue})");
+            }
+            push_note(&mut out, &tally, width);
             out
         }
     };

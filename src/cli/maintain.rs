@@ -2,6 +2,7 @@
 //! the file itself.
 
 use super::{load, load_to_read, Failure, Outcome};
+use crate::domain::labels::count;
 use crate::domain::SCHEMA_VERSION;
 use crate::store;
 use chrono::NaiveDate;
@@ -64,24 +65,19 @@ pub fn validate(file: &Path, today: NaiveDate) -> Outcome {
     drop(err);
     let observations: usize = t.targets.iter().map(|x| x.observations.len()).sum();
     let mut out = format!(
-        "{}: ok — schema version {}, {} sources, {} chains, {} areas, {} projects, {} targets, {} observations, {} quotes found verbatim",
+        "{}: ok — schema version {}, {}, {}, {}, {}, {}, {}, {} found verbatim",
         file.display(),
         t.schema_version,
-        t.sources.len(),
-        t.chains.len(),
-        t.areas.len(),
-        t.projects.len(),
-        t.targets.len(),
-        observations,
-        quotes
+        count(t.sources.len(), "source"),
+        count(t.chains.len(), "chain"),
+        count(t.areas.len(), "area"),
+        count(t.projects.len(), "project"),
+        count(t.targets.len(), "target"),
+        count(observations, "observation"),
+        count(quotes, "quote")
     );
     if !warnings.is_empty() {
-        let n = warnings.len();
-        let _ = write!(
-            out,
-            "; {n} warning{} (on stderr)",
-            if n == 1 { "" } else { "s" }
-        );
+        let _ = write!(out, "; {} (on stderr)", count(warnings.len(), "warning"));
     }
     if t.schema_version < SCHEMA_VERSION {
         let _ = write!(

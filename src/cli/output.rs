@@ -1,7 +1,7 @@
 //! Output formats shared by the commands: aligned text tables, CSV, JSON.
 
-use crate::columns::{fit, Column};
-use crate::text::{one_line, truncate, width};
+use crate::columns::{distinct_cuts, fit, Column, Cut};
+use crate::text::{one_line, width};
 use serde_json::Value;
 use std::borrow::Cow;
 
@@ -9,9 +9,9 @@ use std::borrow::Cow;
 const GAP: usize = 2;
 
 /// A text table fitted to `width` columns by priority (`crate::columns`):
-/// identity and numbers whole, other columns cut, then left out, with a
-/// last line naming what was left out. `None` (piped output, `--wide`):
-/// every column whole.
+/// identity and numbers whole, other columns cut (two different texts
+/// never alike), then left out, with a last line naming what was left
+/// out. `None` (piped output, `--wide`): every column whole.
 pub fn fitted_table<S: AsRef<str>>(
     cols: &[Column],
     rows: &[Vec<S>],
@@ -34,7 +34,7 @@ pub fn fitted_table<S: AsRef<str>>(
                 .max(width(cols[i].header))
         })
         .collect();
-    let fitted = fit(total, cols, &wants, GAP);
+    let fitted = fit(total, cols, &wants, GAP, None);
     let shown_headers: Vec<&str> = fitted.shown.iter().map(|&(i, _)| headers[i]).collect();
     // The shown columns of each row, borrowed: cut to width as written.
     let shown_rows: Vec<Vec<&str>> = rows
@@ -47,18 +47,41 @@ pub fn fitted_table<S: AsRef<str>>(
                 .collect()
         })
         .collect();
+    // Per shown column, how each of its cells too wide for it is cut.
+    let cuts: Vec<Vec<Option<Cut>>> = (0..fitted.shown.len())
+        .map(|k| {
+            let texts: Vec<&str> = shown_rows.iter().map(|r| r[k]).collect();
+            distinct_cuts(&texts, fitted.shown[k].1)
+        })
+        .collect();
     let mut out = table_with_widths(
         &shown_headers,
         &shown_rows,
         fitted.shown.iter().map(|c| c.1).collect(),
+        &cuts,
     );
     if !fitted.hidden.is_empty() {
-        out.push_str(&format!(
-            "({}; --wide shows every column)\n",
-            fitted.hidden_note(cols)
-        ));
+        let note = format!("({}; --wide shows every column)", fitted.hidden_note(cols));
+        push_note(&mut out, &note, Some(total));
     }
     out
+}
+
+/// A line below a table (what was left out, what a mark means), broken
+/// into rows of the table's width when it has one.
+pub fn push_note(out: &mut String, note: &str, width_: Option<usize>) {
+    match width_ {
+        Some(w) => {
+            for row in crate::text::wrap_words(note, w.max(1), 1) {
+                out.push_str(&row);
+                out.push('\n');
+            }
+        }
+        None => {
+            out.push_str(note);
+            out.push('\n');
+        }
+    }
 }
 
 /// A plain text table whose columns line up with double-width characters.
@@ -75,20 +98,22 @@ pub fn table<S: AsRef<str>>(headers: &[&str], rows: &[Vec<S>]) -> String {
             widths[i] = widths[i].max(width(c));
         }
     }
-    table_with_widths(headers, &rows, widths)
+    table_with_widths(headers, &rows, widths, &[])
 }
 
 /// Rows padded to `widths`, two spaces apart, under a header and a rule.
-/// Cells wider than their column are cut; the text is built in one string
-/// (a city-scale list is megabytes: no string per padded cell).
+/// Cells wider than their column are cut (`cuts[column][row]`, else at
+/// their end); the text is built in one string (a city-scale list is
+/// megabytes: no string per padded cell).
 fn table_with_widths<S: AsRef<str>>(
     headers: &[&str],
     rows: &[Vec<S>],
     widths: Vec<usize>,
+    cuts: &[Vec<Option<Cut>>],
 ) -> String {
     let size: usize = widths.iter().map(|w| w + 2).sum::<usize>() + 1;
     let mut out = String::with_capacity(size.saturating_mul(rows.len() + 2));
-    let line = |cells: &mut dyn Iterator<Item = &str>, out: &mut String| {
+    let line = |cells: &mut dyn Iterator<Item = &str>, row: Option<usize>, out: &mut String| {
         let mut cells = cells.peekable();
         let mut i = 0;
         while let Some(c) = cells.next() {
@@ -97,10 +122,20 @@ fn table_with_widths<S: AsRef<str>>(
             let shown = if w <= cols {
                 out.push_str(c);
                 w
+            } else if cols == 0 {
+                0
             } else {
-                let cut = truncate(c, cols);
-                out.push_str(&cut);
-                width(&cut)
+                let planned = row.and_then(|r| cuts.get(i)?.get(r).copied().flatten());
+                let (head, tail) = planned
+                    .unwrap_or_else(|| {
+                        crate::columns::distinct_cuts(&[c], cols)[0]
+                            .unwrap_or(Cut { head: 0, tail: 0 })
+                    })
+                    .pieces(c);
+                out.push_str(head);
+                out.push('~');
+                out.push_str(tail);
+                width(head) + 1 + width(tail)
             };
             // The last cell is not padded: no trailing spaces.
             if cells.peek().is_some() {
@@ -111,11 +146,11 @@ fn table_with_widths<S: AsRef<str>>(
         }
         out.push('\n');
     };
-    line(&mut headers.iter().copied(), &mut out);
+    line(&mut headers.iter().copied(), None, &mut out);
     let rules: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
-    line(&mut rules.iter().map(String::as_str), &mut out);
-    for r in rows {
-        line(&mut r.iter().map(|s| s.as_ref()), &mut out);
+    line(&mut rules.iter().map(String::as_str), None, &mut out);
+    for (k, r) in rows.iter().enumerate() {
+        line(&mut r.iter().map(|s| s.as_ref()), Some(k), &mut out);
     }
     out
 }

@@ -1,10 +1,11 @@
 //! `progress`: goals and results with their progress state.
 
-use super::output::{csv, fitted_table, json_text};
+use super::output::{csv, fitted_table, json_text, push_note};
 use super::show::target_cells;
 use super::{chain_label, tracker_to_read, Failure, Format, Outcome};
 use crate::columns::{column, Column};
 use crate::command::resolve_chain;
+use crate::domain::labels::{period_short, value_with_unit};
 use crate::domain::progress::assess;
 use crate::domain::suggest::closest;
 use crate::domain::*;
@@ -80,41 +81,65 @@ pub fn progress(
     };
     // Borrowed where the tracker holds the text: a city-scale table is
     // megabytes.
+    let mut interim = false;
     let rows: Vec<Vec<Cow<str>>> = targets
         .iter()
         .map(|x| {
-            let (pr, [goal, base, actual, percent, period]) = target_cells(x, today);
+            let (pr, [goal, base, _, percent, _]) = target_cells(x, today);
+            interim |= pr.value.is_some() && pr.interim;
+            // The value as the interface shows it ("6所*": interim), its
+            // date in a column of its own that gives way first.
+            let actual = pr.value.map_or(String::new(), |v| {
+                format!(
+                    "{}{}",
+                    value_with_unit(v, &x.unit),
+                    if pr.interim { "*" } else { "" }
+                )
+            });
             vec![
                 Cow::Borrowed(x.id.as_str()),
                 Cow::Borrowed(x.metric_zh.as_str()),
                 Cow::Borrowed(x.metric_en.as_str()),
                 Cow::Owned(chain_label(t, &x.chain)),
-                Cow::Owned(period),
+                Cow::Owned(period_short(&x.period)),
                 Cow::Owned(goal),
                 Cow::Owned(base),
                 Cow::Owned(actual),
+                Cow::Owned(pr.as_of.map_or(String::new(), |d| d.to_string())),
                 Cow::Owned(percent),
                 // As the interface says it; CSV and JSON keep the id.
                 Cow::Borrowed(pr.state.label_en()),
             ]
         })
         .collect();
-    Ok(fitted_table(&PROGRESS_COLUMNS, &rows, width))
+    let mut out = fitted_table(&PROGRESS_COLUMNS, &rows, width);
+    if interim {
+        push_note(
+            &mut out,
+            "* interim: a value from before the period's end, not its outcome",
+            width,
+        );
+    }
+    Ok(out)
 }
 
-/// `progress`'s table: the goal's name and its numbers (target, actual,
-/// percent, state) kept whole; the rest give way, the long ids among the
-/// first (`--wide` or a pipe keeps them).
-const PROGRESS_COLUMNS: [Column; 10] = [
-    column("id", 12, 3, false, false),
-    column("metric_zh", 10, 0, true, true),
-    column("metric_en", 10, 5, false, true),
-    column("chain", 8, 6, false, false),
-    column("period", 6, 4, false, false),
+/// `progress`'s table: the goal's name, its numbers (target, actual,
+/// state, percent) and its period (a 2018 and a 2024 goal with the same
+/// metric) kept; the value's date, the long ids, the English names, the
+/// chain and the baseline give way first (`--wide` or a pipe keeps them).
+/// When only kept ones are left the period goes first, then the percent,
+/// and only then the state.
+const PROGRESS_COLUMNS: [Column; 11] = [
+    column("id", 64, 6, false, false),
+    column("metric_zh", 10, 0, true, true).ample(20),
+    column("metric_en", 16, 7, false, true),
+    column("chain", 8, 8, false, false),
+    column("period", 4, 4, true, false),
     column("target", 6, 1, true, false),
-    column("baseline", 8, 7, false, false),
+    column("baseline", 8, 9, false, false),
     column("actual", 6, 1, true, false),
-    column("percent", 4, 2, true, false),
+    column("as_of", 10, 5, false, false),
+    column("percent", 4, 3, true, false),
     column("state", 5, 2, true, false),
 ];
 

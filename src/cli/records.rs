@@ -6,10 +6,11 @@
 
 use super::edit::edit_file_then;
 use super::{Failure, Outcome};
+use crate::command::listing;
 use crate::domain::edit::{Edit, Record};
 use crate::domain::number::parse_value;
 use crate::domain::records::{self, closest_passage};
-use crate::domain::search::SearchIndex;
+use crate::domain::search::{similar_chinese, SearchIndex, SUGGESTIONS};
 use crate::domain::suggest::closest;
 use crate::domain::*;
 use crate::store;
@@ -56,10 +57,17 @@ fn resolve_group(
         return Ok(g.0.to_string());
     }
     let ids: Vec<&str> = groups.iter().map(|g| g.0).collect();
-    let mut near: Vec<String> = closest(v, ids.iter().copied())
+    // In Chinese: by characters and pinyin (金触 -> 现代金融).
+    let names: Vec<&str> = groups.iter().map(|g| g.1).collect();
+    let mut near: Vec<String> = similar_chinese(v, &names)
         .into_iter()
-        .map(String::from)
+        .map(|i| ids[i].to_string())
         .collect();
+    for id in closest(v, ids.iter().copied()) {
+        if !near.iter().any(|n| n == id) {
+            near.push(id.to_string());
+        }
+    }
     for i in searched.into_iter().take(3) {
         if let Some(g) = groups.get(i) {
             let label = g.0.to_string();
@@ -68,8 +76,13 @@ fn resolve_group(
             }
         }
     }
+    near.truncate(SUGGESTIONS);
     let hint = if near.is_empty() {
-        format!("known {what}s: {}", ids.join(", "))
+        let all: Vec<String> = groups
+            .iter()
+            .map(|g| format!("`{}` {}", g.0, g.1))
+            .collect();
+        format!("\n{}", listing(&format!("known {what}s:"), &all))
     } else {
         let named: Vec<String> = near
             .iter()
@@ -80,7 +93,10 @@ fn resolve_group(
             .collect();
         format!("did you mean {}?", named.join(", "))
     };
-    Err(Failure::usage(format!("unknown {what} \"{v}\" — {hint}")))
+    let dash = if hint.starts_with('\n') { "" } else { " — " };
+    Err(Failure::usage(format!(
+        "unknown {what} \"{v}\"{dash}{hint}"
+    )))
 }
 
 pub fn resolve_chain(t: &Tracker, index: &SearchIndex, value: &str) -> Result<String, Failure> {
@@ -126,17 +142,7 @@ pub fn resolve_area(t: &Tracker, index: &SearchIndex, value: &str) -> Result<Str
 }
 
 fn parse_status(s: &str) -> Result<Status, Failure> {
-    Status::parse(s).ok_or_else(|| {
-        let ids = Status::ALL.map(|s| s.id());
-        let hint = closest(s, ids)
-            .first()
-            .map(|n| format!("did you mean `{n}`? "))
-            .unwrap_or_default();
-        Failure::usage(format!(
-            "unknown status \"{s}\" — {hint}statuses: {}",
-            ids.join(", ")
-        ))
-    })
+    Status::parse(s).ok_or_else(|| crate::command::unknown_status(s))
 }
 
 fn evidence(
@@ -500,10 +506,14 @@ pub struct SourceArgs<'a> {
 
 /// `add-source FILE`: copies the report into seeds/ as `ID.txt` (written
 /// under a temporary name, then linked into place, so a half-copied or
-/// overwritten report never appears) and adds it to `sources`. Refuses a
-/// report whose text (spaces aside) is already there, a taken id or file
-/// name, and anything that is not UTF-8 text. If the tracker cannot be
-/// saved, the copy is removed again.
+/// overwritten report never appears) and adds it to `sources`. A report
+/// already in seeds/ is listed as it is, never copied a second time: one
+/// given by its path there, or one with the same text that no source lists
+/// (what an add-source stopped between the copy and the save leaves, so
+/// running it again completes it). Refuses a report whose text (spaces
+/// aside) a source already cites, a taken id or file name, and anything
+/// that is not UTF-8 text. If the tracker cannot be saved, a copy made here
+/// is removed again.
 pub fn add_source(file: &Path, today: NaiveDate, a: SourceArgs) -> Outcome {
     let limit = store::disk::max_bytes().map_err(Failure::usage)?;
     let bytes = store::disk::read_bounded(a.path, limit)
@@ -529,15 +539,22 @@ pub fn add_source(file: &Path, today: NaiveDate, a: SourceArgs) -> Outcome {
         )));
     }
     let seeds = store::seeds_dir(file);
-    let name = format!("{}.txt", a.id.trim());
+    let in_seeds = store::name_in_seeds(&seeds, a.path);
     let copied = std::cell::Cell::new(false);
+    let adopted = std::cell::RefCell::new(None);
     let result = edit_file_then(
         file,
         today,
         |t| {
+            let squeezed = store::validate::squeeze(body);
+            let found = in_seeds
+                .clone()
+                .or_else(|| store::unlisted_report_with_text(&seeds, t, &squeezed));
             let s = Source {
                 id: a.id.trim().to_string(),
-                file: name.clone(),
+                file: found
+                    .clone()
+                    .unwrap_or_else(|| format!("{}.txt", a.id.trim())),
                 title: a.title.trim().to_string(),
                 outlet: a.outlet.clone().filter(|s| !s.trim().is_empty()),
                 author: a.author.clone().filter(|s| !s.trim().is_empty()),
@@ -545,7 +562,6 @@ pub fn add_source(file: &Path, today: NaiveDate, a: SourceArgs) -> Outcome {
                 dating_note: a.dating_note.clone().filter(|s| !s.trim().is_empty()),
             };
             records::check_new_source(t, &s).map_err(|r| Failure::usage(r.message))?;
-            let squeezed = store::validate::squeeze(body);
             for other in &t.sources {
                 if let Ok(b) = store::read_source(&seeds, &other.file) {
                     if store::validate::squeeze(&b) == squeezed {
@@ -558,19 +574,43 @@ pub fn add_source(file: &Path, today: NaiveDate, a: SourceArgs) -> Outcome {
                     }
                 }
             }
-            copy_into(&seeds, &name, text.as_bytes())?;
-            copied.set(true);
+            if found.is_none() {
+                copy_into(&seeds, &s.file, text.as_bytes())?;
+                copied.set(true);
+                pause_for_kill_test();
+            }
+            *adopted.borrow_mut() = found;
             Ok(Edit::AddSource(Box::new(s)))
         },
         |t, change| {
             check_valid(file, t)?;
-            Ok(saved_text(t, &change.after, today))
+            let mut shown = saved_text(t, &change.after, today);
+            if let Some(name) = adopted.borrow().as_ref() {
+                shown.push_str(&format!(
+                    "  seeds/{name} was already there: listed as it is, not copied\n"
+                ));
+            }
+            Ok(shown)
         },
     );
     if result.is_err() && copied.get() {
-        let _ = std::fs::remove_file(seeds.join(&name));
+        let name = format!("{}.txt", a.id.trim());
+        let _ = std::fs::remove_file(seeds.join(name));
     }
     result
+}
+
+/// Debug builds only: with SHIBEI_TEST_PAUSE_AFTER_REPORT_COPY set,
+/// add-source stops between copying the report and saving the tracker, so
+/// a test can kill it there (tests/add_source.rs).
+fn pause_for_kill_test() {
+    #[cfg(debug_assertions)]
+    if std::env::var_os("SHIBEI_TEST_PAUSE_AFTER_REPORT_COPY").is_some() {
+        eprintln!("paused after copying the report");
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(60));
+        }
+    }
 }
 
 /// Writes `bytes` to `seeds/name`, never over an existing file.

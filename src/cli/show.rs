@@ -3,7 +3,7 @@
 use super::output::{json_text, table};
 use super::{area_label, tracker_to_read, unknown_id, Outcome};
 use crate::command::{resolve, Named};
-use crate::domain::labels::{goal_label, value_with_unit, MilestoneState};
+use crate::domain::labels::{count, goal_label, percent_label, value_with_unit, MilestoneState};
 use crate::domain::progress::{assess, overdue_milestones};
 use crate::domain::*;
 use chrono::NaiveDate;
@@ -118,7 +118,8 @@ pub fn project_text(t: &Tracker, p: &Project, today: NaiveDate) -> String {
                 o,
                 "  due {}  expect {}  {}  [{state}]",
                 m.due,
-                m.expect.id(),
+                // As the interface's detail pane says it.
+                m.expect.label_en(),
                 m.text
             );
             let _ = writeln!(o, "    {}", quote_line(t, &m.source, &m.quote));
@@ -136,7 +137,10 @@ pub fn project_text(t: &Tracker, p: &Project, today: NaiveDate) -> String {
         let mut hist: Vec<&HistoryEntry> = p.history.iter().collect();
         hist.sort_by_key(|h| h.date);
         for h in hist {
-            let status = h.status.map(|s| format!("{} ", s.id())).unwrap_or_default();
+            let status = h
+                .status
+                .map(|s| format!("{} ", s.label_zh()))
+                .unwrap_or_default();
             let _ = writeln!(o, "  {}  {status}{}", h.date, indented(&h.note, 4));
             if let (Some(s), Some(q)) = (&h.source, &h.quote) {
                 let _ = writeln!(o, "    {}", quote_line(t, s, q));
@@ -159,7 +163,7 @@ pub fn target_cells(x: &Target, today: NaiveDate) -> (Progress, [String; 5]) {
         .map(|b| format!("{} ({})", value_with_unit(b.value, &x.unit), b.date))
         .unwrap_or_default();
     let actual = pr.value_label(&x.unit).unwrap_or_default();
-    let percent = pr.percent.map(|p| format!("{p:.0}%")).unwrap_or_default();
+    let percent = pr.percent.map(percent_label).unwrap_or_default();
     (pr, [goal, base, actual, percent, x.period.label()])
 }
 
@@ -214,9 +218,8 @@ pub fn target_text(t: &Tracker, x: &Target, today: NaiveDate) -> String {
     if pr.future_ignored > 0 {
         let _ = writeln!(
             o,
-            "           {} observation{} dated after today ignored",
-            pr.future_ignored,
-            if pr.future_ignored == 1 { "" } else { "s" }
+            "           {} dated after today ignored",
+            count(pr.future_ignored, "observation")
         );
     }
     if !percent.is_empty() {
@@ -271,12 +274,7 @@ pub fn target_text(t: &Tracker, x: &Target, today: NaiveDate) -> String {
     }
     if let Some(m) = &x.metric {
         let series = t.series(m);
-        let _ = writeln!(
-            o,
-            "\nSeries {m} ({} target{})",
-            series.len(),
-            if series.len() == 1 { "" } else { "s" }
-        );
+        let _ = writeln!(o, "\nSeries {m} ({})", count(series.len(), "target"));
         let rows: Vec<Vec<String>> = series_points(&series)
             .into_iter()
             .map(|pt| {

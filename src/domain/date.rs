@@ -123,7 +123,65 @@ impl fmt::Display for PartialDate {
 
 impl serde::Serialize for PartialDate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if !s.is_human_readable() {
+            // Binary forms (the cache): year, month and day, 0 for none.
+            let part = |p: Option<u32>| p.map_or(0, |n| n.min(255) as u8);
+            return serde::Serialize::serialize(&(self.year, part(self.month), part(self.day)), s);
+        }
         s.collect_str(self)
+    }
+}
+
+/// Reads a date as the tracker file writes it (`"2013-12"`; a bare year
+/// such as `2008` too), or in its binary form; only a real date.
+impl<'de> serde::Deserialize<'de> for PartialDate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        if !d.is_human_readable() {
+            let (year, month, day) = <(i32, u8, u8)>::deserialize(d)?;
+            let part = |n: u8| (n != 0).then_some(u32::from(n));
+            let date = PartialDate {
+                year,
+                month: part(month),
+                day: part(day),
+            };
+            // The same rules as `parse`.
+            let real = (0..=9999).contains(&year)
+                && match (date.month, date.day) {
+                    (None, None) => true,
+                    (Some(m), None) => (1..=12).contains(&m),
+                    (Some(m), Some(dd)) => NaiveDate::from_ymd_opt(year, m, dd).is_some(),
+                    (None, Some(_)) => false,
+                };
+            return if real {
+                Ok(date)
+            } else {
+                Err(D::Error::custom("not a real date"))
+            };
+        }
+        d.deserialize_any(DateVisitor)
+    }
+}
+
+struct DateVisitor;
+
+impl serde::de::Visitor<'_> for DateVisitor {
+    type Value = PartialDate;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a date: \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\"")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<PartialDate, E> {
+        PartialDate::parse(s).ok_or_else(|| E::invalid_value(serde::de::Unexpected::Str(s), &self))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<PartialDate, E> {
+        self.visit_str(&n.to_string())
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<PartialDate, E> {
+        self.visit_str(&n.to_string())
     }
 }
 

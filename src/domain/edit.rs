@@ -136,7 +136,7 @@ pub fn check_status_change(
                 "{}: the newest status change is dated {} ({}); a change dated {date} would come before it — give a date on or after {}",
                 p.id,
                 h.date,
-                h.status.map_or("", |s| s.id()),
+                h.status.map_or(String::new(), status_label),
                 h.date.first_day()
             )));
         }
@@ -534,7 +534,7 @@ pub fn apply(t: &mut Tracker, edit: &Edit, today: NaiveDate) -> Result<Change, R
                     "added project {} ({}, {}) citing {}",
                     p.id,
                     p.name_zh,
-                    p.status.id(),
+                    status_label(p.status),
                     p.sources.first().map_or("-", |e| e.source.as_str())
                 ),
                 after: Record::Project(p),

@@ -2,8 +2,8 @@
 //! command line, the briefing and the interface, so they never disagree.
 
 use super::progress::{is_overdue, next_milestone};
-use super::{format_number, Milestone, PartialDate, Project, Status, Target};
-use chrono::NaiveDate;
+use super::{format_number, Milestone, PartialDate, Period, Project, Status, Target};
+use chrono::{Datelike, NaiveDate};
 
 /// "756.6亿元": a number with its unit.
 pub fn value_with_unit(v: f64, unit: &str) -> String {
@@ -14,6 +14,56 @@ pub fn value_with_unit(v: f64, unit: &str) -> String {
 /// interface's words rather than its id.
 pub fn status_label(s: Status) -> String {
     format!("{} {}", s.label_zh(), s.label_en())
+}
+
+/// How far a goal has come, one way everywhere (interface, command line,
+/// briefing): the share of the way from baseline to target, "58%", and
+/// past the goal "117%" (35 of 30), never a sign that reads as growth.
+pub fn percent_label(percent: f64) -> String {
+    format!("{percent:.0}%")
+}
+
+/// A goal's period in a table's narrow column: "2018", "2018-2020",
+/// "2018-01..06" for the first half of 2018; `Period::label` otherwise.
+pub fn period_short(p: &Period) -> String {
+    let (start, end) = (p.start(), p.end());
+    let month_end = end.succ_opt().is_some_and(|d| d.day() == 1);
+    match p {
+        Period::Span { .. }
+            if start.day() == 1 && month_end && !(start.month() == 1 && end.month() == 12) =>
+        {
+            if start.year() == end.year() {
+                format!("{}-{:02}..{:02}", start.year(), start.month(), end.month())
+            } else {
+                format!("{}..{}", start.format("%Y-%m"), end.format("%Y-%m"))
+            }
+        }
+        _ => p.label(),
+    }
+}
+
+/// "1 record", "3 records": a count with its noun, singular for one.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {}", plural(noun))
+    }
+}
+
+/// The English plural of `noun` ("passage" -> "passages", "entry" ->
+/// "entries"); a phrase's last word.
+pub fn plural(noun: &str) -> String {
+    if let Some(stem) = noun
+        .strip_suffix('y')
+        .filter(|s| !s.ends_with(['a', 'e', 'o', 'u']))
+    {
+        format!("{stem}ies")
+    } else if noun.ends_with(['s', 'x']) || noun.ends_with("ch") || noun.ends_with("sh") {
+        format!("{noun}es")
+    } else {
+        format!("{noun}s")
+    }
 }
 
 /// ">=60家", or "" when the goal states no number.
@@ -61,4 +111,39 @@ impl MilestoneState {
 /// whether it is overdue.
 pub fn next_due(p: &Project, today: NaiveDate) -> Option<(String, bool)> {
     next_milestone(p).map(|(_, m)| (format!("{} {}", m.due, m.text), is_overdue(p, m, today)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_periods_and_counts_read_one_way() {
+        assert_eq!(percent_label(116.67), "117%");
+        assert_eq!(percent_label(58.0), "58%");
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
+        assert_eq!(period_short(&Period::Year(2018)), "2018");
+        let span = |a, b| Period::Span { start: a, end: b };
+        assert_eq!(
+            period_short(&span(d(2018, 1, 1), d(2020, 12, 31))),
+            "2018-2020"
+        );
+        assert_eq!(
+            period_short(&span(d(2018, 1, 1), d(2018, 6, 30))),
+            "2018-01..06"
+        );
+        assert_eq!(
+            period_short(&span(d(2018, 7, 1), d(2019, 2, 28))),
+            "2018-07..2019-02"
+        );
+        assert_eq!(
+            period_short(&span(d(2018, 1, 5), d(2018, 6, 30))),
+            "2018-01-05 to 2018-06-30"
+        );
+        assert_eq!(count(1, "quoted passage"), "1 quoted passage");
+        assert_eq!(count(2, "quoted passage"), "2 quoted passages");
+        assert_eq!(count(0, "entry"), "0 entries");
+        assert_eq!(count(3, "match"), "3 matches");
+        assert_eq!(count(2, "day"), "2 days");
+    }
 }

@@ -3,7 +3,7 @@
 use super::date::PartialDate;
 use super::status::Status;
 use chrono::{Datelike, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 crate::record! {
     #[doc = "The whole file: its schema version and its five lists."]
@@ -142,7 +142,7 @@ crate::record! {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Comparator {
     #[serde(rename = ">=")]
     AtLeast,
@@ -219,6 +219,10 @@ impl Period {
 impl Serialize for Period {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
+        if !s.is_human_readable() {
+            // Binary forms (the cache) keep which of the two it is.
+            return PeriodForm::from(*self).serialize(s);
+        }
         let mut st = s.serialize_struct("Period", 2)?;
         st.serialize_field("start", &self.start().to_string())?;
         st.serialize_field("end", &self.end().to_string())?;
@@ -226,9 +230,101 @@ impl Serialize for Period {
     }
 }
 
+/// A period in binary forms: the year, or the days since the common era.
+#[derive(Serialize, Deserialize)]
+enum PeriodForm {
+    Year(i32),
+    Span(i32, i32),
+}
+
+impl From<Period> for PeriodForm {
+    fn from(p: Period) -> Self {
+        match p {
+            Period::Year(y) => PeriodForm::Year(y),
+            Period::Span { start, end } => {
+                PeriodForm::Span(start.num_days_from_ce(), end.num_days_from_ce())
+            }
+        }
+    }
+}
+
+/// Reads a period as the tracker file writes it (`2024`, or `{start:
+/// "2018-01-01", end: "2020-12-31"}`), or in its binary form.
+impl<'de> Deserialize<'de> for Period {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        if !d.is_human_readable() {
+            let day = |n| {
+                NaiveDate::from_num_days_from_ce_opt(n)
+                    .ok_or_else(|| D::Error::custom("a day out of range"))
+            };
+            return match PeriodForm::deserialize(d)? {
+                PeriodForm::Year(y) => Ok(Period::Year(y)),
+                PeriodForm::Span(start, end) => Ok(Period::Span {
+                    start: day(start)?,
+                    end: day(end)?,
+                }),
+            };
+        }
+        d.deserialize_any(PeriodVisitor)
+    }
+}
+
+struct PeriodVisitor;
+
+impl<'de> serde::de::Visitor<'de> for PeriodVisitor {
+    type Value = Period;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a four-digit year, or {start: \"YYYY-MM-DD\", end: \"YYYY-MM-DD\"}")
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, y: i64) -> Result<Period, E> {
+        match i32::try_from(y) {
+            Ok(y) if (1000..=9999).contains(&y) => Ok(Period::Year(y)),
+            _ => Err(E::custom(format!("{y} is not a year"))),
+        }
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, y: u64) -> Result<Period, E> {
+        self.visit_i64(i64::try_from(y).unwrap_or(i64::MAX))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Period, E> {
+        match PartialDate::parse(s) {
+            Some(d) if d.month.is_none() => Ok(Period::Year(d.year)),
+            _ => Err(E::invalid_value(serde::de::Unexpected::Str(s), &self)),
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Period, A::Error> {
+        use serde::de::Error;
+        let (mut start, mut end) = (None, None);
+        while let Some(key) = map.next_key::<String>()? {
+            let slot = match key.as_str() {
+                "start" => &mut start,
+                "end" => &mut end,
+                other => return Err(A::Error::unknown_field(other, &["start", "end"])),
+            };
+            let text: String = map.next_value()?;
+            let day = super::date::parse_day(&text)
+                .ok_or_else(|| A::Error::custom(format!("\"{text}\" is not a day (YYYY-MM-DD)")))?;
+            *slot = Some(day);
+        }
+        let start = start.ok_or_else(|| A::Error::missing_field("start"))?;
+        let end = end.ok_or_else(|| A::Error::missing_field("end"))?;
+        if end < start {
+            return Err(A::Error::custom(format!(
+                "the period ends ({end}) before it starts ({start})"
+            )));
+        }
+        Ok(Period::Span { start, end })
+    }
+}
+
 /// A level is approached from its baseline; a flow starts from zero every
 /// period, its baseline being only the previous period's figure to compare.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Measure {
     #[default]
@@ -305,9 +401,15 @@ impl Target {
     }
 
     /// The value that stands on `today`: the newest observation dated on or
-    /// before it (later ones are not known yet).
+    /// before it (later ones are not known yet). Newest is the one whose
+    /// date reaches latest, its last day: a year's result ("2024", 全年)
+    /// outranks a value of "2024-06-30"; of equal last days, the one listed
+    /// last (docs/schema.md, "Progress states").
     pub fn current(&self, today: NaiveDate) -> Option<&Observation> {
-        self.observations.iter().rev().find(|o| !o.is_future(today))
+        self.observations
+            .iter()
+            .filter(|o| !o.is_future(today))
+            .max_by_key(|o| o.date.last_day())
     }
 
     /// Where an observation dated `date` goes to keep the list sorted:

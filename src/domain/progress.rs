@@ -459,6 +459,42 @@ mod tests {
     }
 
     #[test]
+    fn a_years_result_outranks_a_value_from_inside_the_year() {
+        // A report's result for the whole of 2024 ("2024", 全年) and a value
+        // typed in as of 30 June: the year's result stands for the later
+        // moment, so it is the one judged, as the year's result.
+        let mut t = goal(60.0, Comparator::AtLeast, None, None);
+        t.observations = vec![obs(55.0, "2024"), obs(30.0, "2024-06-30")];
+        let p = assess(&t, day("2025-03-01"));
+        assert_eq!(p.value, Some(55.0));
+        assert_eq!(p.as_of.unwrap().to_string(), "2024");
+        assert!(!p.interim, "a year's result is not an interim value");
+        assert_eq!(p.state, ProgressState::Missed);
+        t.observations[0].value = 61.0;
+        assert_eq!(assess(&t, day("2025-03-01")).state, ProgressState::Met);
+        // During the year it is not a future value either: a year counts
+        // from its first day.
+        let mid = assess(&t, day("2024-07-01"));
+        assert_eq!((mid.value, mid.future_ignored), (Some(61.0), 0));
+        // A value dated after the year is newer still.
+        t.observations.push(obs(62.0, "2025-01-15"));
+        assert_eq!(assess(&t, day("2025-03-01")).value, Some(62.0));
+    }
+
+    #[test]
+    fn a_month_stands_for_its_last_day_when_values_are_compared() {
+        // "2024-03" (a figure for March) reaches later than 15 March.
+        let mut t = goal(60.0, Comparator::AtLeast, None, None);
+        t.observations = vec![obs(20.0, "2024-03"), obs(10.0, "2024-03-15")];
+        assert_eq!(assess(&t, day("2024-04-01")).value, Some(20.0));
+        // On 20 March both are known; March still reaches later.
+        assert_eq!(assess(&t, day("2024-03-20")).value, Some(20.0));
+        // Equal last days: the one listed last (added last) wins.
+        t.observations = vec![obs(20.0, "2024-03"), obs(25.0, "2024-03-31")];
+        assert_eq!(assess(&t, day("2024-04-01")).value, Some(25.0));
+    }
+
+    #[test]
     fn newest_value_wins_and_ties_keep_the_last_added() {
         let mut t = at(
             goal(60.0, Comparator::AtLeast, None, Some(10.0)),

@@ -997,7 +997,7 @@ mod tests {
         assert_eq!(ch.after.id(), "park-2");
         assert!(
             ch.summary
-                .starts_with("added project park-2 (新园, planned)"),
+                .starts_with("added project park-2 (新园, 规划中 Planned)"),
             "{}",
             ch.summary
         );

@@ -349,7 +349,11 @@ macro_rules! record {
         $(settle = $settle:path;)?
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+        // Serialize gives the JSON output; both give the cache (postcard).
+        // Fields left out of a file read through serde take the blank
+        // record's: which may be left out is the readers' business.
+        #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+        #[serde(default)]
         pub struct $name {
             $( $(#[$fmeta])* pub $field: $ty, )*
         }

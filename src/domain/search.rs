@@ -32,6 +32,11 @@
 //! letters must score at least 12·n: letters strewn one by one over a long
 //! name never reach it, an acronym of consecutive words or syllables does.
 //!
+//! A word prefixed with `~` is matched the fzf way instead: its letters in
+//! order anywhere, scored and highlighted by fuzzy-matcher's skim matcher
+//! (`NameKeys::fuzzy`), over the same names; passes of such words narrow
+//! as a word grows (`Narrow`).
+//!
 //! A word with Chinese (or other non-Latin) characters matches the text
 //! itself: as one contiguous run (18 per character, +8 at the start), or as
 //! runs of two or more characters in order (16 per character, -8 for each
@@ -56,6 +61,8 @@ use super::par;
 use super::progress::ProgressState;
 use super::status::Status;
 use super::suggest::closest;
+use fuzzy_matcher::skim::SkimMatcherV2;
+use fuzzy_matcher::FuzzyMatcher;
 use pinyin::ToPinyin;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -192,6 +199,66 @@ impl NameKeys {
             None => self.cjk(&w.text, want_path),
         }?;
         (found.0 >= FLOOR * w.len as i32).then_some(found)
+    }
+
+    /// A `~word` (`Field::Fuzzy`) as fzf and skim match it: its letters in
+    /// order anywhere, scored by fuzzy-matcher's skim matcher. A Latin
+    /// word is matched against the name's tokens written apart ("ren he lu
+    /// jiu cheng ...", "cruise port city": word and syllable starts score
+    /// as skim scores them), a word in Chinese against the text itself.
+    /// With `want_path`, the text's char indices to highlight.
+    fn fuzzy(&self, skim: &SkimMatcherV2, w: &Word, want_path: bool) -> Option<(i64, Vec<usize>)> {
+        let Some(q) = &w.latin else {
+            if self.lower.is_empty() {
+                return None;
+            }
+            return if want_path {
+                skim.fuzzy_indices(&self.lower, &w.text)
+            } else {
+                skim.fuzzy_match(&self.lower, &w.text)
+                    .map(|s| (s, Vec::new()))
+            };
+        };
+        if w.mask & !self.mask != 0 || self.tokens() == 0 || !subsequence(q, self.joined.as_bytes())
+        {
+            return None;
+        }
+        let pattern = std::str::from_utf8(q).ok()?;
+        HAYSTACK.with(|h| {
+            let mut h = h.borrow_mut();
+            h.clear();
+            for k in 0..self.tokens() {
+                if k > 0 {
+                    h.push(' ');
+                }
+                // Tokens are ASCII: their bounds are char boundaries.
+                h.push_str(&self.joined[self.bounds[k] as usize..self.bounds[k + 1] as usize]);
+            }
+            if !want_path {
+                return skim.fuzzy_match(&h, pattern).map(|s| (s, Vec::new()));
+            }
+            let (score, at) = skim.fuzzy_indices(&h, pattern)?;
+            // Each position back to its token (one space before each but
+            // the first), then to the char of the text behind it.
+            let mut hl: Vec<usize> = at
+                .into_iter()
+                .filter_map(|p| {
+                    // Token k starts at bounds[k] + k (k spaces before it).
+                    let k = (0..self.tokens())
+                        .rev()
+                        .find(|&k| self.bounds[k] as usize + k <= p)?;
+                    let off = p - (self.bounds[k] as usize + k);
+                    let o = self.origin[k];
+                    Some(if o & HAN != 0 {
+                        (o & !HAN) as usize
+                    } else {
+                        o as usize + off
+                    })
+                })
+                .collect();
+            hl.dedup();
+            Some((score, hl))
+        })
     }
 
     /// Public form of the match for one word, as the picker and tests use it.
@@ -418,6 +485,21 @@ impl NameKeys {
 
 thread_local! {
     static MEMO: RefCell<Vec<i32>> = const { RefCell::new(Vec::new()) };
+    /// A name's tokens written apart, for `NameKeys::fuzzy`.
+    static HAYSTACK: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// Whether `q`'s bytes occur in `text` in order: what skim requires
+/// before it scores, checked without building its input.
+fn subsequence(q: &[u8], text: &[u8]) -> bool {
+    let mut rest = text;
+    for &b in q {
+        match rest.iter().position(|&c| c == b) {
+            Some(i) => rest = &rest[i + 1..],
+            None => return false,
+        }
+    }
+    true
 }
 
 fn common_prefix(a: &[u8], b: &[u8]) -> usize {
@@ -475,6 +557,19 @@ impl Word {
         }
     }
 
+    /// Whether every text holding this `~` word's letters (or characters)
+    /// in order also holds `other`'s: this one is a subsequence of it.
+    fn within(&self, other: &Word) -> bool {
+        match (&self.latin, &other.latin) {
+            (Some(a), Some(b)) => subsequence(a, b),
+            (None, None) => {
+                let mut rest = other.text.chars();
+                self.text.chars().all(|c| rest.any(|d| d == c))
+            }
+            _ => false,
+        }
+    }
+
     fn strict(&self) -> Word {
         Word {
             strict: true,
@@ -489,6 +584,9 @@ pub enum Field {
     Chain,
     Area,
     Status,
+    /// `~word`: fzf-style, the letters in order anywhere in a record's own
+    /// names (see `NameKeys::fuzzy`).
+    Fuzzy,
 }
 
 impl Field {
@@ -498,6 +596,7 @@ impl Field {
             Field::Chain => "chain",
             Field::Area => "area",
             Field::Status => "status",
+            Field::Fuzzy => "~",
         }
     }
 }
@@ -519,6 +618,13 @@ impl Query {
         let terms = q
             .split_whitespace()
             .filter_map(|tok| {
+                // `~word` (or `～`, as a Chinese input method types it).
+                if let Some(word) = tok.strip_prefix('~').or_else(|| tok.strip_prefix('～')) {
+                    return (!word.is_empty()).then(|| Term {
+                        field: Field::Fuzzy,
+                        word: word.to_string(),
+                    });
+                }
                 let (field, word) = match tok.split_once(':').or_else(|| tok.split_once('：')) {
                     Some((f, w)) => match f.to_lowercase().as_str() {
                         "chain" | "c" | "链" => (Field::Chain, w),
@@ -540,6 +646,67 @@ impl Query {
     pub fn is_empty(&self) -> bool {
         self.terms.is_empty()
     }
+}
+
+/// At most this many "did you mean" suggestions.
+pub const SUGGESTIONS: usize = 5;
+
+/// The names (by index in `names`) closest to `typed`, a name typed in
+/// Chinese with a slip of the input method — a character of the same
+/// pinyin (人和鹿 for 人和路), a wrong, missing or extra one (金触 for
+/// 金融) — best first, at most `SUGGESTIONS`. Characters are compared in
+/// order (their longest common sequence): one the same counts 2, one of
+/// the same pinyin (tones aside) 1; a name must reach half of what `typed`
+/// would score against itself, and come within 1 of the best. Ties go to
+/// the name nearest in length.
+/// Empty for Latin input (spelling suggestions for ids are
+/// `suggest::closest`'s).
+pub fn similar_chinese(typed: &str, names: &[&str]) -> Vec<usize> {
+    let typed: Vec<char> = typed.chars().filter(|c| !c.is_whitespace()).collect();
+    if typed.is_empty() || typed.iter().all(char::is_ascii) {
+        return Vec::new();
+    }
+    let sound = |c: char| c.to_pinyin().map(|p| p.plain());
+    let typed_sounds: Vec<Option<&str>> = typed.iter().map(|&c| sound(c)).collect();
+    let mut row = Vec::new();
+    let mut scored: Vec<(usize, usize, usize)> = names
+        .iter()
+        .enumerate()
+        .filter_map(|(i, name)| {
+            let chars: Vec<char> = name.chars().collect();
+            // Longest common sequence, weighted, one row at a time.
+            row.clear();
+            row.resize(chars.len() + 1, 0usize);
+            for (a, &tc) in typed.iter().enumerate() {
+                let mut diag = 0;
+                for (b, &nc) in chars.iter().enumerate() {
+                    let up = row[b + 1];
+                    let pair = if tc == nc {
+                        2
+                    } else if typed_sounds[a].is_some() && typed_sounds[a] == sound(nc) {
+                        1
+                    } else {
+                        0
+                    };
+                    let best = (diag + pair).max(up).max(row[b]);
+                    diag = up;
+                    row[b + 1] = best;
+                }
+            }
+            let score = row[chars.len()];
+            (score > 0 && score >= typed.len())
+                .then(|| (score, chars.len().abs_diff(typed.len()), i))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    // Only those nearly as close as the closest: one slip, not three.
+    let best = scored.first().map_or(0, |s| s.0);
+    scored
+        .into_iter()
+        .take_while(|s| s.0 + 1 >= best)
+        .take(SUGGESTIONS)
+        .map(|(_, _, i)| i)
+        .collect()
 }
 
 /// A `chain:`, `area:` or `status:` word that names nothing known, with
@@ -784,6 +951,18 @@ impl Sig {
         self.chars[slot / 64] |= 1 << (slot % 64);
     }
 
+    /// Whether a `~word` can match one of the keys summed up here: every
+    /// letter (or character) of it is present somewhere. Necessary only.
+    fn may_match_fuzzy(&self, w: &Word) -> bool {
+        match &w.latin {
+            Some(_) => w.mask & !self.mask == 0,
+            None => w
+                .char_slots
+                .iter()
+                .all(|&slot| self.chars[slot / 64] & (1 << (slot % 64)) != 0),
+        }
+    }
+
     /// Whether a word can match one of the keys summed up here. A word in
     /// Chinese: each of its characters is in a name.
     /// A Latin word:
@@ -814,6 +993,8 @@ impl Sig {
 #[derive(Debug, Clone)]
 struct Group {
     id: String,
+    /// The Chinese name, to suggest for a word typed in Chinese.
+    zh: String,
     keys: Vec<NameKeys>,
 }
 
@@ -823,6 +1004,7 @@ impl Group {
         keys.extend(aliases.iter().map(|a| NameKeys::new(a)));
         Group {
             id: id.to_string(),
+            zh: zh.to_string(),
             keys,
         }
     }
@@ -836,6 +1018,7 @@ impl Group {
 #[derive(Debug, Clone)]
 struct Labels {
     id: &'static str,
+    zh: &'static str,
     keys: [NameKeys; 3],
 }
 
@@ -843,6 +1026,7 @@ impl Labels {
     fn new(id: &'static str, zh: &'static str, en: &'static str) -> Self {
         Labels {
             id,
+            zh,
             keys: [NameKeys::new(id), NameKeys::new(zh), NameKeys::new(en)],
         }
     }
@@ -861,6 +1045,98 @@ pub struct SearchIndex {
     targets: Vec<RecordKeys>,
     statuses: Vec<Labels>,
     states: Vec<Labels>,
+    /// The hits of recent queries made only of `~` words (see `Narrow`).
+    narrow: Narrow,
+}
+
+/// Recent passes of queries made only of `~` words, with their hits.
+///
+/// skim scores each name by dynamic programming, several times the cost of
+/// the token engine (`benches/tracker.rs`, `filter_projects_*/~…`). But a
+/// text holding `renh` in order also holds `ren`: a `~` word typed one
+/// letter further can only keep hits of the word before. So a pass scores
+/// only the hits of a recent query whose words are subsequences of its own
+/// (typing), or takes a recent query's hits as they are (deleting back to
+/// it). Only `~` words are cached: they read nothing but the keys and the
+/// chains' and areas' names, which a `SearchIndex` never changes (it is
+/// built anew when records change; a method that changed them in place
+/// would have to clear this).
+#[derive(Debug, Default)]
+struct Narrow(std::sync::Mutex<std::collections::VecDeque<Pass>>);
+
+#[derive(Debug)]
+struct Pass {
+    targets: bool,
+    words: Vec<Word>,
+    /// (record, score), best first.
+    hits: Vec<(u32, i64)>,
+}
+
+/// Passes kept: a word typed and deleted again.
+const NARROW_PASSES: usize = 12;
+
+impl Clone for Narrow {
+    fn clone(&self) -> Self {
+        Narrow::default()
+    }
+}
+
+impl Narrow {
+    /// The query's `~` words, when it has only those.
+    fn words(q: &Query) -> Option<Vec<Word>> {
+        q.terms
+            .iter()
+            .all(|t| t.field == Field::Fuzzy)
+            .then(|| q.terms.iter().map(|t| Word::new(&t.word)).collect())
+    }
+
+    /// The hits of the same words, or the fewest hits of words each a
+    /// subsequence of these: `Ok(hits)` or `Err(candidates)`.
+    fn lookup(&self, targets: bool, words: &[Word]) -> Result<Vec<Hit>, Option<Vec<usize>>> {
+        let Ok(passes) = self.0.lock() else {
+            return Err(None);
+        };
+        let same = |p: &&Pass| p.targets == targets && p.words.len() == words.len();
+        if let Some(p) = passes
+            .iter()
+            .filter(same)
+            .find(|p| p.words.iter().zip(words).all(|(a, b)| a.text == b.text))
+        {
+            return Ok(p
+                .hits
+                .iter()
+                .map(|&(index, score)| Hit {
+                    index: index as usize,
+                    score,
+                    hl_zh: Vec::new(),
+                    hl_en: Vec::new(),
+                })
+                .collect());
+        }
+        let within = passes
+            .iter()
+            .filter(same)
+            .filter(|p| p.words.iter().zip(words).all(|(a, b)| a.within(b)))
+            .min_by_key(|p| p.hits.len());
+        Err(within.map(|p| {
+            let mut c: Vec<usize> = p.hits.iter().map(|h| h.0 as usize).collect();
+            c.sort_unstable();
+            c
+        }))
+    }
+
+    fn store(&self, targets: bool, words: Vec<Word>, hits: &[Hit]) {
+        if let Ok(mut passes) = self.0.lock() {
+            if passes.len() == NARROW_PASSES {
+                passes.pop_front();
+            }
+            passes.push_back(Pass {
+                targets,
+                words,
+                hits: hits.iter().map(|h| (h.index as u32, h.score)).collect(),
+            });
+        }
+    }
 }
 
 impl SearchIndex {
@@ -917,6 +1193,7 @@ impl SearchIndex {
                 .iter()
                 .map(|s| Labels::new(s.id(), s.label_zh(), s.label_en()))
                 .collect(),
+            narrow: Narrow::default(),
         }
     }
 
@@ -1042,7 +1319,38 @@ impl SearchIndex {
             let pos = Status::ALL.iter().position(|x| *x == s)?;
             status[ti][pos]
         };
-        rank(&self.projects, &ctx, status_of, stop)
+        self.narrowed(false, q, &self.projects, &ctx, status_of, stop)
+    }
+
+    /// `rank`, for a query of `~` words only through `Narrow`: the hits of
+    /// the same words again, or only the candidates a recent pass left.
+    fn narrowed(
+        &self,
+        targets: bool,
+        q: &Query,
+        records: &[RecordKeys],
+        ctx: &Context,
+        status: impl Fn(usize, usize) -> Option<i32> + Sync,
+        stop: &mut dyn FnMut() -> bool,
+    ) -> Option<Vec<Hit>> {
+        let Some(words) = Narrow::words(q) else {
+            return rank(records, ctx, status, stop);
+        };
+        let hits = match self.narrow.lookup(targets, &words) {
+            Ok(hits) => return Some(hits),
+            Err(None) => rank(records, ctx, status, stop)?,
+            Err(Some(candidates)) => {
+                let score = |k: usize| {
+                    let i = *candidates.get(k)?;
+                    ctx.hit(records.get(i)?, i, &status)
+                };
+                let mut hits = score_all(candidates.len(), &score, stop)?;
+                hits.sort_unstable_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
+                hits
+            }
+        };
+        self.narrow.store(targets, words, &hits);
+        Some(hits)
     }
 
     /// Fills the highlights of `hits` (only the rows about to be shown
@@ -1080,7 +1388,7 @@ impl SearchIndex {
             let pos = ProgressState::ALL.iter().position(|x| *x == s)?;
             scores[ti][pos]
         };
-        rank(&self.targets, &ctx, state_of, stop)
+        self.narrowed(true, q, &self.targets, &ctx, state_of, stop)
     }
 
     pub fn highlight_targets(&self, q: &Query, hits: &mut [Hit]) {
@@ -1088,40 +1396,83 @@ impl SearchIndex {
     }
 
     /// The `chain:`, `area:` and `status:` words of `q` that match no chain,
-    /// area, project status or goal state, each with suggestions.
+    /// area, project status or goal state, each with suggestions of its
+    /// own kind: by spelling for ids, by characters and pinyin for a word
+    /// in Chinese (`chain:金触` -> `chain:现代金融`), at most `SUGGESTIONS`.
     pub fn unknown_values(&self, q: &Query) -> Vec<UnknownValue> {
         q.terms
             .iter()
             .filter_map(|term| {
                 let w = Word::new(&term.word);
-                let (known, names): (bool, Vec<&str>) = match term.field {
-                    Field::Any => return None,
+                // Whether the word names one; the ids and Chinese names of all.
+                let (known, values): (bool, Vec<(&str, &str)>) = match term.field {
+                    Field::Any | Field::Fuzzy => return None,
                     Field::Chain => (
                         self.chains.iter().any(|g| g.score(&w).is_some()),
-                        self.chains.iter().map(|g| g.id.as_str()).collect(),
+                        self.chains
+                            .iter()
+                            .map(|g| (g.id.as_str(), g.zh.as_str()))
+                            .collect(),
                     ),
                     Field::Area => (
                         self.areas.iter().any(|g| g.score(&w).is_some()),
-                        self.areas.iter().map(|g| g.id.as_str()).collect(),
+                        self.areas
+                            .iter()
+                            .map(|g| (g.id.as_str(), g.zh.as_str()))
+                            .collect(),
                     ),
                     Field::Status => {
                         let all = self.statuses.iter().chain(&self.states);
                         (
                             all.clone().any(|l| l.score(&w).is_some()),
-                            all.map(|l| l.id).collect(),
+                            all.map(|l| (l.id, l.zh)).collect(),
                         )
                     }
                 };
-                (!known).then(|| UnknownValue {
-                    field: term.field,
-                    word: term.word.clone(),
-                    suggestions: closest(&term.word, names.iter().copied())
+                if known {
+                    return None;
+                }
+                let zh: Vec<&str> = values.iter().map(|v| v.1).collect();
+                let mut suggestions: Vec<String> = similar_chinese(&term.word, &zh)
+                    .into_iter()
+                    .map(|i| zh[i].to_string())
+                    .collect();
+                if suggestions.is_empty() {
+                    suggestions = closest(&term.word, values.iter().map(|v| v.0))
                         .into_iter()
                         .map(str::to_string)
-                        .collect(),
+                        .collect();
+                }
+                suggestions.dedup();
+                suggestions.truncate(SUGGESTIONS);
+                Some(UnknownValue {
+                    field: term.field,
+                    word: term.word.clone(),
+                    suggestions,
                 })
             })
             .collect()
+    }
+
+    /// "`finance` 现代金融, `digital` 数字经济": the chains, areas or
+    /// labels a `field:` word may name, for a message.
+    pub fn known_values(&self, field: Field) -> Vec<String> {
+        let groups = |list: &[Group]| {
+            list.iter()
+                .map(|g| format!("`{}` {}", g.id, g.zh))
+                .collect::<Vec<_>>()
+        };
+        match field {
+            Field::Any | Field::Fuzzy => Vec::new(),
+            Field::Chain => groups(&self.chains),
+            Field::Area => groups(&self.areas),
+            Field::Status => self
+                .statuses
+                .iter()
+                .chain(&self.states)
+                .map(|l| format!("`{}` {}", l.id, l.zh))
+                .collect(),
+        }
     }
 }
 
@@ -1149,12 +1500,31 @@ struct Context<'q> {
     words: Vec<Word>,
     chain: Vec<Vec<Option<i32>>>,
     area: Vec<Vec<Option<i32>>>,
+    /// For `~` words: fuzzy-matcher's skim matcher (smart case); a chain's
+    /// or area's names count half, as for the other words.
+    skim: SkimMatcherV2,
+    /// Per word: whether any chain or area matched it.
+    any_group: Vec<bool>,
 }
 
 impl<'q> Context<'q> {
     fn new(ix: &SearchIndex, q: &'q Query) -> Self {
         let words: Vec<Word> = q.terms.iter().map(|t| Word::new(&t.word)).collect();
+        let skim = &SkimMatcherV2::default();
         let score = |list: &[Group], term: &Term, w: &Word| -> Vec<Option<i32>> {
+            // A `~` word: fzf-style over the chain's and area's names too.
+            if term.field == Field::Fuzzy {
+                return list
+                    .iter()
+                    .map(|g| {
+                        g.keys
+                            .iter()
+                            .filter_map(|k| k.fuzzy(skim, w, false))
+                            .map(|(s, _)| s.clamp(0, i32::MAX as i64) as i32)
+                            .max()
+                    })
+                    .collect();
+            }
             // An exact id (as the pickers write, `chain:finance`) means that
             // one chain or area, not every name that fuzzily contains it.
             if term.field != Field::Any && list.iter().any(|g| g.id == term.word) {
@@ -1172,7 +1542,7 @@ impl<'q> Context<'q> {
             };
             list.iter().map(|g| g.score(w)).collect()
         };
-        Context {
+        let mut ctx = Context {
             query: q,
             chain: q
                 .terms
@@ -1187,7 +1557,16 @@ impl<'q> Context<'q> {
                 .map(|(t, w)| score(&ix.areas, t, w))
                 .collect(),
             words,
-        }
+            skim: SkimMatcherV2::default(),
+            any_group: Vec::new(),
+        };
+        ctx.any_group = (0..ctx.words.len())
+            .map(|ti| {
+                ctx.chain[ti].iter().any(Option::is_some)
+                    || ctx.area[ti].iter().any(Option::is_some)
+            })
+            .collect();
+        ctx
     }
 
     /// Each term's score against each status (or state) label set.
@@ -1205,6 +1584,21 @@ impl<'q> Context<'q> {
             Field::Chain => lookup(&self.chain[ti], r.chain),
             Field::Area => lookup(&self.area[ti], r.area),
             Field::Status => status(),
+            Field::Fuzzy => {
+                let w = &self.words[ti];
+                let group = self.group(ti, r.chain, r.area);
+                let own = if !r.sig.may_match_fuzzy(w) {
+                    None
+                } else {
+                    [&r.zh, &r.en]
+                        .into_iter()
+                        .chain(&r.other)
+                        .filter_map(|k| k.fuzzy(&self.skim, w, false))
+                        .map(|(s, _)| s.clamp(0, i32::MAX as i64) as i32)
+                        .max()
+                };
+                own.max(group)
+            }
             Field::Any => {
                 let group = self.group(ti, r.chain, r.area);
                 let w = &self.words[ti];
@@ -1225,6 +1619,9 @@ impl<'q> Context<'q> {
     /// What a record's chain and area names score for a bare word `ti`:
     /// they count, but half as much as the record's own names.
     fn group(&self, ti: usize, chain: Option<usize>, area: Option<usize>) -> Option<i32> {
+        if !self.any_group[ti] {
+            return None; // no chain or area matched this word: none to look up
+        }
         let lookup = |scores: &Vec<Option<i32>>, ix: Option<usize>| ix.and_then(|x| scores[x]);
         [lookup(&self.chain[ti], chain), lookup(&self.area[ti], area)]
             .into_iter()
@@ -1238,10 +1635,10 @@ impl<'q> Context<'q> {
     fn hopeless(&self, sig: &Sig, chain: Option<usize>, area: Option<usize>) -> bool {
         (self.query.terms.iter().zip(&self.words))
             .enumerate()
-            .any(|(ti, (term, w))| {
-                term.field == Field::Any
-                    && !sig.may_match(w)
-                    && self.group(ti, chain, area).is_none()
+            .any(|(ti, (term, w))| match term.field {
+                Field::Any => !sig.may_match(w) && self.group(ti, chain, area).is_none(),
+                Field::Fuzzy => !sig.may_match_fuzzy(w) && self.group(ti, chain, area).is_none(),
+                _ => false,
             })
     }
 
@@ -1307,22 +1704,27 @@ fn score_all(
 }
 
 fn highlight(records: &[RecordKeys], q: &Query, hits: &mut [Hit]) {
-    let words: Vec<Word> = q
+    let words: Vec<(Field, Word)> = q
         .terms
         .iter()
-        .filter(|t| t.field == Field::Any)
-        .map(|t| Word::new(&t.word))
+        .filter(|t| matches!(t.field, Field::Any | Field::Fuzzy))
+        .map(|t| (t.field, Word::new(&t.word)))
         .collect();
+    let skim = SkimMatcherV2::default();
+    let best = |k: &NameKeys, field: Field, w: &Word| match field {
+        Field::Fuzzy => k.fuzzy(&skim, w, true).map(|(_, hl)| hl),
+        _ => k.best(w, true).map(|(_, hl)| hl),
+    };
     for hit in hits {
         let Some(r) = records.get(hit.index) else {
             continue;
         };
         let (mut zh, mut en) = (Vec::new(), Vec::new());
-        for w in &words {
-            if let Some((_, idx)) = r.zh.best(w, true) {
+        for (field, w) in &words {
+            if let Some(idx) = best(&r.zh, *field, w) {
                 zh.extend(idx);
             }
-            if let Some((_, idx)) = r.en.best(w, true) {
+            if let Some(idx) = best(&r.en, *field, w) {
                 en.extend(idx);
             }
         }
@@ -1341,6 +1743,29 @@ mod tests {
 
     fn hit(text: &str, word: &str) -> Option<Vec<usize>> {
         NameKeys::new(text).matches(word).map(|(_, hl)| hl)
+    }
+
+    #[test]
+    fn chinese_slips_find_the_names_meant() {
+        let names = [
+            "人和路旧城改造项目",
+            "人和路旧城改造项目A区",
+            "邮轮港城",
+            "现代金融",
+            "数字经济",
+        ];
+        // A character of the same pinyin (鹿 lu for 路 lu).
+        assert_eq!(similar_chinese("人和鹿", &names), [0, 1]);
+        // A wrong character, in a chain's name.
+        assert_eq!(similar_chinese("金触", &names), [3]);
+        assert_eq!(similar_chinese("现代金触", &names), [3]);
+        // Nothing alike, and Latin input, suggest nothing.
+        assert!(similar_chinese("风马牛", &names).is_empty());
+        assert!(similar_chinese("renhelu", &names).is_empty());
+        // At most five.
+        let many: Vec<String> = (0..9).map(|i| format!("路{i}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        assert_eq!(similar_chinese("鹿", &many).len(), SUGGESTIONS);
     }
 
     #[test]

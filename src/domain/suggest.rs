@@ -1,13 +1,14 @@
 //! "Did you mean" suggestions for unknown ids.
 
-/// Up to three candidates closest to `wanted` by edit distance, closest first;
+/// Up to three candidates closest to `wanted` by edit distance (strsim's
+/// Levenshtein, over characters), closest first;
 /// candidates containing the typed text come first.
 pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
     let w = wanted.to_lowercase();
     let mut scored: Vec<(usize, &str)> = candidates
         .into_iter()
         .map(|c| {
-            let d = levenshtein(&w, &c.to_lowercase());
+            let d = strsim::levenshtein(&w, &c.to_lowercase());
             let bonus = if !w.is_empty() && c.to_lowercase().contains(&w) {
                 0
             } else {
@@ -21,21 +22,6 @@ pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
         .collect();
     scored.sort();
     scored.into_iter().take(3).map(|(_, c)| c).collect()
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]

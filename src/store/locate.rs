@@ -7,6 +7,9 @@
 //! enclosing key.
 
 use super::path::{DocPath, Seg};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 
 #[derive(Debug, Clone, Copy)]
 struct Line<'a> {
@@ -34,81 +37,175 @@ fn significant_lines(src: &str) -> Vec<Line<'_>> {
         .collect()
 }
 
-/// Returns the 1-based (line, column) of the deepest part of `path` found.
-pub fn locate(src: &str, path: &DocPath) -> (usize, usize) {
-    let lines = significant_lines(src);
-    let mut scope: Vec<Line> = lines;
-    let mut found = scope.first().map(|l| (l.no + 1, 1)).unwrap_or((1, 1));
-    for seg in &path.0 {
-        let Some(first) = scope.first().copied() else {
-            break;
-        };
-        let base = first.indent;
-        match seg {
-            Seg::Key(k) => {
-                let pos = scope
-                    .iter()
-                    .position(|l| l.indent == base && key_of(l.text) == Some(k.as_str()));
-                let Some(pos) = pos else { break };
-                let line = scope[pos];
-                found = (line.no + 1, line.indent + 1);
-                let end = scope[pos + 1..]
-                    .iter()
-                    .position(|l| {
-                        l.indent < base || (l.indent == base && !l.text.starts_with("- "))
-                    })
-                    .map_or(scope.len(), |e| pos + 1 + e);
-                let rest = value_after_key(line.text);
-                let mut inner: Vec<Line> = scope[pos + 1..end].to_vec();
-                if !rest.is_empty() {
-                    // The value sits on the key's line.
-                    inner.insert(
-                        0,
-                        Line {
-                            no: line.no,
-                            indent: line.indent + line.text.len() - rest.len(),
-                            text: rest,
-                        },
-                    );
-                }
-                scope = inner;
-            }
-            Seg::Index(i) => {
-                if !first.text.starts_with('-') {
-                    break;
-                }
-                let items: Vec<usize> = scope
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, l)| {
-                        l.indent == base && (l.text == "-" || l.text.starts_with("- "))
-                    })
-                    .map(|(n, _)| n)
-                    .collect();
-                let Some(&start) = items.get(*i) else { break };
-                let end = items.get(i + 1).copied().unwrap_or_else(|| {
-                    scope[start + 1..]
-                        .iter()
-                        .position(|l| l.indent <= base)
-                        .map_or(scope.len(), |e| start + 1 + e)
-                });
-                let head = scope[start];
-                found = (head.no + 1, head.indent + 1);
-                let after_dash = head.text[1..].trim_start_matches(' ');
-                let mut inner: Vec<Line> = Vec::new();
-                if !after_dash.is_empty() {
-                    inner.push(Line {
-                        no: head.no,
-                        indent: head.indent + head.text.len() - after_dash.len(),
-                        text: after_dash,
-                    });
-                }
-                inner.extend_from_slice(&scope[start + 1..end]);
-                scope = inner;
-            }
+/// A block node's lines: the rest of its first line when the node starts
+/// after a key or a dash (`head`), then whole lines `from..to` of the
+/// index.
+#[derive(Debug, Clone, Copy)]
+struct Scope<'a> {
+    head: Option<Line<'a>>,
+    from: usize,
+    to: usize,
+}
+
+/// A scope by where its head starts (line, column) and its whole lines.
+type ScopeId = (Option<(usize, usize)>, usize, usize);
+
+/// What a scope holds, found in one pass over its lines: the first line of
+/// each key at its indentation with the end of that key's value, and the
+/// items of a list with their ends (positions count `head` as 0).
+#[derive(Debug, Default)]
+struct Children<'a> {
+    keys: HashMap<&'a str, (usize, usize)>,
+    items: Vec<(usize, usize)>,
+}
+
+/// The significant lines of one file, indexed once, and what each scope
+/// visited holds: placing any number of problems in the file costs about
+/// one pass over it per level of nesting, whatever their number.
+pub struct Locator<'a> {
+    lines: Vec<Line<'a>>,
+    children: RefCell<HashMap<ScopeId, Rc<Children<'a>>>>,
+    /// Lines read to find children, for the test that the cost is linear.
+    #[cfg(test)]
+    read: std::cell::Cell<usize>,
+}
+
+impl<'a> Locator<'a> {
+    pub fn new(src: &'a str) -> Self {
+        Locator {
+            lines: significant_lines(src),
+            children: RefCell::default(),
+            #[cfg(test)]
+            read: Default::default(),
         }
     }
-    found
+
+    fn len(&self, s: Scope<'a>) -> usize {
+        usize::from(s.head.is_some()) + s.to - s.from
+    }
+
+    fn at(&self, s: Scope<'a>, i: usize) -> Line<'a> {
+        match s.head {
+            Some(h) if i == 0 => h,
+            Some(_) => self.lines[s.from + i - 1],
+            None => self.lines[s.from + i],
+        }
+    }
+
+    /// The lines of `s` from position `a` to `b`, headed by `head`.
+    fn sub(&self, s: Scope<'a>, head: Option<Line<'a>>, a: usize, b: usize) -> Scope<'a> {
+        let real = |i: usize| s.from + i - usize::from(s.head.is_some());
+        // Position 0 of `s` may be its head, never part of a range after it.
+        let a = a.max(usize::from(s.head.is_some()));
+        Scope {
+            head,
+            from: real(a),
+            to: real(b.max(a)),
+        }
+    }
+
+    fn children(&self, s: Scope<'a>) -> Rc<Children<'a>> {
+        let id: ScopeId = (s.head.map(|h| (h.no, h.indent)), s.from, s.to);
+        if let Some(c) = self.children.borrow().get(&id) {
+            return Rc::clone(c);
+        }
+        let n = self.len(s);
+        #[cfg(test)]
+        self.read.set(self.read.get() + n);
+        let base = self.at(s, 0).indent;
+        let mut c = Children::default();
+        // Lines at the scope's indentation or less end the values and
+        // items before them, read from the last up.
+        let mut key_end = n;
+        let mut item_end = n;
+        let mut keys = Vec::new();
+        for i in (0..n).rev() {
+            let l = self.at(s, i);
+            if l.indent > base {
+                continue;
+            }
+            if l.indent == base {
+                if let Some(k) = key_of(l.text) {
+                    keys.push((k, (i, key_end)));
+                }
+                if l.text == "-" || l.text.starts_with("- ") {
+                    c.items.push((i, item_end));
+                }
+            }
+            // A key's value goes on over the items of a list not indented
+            // under it.
+            if l.indent < base || !l.text.starts_with("- ") {
+                key_end = i;
+            }
+            item_end = i;
+        }
+        c.items.reverse();
+        // An item ends where the next begins (the last, at the first line
+        // not indented under it).
+        for k in 1..c.items.len() {
+            c.items[k - 1].1 = c.items[k].0;
+        }
+        // The first line of a repeated key wins.
+        for (k, at) in keys {
+            c.keys.insert(k, at);
+        }
+        let c = Rc::new(c);
+        self.children.borrow_mut().insert(id, Rc::clone(&c));
+        c
+    }
+
+    /// Returns the 1-based (line, column) of the deepest part of `path`
+    /// found.
+    pub fn locate(&self, path: &DocPath) -> (usize, usize) {
+        let mut scope = Scope {
+            head: None,
+            from: 0,
+            to: self.lines.len(),
+        };
+        let mut found = self.lines.first().map_or((1, 1), |l| (l.no + 1, 1));
+        for seg in &path.0 {
+            if self.len(scope) == 0 {
+                break;
+            }
+            let first = self.at(scope, 0);
+            let children = self.children(scope);
+            match seg {
+                Seg::Key(k) => {
+                    let Some(&(pos, end)) = children.keys.get(k.as_str()) else {
+                        break;
+                    };
+                    let line = self.at(scope, pos);
+                    found = (line.no + 1, line.indent + 1);
+                    let rest = value_after_key(line.text);
+                    // The value sits on the key's line.
+                    let head = (!rest.is_empty()).then(|| Line {
+                        no: line.no,
+                        indent: line.indent + line.text.len() - rest.len(),
+                        text: rest,
+                    });
+                    scope = self.sub(scope, head, pos + 1, end);
+                }
+                Seg::Index(i) => {
+                    if !first.text.starts_with('-') {
+                        break;
+                    }
+                    let Some(&(start, end)) = children.items.get(*i) else {
+                        break;
+                    };
+                    let line = self.at(scope, start);
+                    found = (line.no + 1, line.indent + 1);
+                    let after_dash = line.text[1..].trim_start_matches(' ');
+                    let head = (!after_dash.is_empty()).then(|| Line {
+                        no: line.no,
+                        indent: line.indent + line.text.len() - after_dash.len(),
+                        text: after_dash,
+                    });
+                    scope = self.sub(scope, head, start + 1, end);
+                }
+            }
+        }
+        found
+    }
 }
 
 /// The key of a `key: value` line, without quotes.
@@ -139,7 +236,7 @@ mod tests {
     const DOC: &str = "schema_version: 1\nprojects:\n  - id: a\n    name_zh: 甲\n    history:\n      - date: \"2020\"\n        note: x\n      - date: \"bad\"\n        note: y\n  - id: b\n    aliases: [x, y]\ntargets: []\n";
 
     fn at(path: &[Seg]) -> (usize, usize) {
-        locate(DOC, &DocPath(path.to_vec()))
+        Locator::new(DOC).locate(&DocPath(path.to_vec()))
     }
 
     fn k(s: &str) -> Seg {
@@ -170,5 +267,36 @@ mod tests {
             (11, 5)
         );
         assert_eq!(at(&[k("nothing")]), (1, 1));
+    }
+
+    #[test]
+    fn placing_every_record_reads_each_line_a_few_times_only() {
+        let mut doc = String::from("schema_version: 2\nprojects:\n");
+        let n = 3000;
+        for i in 0..n {
+            doc.push_str(&format!(
+                "  - id: p{i}\n    name_zh: 甲\n    history:\n      - date: \"2020\"\n        source: r{i}\n"
+            ));
+        }
+        doc.push_str("targets: []\n");
+        let lines = Locator::new(&doc);
+        for i in (0..n).rev() {
+            let path = [
+                k("projects"),
+                Seg::Index(i),
+                k("history"),
+                Seg::Index(0),
+                k("source"),
+            ];
+            assert_eq!(lines.locate(&DocPath(path.to_vec())), (7 + 5 * i, 9));
+        }
+        // The root, the list, then each record and its history once: each
+        // line is read at most once per level it is nested in.
+        let total = doc.lines().count();
+        assert!(
+            lines.read.get() <= 4 * total,
+            "{} reads of {total} lines",
+            lines.read.get()
+        );
     }
 }

@@ -161,6 +161,93 @@ pub fn read_source(seeds: &Path, name: &str) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())
 }
 
+/// The files of `seeds` a report may be, by name: regular files (links
+/// followed), not hidden (temporary copies and locks are), sorted.
+fn seed_files(seeds: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(seeds) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| {
+            let e = e.ok()?;
+            let name = e.file_name().to_string_lossy().into_owned();
+            let file = std::fs::metadata(e.path()).ok()?.is_file();
+            (file && !name.starts_with('.')).then_some(name)
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+/// The name in `seeds` of the report at `path`, when it is a file of that
+/// folder (after following links): `add-source` then lists it as it is.
+pub fn name_in_seeds(seeds: &Path, path: &Path) -> Option<String> {
+    let root = disk::real_path(seeds).ok()?;
+    let real = disk::real_path(path).ok()?;
+    if real.parent()? != root {
+        return None;
+    }
+    Some(real.file_name()?.to_str()?.to_string())
+}
+
+/// A report in `seeds` that no source of `t` lists and whose text is
+/// `squeezed` (whitespace removed): what an `add-source` stopped between
+/// copying the report and saving the tracker leaves, to be listed rather
+/// than copied again.
+pub fn unlisted_report_with_text(seeds: &Path, t: &Tracker, squeezed: &str) -> Option<String> {
+    let files = seed_files(seeds);
+    validate::unlisted_reports(t, &files)
+        .into_iter()
+        .find(|name| read_source(seeds, name).is_ok_and(|b| validate::squeeze(&b) == squeezed))
+        .map(str::to_string)
+}
+
+/// A warning for each file in seeds/ no source lists, with the command that
+/// lists it.
+fn unlisted_reports(file: &Path, t: &Tracker) -> Vec<Problem> {
+    let seeds = seeds_dir(file);
+    let files = seed_files(&seeds);
+    let program = if file == Path::new("tracker.yaml") {
+        "shibei-tracker".to_string()
+    } else {
+        format!(
+            "shibei-tracker --file {}",
+            shell_word(&file.display().to_string())
+        )
+    };
+    validate::unlisted_reports(t, &files)
+        .into_iter()
+        .map(|name| {
+            let path = seeds.join(name);
+            let shown = path.display().to_string();
+            let shown = shown.strip_prefix("./").unwrap_or(&shown).to_string();
+            let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+            let id = if validate::valid_id(stem) { stem } else { "ID" };
+            Problem {
+                file: PathBuf::from(&shown),
+                position: None,
+                field: String::new(),
+                message: "a report file no source lists".into(),
+                hint: format!(
+                    "list it with `{program} add-source {} --id {id} --title … --published …`, or delete it",
+                    shell_word(&shown)
+                ),
+            }
+        })
+        .collect()
+}
+
+/// `s` as one shell word: quoted when it holds anything but plain path
+/// characters.
+fn shell_word(s: &str) -> String {
+    let plain = |c: char| c.is_alphanumeric() || "/._-+,:@%".contains(c);
+    if !s.is_empty() && s.chars().all(plain) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
 /// The text of every source's report that can be read, by source id (for
 /// the interface's reader and its quote checks).
 pub fn reports(file: &Path, t: &Tracker) -> std::collections::HashMap<String, String> {
@@ -344,11 +431,12 @@ pub(crate) fn parse_full(text: &str, file: &Path, seeds: &Path) -> Result<Tracke
             return Ok(t);
         }
     }
+    let lines = locate::Locator::new(text);
     let mut problems: Vec<Problem> = issues
         .into_iter()
         .map(|i| Problem {
             file: file.to_path_buf(),
-            position: Some(locate::locate(text, &i.path)),
+            position: Some(lines.locate(&i.path)),
             field: i.path.to_string(),
             message: i.message,
             hint: i.hint,
@@ -398,20 +486,27 @@ pub fn check_quote(file: &Path, t: &Tracker, source: &str, quote: &str) -> Resul
     Ok(())
 }
 
-/// Problems that depend on the day they are looked at: values and history
-/// dated after `today`. They do not stop the file from loading.
+/// Problems that do not stop the file from loading: values and history
+/// dated after `today`, and report files in seeds/ that no source lists.
 pub fn warnings(loaded: &Loaded, file: &Path, today: chrono::NaiveDate) -> Vec<Problem> {
-    let mut v: Vec<Problem> = validate::dated_after(&loaded.tracker, today)
+    let issues = validate::dated_after(&loaded.tracker, today);
+    let unlisted = unlisted_reports(file, &loaded.tracker);
+    if issues.is_empty() {
+        return unlisted;
+    }
+    let lines = locate::Locator::new(&loaded.text);
+    let mut v: Vec<Problem> = issues
         .into_iter()
         .map(|i| Problem {
             file: file.to_path_buf(),
-            position: Some(locate::locate(&loaded.text, &i.path)),
+            position: Some(lines.locate(&i.path)),
             field: i.path.to_string(),
             message: i.message,
             hint: i.hint,
         })
         .collect();
     v.sort_by_key(|p| p.position);
+    v.extend(unlisted);
     v
 }
 

@@ -23,6 +23,16 @@ pub fn valid_id(id: &str) -> bool {
     id.as_bytes().first().is_some_and(ok) && id.bytes().all(|b| ok(&b) || b == b'-')
 }
 
+/// The names among `files` (those in seeds/) that no source lists.
+pub fn unlisted_reports<'a>(t: &Tracker, files: &'a [String]) -> Vec<&'a str> {
+    let listed: HashSet<&str> = t.sources.iter().map(|s| s.file.as_str()).collect();
+    files
+        .iter()
+        .map(String::as_str)
+        .filter(|f| !listed.contains(f))
+        .collect()
+}
+
 struct Checker<'a> {
     issues: Vec<Issue>,
     texts: &'a SourceTexts,

@@ -1,10 +1,8 @@
 //! Noticing that the file changed on disk: its size and modification time
 //! are cheap to read every second; only when they move is the content
-//! read and hashed, so a touch without a change, or our own save, is not
-//! mistaken for someone else's edit.
+//! compared with the text shown, a piece at a time, so a touch without a
+//! change, or our own save, is not mistaken for someone else's edit.
 
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -20,12 +18,6 @@ fn stamp(path: &Path) -> Option<Stamp> {
         len: m.len(),
         modified: m.modified().ok(),
     })
-}
-
-pub fn hash_text(text: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    text.hash(&mut h);
-    h.finish()
 }
 
 /// Watches one file by polling.
@@ -51,17 +43,10 @@ impl Watch {
             return false;
         }
         self.stamp = now;
-        // Bounded, regular files only: a file swapped for a FIFO or
-        // /dev/zero must not hang or swallow the interface.
-        let limit = super::disk::max_bytes().unwrap_or(super::disk::DEFAULT_MAX_BYTES);
-        match super::disk::read_bounded(&self.path, limit) {
-            Ok(bytes) => {
-                let text = String::from_utf8_lossy(&bytes);
-                hash_text(&text) != hash_text(known)
-            }
-            // Gone or unreadable: the reload says why.
-            Err(_) => true,
-        }
+        // Compared exactly, never past the known length, regular files
+        // only: a file swapped for a FIFO or /dev/zero must not hang or
+        // swallow the interface. Gone or unreadable: the reload says why.
+        !matches!(super::disk::holds(&self.path, known.as_bytes()), Ok(true))
     }
 }
 

@@ -1,6 +1,7 @@
 //! Width-aware building blocks: column widths, cells cut to fit without
 //! splitting a wide character, and match highlights.
 
+use crate::columns::Cut;
 use crate::text::width;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -12,7 +13,7 @@ pub fn fit(parts: Vec<Span<'static>>, max: usize) -> Line<'static> {
     let parts: Vec<Span<'static>> = parts
         .into_iter()
         .map(|s| {
-            let content: String = s.content.chars().map(crate::text::unambiguous).collect();
+            let content: String = s.content.chars().map(crate::text::shown).collect();
             Span::styled(content, s.style)
         })
         .collect();
@@ -66,31 +67,57 @@ pub fn highlighted(text: &str, hl: &[usize], base: Style, max: usize) -> Line<'s
     if hl.is_empty() {
         return styled(text, base, max);
     }
+    fit(highlight_runs(text, hl, base, |_| true), max)
+}
+
+/// `text` cut as `cut` says (its head, `~`, its tail: see
+/// `columns::distinct_cuts`), the chars at `hl` highlighted where shown.
+pub fn cut_highlighted(
+    text: &str,
+    hl: &[usize],
+    base: Style,
+    cut: Cut,
+    max: usize,
+) -> Line<'static> {
+    let n = text.chars().count();
+    let tail_from = n.saturating_sub(cut.tail).max(cut.head);
+    let mut parts = highlight_runs(text, hl, base, |i| i < cut.head);
+    parts.push(Span::styled("~", base));
+    let tail = highlight_runs(text, hl, base, |i| i >= tail_from);
+    parts.extend(tail);
+    fit(parts, max)
+}
+
+/// The chars of `text` that `keep` lets through (by index), in runs of
+/// the same highlight.
+fn highlight_runs(
+    text: &str,
+    hl: &[usize],
+    base: Style,
+    keep: impl Fn(usize) -> bool,
+) -> Vec<Span<'static>> {
+    let style = |on: bool| {
+        if on {
+            base.patch(highlight_style())
+        } else {
+            base
+        }
+    };
     let mut parts: Vec<Span<'static>> = Vec::new();
     let mut run = String::new();
     let mut run_hl = false;
-    for (i, ch) in text.chars().enumerate() {
+    for (i, ch) in text.chars().enumerate().filter(|(i, _)| keep(*i)) {
         let on = hl.binary_search(&i).is_ok();
         if on != run_hl && !run.is_empty() {
-            let style = if run_hl {
-                base.patch(highlight_style())
-            } else {
-                base
-            };
-            parts.push(Span::styled(std::mem::take(&mut run), style));
+            parts.push(Span::styled(std::mem::take(&mut run), style(run_hl)));
         }
         run_hl = on;
         run.push(ch);
     }
     if !run.is_empty() {
-        let style = if run_hl {
-            base.patch(highlight_style())
-        } else {
-            base
-        };
-        parts.push(Span::styled(run, style));
+        parts.push(Span::styled(run, style(run_hl)));
     }
-    fit(parts, max)
+    parts
 }
 
 /// Breaks a styled line into rows of at most `max` columns, at word
@@ -103,7 +130,7 @@ pub fn wrap(line: Line<'static>, max: usize) -> Vec<Line<'static>> {
     for span in &line.spans {
         let st = span.style.patch(line.style);
         for c in span.content.chars() {
-            chars.push(c);
+            chars.push(crate::text::shown(c));
             styles.push(st);
         }
     }
@@ -158,6 +185,17 @@ mod tests {
         let l = highlighted("人和路旧城改造", &[0, 1, 2], Style::new(), 6);
         assert_eq!(text(&l), "人和~");
         assert_eq!(l.spans[0].style, highlight_style());
+        // Cut in the middle: highlights stay on their characters.
+        let cut = Cut { head: 4, tail: 2 };
+        let l = cut_highlighted("灾害民生综合保险赔付户数", &[0, 11], Style::new(), cut, 20);
+        assert_eq!(text(&l), "灾害民生~户数");
+        let lit: String = l
+            .spans
+            .iter()
+            .filter(|s| s.style == highlight_style())
+            .map(|s| s.content.as_ref())
+            .collect();
+        assert_eq!(lit, "灾数");
     }
 
     #[test]

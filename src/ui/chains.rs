@@ -157,17 +157,24 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, screen: Screen) {
     };
     let ranked = " Chains: ranked by goals met, then projects advancing ";
     let spec = TableSpec {
-        title: if app.sort == Sort::Name {
+        title: if app.chains.order.by == Sort::Name {
             " Chains ".into()
         } else {
             ranked.into()
         },
         cols: &COLUMNS,
-        sorted: Some((if app.sort == Sort::Name { 1 } else { 0 }, app.reverse)),
+        sorted: Some((
+            if app.chains.order.by == Sort::Name {
+                1
+            } else {
+                0
+            },
+            app.chains.order.reverse,
+        )),
         footer,
     };
     draw_table(frame, app, area, screen, spec, |i| {
-        let Some(r) = app.chains.rows.get(i) else {
+        let Some(r) = app.chains.list.rows.get(i) else {
             return Vec::new();
         };
         let Some(c) = tr.chains.get(r.chain) else {
@@ -180,6 +187,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, screen: Screen) {
         let (pd, gd) = (
             digits(
                 app.chains
+                    .list
                     .rows
                     .iter()
                     .map(|r| r.summary.projects)
@@ -188,6 +196,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, screen: Screen) {
             ),
             digits(
                 app.chains
+                    .list
                     .rows
                     .iter()
                     .map(|r| r.summary.goals)

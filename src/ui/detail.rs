@@ -4,7 +4,7 @@
 use super::cells::{plain, wrap};
 use super::{goals::target_label, theme};
 use crate::app::{App, Drawn, View};
-use crate::domain::labels::MilestoneState;
+use crate::domain::labels::{count, percent_label, MilestoneState};
 use crate::domain::{format_number, Project, Target, Tracker};
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -151,9 +151,9 @@ pub fn project_lines(t: &Tracker, p: &Project, app: &App) -> Vec<Line<'static>> 
         v.push(field("Part of", name));
     }
     if let Some(i) = t.projects.iter().position(|x| x.id == p.id) {
-        let parts = app.parts.get(i).map_or(&[][..], Vec::as_slice);
+        let parts = app.projects.parts.get(i).map_or(&[][..], Vec::as_slice);
         if !parts.is_empty() {
-            v.push(field("Parts", app.parts_summary(i)));
+            v.push(field("Parts", app.projects.parts_summary(&app.tracker, i)));
             for &j in parts {
                 if let Some(q) = t.projects.get(j) {
                     v.push(Line::from(vec![
@@ -264,10 +264,10 @@ pub fn goal_lines(t: &Tracker, g: &Target, index: usize, app: &App) -> Vec<Line<
         field("Period", g.period.label()),
         field("Target", target_label(g)),
     ];
-    if let Some(pr) = app.progress.get(index) {
-        let pct = pr
-            .percent
-            .map_or(String::new(), |p| format!("  {p:.0}% of the way"));
+    if let Some(pr) = app.goals.progress.get(index) {
+        let pct = pr.percent.map_or(String::new(), |p| {
+            format!("  {} of the way", percent_label(p))
+        });
         // Pace is judged at the value's own date, so the expectation shown
         // is the one for that date.
         let by = pr.as_of.map_or("now".to_string(), |d| d.to_string());
@@ -299,9 +299,12 @@ pub fn goal_lines(t: &Tracker, g: &Target, index: usize, app: &App) -> Vec<Line<
             ]));
         }
         let days = if pr.days_left >= 0 {
-            format!("{} days left", pr.days_left)
+            format!("{} left", count(pr.days_left as usize, "day"))
         } else {
-            format!("ended {} days ago", -pr.days_left)
+            format!(
+                "ended {} ago",
+                count(pr.days_left.unsigned_abs() as usize, "day")
+            )
         };
         v.push(field("Time", days));
         if let Some(age) = pr.age_label() {
@@ -331,7 +334,7 @@ pub fn goal_lines(t: &Tracker, g: &Target, index: usize, app: &App) -> Vec<Line<
     if g.observations.is_empty() {
         v.push(Line::styled("  not reported yet", theme::dim()));
     }
-    let judged = app.progress.get(index).and_then(|pr| pr.as_of);
+    let judged = app.goals.progress.get(index).and_then(|pr| pr.as_of);
     let mut marked = false;
     for o in g.observations.iter().rev() {
         let tag = if o.is_future(app.today) {

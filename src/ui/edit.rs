@@ -144,7 +144,7 @@ pub fn draw_prompt(frame: &mut Frame, app: &App, p: &Prompt, area: Rect) {
     let room = inner_w
         .saturating_sub(crate::text::width(&lead) + crate::text::width(&unit) + 2)
         .max(1);
-    let shown = super::tail(&p.text, room);
+    let shown = super::tail(&crate::text::shown_str(&p.text), room);
     let text_style = if p.fresh {
         theme::selected()
     } else {
@@ -212,8 +212,8 @@ pub fn record_lines(r: Option<&Record>) -> Vec<String> {
                 ));
             }
             v.push(format!(
-                "history ({} entries), newest first:",
-                p.history.len()
+                "history ({}), newest first:",
+                crate::domain::labels::count(p.history.len(), "entry")
             ));
             let mut hist: Vec<_> = p.history.iter().collect();
             // Newest first: when the popup is short, the oldest are cut.

@@ -37,11 +37,13 @@ pub fn form_lines(app: &App, form: &Form, inner_w: usize) -> (Vec<Line<'static>>
         let label = format!("{}{}", f.label, if f.required { " *" } else { "" });
         let marker = if focused { "> " } else { "  " };
         let text_w = inner_w.saturating_sub(label_w + 2);
+        // As drawn (a note's line breaks as spaces), so the cursor lines up.
+        let text = crate::text::shown_str(&f.text);
         // The end of a long text stays in view while typing.
-        let shown = if width(&f.text) > text_w && focused {
-            super::tail(&f.text, text_w)
+        let shown = if width(&text) > text_w && focused {
+            super::tail(&text, text_w)
         } else {
-            truncate(&f.text, text_w)
+            truncate(&text, text_w)
         };
         let text_style = if focused {
             Style::new().add_modifier(Modifier::BOLD)

@@ -7,26 +7,31 @@ use super::theme;
 use crate::app::state::{Screen, Sort};
 use crate::app::App;
 use crate::columns::{column, Column};
-use crate::domain::labels::{goal_label, value_with_unit};
+use crate::domain::labels::{goal_label, period_short, value_with_unit};
 use crate::domain::{format_number, Progress, ProgressState, Target};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::Frame;
 
-/// The metric, target, actual, percent and state are kept whole; the
-/// gauge, period, chain and the English metric give way first.
+/// The metric, target, actual, state, percent and period are kept (the
+/// period tells a 2018 goal from a 2024 one with the same metric); the
+/// days left, the gauge, the English metric, the chain and the baseline
+/// give way first. When only kept ones are left, the period goes first,
+/// then the percent, and only then the state: a percent is never shown
+/// without the state that says what it means.
 pub const COLUMNS: [Column; 11] = [
     column("指标", 10, 0, true, true),
-    column("Metric", 10, 6, false, true),
+    column("Metric", 16, 7, false, true),
     column("Chain", 8, 8, false, false),
-    column("Period", 6, 7, false, false),
+    column("Period", 4, 4, true, false),
     column("Base", 4, 9, false, false),
     column("Target", 6, 1, true, false),
     column("Actual", 5, 1, true, false),
-    column("Progress", 8, 5, false, false),
-    column("%", 4, 2, true, false),
+    column("Progress", 8, 6, false, false),
+    column("%", 4, 3, true, false),
     column("State", 7, 2, true, false),
-    column("Ends", 9, 4, false, false),
+    // Kept when sorted by: "2071d overdue" at least (the days alone).
+    column("Ends", 9, 5, false, false).ample(13),
 ];
 
 /// Preferred gauge width: enough to read a tenth.
@@ -69,12 +74,12 @@ pub fn gauge(percent: Option<f64>, width: usize) -> String {
     format!("[{}{}]", "#".repeat(filled), ".".repeat(inner - filled))
 }
 
-/// "58%", or the overshoot of an exceeded goal ("+17%" for 35 of 30).
+/// "58%", "117%" for 35 of 30 (`domain::labels::percent_label`, as every
+/// output writes it), "-" for none.
 pub fn percent_label(percent: Option<f64>) -> String {
     match percent.filter(|p| p.is_finite()) {
         None => "-".into(),
-        Some(p) if p.round() > 100.0 => format!("+{:.0}%", p - 100.0),
-        Some(p) => format!("{p:.0}%"),
+        Some(p) => crate::domain::labels::percent_label(p),
     }
 }
 
@@ -106,14 +111,15 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, screen: Screen) {
     let spec = TableSpec {
         title: title.into(),
         cols: &COLUMNS,
-        sorted: sorted_column(app.sort).map(|c| (c, app.reverse)),
+        sorted: sorted_column(app.goals.order.by).map(|c| (c, app.goals.order.reverse)),
         footer: Vec::new(),
     };
     draw_table(frame, app, area, screen, spec, |i| {
-        let Some(hit) = app.goals.rows.get(i) else {
+        let Some(hit) = app.goals.list.rows.get(i) else {
             return Vec::new();
         };
-        let (Some(t), Some(pr)) = (tr.targets.get(hit.index), app.progress.get(hit.index)) else {
+        let (Some(t), Some(pr)) = (tr.targets.get(hit.index), app.goals.progress.get(hit.index))
+        else {
             return Vec::new();
         };
         let tone = theme::state(pr.state);
@@ -126,7 +132,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, screen: Screen) {
                 tr.chain(&t.chain)
                     .map_or(t.chain.as_str(), |c| c.name_zh.as_str()),
             ),
-            Content::text(t.period.label()),
+            Content::text(period_short(&t.period)),
             Content::text(
                 t.baseline
                     .as_ref()
@@ -175,7 +181,7 @@ mod tests {
         assert_eq!(gauge(None, 5), "[   ]");
         assert_eq!(gauge(Some(f64::NAN), 4), "[  ]");
         assert_eq!(gauge(Some(1e300), 2), "");
-        assert_eq!(percent_label(Some(116.67)), "+17%");
+        assert_eq!(percent_label(Some(116.67)), "117%");
         assert_eq!(percent_label(Some(100.2)), "100%");
         assert_eq!(percent_label(Some(58.0)), "58%");
         assert_eq!(percent_label(None), "-");

@@ -51,7 +51,10 @@ pub fn help_lines(width: usize) -> Vec<Line<'static>> {
             v.push(Line::raw(format!("{}{r}", " ".repeat(key_col + 2))));
         }
     };
-    let groups = Mode::ALL.into_iter().map(Some).chain([None]);
+    // What holds everywhere (Ctrl-C) first, then each mode, the list's
+    // own first: a new user sees how to quit, get help and switch views
+    // on the first page.
+    let groups = [None].into_iter().chain(Mode::ALL.into_iter().map(Some));
     for g in groups {
         v.push(Line::styled(
             g.map_or("Everywhere", |m| m.title()).to_string(),

@@ -127,12 +127,13 @@ fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
         parts.push(Span::styled(label, style));
         parts.push(Span::raw(" "));
     }
-    let dir = if app.reverse { ", reversed" } else { "" };
-    let sort = if app.sort.applies_to(app.view) {
-        format!(" sort: {}{dir}", app.sort.label())
+    let order = app.order(app.view);
+    let dir = if order.reverse { ", reversed" } else { "" };
+    let sort = if order.by.applies_to(app.view) {
+        format!(" sort: {}{dir}", order.by.label())
     } else {
         // Say so rather than claim an order the view does not have.
-        format!(" sort: rank ({} n/a here){dir}", app.sort.label())
+        format!(" sort: rank ({} n/a here){dir}", order.by.label())
     };
     parts.push(Span::styled(sort, theme::dim()));
     frame.render_widget(Paragraph::new(fit(parts, area.width as usize)), area);
@@ -170,7 +171,7 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
         let prefix = "/";
         let query_room = room.saturating_sub(prefix.len() + 1);
         // Show the end of a long query: that is where typing happens.
-        let q = tail(&app.query, query_room);
+        let q = tail(&crate::text::shown_str(&app.query), query_room);
         let left = format!("{prefix}{q}");
         let line = fit(
             vec![Span::styled(

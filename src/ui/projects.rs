@@ -4,19 +4,21 @@ use super::table::{draw_table, Content, TableSpec};
 use super::theme;
 use crate::app::state::{Screen, Sort};
 use crate::app::App;
-use crate::columns::{column, Column};
+use crate::columns::{column, Column, PROJECT_NAME};
 use crate::domain::labels::next_due;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
 /// Identity (the Chinese name), the status and the next milestone (what
-/// is due is why people open this view) are kept whole; the rest shrink,
+/// is due is why people open this view) are kept; the chain and the area
+/// (short) come before the English name, and before a long milestone text
+/// takes more than its ample share (`columns::AMPLE`); the rest shrink,
 /// then drop, from the bottom of this priority order.
 pub const COLUMNS: [Column; 6] = [
-    column("名称", 10, 0, true, true),
-    column("Name", 12, 3, false, true),
-    column("Chain", 8, 4, false, false),
-    column("Area", 6, 5, false, false),
+    column("名称", 10, 0, true, true).ample(PROJECT_NAME),
+    column("Name", 16, 5, false, true),
+    column("Chain", 8, 3, false, false),
+    column("Area", 6, 4, false, false),
     column("Status", 6, 1, true, false),
     column("Next milestone", 10, 2, true, true),
 ];
@@ -34,6 +36,7 @@ fn sorted_column(sort: Sort) -> usize {
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect, screen: Screen) {
     let t = &app.tracker;
+    let order = app.projects.order;
     let title = if app.attention {
         " Projects: needing attention (stalled, overdue or slipped milestones) "
     } else {
@@ -42,17 +45,17 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, screen: Screen) {
     let spec = TableSpec {
         title: title.into(),
         cols: &COLUMNS,
-        sorted: (app.sort != Sort::Relevance).then(|| (sorted_column(app.sort), app.reverse)),
+        sorted: (order.by != Sort::Relevance).then(|| (sorted_column(order.by), order.reverse)),
         footer: Vec::new(),
     };
     draw_table(frame, app, area, screen, spec, |i| {
-        let Some(hit) = app.projects.rows.get(i) else {
+        let Some(hit) = app.projects.list.rows.get(i) else {
             return Vec::new();
         };
         let Some(p) = t.projects.get(hit.index) else {
             return Vec::new();
         };
-        let depth = app.tree_depth(hit.index);
+        let depth = app.projects.tree_depth(hit.index);
         let indent = "  ".repeat(depth);
         // Highlight indices are chars of the name: shift them past the indent.
         let shift = indent.chars().count();
@@ -70,7 +73,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, screen: Screen) {
                     .map(|a| t.area(a).map_or(a, |x| x.name_zh.as_str()))
                     .unwrap_or("-"),
             ),
-            Content::styled(app.status_label(hit.index), theme::status(p.status)),
+            Content::styled(
+                app.projects.status_label(t, hit.index),
+                theme::status(p.status),
+            ),
             match next_due(p, app.today) {
                 Some((label, true)) => Content::styled(format!("! {label}"), theme::overdue()),
                 Some((label, false)) => Content::text(label),

@@ -6,7 +6,7 @@ use super::cells::{fit, plain};
 use super::theme;
 use crate::app::records::{rows, Reader};
 use crate::app::App;
-use crate::text::unambiguous;
+use crate::text::shown;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -18,12 +18,16 @@ pub fn quoted_style() -> Style {
     Style::new().fg(Color::Black).bg(Color::Yellow)
 }
 
+/// The selection and the cursor are drawn with attributes, not colours
+/// alone, so they show in any terminal (and in a plain screen capture of
+/// one that keeps attributes); the terminal's own cursor also sits on the
+/// cursor's cell.
 pub fn selection_style() -> Style {
     Style::new().add_modifier(Modifier::REVERSED | Modifier::UNDERLINED)
 }
 
-fn cursor_style() -> Style {
-    Style::new().bg(Color::Cyan).fg(Color::Black)
+pub fn cursor_style() -> Style {
+    Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
 }
 
 /// The reader's popup, between the tabs and the status bar (and above a
@@ -49,13 +53,22 @@ pub fn draw(frame: &mut Frame, app: &App, r: &Reader, area: Rect) {
     let all = rows(&r.text, tw);
     let selected = r.selected();
     // A message may take rows `update` counted on: keep the cursor shown.
-    let top = r.top.max((r.cursor_row(&all) + 1).saturating_sub(th));
+    let cursor_row = r.cursor_row(&all);
+    let top = r.top.max((cursor_row + 1).saturating_sub(th));
     let mut lines: Vec<Line> = Vec::new();
-    for row in all.iter().skip(top).take(th) {
+    // Where the cursor is drawn: (row shown, column inside the border).
+    let mut cursor_at: Option<(usize, usize)> = None;
+    for (y, row) in all.iter().skip(top).take(th).enumerate() {
         let mut spans: Vec<Span> = vec![Span::raw(" ")];
+        let mut x = 1;
         for i in row.clone() {
-            let ch = unambiguous(r.text[i]);
-            let ch = if ch.is_control() { ' ' } else { ch };
+            // Never a raw control, bidi override or line separator: the
+            // terminal and the layout would disagree on widths.
+            let ch = shown(r.text[i]);
+            if i == r.cursor {
+                cursor_at = Some((y, x));
+            }
+            x += crate::text::width(ch.encode_utf8(&mut [0; 4]));
             let mut style = Style::new();
             if r.passages.iter().any(|p| p.span.contains(&i)) {
                 style = quoted_style();
@@ -68,8 +81,10 @@ pub fn draw(frame: &mut Frame, app: &App, r: &Reader, area: Rect) {
             }
             spans.push(Span::styled(ch.to_string(), style));
         }
-        // The cursor on an empty line still shows.
-        if row.is_empty() && r.cursor == row.start && row.start < r.text.len() {
+        // The cursor on a character no row shows (a line break, the
+        // spaces of a blank line or at a wrap) is drawn after its row.
+        if top + y == cursor_row && !row.contains(&r.cursor) && r.cursor < r.text.len() {
+            cursor_at = Some((y, x));
             spans.push(Span::styled(" ", cursor_style()));
         }
         lines.push(fit(spans, inner_w));
@@ -78,10 +93,13 @@ pub fn draw(frame: &mut Frame, app: &App, r: &Reader, area: Rect) {
         lines.push(Line::default());
     }
     let bottom = if let Some(q) = &r.search {
+        // Typing happens at the end of the find line: the cursor is there.
+        let q = super::tail(&crate::text::shown_str(q), inner_w.saturating_sub(8));
+        cursor_at = Some((th, 7 + crate::text::width(&q)));
         fit(
             vec![
                 Span::styled(" find: ", theme::heading()),
-                Span::styled(q.clone(), Style::new().add_modifier(Modifier::BOLD)),
+                Span::styled(q, Style::new().add_modifier(Modifier::BOLD)),
             ],
             inner_w,
         )
@@ -93,8 +111,8 @@ pub fn draw(frame: &mut Frame, app: &App, r: &Reader, area: Rect) {
     } else if let Some(q) = r.quote() {
         plain(
             format!(
-                " selected {} chars: a cites them, Esc drops the selection",
-                q.chars().count()
+                " selected {}: a cites them, Esc drops the selection",
+                crate::domain::labels::count(q.chars().count(), "char")
             ),
             inner_w,
         )
@@ -111,17 +129,20 @@ pub fn draw(frame: &mut Frame, app: &App, r: &Reader, area: Rect) {
         Some(s) => format!(" {} — {} ({}) ", s.id, s.title, s.published),
         None => format!(" {} ", r.source),
     };
-    let row = r.cursor_row(&all) + 1;
+    let row = cursor_row + 1;
     let block = Block::bordered()
         .title(plain(title, inner_w))
         .title_bottom(plain(
             format!(
-                " row {row}/{}  {} quoted passages ",
+                " row {row}/{}  {} ",
                 all.len(),
-                r.passages.len()
+                crate::domain::labels::count(r.passages.len(), "quoted passage")
             ),
             inner_w,
         ));
     super::clear_popup(frame, popup);
     frame.render_widget(Paragraph::new(lines).block(block), popup);
+    if let Some((y, x)) = cursor_at.filter(|&(_, x)| x < inner_w) {
+        frame.set_cursor_position((popup.x + 1 + x as u16, popup.y + 1 + y as u16));
+    }
 }

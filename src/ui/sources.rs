@@ -5,6 +5,7 @@ use super::table::{draw_table, Content, TableSpec};
 use crate::app::state::Screen;
 use crate::app::App;
 use crate::columns::{column, Column};
+use crate::domain::labels::count;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
@@ -25,7 +26,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, screen: Screen) {
         footer: Vec::new(),
     };
     draw_table(frame, app, area, screen, spec, |i| {
-        let Some(row) = app.sources.rows.get(i) else {
+        let Some(row) = app.sources.list.rows.get(i) else {
             return Vec::new();
         };
         let Some(s) = t.sources.get(row.source) else {
@@ -35,11 +36,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, screen: Screen) {
             Content::text(s.published.to_string()),
             Content::text(s.title.clone()),
             Content::dim(s.outlet.clone().unwrap_or_else(|| "-".into())),
-            Content::text(format!(
-                "{} record{}",
-                row.cited_by,
-                if row.cited_by == 1 { "" } else { "s" }
-            )),
+            Content::text(count(row.cited_by, "record")),
             Content::dim(s.id.clone()),
         ]
     });

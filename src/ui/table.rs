@@ -4,11 +4,11 @@
 //! (whole numbers, names cut last), marks the sorted column and says in its
 //! title which columns are hidden.
 
-use super::cells::{highlighted, plain, styled};
+use super::cells::{cut_highlighted, highlighted, plain, styled};
 use super::theme;
 use crate::app::state::Screen;
 use crate::app::App;
-use crate::columns::{fit, Column};
+use crate::columns::{cut_keeping, distinct_cuts, fit, Column, Cut};
 use crate::text::width;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
@@ -63,10 +63,20 @@ impl Content {
         }
     }
 
-    fn line(&self, w: usize) -> Line<'static> {
+    /// The text a cell shows, when it is text.
+    fn shown_text(&self) -> Option<&str> {
+        match self {
+            Content::Text { text, .. } => Some(text),
+            Content::Drawn { .. } => None,
+        }
+    }
+
+    fn line(&self, w: usize, cut: Option<Cut>) -> Line<'static> {
         match self {
             Content::Text { text, style, hl } => {
-                if hl.is_empty() {
+                if let Some(cut) = cut {
+                    cut_highlighted(text, hl, *style, cut, w)
+                } else if hl.is_empty() {
                     styled(text.clone(), *style, w)
                 } else {
                     highlighted(text, hl, *style, w)
@@ -120,7 +130,7 @@ pub fn draw_table(
                 .max(width(&headers[i]))
         })
         .collect();
-    let fitted = fit(inner_w, spec.cols, &wants, 1);
+    let fitted = fit(inner_w, spec.cols, &wants, 1, spec.sorted.map(|s| s.0));
     let note = fitted.hidden_note(spec.cols);
     let title = if note.is_empty() {
         spec.title
@@ -138,22 +148,35 @@ pub fn draw_table(
         }
     };
     let block = Block::bordered().title(plain(title, inner_w));
-    let header = Row::new(
-        fitted
-            .shown
-            .iter()
-            .map(|&(i, w)| Cell::from(plain(headers[i].clone(), w))),
-    )
+    let header = Row::new(fitted.shown.iter().map(|&(i, w)| {
+        let h = &headers[i];
+        // A cut header keeps its sort mark.
+        Cell::from(match spec.sorted {
+            Some((s, _)) if s == i && width(h) > w => plain(cut_keeping(h, w, 2).apply(h), w),
+            _ => plain(h.clone(), w),
+        })
+    }))
     .style(theme::header());
+    // Per shown column, how each visible cell too wide for it is cut: two
+    // different texts never alike.
+    let cuts: Vec<Vec<Option<Cut>>> = fitted
+        .shown
+        .iter()
+        .map(|&(i, w)| {
+            let texts: Vec<&str> = cells
+                .iter()
+                .map(|r| r.get(i).and_then(Content::shown_text).unwrap_or(""))
+                .collect();
+            distinct_cuts(&texts, w)
+        })
+        .collect();
     let rows: Vec<Row> = cells
         .iter()
-        .map(|r| {
-            Row::new(
-                fitted
-                    .shown
-                    .iter()
-                    .map(|&(i, w)| Cell::from(r.get(i).map_or_else(Line::default, |c| c.line(w)))),
-            )
+        .enumerate()
+        .map(|(k, r)| {
+            Row::new(fitted.shown.iter().zip(&cuts).map(|(&(i, w), cut)| {
+                Cell::from(r.get(i).map_or_else(Line::default, |c| c.line(w, cut[k])))
+            }))
         })
         .collect();
     let widths: Vec<Constraint> = fitted

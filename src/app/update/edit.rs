@@ -251,6 +251,7 @@ pub(super) fn save_edit(app: &mut App, edit: &Edit) -> Vec<Effect> {
                 entry: change.clone(),
                 forced: false,
                 deferred: None,
+                form: None,
             });
             app.refresh();
             vec![Effect::Save(Box::new(change))]
@@ -295,6 +296,7 @@ pub(super) fn undo(app: &mut App) -> Vec<Effect> {
         entry,
         forced: false,
         deferred: None,
+        form: None,
     });
     app.refresh();
     vec![Effect::Save(Box::new(inverse))]
@@ -325,6 +327,7 @@ pub(super) fn redo(app: &mut App) -> Vec<Effect> {
         entry: entry.clone(),
         forced: false,
         deferred: None,
+        form: None,
     });
     app.refresh();
     vec![Effect::Save(Box::new(entry))]

@@ -39,7 +39,7 @@ pub fn update_deferring(app: &mut App, action: Action) -> Vec<Effect> {
     let edits_filter = matches!(app.overlay, Overlay::Filter)
         && matches!(
             action,
-            Action::Input(_) | Action::DeleteChar | Action::ClearLine
+            Action::Input(_) | Action::Paste(_) | Action::DeleteChar | Action::ClearLine
         );
     if edits_filter {
         step(app, action)
@@ -137,6 +137,7 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
             app.filter_changed();
         }
         Action::Input(c) => edit_line(app, LineEdit::Type(c)),
+        Action::Paste(text) => paste(app, &text),
         Action::DeleteChar => edit_line(app, LineEdit::Delete),
         Action::ClearLine => edit_line(app, LineEdit::Clear),
         Action::OpenPicker(kind) => open_picker(app, kind),
@@ -157,16 +158,17 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::CycleSort => {
-            app.sort = app.sort.next();
-            app.filter_changed();
+            let order = app.order_mut(app.view);
+            order.by = order.by.next();
+            sorted_again(app);
         }
         Action::ToggleTree => {
-            app.tree = !app.tree;
+            app.projects.tree = !app.projects.tree;
             app.view = View::Projects;
             app.refresh();
             app.say(
                 MessageKind::Info,
-                if app.tree {
+                if app.projects.tree {
                     "tree: parts under their parent, which sums up how far they got; T for a flat list"
                 } else {
                     "flat list; T shows parts under their parent"
@@ -174,8 +176,9 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
             );
         }
         Action::ReverseSort => {
-            app.reverse = !app.reverse;
-            app.filter_changed();
+            let order = app.order_mut(app.view);
+            order.reverse = !order.reverse;
+            sorted_again(app);
         }
         Action::ToggleHelp => {
             app.overlay = match std::mem::take(&mut app.overlay) {
@@ -276,6 +279,15 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
+/// The view on screen was sorted another way: its rows in the new order,
+/// shown from the top (staying on the record selected would open the
+/// list wherever that record landed, often mid-way).
+fn sorted_again(app: &mut App) {
+    app.filter_changed();
+    app.settle(&mut || false);
+    *app.pos_mut(app.view) = Default::default();
+}
+
 /// Enter: the details of the selected row; on a chain, its projects.
 fn open_detail(app: &mut App) {
     match app.view {
@@ -295,18 +307,20 @@ fn open_detail(app: &mut App) {
     }
 }
 
-/// One keystroke on a text line.
+/// One keystroke (or one paste) on a text line.
 #[derive(Clone, Copy)]
-enum LineEdit {
+enum LineEdit<'a> {
     Type(char),
+    Paste(&'a str),
     Delete,
     Clear,
 }
 
-impl LineEdit {
+impl LineEdit<'_> {
     fn apply(self, s: &mut String) {
         match self {
             LineEdit::Type(c) => s.push(c),
+            LineEdit::Paste(t) => s.push_str(t),
             LineEdit::Delete => {
                 s.pop();
             }
@@ -317,18 +331,17 @@ impl LineEdit {
 
 /// Typing into whichever line is open: the filter, a picker or a prompt.
 fn edit_line(app: &mut App, edit: LineEdit) {
+    let typing = matches!(edit, LineEdit::Type(_) | LineEdit::Paste(_));
     match &mut app.overlay {
         Overlay::Filter => {
             edit.apply(&mut app.query);
             app.filter_changed();
         }
         Overlay::Picker(_) => edit_picker(app, |q| edit.apply(q)),
-        Overlay::Form(_) => {
-            records::form_type(app, matches!(edit, LineEdit::Type(_)), |s| edit.apply(s))
-        }
+        Overlay::Form(_) => records::form_type(app, typing, |s| edit.apply(s)),
         Overlay::Reader(_) => records::reader_type(app, |s| edit.apply(s)),
         Overlay::Prompt(p) => {
-            if p.fresh && matches!(edit, LineEdit::Type(_)) {
+            if p.fresh && typing {
                 // The old value is shown selected: typing replaces it.
                 p.text.clear();
             }
@@ -337,6 +350,52 @@ fn edit_line(app: &mut App, edit: LineEdit) {
             p.error = None;
         }
         _ => {}
+    }
+}
+
+/// Text pasted into the line or field being edited, as one edit: line
+/// breaks kept where the field is a note (notes may hold them), else
+/// joined with spaces, and said so; other control characters dropped.
+fn paste(app: &mut App, text: &str) {
+    use crate::app::records::Field;
+    use crate::app::state::{Mode, PromptKind};
+    // Below the minimum size nothing acts that nobody can see.
+    if app.mode() == Mode::TooSmall {
+        return;
+    }
+    let multiline = match &app.overlay {
+        Overlay::Filter | Overlay::Picker(_) => false,
+        Overlay::Reader(r) if r.search.is_some() => false,
+        Overlay::Prompt(p) => !matches!(p.kind, PromptKind::Value { .. }),
+        Overlay::Form(f) => f.focused().is_some_and(Field::is_note),
+        _ => {
+            app.say(
+                MessageKind::Info,
+                "nothing to paste into here: / opens the filter, n a form",
+            );
+            return;
+        }
+    };
+    let p = crate::text::pasted(text, multiline, crate::text::PASTE_MAX);
+    edit_line(app, LineEdit::Paste(&p.text));
+    let mut said = Vec::new();
+    if p.joined > 0 {
+        said.push(format!(
+            "{} lines pasted as one: line breaks became spaces (this field is one line)",
+            p.joined + 1
+        ));
+    }
+    if p.dropped > 0 {
+        said.push(format!("{} control characters left out", p.dropped));
+    }
+    if p.cut {
+        said.push(format!(
+            "only the first {} characters pasted",
+            crate::text::PASTE_MAX
+        ));
+    }
+    if !said.is_empty() {
+        app.say(MessageKind::Info, said.join("; "));
     }
 }
 

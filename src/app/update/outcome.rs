@@ -58,7 +58,12 @@ pub(super) fn save_failed(app: &mut App, why: String) {
             SaveKind::Undo => app.undo.push(p.entry),
             SaveKind::Redo => app.redo.push(p.entry),
         }
-        app.refresh();
+        // Records came or went: the search keys follow.
+        app.reindex();
+        // Nothing typed in a form is lost: it opens again, as it was.
+        if super::records::reopen_form(app, p.form, &why) {
+            return;
+        }
     }
     app.say(MessageKind::Error, why);
 }

@@ -4,7 +4,9 @@
 
 use super::edit::busy;
 use crate::app::action::Effect;
-use crate::app::records::{choices, form_edits, place_refusal, rows, Form, FormKind, Reader};
+use crate::app::records::{
+    choices, form_edits, place_refusal, place_save_failure, rows, Form, FormKind, Reader,
+};
 use crate::app::state::{App, Ask, AskThen, MessageKind, Overlay, Pending, SaveKind, View};
 use crate::domain::edit::{apply, Change, Edit};
 
@@ -167,6 +169,7 @@ fn save_record_edits(app: &mut App, edits: &[Edit]) -> Vec<Effect> {
         entry: change.clone(),
         forced: false,
         deferred: None,
+        form: None,
     });
     app.reindex();
     app.select_record(change.after.id());
@@ -258,21 +261,25 @@ pub(super) fn form_save(app: &mut App) -> Vec<Effect> {
             return Vec::new();
         }
     }
+    // The form is kept with the change until the save's outcome: a
+    // refusal from the store (a character the file may not hold, a
+    // quote its report does not have) opens it again as it was.
+    let kept = form.clone();
     let back = form.back.take();
     app.overlay = Overlay::None;
-    if let Overlay::None = app.overlay {
-        if let Some(mut r) = back {
-            // Back in the reader: the new quote is now a highlighted passage.
-            r.anchor = None;
-            r.selection = None;
-            let effects = save_record_edits(app, &edits);
-            let text: String = r.text.iter().collect();
-            r.passages = crate::app::records::passages(&app.tracker, &r.source, &text);
-            app.overlay = Overlay::Reader(r);
-            return effects;
-        }
+    if let Some(mut r) = back {
+        // Back in the reader: the new quote is now a highlighted passage.
+        r.anchor = None;
+        r.selection = None;
+        let effects = save_record_edits(app, &edits);
+        keep_form(app, kept);
+        let text: String = r.text.iter().collect();
+        r.passages = crate::app::records::passages(&app.tracker, &r.source, &text);
+        app.overlay = Overlay::Reader(r);
+        return effects;
     }
     let effects = save_record_edits(app, &edits);
+    keep_form(app, kept);
     if let Some(id) = app
         .pending
         .as_ref()
@@ -286,6 +293,29 @@ pub(super) fn form_save(app: &mut App) -> Vec<Effect> {
         app.select_record(&id);
     }
     effects
+}
+
+/// Puts the form a change was saved from beside the pending change.
+fn keep_form(app: &mut App, form: Box<Form>) {
+    if let Some(p) = &mut app.pending {
+        p.form = Some(form);
+    }
+}
+
+/// The save of a form's change was refused: the form again, as it was,
+/// the refusal beside the field it is about (the change was already
+/// taken back). Returns false when the change came from no form.
+pub(super) fn reopen_form(app: &mut App, form: Option<Box<Form>>, why: &str) -> bool {
+    let Some(mut form) = form else {
+        return false;
+    };
+    place_save_failure(&mut form, why);
+    if let Some(i) = form.fields.iter().position(|f| f.error.is_some()) {
+        form.focus = i;
+    }
+    app.overlay = Overlay::Form(form);
+    app.say(MessageKind::Error, format!("not saved: {why}"));
+    true
 }
 
 /// Esc in the form: asks first when something was typed.
@@ -306,7 +336,7 @@ pub(super) fn form_cancel(app: &mut App) {
 
 /// Enter on a source: its report in the reader.
 pub(super) fn open_reader(app: &mut App) {
-    let Some(i) = app.sources.current().map(|r| r.source) else {
+    let Some(i) = app.sources.selected() else {
         return;
     };
     let Some(s) = app.tracker.sources.get(i) else {
@@ -443,16 +473,54 @@ pub(super) fn reader_enter(app: &mut App) {
         return;
     };
     app.overlay = Overlay::None;
-    app.query.clear();
-    app.attention = false;
     app.view = if app.tracker.project(&id).is_some() {
         View::Projects
     } else {
         View::Goals
     };
-    app.refresh();
+    // The filter (and `!`) stay when they show the record; else they are
+    // cleared to show it, and the status bar says so.
+    app.settle(&mut || false);
+    if !shown(app, &id) {
+        let mut cleared = Vec::new();
+        if !app.query.trim().is_empty() {
+            cleared.push(format!("the filter \"{}\"", app.query.trim()));
+        }
+        if app.attention {
+            cleared.push("! (needs attention)".to_string());
+        }
+        app.query.clear();
+        app.attention = false;
+        app.refresh();
+        if !cleared.is_empty() {
+            app.say(
+                MessageKind::Info,
+                format!("{} cleared to show {id}", cleared.join(" and ")),
+            );
+        }
+    }
     app.select_record(&id);
     app.overlay = Overlay::Detail(Default::default());
+}
+
+/// Whether the view on screen lists the record `id`.
+fn shown(app: &App, id: &str) -> bool {
+    let t = &app.tracker;
+    match app.view {
+        View::Projects => app
+            .projects
+            .list
+            .rows
+            .iter()
+            .any(|h| t.projects.get(h.index).is_some_and(|p| p.id == id)),
+        View::Goals => app
+            .goals
+            .list
+            .rows
+            .iter()
+            .any(|h| t.targets.get(h.index).is_some_and(|x| x.id == id)),
+        _ => false,
+    }
 }
 
 /// `a`: "cite as" for the selection.
