@@ -54,15 +54,7 @@ pub fn id_taken(t: &Tracker, id: &str) -> bool {
     t.project(id).is_some() || t.target(id).is_some() || t.source(id).is_some()
 }
 
-pub fn valid_id(id: &str) -> bool {
-    let mut chars = id.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-}
+pub use super::schema::valid_id;
 
 fn no(message: impl Into<String>) -> Refusal {
     Refusal {

@@ -14,6 +14,14 @@ use super::date::PartialDate;
 use super::model::{Comparator, Measure, Period};
 use super::status::Status;
 
+/// Whether `id` is a valid id: lower-case ASCII letters, digits and
+/// hyphens, starting with a letter or a digit. Bytes, not chars: every
+/// allowed character is ASCII (it is asked for every id read and written).
+pub fn valid_id(id: &str) -> bool {
+    let ok = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    id.as_bytes().first().is_some_and(ok) && id.bytes().all(|b| ok(&b) || b == b'-')
+}
+
 /// How a text field is written and which characters it may hold; other
 /// fields are written as their type requires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

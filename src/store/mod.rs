@@ -9,6 +9,7 @@ pub mod emit;
 pub mod hostile;
 pub mod locate;
 pub mod path;
+pub mod scalar;
 pub mod scan;
 pub mod splice;
 pub mod validate;

@@ -17,10 +17,11 @@
 
 use super::canonical::{dressed_eq, dressed_len, windows_line_ends};
 use super::decode::Decoder;
-use super::emit::{self, Block};
+use super::emit;
 use super::hostile;
 use super::path::DocPath;
 use crate::domain::edit::{Change, Record};
+use crate::domain::schema::DynRecord;
 use crate::domain::Tracker;
 
 const BOM: &str = "\u{feff}";
@@ -79,14 +80,14 @@ fn section_of(r: &Record) -> Option<(&'static str, Option<&'static str>)> {
 
 /// The writer's lines of a record (none for an absent one).
 fn lines_of(r: &Record, version: u32) -> Option<String> {
-    let b = match r {
-        Record::Project(p) => Block::Project(p),
-        Record::Target(x) => Block::Target(x, version),
-        Record::Source(s) => Block::Source(s),
+    let r: &dyn DynRecord = match r {
+        Record::Project(p) => p,
+        Record::Target(x) => x,
+        Record::Source(s) => s,
         Record::Absent(_) => return None,
     };
     let mut out = String::new();
-    emit::block(&mut out, b);
+    emit::block(&mut out, r, version);
     Some(out)
 }
 

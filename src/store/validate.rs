@@ -15,13 +15,7 @@ pub fn squeeze(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-pub fn valid_id(id: &str) -> bool {
-    // Bytes, not chars: every allowed character is ASCII, and any byte of a
-    // longer character fails the test (it is asked for every id read and
-    // written).
-    let ok = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
-    id.as_bytes().first().is_some_and(ok) && id.bytes().all(|b| ok(&b) || b == b'-')
-}
+pub use crate::domain::schema::valid_id;
 
 /// The names among `files` (those in seeds/) that no source lists.
 pub fn unlisted_reports<'a>(t: &Tracker, files: &'a [String]) -> Vec<&'a str> {
