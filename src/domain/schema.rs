@@ -157,7 +157,7 @@ impl Val<'_> {
             Val::OptStatus(s) => s.is_none(),
             Val::Comparator(c) => c.is_none(),
             Val::Measure(m) => m == Measure::Level,
-            Val::Items(l) => l.len() == 0,
+            Val::Items(l) => l.is_empty(),
             Val::Nested(r) => r.is_none(),
             Val::Str(_)
             | Val::Num(_)
@@ -194,7 +194,8 @@ pub enum Slot<'a> {
 /// readers work on.
 pub trait DynRecord {
     fn label(&self) -> &'static str;
-    fn len(&self) -> usize;
+    /// How many fields its table has.
+    fn field_count(&self) -> usize;
     fn spec(&self, i: usize) -> &'static Spec;
     fn get(&self, i: usize) -> Val<'_>;
     fn slot(&mut self, i: usize) -> Slot<'_>;
@@ -205,7 +206,7 @@ impl<R: Record> DynRecord for R {
     fn label(&self) -> &'static str {
         R::LABEL
     }
-    fn len(&self) -> usize {
+    fn field_count(&self) -> usize {
         R::FIELDS.len()
     }
     fn spec(&self, i: usize) -> &'static Spec {
@@ -225,12 +226,18 @@ impl<R: Record> DynRecord for R {
 /// A list of records, read.
 pub trait List {
     fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
     fn item(&self, i: usize) -> &dyn DynRecord;
 }
 
 /// A list of records, to fill.
 pub trait ListMut {
     fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
     /// Appends a blank record and gives it to be filled.
     fn push_blank(&mut self) -> &mut dyn DynRecord;
     /// Takes the last record off (one that could not be read).

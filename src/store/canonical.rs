@@ -173,7 +173,7 @@ impl<'a> Reader<'a> {
         }
         list.shrink();
         // A list written `key:` holds records; none is written `key: []`.
-        (list.len() > 0).then_some(())
+        (!list.is_empty()).then_some(())
     }
 }
 
@@ -276,7 +276,7 @@ fn record(
     // Fields seen, by their place in the table (tables are short).
     let mut seen = 0u64;
     fields(lines, indent, item, |f| {
-        let i = (0..r.len()).find(|&i| r.spec(i).key_in(version) == Some(f.key))?;
+        let i = (0..r.field_count()).find(|&i| r.spec(i).key_in(version) == Some(f.key))?;
         if seen & (1 << i) != 0 {
             return None;
         }
@@ -294,7 +294,7 @@ fn record(
         }
         value(&f, indent, &spec, r.slot(i), version)
     })?;
-    let missing = (0..r.len()).any(|i| {
+    let missing = (0..r.field_count()).any(|i| {
         let spec = r.spec(i);
         spec.need == Need::Required && spec.in_version(version) && seen & (1 << i) == 0
     });

@@ -59,7 +59,7 @@ pub fn emit_pieces(t: &Tracker, sink: &mut dyn FnMut(&str) -> bool) -> bool {
             continue;
         };
         match (f.get)(t) {
-            Val::Items(list) if list.len() > 0 => {
+            Val::Items(list) if !list.is_empty() => {
                 w.s.push_str(key);
                 w.s.push_str(":\n");
                 if !sink(&w.s) {
@@ -113,7 +113,7 @@ impl Writer {
     /// list's dash two columns to the left of its first field.
     fn record(&mut self, r: &dyn DynRecord, indent: usize, item: bool) {
         let mut dash = item;
-        for i in 0..r.len() {
+        for i in 0..r.field_count() {
             let spec = r.spec(i);
             let Some(key) = spec.key_in(self.version) else {
                 continue;
@@ -151,7 +151,7 @@ impl Writer {
         self.key(indent, dash, key);
         match v {
             Val::Items(list) => {
-                if list.len() == 0 {
+                if list.is_empty() {
                     self.s.push_str(" []\n");
                     return;
                 }
