@@ -425,7 +425,15 @@ pub(crate) fn parse_full(text: &str, file: &Path, seeds: &Path) -> Result<Tracke
     let tracker = dec.tracker(&value);
     issues.append(&mut dec.issues);
     if let Some(t) = &tracker {
-        issues.extend(validate::check(t, &source_texts(t, seeds)));
+        // A field that could not be read holds a placeholder: what the
+        // checks would say of it there is said already.
+        let unread: std::collections::HashSet<String> =
+            issues.iter().map(|i| i.path.to_string()).collect();
+        issues.extend(
+            validate::check(t, &source_texts(t, seeds))
+                .into_iter()
+                .filter(|i| !unread.contains(&i.path.to_string())),
+        );
     }
     if issues.is_empty() {
         if let Some(t) = tracker {
