@@ -3,6 +3,7 @@
 
 pub mod collate;
 pub mod date;
+pub mod draft;
 pub mod edit;
 pub mod labels;
 pub mod model;

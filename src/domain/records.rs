@@ -7,9 +7,9 @@
 //! in its report is checked by the caller (who can read the report) before
 //! the edit is applied.
 
-use super::date::PartialDate;
 use super::edit::{Absent, Change, Kind, Record, Refusal};
 use super::model::*;
+use super::schema::{self, DynRecord, Slot, Val};
 use super::status::Status;
 use super::suggest::closest;
 use chrono::NaiveDate;
@@ -329,38 +329,6 @@ pub fn period_text(p: &Period) -> String {
     }
 }
 
-/// The scalar fields `edit ID FIELD VALUE` can change, as spelled in the
-/// schema.
-pub const PROJECT_FIELDS: [&str; 8] = [
-    "name_zh",
-    "name_en",
-    "aliases",
-    "chain",
-    "area",
-    "parent",
-    "note",
-    "milestones[N].due",
-];
-pub const TARGET_FIELDS: [&str; 11] = [
-    "metric_zh",
-    "metric_en",
-    "chain",
-    "area",
-    "period",
-    "comparator",
-    "target",
-    "unit",
-    "measure",
-    "metric",
-    "note",
-];
-
-/// An optional text: empty means absent.
-fn optional(value: &str) -> Option<String> {
-    let v = value.trim();
-    (!v.is_empty()).then(|| v.to_string())
-}
-
 /// Aliases as typed: separated by commas (, or ，) or 、.
 pub fn parse_aliases(value: &str) -> Vec<String> {
     value
@@ -371,8 +339,29 @@ pub fn parse_aliases(value: &str) -> Vec<String> {
         .collect()
 }
 
-fn unknown_field(kind: &str, field: &str, fields: &[&str]) -> Refusal {
-    let near = closest(field, fields.iter().copied());
+/// The names `edit` takes for a record of kind `R`: its editable fields,
+/// and those of the items of its lists as `list[N].field`.
+pub fn editable_fields<R: schema::Record>() -> Vec<String> {
+    let mut out = Vec::new();
+    let blank = R::default();
+    for f in R::FIELDS {
+        if f.spec.edit {
+            out.push(f.spec.key.to_string());
+        }
+        if let Val::Items(_) = (f.get)(&blank) {
+            let mut r = R::default();
+            if let Slot::Items(list) = (f.slot)(&mut r) {
+                for inner in list.item_specs().into_iter().filter(|s| s.edit) {
+                    out.push(format!("{}[N].{}", f.spec.key, inner.key));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn unknown_field(kind: &str, field: &str, fields: &[String]) -> Refusal {
+    let near = closest(field, fields.iter().map(String::as_str));
     let hint = near
         .first()
         .map(|n| format!("did you mean `{n}`? "))
@@ -390,248 +379,176 @@ fn unknown_field(kind: &str, field: &str, fields: &[&str]) -> Refusal {
     ))
 }
 
-/// `milestones[N].due` (also `milestones.N.due`): the index N.
-fn milestone_index(field: &str) -> Option<usize> {
-    let rest = field.strip_prefix("milestones")?;
-    let rest = rest.strip_suffix(".due")?;
-    let n = rest
-        .strip_prefix('[')
-        .and_then(|r| r.strip_suffix(']'))
-        .or_else(|| rest.strip_prefix('.'))?;
-    n.parse().ok()
+/// `list[N].field` (also `list.N.field`): the list, N and the field.
+fn item_path(field: &str) -> Option<(&str, usize, &str)> {
+    let (head, inner) = field.rsplit_once('.')?;
+    let (list, n) = match head.split_once('[') {
+        Some((list, n)) => (list, n.strip_suffix(']')?),
+        None => head.split_once('.')?,
+    };
+    Some((list, n.parse().ok()?, inner))
 }
 
-fn shown(v: &Option<String>) -> String {
-    v.clone().unwrap_or_else(|| "(none)".into())
-}
-
-/// Sets one scalar field of a project; returns (old, new) as shown.
-fn set_project_field(
-    t: &Tracker,
-    p: &mut Project,
+/// Sets the field named `field` of `r` from typed text, as `edit` does:
+/// a field the table marks editable, of the record or of an item of one
+/// of its lists. Returns the value before and after, as typed.
+fn set_by_name<R: schema::Record>(
+    id: &str,
+    r: &mut R,
     field: &str,
     value: &str,
 ) -> Result<(String, String), Refusal> {
-    let v = value.trim();
-    let old = match field {
-        "name_zh" => {
-            required("name_zh", v)?;
-            std::mem::replace(&mut p.name_zh, v.into())
+    let fields = editable_fields::<R>();
+    let refuse = || unknown_field(R::LABEL, field, &fields);
+    let (target, key): (&mut dyn DynRecord, &str) = match item_path(field) {
+        Some((list, n, inner)) => {
+            let f = R::field(list).ok_or_else(refuse)?;
+            let Slot::Items(items) = (f.slot)(r) else {
+                return Err(refuse());
+            };
+            let len = items.len();
+            let item = items.item_mut(n).ok_or_else(|| {
+                let one = list.strip_suffix('s').unwrap_or(list);
+                no(match len {
+                    0 => format!("{id} has no {list}"),
+                    _ => format!(
+                        "{id} has {len} {}: {list}[0]..{list}[{}]",
+                        plural(len, one),
+                        len - 1
+                    ),
+                })
+            })?;
+            (item, inner)
         }
-        "name_en" => {
-            required("name_en", v)?;
-            std::mem::replace(&mut p.name_en, v.into())
+        None => (r, field),
+    };
+    let i = (0..target.field_count())
+        .find(|&i| target.spec(i).key == key && target.spec(i).edit)
+        .ok_or_else(refuse)?;
+    let spec = *target.spec(i);
+    let old = super::draft::as_text(target.get(i));
+    super::draft::set_from_text(&spec, target.slot(i), value).map_err(no)?;
+    let new = super::draft::as_text(target.get(i));
+    let shown = |s: String| {
+        if s.is_empty() {
+            "(none)".to_string()
+        } else {
+            s
         }
-        "aliases" => {
-            let old = p.aliases.join(", ");
-            p.aliases = parse_aliases(v);
-            old
+    };
+    Ok((shown(old), shown(new)))
+}
+
+fn plural(n: usize, one: &str) -> String {
+    if n == 1 {
+        one.to_string()
+    } else {
+        format!("{one}s")
+    }
+}
+
+/// What an edit to a project must keep true (the field itself was read
+/// by its kind already).
+fn check_project_edit(t: &Tracker, before: &Project, p: &Project) -> Result<(), Refusal> {
+    if p.chain != before.chain {
+        check_chain(t, &p.chain)?;
+    }
+    if p.area != before.area {
+        check_area(t, p.area.as_deref())?;
+    }
+    if p.parent != before.parent {
+        check_parent(t, &p.id, p.parent.as_deref())?;
+    }
+    for (m, old) in p.milestones.iter().zip(&before.milestones) {
+        if m.due == old.due {
+            continue;
         }
-        "chain" => {
-            check_chain(t, v)?;
-            std::mem::replace(&mut p.chain, v.into())
+        if m.due.first_day() > old.due.last_day() {
+            return Err(no(format!(
+                "{} is later than the promised {}: that is a slip — record it with `milestone {} --slip-to {}`, which keeps the date promised before",
+                m.due, old.due, p.id, m.due
+            )));
         }
-        "area" => {
-            let new = optional(v);
-            check_area(t, new.as_deref())?;
-            shown(&std::mem::replace(&mut p.area, new))
+        if let Some(s) = m.slipped_from.last() {
+            if m.due <= s.due {
+                return Err(no(format!(
+                    "{} is not after {}, the date it slipped from",
+                    m.due, s.due
+                )));
+            }
         }
-        "parent" => {
-            let new = optional(v);
-            check_parent(t, &p.id, new.as_deref())?;
-            shown(&std::mem::replace(&mut p.parent, new))
+    }
+    Ok(())
+}
+
+/// What an edit to a goal or result must keep true.
+fn check_target_edit(t: &Tracker, before: &Target, x: &Target) -> Result<(), Refusal> {
+    if x.chain != before.chain {
+        check_chain(t, &x.chain)?;
+    }
+    if x.area != before.area {
+        check_area(t, x.area.as_deref())?;
+    }
+    check_goal(x)?;
+    if x.metric != before.metric {
+        if let Some(m) = &x.metric {
+            if !valid_id(m) {
+                return Err(no(format!(
+                    "metric \"{m}\" is not a valid key: use lower-case letters, digits and hyphens"
+                )));
+            }
         }
-        "note" => shown(&std::mem::replace(&mut p.note, optional(v))),
-        f => match milestone_index(f) {
-            Some(i) => {
-                let n = p.milestones.len();
-                let m = p.milestones.get_mut(i).ok_or_else(|| {
-                    no(format!(
-                        "{} has {n} milestone{}: milestones[0]..milestones[{}]",
-                        p.id,
-                        if n == 1 { "" } else { "s" },
-                        n.saturating_sub(1)
-                    ))
-                })?;
-                let due = PartialDate::parse(v).ok_or_else(|| {
-                    no(format!(
-                        "\"{v}\" is not a date: write YYYY, YYYY-MM or YYYY-MM-DD"
-                    ))
-                })?;
-                if due.first_day() > m.due.last_day() {
+    }
+    if x.unit != before.unit || x.metric != before.metric {
+        if let Some(m) = &x.metric {
+            if let Some(other) = t.series(m).into_iter().find(|o| o.id != x.id) {
+                if other.unit != x.unit {
                     return Err(no(format!(
-                        "{due} is later than the promised {}: that is a slip — record it with `milestone {} --slip-to {due}`, which keeps the date promised before",
-                        m.due, p.id
+                        "{} is in series \"{m}\" counted in \"{}\" ({}): a series shares one unit",
+                        x.id, other.unit, other.id
                     )));
                 }
-                if let Some(s) = m.slipped_from.last() {
-                    if due <= s.due {
-                        return Err(no(format!(
-                            "{due} is not after {}, the date it slipped from",
-                            s.due
-                        )));
-                    }
-                }
-                std::mem::replace(&mut m.due, due).to_string()
             }
-            None => return Err(unknown_field("project", f, &PROJECT_FIELDS)),
-        },
-    };
-    let new = match field {
-        "area" => shown(&p.area),
-        "parent" => shown(&p.parent),
-        "note" => shown(&p.note),
-        "aliases" => p.aliases.join(", "),
-        _ => v.to_string(),
-    };
-    Ok((if old.is_empty() { "(none)".into() } else { old }, new))
+        }
+    }
+    Ok(())
 }
 
-fn set_target_field(
-    t: &Tracker,
-    x: &mut Target,
-    field: &str,
-    value: &str,
-) -> Result<(String, String), Refusal> {
-    let v = value.trim();
-    let old = match field {
-        "metric_zh" => {
-            required("metric_zh", v)?;
-            std::mem::replace(&mut x.metric_zh, v.into())
-        }
-        "metric_en" => {
-            required("metric_en", v)?;
-            std::mem::replace(&mut x.metric_en, v.into())
-        }
-        "chain" => {
-            check_chain(t, v)?;
-            std::mem::replace(&mut x.chain, v.into())
-        }
-        "area" => {
-            let new = optional(v);
-            check_area(t, new.as_deref())?;
-            shown(&std::mem::replace(&mut x.area, new))
-        }
-        "period" => {
-            let p = parse_period(v).map_err(no)?;
-            period_text(&std::mem::replace(&mut x.period, p))
-        }
-        "comparator" => {
-            let c =
-                if v.is_empty() {
-                    None
-                } else {
-                    Some(Comparator::parse(v).ok_or_else(|| {
-                        no(format!("unknown comparator \"{v}\": use >=, <= or ="))
-                    })?)
-                };
-            let old = std::mem::replace(&mut x.comparator, c);
-            check_goal(x)?;
-            old.map_or("(none)".into(), |c| c.symbol().into())
-        }
-        "target" => {
-            let n = if v.is_empty() {
-                None
-            } else {
-                Some(super::number::parse_value(v).map_err(no)?)
-            };
-            let old = std::mem::replace(&mut x.target, n);
-            check_goal(x)?;
-            old.map_or("(none)".into(), format_number)
-        }
-        "unit" => {
-            required("unit", v)?;
-            if let Some(m) = &x.metric {
-                if let Some(other) = t.series(m).into_iter().find(|o| o.id != x.id) {
-                    if other.unit != v {
-                        return Err(no(format!(
-                            "{} is in series \"{m}\" counted in \"{}\" ({}): a series shares one unit",
-                            x.id, other.unit, other.id
-                        )));
-                    }
-                }
-            }
-            std::mem::replace(&mut x.unit, v.into())
-        }
-        "measure" => {
-            let m = match v {
-                "level" | "" => Measure::Level,
-                "flow" => Measure::Flow,
-                _ => {
-                    return Err(no(format!(
-                        "unknown measure \"{v}\": use level (an amount standing at a date) or flow (counted afresh each period)"
-                    )))
-                }
-            };
-            let old = std::mem::replace(&mut x.measure, m);
-            format!("{old:?}").to_lowercase()
-        }
-        "metric" => {
-            let new = optional(v);
-            if let Some(m) = &new {
-                if !valid_id(m) {
-                    return Err(no(format!("metric \"{m}\" is not a valid key: use lower-case letters, digits and hyphens")));
-                }
-                if let Some(other) = t.series(m).into_iter().find(|o| o.id != x.id) {
-                    if other.unit != x.unit {
-                        return Err(no(format!(
-                            "series \"{m}\" is counted in \"{}\" ({}), not \"{}\"",
-                            other.unit, other.id, x.unit
-                        )));
-                    }
-                }
-            }
-            shown(&std::mem::replace(&mut x.metric, new))
-        }
-        "note" => shown(&std::mem::replace(&mut x.note, optional(v))),
-        f => return Err(unknown_field("target", f, &TARGET_FIELDS)),
-    };
-    let new = match field {
-        "area" => shown(&x.area),
-        "note" => shown(&x.note),
-        "metric" => shown(&x.metric),
-        "comparator" => x.comparator.map_or("(none)".into(), |c| c.symbol().into()),
-        "target" => x.target.map_or("(none)".into(), format_number),
-        "period" => period_text(&x.period),
-        "measure" => format!("{:?}", x.measure).to_lowercase(),
-        _ => v.to_string(),
-    };
-    Ok((if old.is_empty() { "(none)".into() } else { old }, new))
-}
-
-/// Changes one scalar field of the project or target `id`.
+/// Changes one field of the project or target `id`, as `edit ID FIELD
+/// VALUE` names it (the schema's key; `milestones[N].due`).
 pub fn set_field(t: &mut Tracker, id: &str, field: &str, value: &str) -> Result<Change, Refusal> {
     let field = field.trim();
+    let unchanged = |new: &str| Refusal {
+        message: format!("{id}: {field} is already \"{new}\": unchanged, nothing written"),
+        unchanged: true,
+    };
+    let changed = |old: String, new: String| format!("{id}: {field} \"{old}\" -> \"{new}\"");
     if let Some(i) = t.projects.iter().position(|p| p.id == id) {
         let mut p = t.projects[i].clone();
-        let (old, new) = set_project_field(t, &mut p, field, value)?;
+        let (old, new) = set_by_name(id, &mut p, field, value)?;
         if p == t.projects[i] {
-            return Err(Refusal {
-                message: format!("{id}: {field} is already \"{new}\": unchanged, nothing written"),
-                unchanged: true,
-            });
+            return Err(unchanged(&new));
         }
+        check_project_edit(t, &t.projects[i], &p)?;
         let before = Record::Project(std::mem::replace(&mut t.projects[i], p.clone()));
         return Ok(Change {
             before,
             after: Record::Project(p),
-            summary: format!("{id}: {field} \"{old}\" -> \"{new}\""),
+            summary: changed(old, new),
         });
     }
     if let Some(i) = t.targets.iter().position(|x| x.id == id) {
         let mut x = t.targets[i].clone();
-        let (old, new) = set_target_field(t, &mut x, field, value)?;
+        let (old, new) = set_by_name(id, &mut x, field, value)?;
         if x == t.targets[i] {
-            return Err(Refusal {
-                message: format!("{id}: {field} is already \"{new}\": unchanged, nothing written"),
-                unchanged: true,
-            });
+            return Err(unchanged(&new));
         }
+        check_target_edit(t, &t.targets[i], &x)?;
         let before = Record::Target(std::mem::replace(&mut t.targets[i], x.clone()));
         return Ok(Change {
             before,
             after: Record::Target(x),
-            summary: format!("{id}: {field} \"{old}\" -> \"{new}\""),
+            summary: changed(old, new),
         });
     }
     Err(unknown_record(t, id))
@@ -908,11 +825,19 @@ mod tests {
         assert_eq!(closest_passage("", "x"), None);
     }
 
+    use crate::domain::PartialDate;
+
     #[test]
     fn milestone_field_names() {
-        assert_eq!(milestone_index("milestones[2].due"), Some(2));
-        assert_eq!(milestone_index("milestones.0.due"), Some(0));
-        assert_eq!(milestone_index("milestones.due"), None);
+        assert_eq!(
+            item_path("milestones[2].due"),
+            Some(("milestones", 2, "due"))
+        );
+        assert_eq!(
+            item_path("milestones.0.due"),
+            Some(("milestones", 0, "due"))
+        );
+        assert_eq!(item_path("milestones.due"), None);
     }
 
     fn tracker() -> Tracker {

@@ -242,6 +242,9 @@ pub trait ListMut {
     fn push_blank(&mut self) -> &mut dyn DynRecord;
     /// Takes the last record off (one that could not be read).
     fn pop(&mut self);
+    fn item_mut(&mut self, i: usize) -> Option<&mut dyn DynRecord>;
+    /// The fields of an item (there may be no item to ask).
+    fn item_specs(&self) -> Vec<&'static Spec>;
     /// Frees the spare room a growing list keeps (at city scale the spare
     /// room of a hundred thousand short lists is tens of megabytes).
     fn shrink(&mut self);
@@ -274,6 +277,12 @@ impl<R: Record> ListMut for Vec<R> {
     }
     fn pop(&mut self) {
         Vec::pop(self);
+    }
+    fn item_mut(&mut self, i: usize) -> Option<&mut dyn DynRecord> {
+        self.get_mut(i).map(|r| r as &mut dyn DynRecord)
+    }
+    fn item_specs(&self) -> Vec<&'static Spec> {
+        R::FIELDS.iter().map(|f| &f.spec).collect()
     }
     fn shrink(&mut self) {
         self.shrink_to_fit();
