@@ -880,6 +880,7 @@ fn the_interface_refuses_a_status_change_dated_before_the_newest_one() {
         note: "typed ahead".into(),
         source: None,
         quote: None,
+        ..Default::default()
     });
     let now = p.status;
     a.refresh();

@@ -609,6 +609,7 @@ fn t_actual(value: f64) -> shibei_tracker::domain::Observation {
         note: Some("typed".into()),
         source: None,
         quote: None,
+        ..Default::default()
     }
 }
 
@@ -930,6 +931,7 @@ fn a_slipped_milestone_says_so_and_only_its_new_date_is_overdue() {
         note: Some("推迟到年底".into()),
         source: None,
         quote: None,
+        ..Default::default()
     });
     m.due = shibei_tracker::domain::PartialDate::parse("2024-12").expect("date");
     let mut a = App::new(t, "tracker.yaml", a.today);

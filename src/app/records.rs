@@ -592,6 +592,7 @@ pub fn form_edits(
                             note: None,
                             source: Some(e.source.clone()),
                             quote: Some(e.quote.clone()),
+                            ..Default::default()
                         }],
                         _ => vec![],
                     };
@@ -611,6 +612,7 @@ pub fn form_edits(
                         observations,
                         note: None,
                         sources: ev.into_iter().collect(),
+                        ..Default::default()
                     }))]
                 }
                 Some(id) => {

@@ -423,6 +423,7 @@ pub fn add_target(file: &Path, today: NaiveDate, a: TargetArgs) -> Outcome {
                     note: None,
                     source: Some(ev.source.clone()),
                     quote: Some(ev.quote.clone()),
+                    ..Default::default()
                 }]
             }
         };
@@ -442,6 +443,7 @@ pub fn add_target(file: &Path, today: NaiveDate, a: TargetArgs) -> Outcome {
             observations,
             note: a.note.filter(|n| !n.trim().is_empty()),
             sources: vec![ev],
+            ..Default::default()
         };
         Ok(Edit::AddTarget(Box::new(x)))
     })
@@ -560,6 +562,7 @@ pub fn add_source(file: &Path, today: NaiveDate, a: SourceArgs) -> Outcome {
                 author: a.author.clone().filter(|s| !s.trim().is_empty()),
                 published: a.published,
                 dating_note: a.dating_note.clone().filter(|s| !s.trim().is_empty()),
+                ..Default::default()
             };
             records::check_new_source(t, &s).map_err(|r| Failure::usage(r.message))?;
             for other in &t.sources {

@@ -385,6 +385,7 @@ pub fn apply(t: &mut Tracker, edit: &Edit, today: NaiveDate) -> Result<Change, R
                 note,
                 source: None,
                 quote: None,
+                ..Default::default()
             });
             Ok(Change {
                 before,
@@ -453,6 +454,7 @@ pub fn apply(t: &mut Tracker, edit: &Edit, today: NaiveDate) -> Result<Change, R
                     note,
                     source: evidence.as_ref().map(|e| e.source.clone()),
                     quote: evidence.as_ref().map(|e| e.quote.clone()),
+                    ..Default::default()
                 },
             );
             let kept = x.observations.len() - 1;
@@ -503,6 +505,7 @@ pub fn apply(t: &mut Tracker, edit: &Edit, today: NaiveDate) -> Result<Change, R
                     note: format!("Milestone reached: {text}"),
                     source: None,
                     quote: None,
+                    ..Default::default()
                 });
                 summary.push_str(&format!(
                     "; status {} -> {}",
@@ -638,6 +641,7 @@ pub fn apply(t: &mut Tracker, edit: &Edit, today: NaiveDate) -> Result<Change, R
                 note: note.trim().to_string(),
                 source: Some(evidence.source.clone()),
                 quote: Some(evidence.quote.clone()),
+                ..Default::default()
             });
             Ok(Change {
                 before,
@@ -667,6 +671,7 @@ pub fn apply(t: &mut Tracker, edit: &Edit, today: NaiveDate) -> Result<Change, R
                 note: Some(trimmed(note).unwrap_or_else(|| format!("moved to {to} on {today}"))),
                 source: None,
                 quote: None,
+                ..Default::default()
             });
             m.due = *to;
             let text = m.text.clone();
@@ -722,6 +727,7 @@ mod tests {
                     source: "r".into(),
                     quote: "明年投产".into(),
                     slipped_from: vec![],
+                    ..Default::default()
                 }],
                 history: vec![HistoryEntry {
                     date: pd("2022-12-01"),
@@ -729,8 +735,10 @@ mod tests {
                     note: "开工".into(),
                     source: Some("r".into()),
                     quote: Some("实现开工建设".into()),
+                    ..Default::default()
                 }],
                 sources: vec![],
+                ..Default::default()
             }],
             targets: vec![Target {
                 id: "gdp".into(),
@@ -751,9 +759,11 @@ mod tests {
                     note: None,
                     source: Some("r2018".into()),
                     quote: Some("去年全区生产总值达756.6亿元".into()),
+                    ..Default::default()
                 }],
                 note: None,
                 sources: vec![],
+                ..Default::default()
             }],
         }
     }

@@ -27,6 +27,8 @@ crate::record! {
         author: Option<String> = Text, Optional;
         published: PartialDate = Typed, Required;
         dating_note: Option<String> = Note, Optional;
+        /// Who added it (a person's name; see `who`).
+        by: Option<String> = Text, Optional;
     }
 }
 
@@ -85,6 +87,8 @@ crate::record! {
         /// Earlier promised dates, oldest first: a promise that slipped keeps
         /// every date it was once given, with the words that gave it.
         slipped_from: Vec<Slip> = Typed, Optional, since 2;
+        /// Who marked it reached.
+        reached_by: Option<String> = Text, Optional;
     }
 }
 
@@ -96,6 +100,8 @@ crate::record! {
         note: Option<String> = Note, Optional, identity;
         source: Option<String> = Id, Optional, identity;
         quote: Option<String> = Text, Optional, identity;
+        /// Who entered it, when a person did (absent on what a report gave).
+        by: Option<String> = Text, Optional, identity;
     }
 }
 
@@ -121,6 +127,8 @@ crate::record! {
         /// Entries copied from a report cite it; entries typed by users do not.
         source: Option<String> = Id, Optional, identity;
         quote: Option<String> = Text, Optional, identity;
+        /// Who entered it, when a person did (absent on what a report gave).
+        by: Option<String> = Text, Optional, identity;
     }
 }
 
@@ -139,6 +147,8 @@ crate::record! {
         milestones: Vec<Milestone> = Typed, Optional;
         history: Vec<HistoryEntry> = Typed, Optional;
         sources: Vec<Evidence> = Typed, Required;
+        /// Who added it, when a person did.
+        by: Option<String> = Text, Optional;
     }
 }
 
@@ -352,6 +362,8 @@ crate::record! {
         note: Option<String> = Note, Optional, identity;
         source: Option<String> = Id, Optional, identity;
         quote: Option<String> = Text, Optional, identity;
+        /// Who entered it, when a person did (absent on what a report gave).
+        by: Option<String> = Text, Optional, identity;
     }
 }
 
@@ -390,6 +402,8 @@ crate::record! {
         observations: Vec<Observation> = Typed, Optional, since 2, earlier "actual";
         note: Option<String> = Note, Optional, edit;
         sources: Vec<Evidence> = Typed, Required;
+        /// Who added it, when a person did.
+        by: Option<String> = Text, Optional;
     }
     settle = Target::sort_observations;
 }

@@ -311,6 +311,7 @@ mod tests {
             note: Some("typed".into()),
             source: None,
             quote: None,
+            ..Default::default()
         }
     }
 
@@ -336,6 +337,7 @@ mod tests {
             observations: actual.map_or(vec![], |v| vec![obs(v, "2024-06-30")]),
             note: None,
             sources: vec![],
+            ..Default::default()
         }
     }
 
@@ -624,9 +626,11 @@ mod tests {
                 source: "s".into(),
                 quote: "q".into(),
                 slipped_from: vec![],
+                ..Default::default()
             }],
             history: vec![],
             sources: vec![],
+            ..Default::default()
         }
     }
 
@@ -678,10 +682,13 @@ mod slip_tests {
                     note: None,
                     source: Some("r2022".into()),
                     quote: Some("q".into()),
+                    ..Default::default()
                 }],
+                ..Default::default()
             }],
             history: vec![],
             sources: vec![],
+            ..Default::default()
         }
     }
 

@@ -780,6 +780,7 @@ pub fn new_project(
         milestones: vec![],
         history: vec![],
         sources: evidence.into_iter().collect(),
+        ..Default::default()
     }
 }
 
@@ -849,6 +850,7 @@ mod tests {
             author: None,
             published: PartialDate::parse("2024").unwrap(),
             dating_note: None,
+            ..Default::default()
         };
         let mut t = Tracker {
             schema_version: 2,
@@ -978,6 +980,7 @@ mod tests {
             source: "r1".into(),
             quote: "q".into(),
             slipped_from: vec![],
+            ..Default::default()
         });
         let r = remove(&mut t, "lone").unwrap_err();
         assert!(r.message.contains("milestone 0 \"明年投产\""), "{r}");

@@ -2004,6 +2004,7 @@ mod tests {
                 milestones: Vec::new(),
                 history: Vec::new(),
                 sources: Vec::new(),
+                ..Default::default()
             })
             .collect(),
             targets: Vec::new(),

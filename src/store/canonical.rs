@@ -502,6 +502,47 @@ mod tests {
         assert!(!form(&commented));
     }
 
+    /// A field added to the schema table (here `by`, on records, history,
+    /// observations and slips, and `reached_by` on milestones) is written,
+    /// read by both readers and kept by the cache with no other change.
+    #[test]
+    fn a_field_added_to_a_table_is_written_and_read_everywhere() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut t = read(&fixture("tracker.yaml")).unwrap();
+        let who = || Some("王伟 (Wang Wei)".to_string());
+        for p in &mut t.projects {
+            p.by = who();
+            for h in &mut p.history {
+                h.by = who();
+            }
+            for m in &mut p.milestones {
+                m.reached_by = who();
+                for s in &mut m.slipped_from {
+                    s.by = who();
+                }
+            }
+        }
+        for x in &mut t.targets {
+            x.by = who();
+            for o in &mut x.observations {
+                o.by = who();
+            }
+        }
+        for s in &mut t.sources {
+            s.by = who();
+        }
+        let text = crate::store::emit(&t);
+        assert!(text.contains("    by: \"王伟 (Wang Wei)\"\n"));
+        assert!(text.contains("        by: \"王伟 (Wang Wei)\"\n"));
+        assert_eq!(read(&text).as_ref(), Some(&t));
+        let file = dir.join("tracker.yaml");
+        let full = crate::store::parse_full(&text, &file, &dir.join("seeds")).unwrap();
+        assert_eq!(full, t);
+        // The cache's encoding comes from the same derives.
+        let bytes = postcard::to_stdvec(&t).unwrap();
+        assert_eq!(postcard::from_bytes::<Tracker>(&bytes).unwrap(), t);
+    }
+
     #[test]
     fn written_as_tells_the_writers_text_of_a_tracker() {
         let text = fixture("tests/fixtures/values/tracker.yaml");
@@ -747,6 +788,7 @@ mod tests {
                 note,
                 source,
                 quote,
+                ..Default::default()
             });
         let milestone = (
             any_date(w),
@@ -764,6 +806,7 @@ mod tests {
                 source: e.source,
                 quote: e.quote,
                 slipped_from,
+                ..Default::default()
             });
         let history = (
             any_date(w),
@@ -778,6 +821,7 @@ mod tests {
                 note,
                 source,
                 quote,
+                ..Default::default()
             });
         let lists = (
             prop::collection::vec(figure, 0..2),
@@ -800,6 +844,7 @@ mod tests {
                 milestones: l.1,
                 history: l.2,
                 sources: l.3,
+                ..Default::default()
             },
         )
     }
@@ -818,6 +863,7 @@ mod tests {
                 note,
                 source,
                 quote,
+                ..Default::default()
             })
     }
 
@@ -893,6 +939,7 @@ mod tests {
                 observations,
                 note,
                 sources,
+                ..Default::default()
             },
         )
     }
@@ -916,6 +963,7 @@ mod tests {
                     author,
                     published,
                     dating_note,
+                    ..Default::default()
                 },
             );
         let chain = (
