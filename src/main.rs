@@ -22,6 +22,10 @@ struct Args {
     /// The date to judge progress on (YYYY-MM-DD); defaults to the clock.
     #[arg(long, global = true, value_parser = parse_date)]
     today: Option<chrono::NaiveDate>,
+    /// Who is entering data, recorded as `by` on what they add; defaults
+    /// to `git config user.name`, else the login name.
+    #[arg(long, global = true, env = "TRACKER_BY")]
+    by: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -282,6 +286,15 @@ fn main() -> ExitCode {
         .today
         .unwrap_or_else(|| chrono::Local::now().date_naive());
     let file = args.file;
+    // Asked only by the commands that save: it may run git.
+    let by = std::cell::OnceCell::new();
+    let given = args.by;
+    let stamp = || cli::Stamp {
+        today,
+        by: by
+            .get_or_init(|| shibei_tracker::git::who(&file, given.as_deref()))
+            .as_deref(),
+    };
     let result = match args.command {
         None => {
             if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
@@ -289,7 +302,8 @@ fn main() -> ExitCode {
                     "the interactive interface needs a terminal, and stdin/stdout are not one — use `shibei-tracker list` (or `progress`, `show ID`) for text output",
                 ))
             } else {
-                shibei_tracker::tui::run(&file, today).map(|()| String::new())
+                shibei_tracker::tui::run(&file, today, stamp().by.map(str::to_string))
+                    .map(|()| String::new())
             }
         }
         Some(Command::List {
@@ -317,7 +331,14 @@ fn main() -> ExitCode {
             status,
             note,
             date,
-        }) => cli::set_status(&file, today, &project, &status, note, date.unwrap_or(today)),
+        }) => cli::set_status(
+            &file,
+            stamp(),
+            &project,
+            &status,
+            note,
+            date.unwrap_or(today),
+        ),
         Some(Command::SetActual {
             target,
             value,
@@ -327,7 +348,7 @@ fn main() -> ExitCode {
             quote,
         }) => cli::set_actual(
             &file,
-            today,
+            stamp(),
             cli::ObservationArgs {
                 target: &target,
                 value: &value,
@@ -345,7 +366,7 @@ fn main() -> ExitCode {
             note,
         }) => cli::milestone(
             &file,
-            today,
+            stamp(),
             cli::MilestoneArgs {
                 project: &project,
                 date: date.unwrap_or(today),
@@ -364,7 +385,7 @@ fn main() -> ExitCode {
             dating_note,
         }) => cli::add_source(
             &file,
-            today,
+            stamp(),
             cli::SourceArgs {
                 path: &path,
                 id,
@@ -375,10 +396,10 @@ fn main() -> ExitCode {
                 dating_note,
             },
         ),
-        Some(Command::AddProject(a)) => cli::add_project(&file, today, a),
-        Some(Command::AddTarget(a)) => cli::add_target(&file, today, a),
-        Some(Command::Edit { id, field, value }) => cli::edit(&file, today, &id, &field, &value),
-        Some(Command::Remove { id }) => cli::remove(&file, today, &id),
+        Some(Command::AddProject(a)) => cli::add_project(&file, stamp(), a),
+        Some(Command::AddTarget(a)) => cli::add_target(&file, stamp(), a),
+        Some(Command::Edit { id, field, value }) => cli::edit(&file, stamp(), &id, &field, &value),
+        Some(Command::Remove { id }) => cli::remove(&file, stamp(), &id),
         Some(Command::Validate) => cli::validate(&file, today),
         Some(Command::Report { chain, format }) => cli::report(
             &file,

@@ -101,13 +101,18 @@ enum Exit {
 
 /// Runs the interactive interface on `file`. On failure, the message for
 /// stderr and the exit code (128 + N after signal N, as shells expect).
-pub fn run(file: &Path, today: chrono::NaiveDate) -> Result<(), crate::command::Failure> {
-    run_inner(file, today).map_err(crate::command::Failure::usage)?
+pub fn run(
+    file: &Path,
+    today: chrono::NaiveDate,
+    by: Option<String>,
+) -> Result<(), crate::command::Failure> {
+    run_inner(file, today, by).map_err(crate::command::Failure::usage)?
 }
 
 fn run_inner(
     file: &Path,
     today: chrono::NaiveDate,
+    by: Option<String>,
 ) -> Result<Result<(), crate::command::Failure>, String> {
     // Load before touching the terminal, so errors print on a normal screen.
     let loaded = crate::store::load(file).map_err(|problems| {
@@ -124,6 +129,7 @@ fn run_inner(
     let comments = store::comment_lines(&loaded.text);
     let reports = store::reports(file, &loaded.tracker);
     let mut app = App::new(loaded.tracker, label, today)
+        .with_by(by)
         .with_base(loaded.text)
         .with_reports(reports);
     if !comments.is_empty() {

@@ -182,6 +182,8 @@ fn add_project_derives_the_id_and_prints_what_it_saved() {
     let s = Scratch::new().with_report();
     let before = s.text();
     let o = s.ok(&[
+        "--by",
+        "王伟",
         "add-project",
         "--name-zh",
         "智算中心",
@@ -207,11 +209,12 @@ fn add_project_derives_the_id_and_prints_what_it_saved() {
         "chain given by its Chinese name"
     );
     assert_eq!(v["sources"][0]["source"], "r2025");
+    assert_eq!(v["by"], "王伟", "who added it");
     // Only the new record's lines were added; nothing else moved.
     let after = s.text();
     let removed: Vec<&str> = before.lines().filter(|l| !after.contains(l)).collect();
     assert!(removed.is_empty(), "{removed:?}");
-    assert_eq!(after.lines().count(), before.lines().count() + 9);
+    assert_eq!(after.lines().count(), before.lines().count() + 10);
     // The same English name again gets the next free id.
     let o = s.ok(&[
         "add-project",

@@ -903,9 +903,17 @@ fn the_interface_refuses_a_status_change_dated_before_the_newest_one() {
 /// Another program changes the file while the interface is open (here the
 /// command line, as in the issue).
 fn change_elsewhere(c: &Copy, project: &str, status: &str) {
-    if let Err(f) =
-        shibei_tracker::cli::set_status(&c.file, today(), project, status, None, today())
-    {
+    if let Err(f) = shibei_tracker::cli::set_status(
+        &c.file,
+        shibei_tracker::cli::Stamp {
+            today: today(),
+            by: None,
+        },
+        project,
+        status,
+        None,
+        today(),
+    ) {
         panic!("the other program's edit failed: {}", f.message);
     }
 }
@@ -987,4 +995,24 @@ fn a_change_on_disk_is_noticed_and_reloaded_by_the_poll() {
     keys(&mut a, &c.file, "s k <enter> <enter>");
     assert!(message(&a).starts_with("saved: "), "{}", message(&a));
     assert!(!watch.changed(&a.base));
+}
+
+/// Who is at the keyboard is recorded on what the interface adds, and the
+/// details show it.
+#[test]
+fn a_status_change_in_the_interface_records_who_made_it() {
+    let c = copy();
+    let mut a = open(&c).with_by(Some("王伟".into()));
+    select_project(&mut a, RENHE);
+    press(&mut a, "s").expect("keys");
+    press(&mut a, &moves(Status::UnderConstruction, Status::Stalled)).expect("keys");
+    press(&mut a, "<enter>").expect("keys");
+    let effects = press(&mut a, "资金再次断裂 <enter>").expect("keys");
+    assert!(!run_effects(&mut a, effects, &c.file));
+    let disk = on_disk(&c.file);
+    let h = disk.project(RENHE).and_then(|p| p.history.last()).cloned();
+    assert_eq!(h.and_then(|h| h.by).as_deref(), Some("王伟"));
+    press(&mut a, "<enter>").expect("keys");
+    let s = common::screen(&common::render(&mut a, 120, 40));
+    assert!(s.contains("资金再次断裂  (by 王伟)"), "{s}");
 }

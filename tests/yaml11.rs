@@ -62,7 +62,7 @@ fn every_id_a_yaml_1_1_reader_reads_is_text() {
         }
     }
     for (i, p) in t.projects.iter_mut().enumerate() {
-        p.id = format!("{}", TRICKY[i % TRICKY.len()]);
+        p.id = TRICKY[i % TRICKY.len()].to_string();
         p.parent = None;
     }
     // Ids are unique within their list: the projects took the tricky words.

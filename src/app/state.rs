@@ -413,6 +413,8 @@ pub struct Drawn {
 pub struct App {
     pub file_label: String,
     pub today: NaiveDate,
+    /// Who is at the keyboard: recorded as `by` on what they add.
+    pub by: Option<String>,
     pub tracker: Tracker,
     /// The search keys; built when first needed (`ensure_index`), so
     /// the first frame never waits for them.
@@ -476,6 +478,7 @@ impl App {
         let mut app = App {
             file_label: file_label.into(),
             today,
+            by: None,
             tracker,
             index: SearchIndex::default(),
             indexed: false,
@@ -502,6 +505,12 @@ impl App {
         app.mark_stale();
         app.fill_all();
         app
+    }
+
+    /// Who is at the keyboard (`by` on what they add).
+    pub fn with_by(mut self, by: Option<String>) -> App {
+        self.by = by;
+        self
     }
 
     /// The reports' texts, by source id, for the reader and quote checks.

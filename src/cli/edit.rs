@@ -1,8 +1,8 @@
 //! `set-status`, `set-actual` and `milestone`: one edit, saved atomically.
 
-use super::{load, Failure, Outcome};
+use super::{load, Failure, Outcome, Stamp};
 use crate::command::{project_id, target_id, unknown_status};
-use crate::domain::edit::{apply, Change, Edit};
+use crate::domain::edit::{apply_by, Change, Edit};
 use crate::domain::*;
 use crate::store;
 use chrono::NaiveDate;
@@ -15,17 +15,17 @@ use std::path::Path;
 /// waits for us and then starts from our result instead of overwriting it.
 fn edit_file(
     file: &Path,
-    today: NaiveDate,
+    at: Stamp,
     edit: impl FnOnce(&Tracker) -> Result<Edit, Failure>,
 ) -> Outcome {
-    edit_file_then(file, today, edit, |_, _| Ok(String::new()))
+    edit_file_then(file, at, edit, |_, _| Ok(String::new()))
 }
 
 /// `edit_file`, with `after` run on the changed tracker before it is
 /// saved: it may refuse (nothing is written) or add to what is printed.
 pub(super) fn edit_file_then(
     file: &Path,
-    today: NaiveDate,
+    at: Stamp,
     edit: impl FnOnce(&Tracker) -> Result<Edit, Failure>,
     after: impl FnOnce(&Tracker, &Change) -> Result<String, Failure>,
 ) -> Outcome {
@@ -48,7 +48,7 @@ pub(super) fn edit_file_then(
     let e = edit(&t)?;
     // Typed text the reader would refuse (an escape sequence in a note)
     // is stopped by the save's own check, which names the field.
-    let change = match apply(&mut t, &e, today) {
+    let change = match apply_by(&mut t, &e, at.today, at.by) {
         Ok(c) => c,
         Err(r) if r.unchanged => return Ok(format!("{}\n", r.message)),
         Err(r) => {
@@ -74,13 +74,13 @@ pub(super) fn edit_file_then(
 
 pub fn set_status(
     file: &Path,
-    today: NaiveDate,
+    at: Stamp,
     project: &str,
     status: &str,
     note: Option<String>,
     date: NaiveDate,
 ) -> Outcome {
-    edit_file(file, today, |t| {
+    edit_file(file, at, |t| {
         let project = project_id(t, project)?;
         let st = Status::parse(status).ok_or_else(|| unknown_status(status))?;
         Ok(Edit::SetStatus {
@@ -103,7 +103,8 @@ pub struct MilestoneArgs<'a> {
     pub note: Option<String>,
 }
 
-pub fn milestone(file: &Path, today: NaiveDate, a: MilestoneArgs) -> Outcome {
+pub fn milestone(file: &Path, at: Stamp, a: MilestoneArgs) -> Outcome {
+    let today = at.today;
     // A slip to a date already past leaves the milestone overdue at once:
     // done as asked (a report may say so), with a word.
     let past = a
@@ -114,15 +115,15 @@ pub fn milestone(file: &Path, today: NaiveDate, a: MilestoneArgs) -> Outcome {
                 "warning: {to} is already past (today is {today}): the milestone is overdue again at once\n"
             )
         });
-    let out = milestone_edit(file, today, a)?;
+    let out = milestone_edit(file, at, a)?;
     Ok(match past {
         Some(w) => format!("{out}{w}"),
         None => out,
     })
 }
 
-fn milestone_edit(file: &Path, today: NaiveDate, a: MilestoneArgs) -> Outcome {
-    edit_file(file, today, |t| {
+fn milestone_edit(file: &Path, at: Stamp, a: MilestoneArgs) -> Outcome {
+    edit_file(file, at, |t| {
         let project = project_id(t, a.project)?;
         Ok(match a.slip_to {
             Some(to) => Edit::SlipMilestone {
@@ -152,8 +153,8 @@ pub struct ObservationArgs<'a> {
     pub quote: Option<String>,
 }
 
-pub fn set_actual(file: &Path, today: NaiveDate, a: ObservationArgs) -> Outcome {
-    edit_file(file, today, |t| {
+pub fn set_actual(file: &Path, at: Stamp, a: ObservationArgs) -> Outcome {
+    edit_file(file, at, |t| {
         let target = target_id(t, a.target)?;
         let value = parse_value(a.value).map_err(Failure::usage)?;
         let evidence = match (a.source, a.quote) {

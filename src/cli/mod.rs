@@ -42,6 +42,14 @@ pub(crate) fn area_label(t: &Tracker, id: Option<&str>) -> String {
 
 pub use crate::report::report_command as report;
 
+/// The day a saving command works on and who is at the keyboard: what
+/// it stamps on the entries and records it adds.
+#[derive(Debug, Clone, Copy)]
+pub struct Stamp<'a> {
+    pub today: chrono::NaiveDate,
+    pub by: Option<&'a str>,
+}
+
 /// How `list` and `progress` print their rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

@@ -5,6 +5,7 @@
 //! change) and printed back as saved.
 
 use super::edit::edit_file_then;
+use super::Stamp;
 use super::{Failure, Outcome};
 use crate::command::listing;
 use crate::domain::edit::{Edit, Record};
@@ -197,10 +198,11 @@ fn saved_text(t: &Tracker, rec: &Record, today: NaiveDate) -> String {
 /// still validate (references, quotes) before it is written.
 fn save_record(
     file: &Path,
-    today: NaiveDate,
+    at: Stamp,
     build: impl FnOnce(&Tracker) -> Result<Edit, Failure>,
 ) -> Outcome {
-    edit_file_then(file, today, build, |t, change| {
+    let today = at.today;
+    edit_file_then(file, at, build, |t, change| {
         check_valid(file, t)?;
         Ok(saved_text(t, &change.after, today))
     })
@@ -272,8 +274,8 @@ pub struct ProjectArgs {
     pub quote: Option<String>,
 }
 
-pub fn add_project(file: &Path, today: NaiveDate, a: ProjectArgs) -> Outcome {
-    save_record(file, today, |t| {
+pub fn add_project(file: &Path, at: Stamp, a: ProjectArgs) -> Outcome {
+    save_record(file, at, |t| {
         let index = SearchIndex::groups(t);
         let chain = resolve_chain(t, &index, &a.chain)?;
         let area = match a.area.as_deref().map(str::trim) {
@@ -366,8 +368,8 @@ fn parse_partial_date(s: &str) -> Result<PartialDate, String> {
     })
 }
 
-pub fn add_target(file: &Path, today: NaiveDate, a: TargetArgs) -> Outcome {
-    save_record(file, today, |t| {
+pub fn add_target(file: &Path, at: Stamp, a: TargetArgs) -> Outcome {
+    save_record(file, at, |t| {
         let index = SearchIndex::groups(t);
         let chain = resolve_chain(t, &index, &a.chain)?;
         let area = match a.area.as_deref().map(str::trim) {
@@ -451,8 +453,8 @@ pub fn add_target(file: &Path, today: NaiveDate, a: TargetArgs) -> Outcome {
 
 /// `edit ID FIELD VALUE`: one scalar field of a project or target. Chain
 /// and area values are resolved like `add-project`'s.
-pub fn edit(file: &Path, today: NaiveDate, id: &str, field: &str, value: &str) -> Outcome {
-    save_record(file, today, |t| {
+pub fn edit(file: &Path, at: Stamp, id: &str, field: &str, value: &str) -> Outcome {
+    save_record(file, at, |t| {
         // Named like every other command names a record: id, name, pinyin.
         let id = &named_id(t, id)?;
         let value = match field {
@@ -476,10 +478,10 @@ fn named_id(t: &Tracker, text: &str) -> Result<String, Failure> {
 }
 
 /// `remove ID`: a project, target or source nothing refers to.
-pub fn remove(file: &Path, today: NaiveDate, id: &str) -> Outcome {
+pub fn remove(file: &Path, at: Stamp, id: &str) -> Outcome {
     edit_file_then(
         file,
-        today,
+        at,
         |t| {
             // A source by its id; a project or target as named anywhere.
             let id = if t.source(id).is_some() {
@@ -516,7 +518,8 @@ pub struct SourceArgs<'a> {
 /// aside) a source already cites, a taken id or file name, and anything
 /// that is not UTF-8 text. If the tracker cannot be saved, a copy made here
 /// is removed again.
-pub fn add_source(file: &Path, today: NaiveDate, a: SourceArgs) -> Outcome {
+pub fn add_source(file: &Path, at: Stamp, a: SourceArgs) -> Outcome {
+    let today = at.today;
     let limit = store::disk::max_bytes().map_err(Failure::usage)?;
     let bytes = store::disk::read_bounded(a.path, limit)
         .map_err(|e| Failure::usage(format!("{}: {}", a.path.display(), e.describe())))?;
@@ -546,7 +549,7 @@ pub fn add_source(file: &Path, today: NaiveDate, a: SourceArgs) -> Outcome {
     let adopted = std::cell::RefCell::new(None);
     let result = edit_file_then(
         file,
-        today,
+        at,
         |t| {
             let squeezed = store::validate::squeeze(body);
             let found = in_seeds

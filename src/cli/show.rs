@@ -3,6 +3,7 @@
 use super::output::{json_text, table};
 use super::{area_label, tracker_to_read, unknown_id, Outcome};
 use crate::command::{resolve, Named};
+use crate::domain::labels::by_label;
 use crate::domain::labels::{count, goal_label, percent_label, value_with_unit, MilestoneState};
 use crate::domain::progress::{assess, overdue_milestones};
 use crate::domain::*;
@@ -123,12 +124,20 @@ pub fn project_text(t: &Tracker, p: &Project, today: NaiveDate) -> String {
                 m.text
             );
             let _ = writeln!(o, "    {}", quote_line(t, &m.source, &m.quote));
+            if let (Some(r), Some(b)) = (m.reached, m.reached_by.as_deref()) {
+                let _ = writeln!(o, "    marked reached {r}{}", by_label(Some(b)));
+            }
             for sl in &m.slipped_from {
                 let why = match (&sl.source, &sl.quote) {
                     (Some(src), Some(q)) => quote_line(t, src, q),
                     _ => sl.note.clone().unwrap_or_default(),
                 };
-                let _ = writeln!(o, "    was due {}: {why}", sl.due);
+                let _ = writeln!(
+                    o,
+                    "    was due {}: {why}{}",
+                    sl.due,
+                    by_label(sl.by.as_deref())
+                );
             }
         }
     }
@@ -141,7 +150,13 @@ pub fn project_text(t: &Tracker, p: &Project, today: NaiveDate) -> String {
                 .status
                 .map(|s| format!("{} ", s.label_zh()))
                 .unwrap_or_default();
-            let _ = writeln!(o, "  {}  {status}{}", h.date, indented(&h.note, 4));
+            let _ = writeln!(
+                o,
+                "  {}  {status}{}{}",
+                h.date,
+                indented(&h.note, 4),
+                by_label(h.by.as_deref())
+            );
             if let (Some(s), Some(q)) = (&h.source, &h.quote) {
                 let _ = writeln!(o, "    {}", quote_line(t, s, q));
             }
@@ -256,9 +271,10 @@ pub fn target_text(t: &Tracker, x: &Target, today: NaiveDate) -> String {
             };
             let _ = writeln!(
                 o,
-                "  {}  {}{future}",
+                "  {}  {}{future}{}",
                 ob.date,
-                value_with_unit(ob.value, &x.unit)
+                value_with_unit(ob.value, &x.unit),
+                by_label(ob.by.as_deref())
             );
             match (&ob.source, &ob.quote) {
                 (Some(src), Some(q)) => {

@@ -365,6 +365,18 @@ fn trimmed(note: &Option<String>) -> Option<String> {
 
 /// Applies `edit` to `t` as of `today`; on refusal `t` is unchanged.
 pub fn apply(t: &mut Tracker, edit: &Edit, today: NaiveDate) -> Result<Change, Refusal> {
+    apply_by(t, edit, today, None)
+}
+
+/// `apply`, by the person `by`: what the edit adds (a history entry, an
+/// observation, a slip, a milestone mark, a record) carries their name.
+pub fn apply_by(
+    t: &mut Tracker,
+    edit: &Edit,
+    today: NaiveDate,
+    by: Option<&str>,
+) -> Result<Change, Refusal> {
+    let who = by.map(str::to_string);
     match edit {
         Edit::SetStatus {
             project,
@@ -385,7 +397,7 @@ pub fn apply(t: &mut Tracker, edit: &Edit, today: NaiveDate) -> Result<Change, R
                 note,
                 source: None,
                 quote: None,
-                ..Default::default()
+                by: who,
             });
             Ok(Change {
                 before,
@@ -454,7 +466,7 @@ pub fn apply(t: &mut Tracker, edit: &Edit, today: NaiveDate) -> Result<Change, R
                     note,
                     source: evidence.as_ref().map(|e| e.source.clone()),
                     quote: evidence.as_ref().map(|e| e.quote.clone()),
-                    ..Default::default()
+                    by: who,
                 },
             );
             let kept = x.observations.len() - 1;
@@ -495,6 +507,7 @@ pub fn apply(t: &mut Tracker, edit: &Edit, today: NaiveDate) -> Result<Change, R
             }
             let before = Record::Project(p.clone());
             p.milestones[i].reached = Some(PartialDate::day(*date));
+            p.milestones[i].reached_by = who.clone();
             let mut summary = format!("{}: milestone \"{text}\" reached {date}", p.id);
             if change_status {
                 let old = p.status;
@@ -505,7 +518,7 @@ pub fn apply(t: &mut Tracker, edit: &Edit, today: NaiveDate) -> Result<Change, R
                     note: format!("Milestone reached: {text}"),
                     source: None,
                     quote: None,
-                    ..Default::default()
+                    by: who,
                 });
                 summary.push_str(&format!(
                     "; status {} -> {}",
@@ -521,6 +534,7 @@ pub fn apply(t: &mut Tracker, edit: &Edit, today: NaiveDate) -> Result<Change, R
         }
         Edit::AddProject(p) => {
             let mut p = (**p).clone();
+            p.by = p.by.or(who);
             if p.id.is_empty() {
                 p.id = records::derive_id(&p.name_en, "project", |id| records::id_taken(t, id));
             }
@@ -545,6 +559,7 @@ pub fn apply(t: &mut Tracker, edit: &Edit, today: NaiveDate) -> Result<Change, R
         }
         Edit::AddTarget(x) => {
             let mut x = (**x).clone();
+            x.by = x.by.or(who);
             if x.id.is_empty() {
                 x.id = records::derive_id(&x.metric_en, "target", |id| records::id_taken(t, id));
             }
@@ -594,15 +609,17 @@ pub fn apply(t: &mut Tracker, edit: &Edit, today: NaiveDate) -> Result<Change, R
         }
         Edit::AddSource(s) => {
             records::check_new_source(t, s)?;
+            let mut s = s.clone();
+            s.by = s.by.or(who);
             let at = t.sources.len();
-            t.sources.push((**s).clone());
+            t.sources.push((*s).clone());
             Ok(Change {
                 before: Record::Absent(Absent {
                     kind: Kind::Source,
                     id: s.id.clone(),
                     at,
                 }),
-                after: Record::Source((**s).clone()),
+                after: Record::Source((*s).clone()),
                 summary: format!(
                     "added source {} ({}, published {}, file seeds/{})",
                     s.id, s.title, s.published, s.file
@@ -641,7 +658,7 @@ pub fn apply(t: &mut Tracker, edit: &Edit, today: NaiveDate) -> Result<Change, R
                 note: note.trim().to_string(),
                 source: Some(evidence.source.clone()),
                 quote: Some(evidence.quote.clone()),
-                ..Default::default()
+                by: who,
             });
             Ok(Change {
                 before,
@@ -671,7 +688,7 @@ pub fn apply(t: &mut Tracker, edit: &Edit, today: NaiveDate) -> Result<Change, R
                 note: Some(trimmed(note).unwrap_or_else(|| format!("moved to {to} on {today}"))),
                 source: None,
                 quote: None,
-                ..Default::default()
+                by: who,
             });
             m.due = *to;
             let text = m.text.clone();

@@ -113,6 +113,12 @@ pub fn next_due(p: &Project, today: NaiveDate) -> Option<(String, bool)> {
     next_milestone(p).map(|(_, m)| (format!("{} {}", m.due, m.text), is_overdue(p, m, today)))
 }
 
+/// "  (by 王伟)" after an entry a person made; nothing otherwise.
+pub fn by_label(by: Option<&str>) -> String {
+    by.filter(|b| !b.is_empty())
+        .map_or(String::new(), |b| format!("  (by {b})"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

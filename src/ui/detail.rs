@@ -4,6 +4,7 @@
 use super::cells::{plain, wrap};
 use super::{goals::target_label, theme};
 use crate::app::{App, Drawn, View};
+use crate::domain::labels::by_label;
 use crate::domain::labels::{count, percent_label, MilestoneState};
 use crate::domain::{format_number, Project, Target, Tracker};
 use ratatui::layout::Rect;
@@ -183,6 +184,7 @@ pub fn project_lines(t: &Tracker, p: &Project, app: &App) -> Vec<Line<'static>> 
             v.push(Line::from(vec![
                 Span::raw(format!("  {}  {status}", h.date)),
                 Span::raw(h.note.clone()),
+                Span::styled(by_label(h.by.as_deref()), theme::dim()),
             ]));
             if let (Some(s), Some(q)) = (&h.source, &h.quote) {
                 v.extend(quote(t, s, q));
@@ -346,10 +348,11 @@ pub fn goal_lines(t: &Tracker, g: &Target, index: usize, app: &App) -> Vec<Line<
             ""
         };
         v.push(Line::raw(format!(
-            "  {}  {}{}{tag}",
+            "  {}  {}{}{tag}{}",
             o.date,
             format_number(o.value),
-            g.unit
+            g.unit,
+            by_label(o.by.as_deref())
         )));
         match (&o.source, &o.quote) {
             (Some(s), Some(q)) => v.extend(quote(t, s, q)),

@@ -5,7 +5,7 @@ use crate::app::state::{
     App, Confirm, Conflict, Detail, MessageKind, Overlay, Pending, Prompt, PromptKind, SaveKind,
     StatusPick, View,
 };
-use crate::domain::edit::{apply, milestone_question, Edit};
+use crate::domain::edit::{apply_by, milestone_question, Edit};
 use crate::domain::number::parse_in_unit;
 use crate::domain::{format_number, Status};
 
@@ -243,7 +243,7 @@ pub(super) fn submit(app: &mut App) -> Vec<Effect> {
 
 /// Applies `edit` in memory and asks for it to be saved at once.
 pub(super) fn save_edit(app: &mut App, edit: &Edit) -> Vec<Effect> {
-    match apply(&mut app.tracker, edit, app.today) {
+    match apply_by(&mut app.tracker, edit, app.today, app.by.as_deref()) {
         Ok(change) => {
             app.pending = Some(Pending {
                 kind: SaveKind::Edit,

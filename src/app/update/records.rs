@@ -8,7 +8,7 @@ use crate::app::records::{
     choices, form_edits, place_refusal, place_save_failure, rows, Form, FormKind, Reader,
 };
 use crate::app::state::{App, Ask, AskThen, MessageKind, Overlay, Pending, SaveKind, View};
-use crate::domain::edit::{apply, Change, Edit};
+use crate::domain::edit::{apply_by, Change, Edit};
 
 /// `n` in Projects or Goals: an empty form for a new record.
 pub(super) fn new_record(app: &mut App) -> Vec<Effect> {
@@ -136,7 +136,7 @@ fn save_record_edits(app: &mut App, edits: &[Edit]) -> Vec<Effect> {
     let mut t = app.tracker.clone();
     let mut combined: Option<Change> = None;
     for e in edits {
-        match apply(&mut t, e, app.today) {
+        match apply_by(&mut t, e, app.today, app.by.as_deref()) {
             Ok(ch) => {
                 combined = Some(match combined {
                     None => ch,
@@ -251,7 +251,7 @@ pub(super) fn form_save(app: &mut App) -> Vec<Effect> {
     // A refusal from the domain keeps the form open, beside its field.
     let mut probe = app.tracker.clone();
     for e in &edits {
-        if let Err(r) = apply(&mut probe, e, app.today) {
+        if let Err(r) = apply_by(&mut probe, e, app.today, app.by.as_deref()) {
             if r.unchanged {
                 continue;
             }
