@@ -82,8 +82,8 @@ crate::record! {
         expect: Status = Typed, Required;
         text: String = Text, Required, identity;
         reached: Option<PartialDate> = Typed, Optional;
-        source: String = Id, Required, identity;
-        quote: String = Text, Required, identity;
+        source: String = Id, Required;
+        quote: String = Text, Required;
         /// Earlier promised dates, oldest first: a promise that slipped keeps
         /// every date it was once given, with the words that gave it.
         slipped_from: Vec<Slip> = Typed, Optional, since 2;
@@ -97,11 +97,11 @@ crate::record! {
     pub struct Slip ("slip") {
         due: PartialDate = Typed, Required, identity;
         /// Why or by whom it was moved, for slips typed by users.
-        note: Option<String> = Note, Optional, identity;
-        source: Option<String> = Id, Optional, identity;
-        quote: Option<String> = Text, Optional, identity;
+        note: Option<String> = Note, Optional;
+        source: Option<String> = Id, Optional;
+        quote: Option<String> = Text, Optional;
         /// Who entered it, when a person did (absent on what a report gave).
-        by: Option<String> = Text, Optional, identity;
+        by: Option<String> = Text, Optional;
     }
 }
 
@@ -125,10 +125,10 @@ crate::record! {
         status: Option<Status> = Typed, Optional, identity;
         note: String = Note, Defaulted, identity;
         /// Entries copied from a report cite it; entries typed by users do not.
-        source: Option<String> = Id, Optional, identity;
-        quote: Option<String> = Text, Optional, identity;
+        source: Option<String> = Id, Optional;
+        quote: Option<String> = Text, Optional;
         /// Who entered it, when a person did (absent on what a report gave).
-        by: Option<String> = Text, Optional, identity;
+        by: Option<String> = Text, Optional;
     }
 }
 
@@ -359,11 +359,11 @@ crate::record! {
         value: f64 = Typed, Required, identity;
         /// As-of date; as precise as the report allows ("2018-10" for 目前 in an October report).
         date: PartialDate = Typed, Required, identity;
-        note: Option<String> = Note, Optional, identity;
-        source: Option<String> = Id, Optional, identity;
-        quote: Option<String> = Text, Optional, identity;
+        note: Option<String> = Note, Optional;
+        source: Option<String> = Id, Optional;
+        quote: Option<String> = Text, Optional;
         /// Who entered it, when a person did (absent on what a report gave).
-        by: Option<String> = Text, Optional, identity;
+        by: Option<String> = Text, Optional;
     }
 }
 

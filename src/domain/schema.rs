@@ -66,6 +66,11 @@ pub struct Spec {
     pub edit: bool,
     /// Part of what makes two items of a list the same entry (the merge
     /// unions lists by it); a record with an `id` is known by its id alone.
+    /// Only what never changes once the entry exists is identity: a
+    /// citation added later, a retraction, who entered it are not (an
+    /// observation is its value at its date, a history entry its date,
+    /// status and note, a milestone its promise's words, a slip the date
+    /// it slipped from).
     pub identity: bool,
 }
 
