@@ -223,6 +223,45 @@ enum Command {
     /// Upgrade a schema-1 file to schema 2 (each `actual` becomes an
     /// observation; lossless).
     Migrate,
+    /// Git's merge driver (`git-setup` registers it): merges BASE, OURS and
+    /// THEIRS (git's %O %A %B) by record and field into OURS. Exit 0 merged,
+    /// 1 when a conflict is left (listed in the file, which stays valid).
+    MergeFile {
+        /// The common ancestor's version (git's %O).
+        base: PathBuf,
+        /// Our version (%A); the merged tracker is written over it.
+        ours: PathBuf,
+        /// Their version (%B).
+        theirs: PathBuf,
+        /// The tracker's path in the repository (git's %P), to name who
+        /// made each side.
+        #[arg(long)]
+        path: Option<PathBuf>,
+    },
+    /// Set up the repository holding the tracker for team use: the merge
+    /// driver in .gitattributes and git config, the lock file in .gitignore.
+    GitSetup,
+    /// Commit the tracker and new reports, pull the team's changes (merged
+    /// by record), push; says what came in and from whom.
+    Sync,
+    /// List the conflicts a merge left, or settle one: ID FIELD and
+    /// --ours, --theirs or --value V.
+    Resolve {
+        /// The record holding the conflict.
+        #[arg(requires = "field")]
+        id: Option<String>,
+        /// The conflict's field, as listed (name_en, milestones[1].due, "(record)").
+        field: Option<String>,
+        /// Keep our value (the one in the file).
+        #[arg(long, requires = "id", conflicts_with_all = ["theirs", "value"])]
+        ours: bool,
+        /// Take their value.
+        #[arg(long, requires = "id", conflicts_with = "value")]
+        theirs: bool,
+        /// Another value, typed as `edit` takes it.
+        #[arg(long, requires = "id", allow_hyphen_values = true)]
+        value: Option<String>,
+    },
 }
 
 /// How tables are printed: fitted to the terminal's width when stdout is
@@ -409,6 +448,38 @@ fn main() -> ExitCode {
         ),
         Some(Command::Normalize) => cli::normalize(&file),
         Some(Command::Migrate) => cli::migrate(&file),
+        Some(Command::MergeFile {
+            base,
+            ours,
+            theirs,
+            path,
+        }) => cli::merge_file(&base, &ours, &theirs, path.as_deref()),
+        Some(Command::GitSetup) => cli::git_setup(&file),
+        Some(Command::Sync) => cli::sync(&file, stamp()),
+        Some(Command::Resolve {
+            id,
+            field,
+            ours,
+            theirs,
+            value,
+        }) => match (id, field) {
+            (Some(id), Some(field)) => {
+                use shibei_tracker::domain::merge::Choice;
+                let choice = match (ours, theirs, value) {
+                    (true, _, _) => Some(Choice::Ours),
+                    (_, true, _) => Some(Choice::Theirs),
+                    (_, _, Some(v)) => Some(Choice::Value(v)),
+                    _ => None,
+                };
+                match choice {
+                    Some(c) => cli::resolve(&file, stamp(), Some((&id, &field, c))),
+                    None => Err(cli::Failure::usage(
+                        "say how to settle it: --ours, --theirs or --value V",
+                    )),
+                }
+            }
+            _ => cli::resolve(&file, stamp(), None),
+        },
     };
     match result {
         Ok(out) => write_output(&out),

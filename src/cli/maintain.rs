@@ -50,6 +50,23 @@ pub fn validate(file: &Path, today: NaiveDate) -> Outcome {
             ),
         );
     }
+    let conflicts = store::conflicts(loaded, file);
+    if !conflicts.is_empty() {
+        return Err(Failure {
+            message: format!(
+                "{}\n{} in {}: resolve {} (the file loads and works meanwhile)",
+                conflicts
+                    .iter()
+                    .map(|p| p.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                count(conflicts.len(), "conflict"),
+                file.display(),
+                if conflicts.len() == 1 { "it" } else { "them" }
+            ),
+            code: 1,
+        });
+    }
     let warnings = store::warnings(loaded, file, today);
     // Warnings go to stderr escaped, like every message (a value in the
     // file may hold control characters), and a closed stderr is no panic.

@@ -10,6 +10,7 @@ pub mod output;
 mod progress;
 mod records;
 mod show;
+mod team;
 
 pub use edit::{milestone, parse_value, set_actual, set_status, MilestoneArgs, ObservationArgs};
 pub use list::{list, next_due_label};
@@ -21,6 +22,7 @@ pub use records::{
     ProjectArgs, SourceArgs, TargetArgs,
 };
 pub use show::{project_text, series_points, show, target_cells, target_text, SeriesPoint};
+pub use team::{git_setup, list_conflicts, merge_file, resolve, sync, sync_with};
 
 pub use crate::command::{load, load_to_read, tracker_to_read, unknown_id, Failure, Outcome};
 use crate::domain::Tracker;

@@ -190,6 +190,8 @@ fn saved_text(t: &Tracker, rec: &Record, today: NaiveDate) -> String {
             }
             out
         }
+        Record::Chain(c) => format!("chain {}  {} {}\n", c.id, c.name_zh, c.name_en),
+        Record::Area(a) => format!("area {}  {} {}\n", a.id, a.name_zh, a.name_en),
         Record::Absent(_) => String::new(),
     }
 }

@@ -3,7 +3,9 @@
 
 use super::date::PartialDate;
 use super::labels::status_label;
-use super::model::{Evidence, HistoryEntry, Observation, Project, Slip, Source, Target, Tracker};
+use super::model::{
+    Area, Chain, Evidence, HistoryEntry, Observation, Project, Slip, Source, Target, Tracker,
+};
 use super::records;
 use super::status::Status;
 use chrono::NaiveDate;
@@ -54,6 +56,12 @@ pub enum Edit {
     },
     /// Removes a project, target or source nothing else refers to.
     Remove { id: String },
+    /// Settles a conflict a merge left in a record (`domain::merge`).
+    Resolve {
+        id: String,
+        field: String,
+        choice: super::merge::Choice,
+    },
     /// A dated event from a report, added to a project's history without
     /// changing its status.
     AddHistory {
@@ -199,6 +207,8 @@ pub enum Record {
     Project(Project),
     Target(Target),
     Source(Source),
+    Chain(Chain),
+    Area(Area),
     /// No such record: before it was added, or after it was removed.
     Absent(Absent),
 }
@@ -209,6 +219,8 @@ pub enum Kind {
     Project,
     Target,
     Source,
+    Chain,
+    Area,
 }
 
 /// A record that is not there, with the place in its list it had (or will
@@ -254,6 +266,8 @@ impl Record {
             Record::Project(p) => &p.id,
             Record::Target(t) => &t.id,
             Record::Source(s) => &s.id,
+            Record::Chain(c) => &c.id,
+            Record::Area(a) => &a.id,
             Record::Absent(a) => &a.id,
         }
     }
@@ -263,6 +277,8 @@ impl Record {
             Record::Project(_) => Kind::Project,
             Record::Target(_) => Kind::Target,
             Record::Source(_) => Kind::Source,
+            Record::Chain(_) => Kind::Chain,
+            Record::Area(_) => Kind::Area,
             Record::Absent(a) => a.kind,
         }
     }
@@ -274,6 +290,8 @@ impl Record {
             Kind::Project => t.project(self.id()).cloned().map(Record::Project),
             Kind::Target => t.target(self.id()).cloned().map(Record::Target),
             Kind::Source => t.source(self.id()).cloned().map(Record::Source),
+            Kind::Chain => t.chain(self.id()).cloned().map(Record::Chain),
+            Kind::Area => t.area(self.id()).cloned().map(Record::Area),
         };
         match self {
             Record::Absent(_) => Some(found.unwrap_or_else(|| self.clone())),
@@ -289,10 +307,14 @@ impl Record {
             Record::Project(p) => put(&mut t.projects, &id, |x| &x.id, Some(p), at),
             Record::Target(x) => put(&mut t.targets, &id, |x| &x.id, Some(x), at),
             Record::Source(s) => put(&mut t.sources, &id, |x| &x.id, Some(s), at),
+            Record::Chain(c) => put(&mut t.chains, &id, |x| &x.id, Some(c), at),
+            Record::Area(a) => put(&mut t.areas, &id, |x| &x.id, Some(a), at),
             Record::Absent(a) => match a.kind {
                 Kind::Project => put(&mut t.projects, &id, |x| &x.id, None, 0),
                 Kind::Target => put(&mut t.targets, &id, |x| &x.id, None, 0),
                 Kind::Source => put(&mut t.sources, &id, |x| &x.id, None, 0),
+                Kind::Chain => put(&mut t.chains, &id, |x| &x.id, None, 0),
+                Kind::Area => put(&mut t.areas, &id, |x| &x.id, None, 0),
             },
         }
     }
@@ -344,7 +366,7 @@ impl Edit {
             Edit::AddProject(p) => &p.id,
             Edit::AddTarget(x) => &x.id,
             Edit::AddSource(s) => &s.id,
-            Edit::SetField { id, .. } | Edit::Remove { id } => id,
+            Edit::SetField { id, .. } | Edit::Remove { id } | Edit::Resolve { id, .. } => id,
         }
     }
 }
@@ -627,6 +649,7 @@ pub fn apply_by(
             })
         }
         Edit::SetField { id, field, value } => records::set_field(t, id, field, value),
+        Edit::Resolve { id, field, choice } => super::merge::resolve(t, id, field, choice),
         Edit::Remove { id } => records::remove(t, id),
         Edit::AddHistory {
             project,

@@ -1,11 +1,13 @@
 //! The domain: projects, targets, statuses, progress maths and search.
 //! Nothing in here knows about terminals, files or the clock.
 
+pub mod changes;
 pub mod collate;
 pub mod date;
 pub mod draft;
 pub mod edit;
 pub mod labels;
+pub mod merge;
 pub mod model;
 pub mod number;
 pub mod par;

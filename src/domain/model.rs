@@ -6,6 +6,22 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 crate::record! {
+    /// A field a merge found set two ways: the file keeps ours, and this
+    /// says what each side had and who made it, until it is resolved
+    /// (`resolve`, or the interface's Conflicts view). `field` names it as
+    /// `edit` does (`status`, `milestones[1].due`); `(record)` is the
+    /// record itself, removed on one side and changed on the other.
+    pub struct Conflict ("conflict") {
+        field: String = Text, Required, identity;
+        base: Option<String> = Text, Optional;
+        ours: Option<String> = Text, Optional;
+        theirs: Option<String> = Text, Optional;
+        ours_by: Option<String> = Text, Optional;
+        theirs_by: Option<String> = Text, Optional;
+    }
+}
+
+crate::record! {
     #[doc = "The whole file: its schema version and its five lists."]
     pub struct Tracker ("tracker") {
         schema_version: u32 = Typed, Required;
@@ -29,6 +45,9 @@ crate::record! {
         dating_note: Option<String> = Note, Optional;
         /// Who added it (a person's name; see `who`).
         by: Option<String> = Text, Optional;
+        /// What a merge could not settle: each field set two ways (see
+        /// `domain::merge`); absent once resolved.
+        conflicts: Vec<Conflict> = Typed, Optional;
     }
 }
 
@@ -42,6 +61,9 @@ crate::record! {
         /// One of the district's "2+6" featured industry chains.
         featured: bool = Typed, Defaulted;
         note: Option<String> = Note, Optional;
+        /// What a merge could not settle: each field set two ways (see
+        /// `domain::merge`); absent once resolved.
+        conflicts: Vec<Conflict> = Typed, Optional;
     }
 }
 
@@ -52,6 +74,9 @@ crate::record! {
         name_en: String = Text, Required;
         aliases: Vec<String> = Typed, Defaulted;
         note: Option<String> = Note, Optional;
+        /// What a merge could not settle: each field set two ways (see
+        /// `domain::merge`); absent once resolved.
+        conflicts: Vec<Conflict> = Typed, Optional;
     }
 }
 
@@ -149,6 +174,9 @@ crate::record! {
         sources: Vec<Evidence> = Typed, Required;
         /// Who added it, when a person did.
         by: Option<String> = Text, Optional;
+        /// What a merge could not settle: each field set two ways (see
+        /// `domain::merge`); absent once resolved.
+        conflicts: Vec<Conflict> = Typed, Optional;
     }
 }
 
@@ -404,6 +432,9 @@ crate::record! {
         sources: Vec<Evidence> = Typed, Required;
         /// Who added it, when a person did.
         by: Option<String> = Text, Optional;
+        /// What a merge could not settle: each field set two ways (see
+        /// `domain::merge`); absent once resolved.
+        conflicts: Vec<Conflict> = Typed, Optional;
     }
     settle = Target::sort_observations;
 }

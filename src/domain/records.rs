@@ -688,6 +688,8 @@ pub fn remove(t: &mut Tracker, id: &str) -> Result<Change, Refusal> {
         Record::Project(p) => format!("project {id} ({})", p.name_zh),
         Record::Target(x) => format!("target {id} ({})", x.metric_zh),
         Record::Source(s) => format!("source {id} ({}; its file seeds/{} stays)", s.title, s.file),
+        Record::Chain(c) => format!("chain {id} ({})", c.name_zh),
+        Record::Area(a) => format!("area {id} ({})", a.name_zh),
         Record::Absent(_) => id.to_string(),
     };
     Ok(Change {
@@ -862,6 +864,7 @@ mod tests {
                 aliases: vec![],
                 featured: true,
                 note: None,
+                ..Default::default()
             }],
             areas: vec![],
             projects: vec![],

@@ -101,6 +101,9 @@ pub struct Field<R> {
     pub same: fn(&R, &R) -> bool,
     /// Copies the value from the second record into the first.
     pub take: fn(&mut R, &R),
+    /// Merges the field three ways (base, ours, theirs) into the first
+    /// record, which holds ours (`domain::merge`).
+    pub merge: fn(&mut R, Option<&R>, &R, &mut super::merge::Merger),
 }
 
 /// A record kind: a struct declared with `record!`.
@@ -230,6 +233,8 @@ impl<R: Record> DynRecord for R {
 
 /// A list of records, read.
 pub trait List {
+    /// The list itself, to be taken back to its type (`Vec<Conflict>`).
+    fn as_any(&self) -> &dyn std::any::Any;
     fn len(&self) -> usize;
     fn is_empty(&self) -> bool {
         self.len() == 0
@@ -247,7 +252,11 @@ pub trait ListMut {
     fn push_blank(&mut self) -> &mut dyn DynRecord;
     /// Takes the last record off (one that could not be read).
     fn pop(&mut self);
+    /// The list itself, to be taken back to its type (`Vec<Conflict>`).
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any;
     fn item_mut(&mut self, i: usize) -> Option<&mut dyn DynRecord>;
+    /// Takes the item at `i` out (false: there is none).
+    fn remove_at(&mut self, i: usize) -> bool;
     /// The fields of an item (there may be no item to ask).
     fn item_specs(&self) -> Vec<&'static Spec>;
     /// Frees the spare room a growing list keeps (at city scale the spare
@@ -259,10 +268,15 @@ pub trait ListMut {
 pub trait NestedMut {
     /// Makes it present (blank) and gives it to be filled.
     fn fill(&mut self) -> &mut dyn DynRecord;
+    /// The record, if present.
+    fn get_mut(&mut self) -> Option<&mut dyn DynRecord>;
     fn clear(&mut self);
 }
 
 impl<R: Record> List for Vec<R> {
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
     fn len(&self) -> usize {
         self.len()
     }
@@ -283,8 +297,14 @@ impl<R: Record> ListMut for Vec<R> {
     fn pop(&mut self) {
         Vec::pop(self);
     }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
     fn item_mut(&mut self, i: usize) -> Option<&mut dyn DynRecord> {
         self.get_mut(i).map(|r| r as &mut dyn DynRecord)
+    }
+    fn remove_at(&mut self, i: usize) -> bool {
+        (i < self.len()).then(|| self.remove(i)).is_some()
     }
     fn item_specs(&self) -> Vec<&'static Spec> {
         R::FIELDS.iter().map(|f| &f.spec).collect()
@@ -297,6 +317,9 @@ impl<R: Record> ListMut for Vec<R> {
 impl<R: Record> NestedMut for Option<R> {
     fn fill(&mut self) -> &mut dyn DynRecord {
         self.insert(R::default())
+    }
+    fn get_mut(&mut self) -> Option<&mut dyn DynRecord> {
+        self.as_mut().map(|r| r as &mut dyn DynRecord)
     }
     fn clear(&mut self) {
         *self = None;
@@ -396,6 +419,13 @@ macro_rules! record {
                     slot: |r| $crate::domain::schema::FieldValue::slot(&mut r.$field),
                     same: |a, b| a.$field == b.$field,
                     take: |a, b| a.$field = b.$field.clone(),
+                    merge: |out, base, theirs, m| $crate::domain::merge::Merge::merge(
+                        &mut out.$field,
+                        base.map(|b| &b.$field),
+                        &theirs.$field,
+                        stringify!($field),
+                        m,
+                    ),
                 }, )*
             ];
             $(fn settle(&mut self) {

@@ -1859,6 +1859,7 @@ mod tests {
             aliases: vec![],
             featured: true,
             note: None,
+            ..Default::default()
         };
         let t = Tracker {
             schema_version: 1,

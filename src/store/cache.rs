@@ -59,7 +59,8 @@ struct Folder {
 }
 
 /// Where caches go, or `None` when caching is off or there is no home.
-fn cache_dir() -> Option<PathBuf> {
+/// The cache folder this process would use (`None`: off).
+pub fn cache_dir() -> Option<PathBuf> {
     match std::env::var_os("TRACKER_CACHE_DIR") {
         Some(d) if d == "off" || d.is_empty() => None,
         Some(d) => Some(PathBuf::from(d)),

@@ -981,6 +981,7 @@ mod tests {
                 aliases,
                 featured,
                 note,
+                ..Default::default()
             });
         let area = (
             any_id(w),
@@ -995,6 +996,7 @@ mod tests {
                 name_en,
                 aliases,
                 note,
+                ..Default::default()
             });
         (
             prop_oneof![1 => Just(1u32), 4 => Just(2u32)],

@@ -304,6 +304,12 @@ impl Style {
     }
 }
 
+/// `canonical` (the writer's text) dressed as `like` is: a byte-order mark
+/// and Windows line ends kept.
+pub fn dress_like(like: &str, canonical: &str) -> String {
+    Style::of(like).dress(canonical.to_string())
+}
+
 /// Problems found by the lexical pass, which stop parsing: raw control
 /// characters, anchors and aliases, a second document.
 fn lexical_problems(file: &Path, found: &scan::Scan) -> Vec<Problem> {
@@ -390,6 +396,33 @@ pub fn parse_form(text: &str, file: &Path, seeds: &Path) -> Result<(Tracker, boo
 /// `parse` the full way, for any YAML: a value tree, decoded with every
 /// problem placed. `text` has no byte-order mark and is not blank.
 pub(crate) fn parse_full(text: &str, file: &Path, seeds: &Path) -> Result<Tracker, Vec<Problem>> {
+    parse_full_checked(text, file, Some(seeds))
+}
+
+/// Reads tracker text for a merge: every check of the file's form and
+/// values, but not of the quotes against the reports (a report may come in
+/// by the same merge). An empty text is an empty tracker (git gives one for
+/// a file both sides added).
+pub fn read_for_merge(text: &str, file: &Path) -> Result<Tracker, Vec<Problem>> {
+    let text = text.strip_prefix(BOM).unwrap_or(text);
+    if text.trim().is_empty() {
+        return Ok(Tracker {
+            schema_version: crate::domain::SCHEMA_VERSION,
+            ..Tracker::default()
+        });
+    }
+    match canonical::read(text) {
+        Some(t) => Ok(t),
+        None => parse_full_checked(text, file, None),
+    }
+}
+
+/// `parse_full`; `seeds: None` skips the checks against the reports.
+fn parse_full_checked(
+    text: &str,
+    file: &Path,
+    seeds: Option<&Path>,
+) -> Result<Tracker, Vec<Problem>> {
     // Before the parser: what would make it costly or hide a problem.
     let found = scan::scan(text);
     let lexical = lexical_problems(file, &found);
@@ -424,7 +457,7 @@ pub(crate) fn parse_full(text: &str, file: &Path, seeds: &Path) -> Result<Tracke
     let mut dec = decode::Decoder::default();
     let tracker = dec.tracker(&value);
     issues.append(&mut dec.issues);
-    if let Some(t) = &tracker {
+    if let (Some(t), Some(seeds)) = (&tracker, seeds) {
         // A field that could not be read holds a placeholder: what the
         // checks would say of it there is said already.
         let unread: std::collections::HashSet<String> =
@@ -517,6 +550,56 @@ pub fn warnings(loaded: &Loaded, file: &Path, today: chrono::NaiveDate) -> Vec<P
     v.sort_by_key(|p| p.position);
     v.extend(unlisted);
     v
+}
+
+/// The conflicts a merge left in the file, each placed at its entry: they
+/// keep `validate` from passing, and nothing else (the file loads, and
+/// every command works) until they are resolved.
+pub fn conflicts(loaded: &Loaded, file: &Path) -> Vec<Problem> {
+    let found = crate::domain::merge::conflicts(&loaded.tracker);
+    if found.is_empty() {
+        return Vec::new();
+    }
+    let lines = locate::Locator::new(&loaded.text);
+    found
+        .into_iter()
+        .map(|f| {
+            let path = path::DocPath::root()
+                .key(f.section)
+                .index(f.index)
+                .key("conflicts")
+                .index(f.at);
+            let c = &f.conflict;
+            let side = |v: &Option<String>, by: &Option<String>| {
+                format!(
+                    "{}{}",
+                    v.as_deref().map_or("(none)".into(), |v| format!("\"{v}\"")),
+                    by.as_deref().map_or(String::new(), |b| format!(" by {b}"))
+                )
+            };
+            Problem {
+                file: file.to_path_buf(),
+                position: Some(lines.locate(&path)),
+                field: path.to_string(),
+                message: format!(
+                    "conflict from a merge: {} {} — ours {}, theirs {}",
+                    f.id,
+                    c.field,
+                    side(&c.ours, &c.ours_by),
+                    side(&c.theirs, &c.theirs_by)
+                ),
+                hint: format!(
+                    "settle it: shibei-tracker resolve {} {} --ours | --theirs | --value V (or C in the interface)",
+                    f.id,
+                    if c.field.chars().all(|ch| ch.is_ascii_alphanumeric() || "_-.".contains(ch)) {
+                        c.field.clone()
+                    } else {
+                        format!("'{}'", c.field)
+                    }
+                ),
+            }
+        })
+        .collect()
 }
 
 /// Reads, parses and validates a tracker file.

@@ -72,6 +72,8 @@ fn dress(written: String, crlf: bool) -> String {
 fn section_of(r: &Record) -> Option<(&'static str, Option<&'static str>)> {
     match r {
         Record::Source(_) => Some(("sources", Some("chains"))),
+        Record::Chain(_) => Some(("chains", Some("areas"))),
+        Record::Area(_) => Some(("areas", Some("projects"))),
         Record::Project(_) => Some(("projects", Some("targets"))),
         Record::Target(_) => Some(("targets", None)),
         Record::Absent(_) => None,
@@ -84,6 +86,8 @@ fn lines_of(r: &Record, version: u32) -> Option<String> {
         Record::Project(p) => p,
         Record::Target(x) => x,
         Record::Source(s) => s,
+        Record::Chain(c) => c,
+        Record::Area(a) => a,
         Record::Absent(_) => return None,
     };
     let mut out = String::new();
@@ -251,6 +255,8 @@ pub fn check(record: &Record, version: u32) -> Result<(), String> {
         Record::Project(p) => t.projects.len() == 1 && &t.projects[0] == p,
         Record::Target(x) => t.targets.len() == 1 && &t.targets[0] == x,
         Record::Source(s) => t.sources.len() == 1 && &t.sources[0] == s,
+        Record::Chain(c) => t.chains.len() == 1 && &t.chains[0] == c,
+        Record::Area(a) => t.areas.len() == 1 && &t.areas[0] == a,
         Record::Absent(_) => true,
     });
     if same {

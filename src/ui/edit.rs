@@ -197,6 +197,14 @@ pub fn draw_confirm(frame: &mut Frame, c: &Confirm, area: Rect) {
 pub fn record_lines(r: Option<&Record>) -> Vec<String> {
     match r {
         None | Some(Record::Absent(_)) => vec!["(no longer in the file)".into()],
+        Some(Record::Chain(c)) => vec![
+            format!("name    {} {}", c.name_zh, c.name_en),
+            format!("aliases {}", c.aliases.join(", ")),
+        ],
+        Some(Record::Area(a)) => vec![
+            format!("name    {} {}", a.name_zh, a.name_en),
+            format!("aliases {}", a.aliases.join(", ")),
+        ],
         Some(Record::Source(s)) => vec![
             format!("title   {}", s.title),
             format!("file    seeds/{}", s.file),
