@@ -141,6 +141,19 @@ pub enum Action {
     /// Esc in the reader: back one step (search, choice, selection, reader).
     ReaderBack,
 
+    /// `C`: the conflicts a merge left.
+    OpenConflicts,
+    /// Settle the selected conflict: ours or theirs.
+    SettleConflict(crate::domain::merge::Choice),
+    /// Settle it with a value of one's own (asks for it).
+    SettleTyped,
+    /// `S`: commit, pull the team's changes, push (`sync`).
+    Sync,
+    /// What the running sync is doing ("pulling").
+    SyncProgress(String),
+    /// How the sync ended: what it said, or why it stopped.
+    Synced(Result<String, String>),
+
     // Outcomes of `Effect::Save` / `Effect::KeepMine`, fed back by the loop.
     /// Written over the file; `text` is what the file now holds.
     Saved {
@@ -173,6 +186,9 @@ pub enum Effect {
     Reload,
     /// Capture the mouse (true) or release it.
     SetMouse(bool),
+    /// Run `sync` (commit, pull, push) away from the interface's thread,
+    /// reporting `SyncProgress` and then `Synced`.
+    Sync,
     /// Overwrite the record on disk with `ours`, keeping the file's other changes.
     KeepMine {
         ours: Box<Record>,

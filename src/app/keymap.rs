@@ -318,6 +318,18 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind(
         Normal,
+        &[Key::ch('C')],
+        Action::OpenConflicts,
+        "conflicts a merge left: see both sides, take ours or theirs",
+    ),
+    bind(
+        Normal,
+        &[Key::ch('S')],
+        Action::Sync,
+        "sync with the team: commit, pull (merged by record), push",
+    ),
+    bind(
+        Normal,
         &[Key::ch('M')],
         Action::ToggleMouse,
         "mouse off (select text to copy) / on",
@@ -544,6 +556,43 @@ pub static KEYMAP: &[Binding] = &[
         &[Key::code(K::Esc)],
         Action::CancelEdit,
         "cancel: record nothing",
+    ),
+    // The conflicts a merge left.
+    bind(
+        Merged,
+        &[Key::ch('j'), Key::code(K::Down)],
+        Action::MoveDown,
+        "next conflict",
+    ),
+    bind(
+        Merged,
+        &[Key::ch('k'), Key::code(K::Up)],
+        Action::MoveUp,
+        "previous conflict",
+    ),
+    bind(
+        Merged,
+        &[Key::ch('o')],
+        Action::SettleConflict(crate::domain::merge::Choice::Ours),
+        "take ours: keep the value in the file (saved, u undoes)",
+    ),
+    bind(
+        Merged,
+        &[Key::ch('t')],
+        Action::SettleConflict(crate::domain::merge::Choice::Theirs),
+        "take theirs: their value replaces ours (saved, u undoes)",
+    ),
+    bind(
+        Merged,
+        &[Key::ch('e'), Key::code(K::Enter)],
+        Action::SettleTyped,
+        "type another value (as `edit` takes it)",
+    ),
+    bind(
+        Merged,
+        &[Key::code(K::Esc), Key::ch('q')],
+        Action::CloseOverlay,
+        "close (the conflicts stay in the file until settled)",
     ),
     // A conflicting change on disk.
     bind(

@@ -79,6 +79,8 @@ pub enum Mode {
     ReaderSearch,
     /// `a` in the reader: what the selected words are cited as.
     Cite,
+    /// `C`: the conflicts a merge left in the file, settled one by one.
+    Merged,
     /// The terminal is below the minimum size: only quitting works, so no
     /// key changes anything nobody can see.
     TooSmall,
@@ -86,7 +88,7 @@ pub enum Mode {
 
 impl Mode {
     /// In the order the help overlay lists them.
-    pub const ALL: [Mode; 15] = [
+    pub const ALL: [Mode; 16] = [
         Mode::Normal,
         Mode::Filter,
         Mode::Picker,
@@ -99,6 +101,7 @@ impl Mode {
         Mode::Reader,
         Mode::ReaderSearch,
         Mode::Cite,
+        Mode::Merged,
         Mode::Conflict,
         Mode::Help,
         Mode::TooSmall,
@@ -120,6 +123,7 @@ impl Mode {
             Mode::Reader => "Reading a report (Sources, Enter)",
             Mode::ReaderSearch => "Finding words in the report",
             Mode::Cite => "Cite the selection as",
+            Mode::Merged => "Conflicts from a merge (C)",
             Mode::TooSmall => "Terminal too small",
         }
     }
@@ -144,6 +148,16 @@ pub enum Overlay {
     Form(Box<crate::app::records::Form>),
     Ask(Ask),
     Reader(Box<crate::app::records::Reader>),
+    Merged(Merged),
+}
+
+/// `C`: the conflicts a merge left in the file (`domain::merge`), each
+/// with what either side had and who made it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Merged {
+    /// The conflicts as the file holds them now.
+    pub items: Vec<crate::domain::merge::Found>,
+    pub selected: usize,
 }
 
 /// A yes/no question and what a yes does.
@@ -178,6 +192,7 @@ impl Overlay {
             Overlay::Reader(r) if r.search.is_some() => Mode::ReaderSearch,
             Overlay::Reader(r) if r.citing => Mode::Cite,
             Overlay::Reader(_) => Mode::Reader,
+            Overlay::Merged(_) => Mode::Merged,
         }
     }
 
@@ -247,6 +262,8 @@ pub enum PromptKind {
     StatusNote { project: String, status: Status },
     /// The optional note of a new actual value.
     ActualNote { target: String, value: f64 },
+    /// A value of one's own for a field a merge left set two ways.
+    ConflictValue { id: String, field: String },
 }
 
 /// The question `m` asks before recording a milestone: what it will

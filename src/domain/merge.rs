@@ -502,7 +502,7 @@ pub fn resolve(t: &mut Tracker, id: &str, field: &str, choice: &Choice) -> Resul
             )
         }));
     };
-    match f.section {
+    let mut change = match f.section {
         "sources" => settle_in(
             t,
             |t| &mut t.sources,
@@ -532,7 +532,14 @@ pub fn resolve(t: &mut Tracker, id: &str, field: &str, choice: &Choice) -> Resul
         other => Err(Refusal::no(format!(
             "conflicts in {other} cannot be resolved here"
         ))),
-    }
+    }?;
+    let left = conflicts(t).len();
+    change.summary.push_str(&if left == 0 {
+        "; no conflict is left: the file reads as one that never conflicted".to_string()
+    } else {
+        format!("; {left} left")
+    });
+    Ok(change)
 }
 
 fn settle_in<R: Record>(

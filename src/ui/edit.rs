@@ -101,6 +101,13 @@ pub fn draw_prompt(frame: &mut Frame, app: &App, p: &Prompt, area: Rect) {
                 ),
             )
         }
+        PromptKind::ConflictValue { id, field } => (
+            format!(" {id}: {field}, a value of your own "),
+            "value",
+            String::new(),
+            "typed as `edit` takes it; saved as the settled value  Enter saves  Esc back"
+                .to_string(),
+        ),
         PromptKind::StatusNote { project, status } => {
             let pr = t.project(project);
             let from = pr.map_or("", |p| p.status.label_zh());

@@ -223,6 +223,22 @@ pub(super) fn submit(app: &mut App) -> Vec<Effect> {
             });
             return Vec::new();
         }
+        PromptKind::ConflictValue { id, field } => {
+            let edit = Edit::Resolve {
+                id: id.clone(),
+                field: field.clone(),
+                choice: crate::domain::merge::Choice::Value(p.text.trim().to_string()),
+            };
+            let effects = save_edit(app, &edit);
+            if effects.is_empty() {
+                // Refused (the message says why): the typing is kept.
+                p.error = app.message.as_ref().map(|m| m.text.clone());
+                app.overlay = Overlay::Prompt(p);
+            } else {
+                super::merged::back_to_list(app);
+            }
+            return effects;
+        }
         PromptKind::StatusNote { project, status } => Edit::SetStatus {
             project: project.clone(),
             status: *status,
