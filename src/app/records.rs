@@ -793,8 +793,10 @@ pub fn passages(t: &Tracker, source: &str, text: &str) -> Vec<Passage> {
             }
         }
         for m in &p.milestones {
-            if m.source == source {
-                quotes.push((&p.id, &m.quote));
+            if let (Some(s), Some(q)) = (&m.source, &m.quote) {
+                if s == source {
+                    quotes.push((&p.id, q));
+                }
             }
         }
         for h in &p.history {

@@ -123,7 +123,16 @@ pub fn project_text(t: &Tracker, p: &Project, today: NaiveDate) -> String {
                 m.expect.label_en(),
                 m.text
             );
-            let _ = writeln!(o, "    {}", quote_line(t, &m.source, &m.quote));
+            match (&m.source, &m.quote) {
+                (Some(src), Some(q)) => {
+                    let _ = writeln!(o, "    {}", quote_line(t, src, q));
+                }
+                _ => {
+                    if let Some(n) = &m.note {
+                        let _ = writeln!(o, "    note: {}", indented(n, 10));
+                    }
+                }
+            }
             if let (Some(r), Some(b)) = (m.reached, m.reached_by.as_deref()) {
                 let _ = writeln!(o, "    marked reached {r}{}", by_label(Some(b)));
             }

@@ -118,7 +118,7 @@ pub fn newest_status_entry(p: &Project) -> Option<(usize, &HistoryEntry)> {
     p.history
         .iter()
         .enumerate()
-        .filter(|(_, h)| h.status.is_some())
+        .filter(|(_, h)| h.status.is_some() && h.stands())
         .max_by_key(|(i, h)| (h.date.first_day(), *i))
 }
 
@@ -420,6 +420,7 @@ pub fn apply_by(
                 source: None,
                 quote: None,
                 by: who,
+                ..Default::default()
             });
             Ok(Change {
                 before,
@@ -489,6 +490,7 @@ pub fn apply_by(
                     source: evidence.as_ref().map(|e| e.source.clone()),
                     quote: evidence.as_ref().map(|e| e.quote.clone()),
                     by: who,
+                    retracted: None,
                 },
             );
             let kept = x.observations.len() - 1;
@@ -541,6 +543,7 @@ pub fn apply_by(
                     source: None,
                     quote: None,
                     by: who,
+                    ..Default::default()
                 });
                 summary.push_str(&format!(
                     "; status {} -> {}",
@@ -682,6 +685,7 @@ pub fn apply_by(
                 source: Some(evidence.source.clone()),
                 quote: Some(evidence.quote.clone()),
                 by: who,
+                ..Default::default()
             });
             Ok(Change {
                 before,
@@ -712,6 +716,7 @@ pub fn apply_by(
                 source: None,
                 quote: None,
                 by: who,
+                ..Default::default()
             });
             m.due = *to;
             let text = m.text.clone();
@@ -764,8 +769,8 @@ mod tests {
                     expect: Status::Operating,
                     text: "明年投产".into(),
                     reached: None,
-                    source: "r".into(),
-                    quote: "明年投产".into(),
+                    source: Some("r".into()),
+                    quote: Some("明年投产".into()),
                     slipped_from: vec![],
                     ..Default::default()
                 }],

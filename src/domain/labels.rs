@@ -88,7 +88,7 @@ pub enum MilestoneState {
 
 impl MilestoneState {
     pub fn of(p: &Project, m: &Milestone, today: NaiveDate) -> MilestoneState {
-        match m.reached {
+        match m.reached_on() {
             Some(d) => MilestoneState::Reached(d),
             None if is_overdue(p, m, today) => MilestoneState::Overdue,
             None if p.status.has_reached(m.expect) => MilestoneState::ReachedByStatus,

@@ -107,13 +107,45 @@ crate::record! {
         expect: Status = Typed, Required;
         text: String = Text, Required, identity;
         reached: Option<PartialDate> = Typed, Optional;
-        source: String = Id, Required;
-        quote: String = Text, Required;
+        /// The report promising it and its words; absent on a milestone a
+        /// person added from what they know (`note`), until it is cited.
+        source: Option<String> = Id, Optional;
+        quote: Option<String> = Text, Optional;
         /// Earlier promised dates, oldest first: a promise that slipped keeps
         /// every date it was once given, with the words that gave it.
         slipped_from: Vec<Slip> = Typed, Optional, since 2;
         /// Who marked it reached.
         reached_by: Option<String> = Text, Optional;
+        /// What a person knows of it, in their words: what a milestone no
+        /// report states yet rests on (kept when it is cited later).
+        note: Option<String> = Note, Optional, edit;
+        /// Who added it, when a person did.
+        by: Option<String> = Text, Optional;
+        /// Taken back (`remove-milestone`): kept in the file, ignored.
+        retracted: Option<Retraction> = Typed, Optional;
+        /// The mark `reached` taken back: the milestone is open again.
+        mark_retracted: Option<Retraction> = Typed, Optional;
+    }
+}
+
+crate::record! {
+    /// Why an entry a person made no longer counts: who took it back, when
+    /// and why. The entry stays in the file, marked, so an audit sees it and
+    /// a team's merge cannot bring it back as a new entry.
+    pub struct Retraction ("retraction") {
+        by: Option<String> = Text, Optional;
+        date: PartialDate = Typed, Required;
+        reason: String = Note, Required;
+    }
+}
+
+crate::record! {
+    /// What a record no report states yet rests on: a person's own words,
+    /// who wrote them and when. Kept when the record is cited later.
+    pub struct Noted ("note") {
+        note: String = Note, Required;
+        by: Option<String> = Text, Optional;
+        date: PartialDate = Typed, Required;
     }
 }
 
@@ -127,19 +159,60 @@ crate::record! {
         quote: Option<String> = Text, Optional;
         /// Who entered it, when a person did (absent on what a report gave).
         by: Option<String> = Text, Optional;
+        /// Taken back: the due date went back to this one.
+        retracted: Option<Retraction> = Typed, Optional;
+    }
+}
+
+impl HistoryEntry {
+    /// Whether it counts: not taken back.
+    pub fn stands(&self) -> bool {
+        self.retracted.is_none()
+    }
+
+    /// Whether a report gave it (and so it may never be taken back).
+    pub fn is_quoted(&self) -> bool {
+        self.quote.is_some()
+    }
+}
+
+impl Project {
+    /// Rests on a person's note, no report cited yet.
+    pub fn rests_on_note(&self) -> bool {
+        self.sources.is_empty() && self.noted.is_some()
     }
 }
 
 impl Milestone {
+    /// The slips that stand (not retracted), oldest first.
+    pub fn slips(&self) -> impl DoubleEndedIterator<Item = &Slip> {
+        self.slipped_from.iter().filter(|s| s.retracted.is_none())
+    }
+
     /// The date first promised: the oldest slip, or the due date itself.
     pub fn original_due(&self) -> PartialDate {
-        self.slipped_from.first().map_or(self.due, |s| s.due)
+        self.slips().next().map_or(self.due, |s| s.due)
     }
 
     /// "slipped from 2023 to 2024", when the promise was moved later.
     pub fn slip_label(&self) -> Option<String> {
-        let from = self.slipped_from.first()?;
+        let from = self.slips().next()?;
         Some(format!("slipped from {} to {}", from.due, self.due))
+    }
+
+    /// The day it was marked reached, unless the mark was taken back.
+    pub fn reached_on(&self) -> Option<PartialDate> {
+        self.reached.filter(|_| self.mark_retracted.is_none())
+    }
+
+    /// Whether it counts: not taken back.
+    pub fn stands(&self) -> bool {
+        self.retracted.is_none()
+    }
+
+    /// Whether a report gave it (and so it may never be taken back).
+    pub fn is_quoted(&self) -> bool {
+        self.quote.is_some()
     }
 }
 
@@ -154,6 +227,11 @@ crate::record! {
         quote: Option<String> = Text, Optional;
         /// Who entered it, when a person did (absent on what a report gave).
         by: Option<String> = Text, Optional;
+        /// The status before it, for a status change a person made: what the
+        /// project goes back to when the change is taken back.
+        from: Option<Status> = Typed, Optional;
+        /// Taken back: kept in the file, ignored.
+        retracted: Option<Retraction> = Typed, Optional;
     }
 }
 
@@ -172,6 +250,9 @@ crate::record! {
         milestones: Vec<Milestone> = Typed, Optional;
         history: Vec<HistoryEntry> = Typed, Optional;
         sources: Vec<Evidence> = Typed, Required;
+        /// What it rests on while no report states it (`sources` empty),
+        /// kept when it is cited later.
+        noted: Option<Noted> = Typed, Optional;
         /// Who added it, when a person did.
         by: Option<String> = Text, Optional;
         /// What a merge could not settle: each field set two ways (see
@@ -392,6 +473,9 @@ crate::record! {
         quote: Option<String> = Text, Optional;
         /// Who entered it, when a person did (absent on what a report gave).
         by: Option<String> = Text, Optional;
+        /// Taken back (a mistyped value): kept in the file, ignored by
+        /// progress, charts and states.
+        retracted: Option<Retraction> = Typed, Optional;
     }
 }
 
@@ -399,6 +483,11 @@ impl Observation {
     /// Whether a report gave it (and so it may never be removed).
     pub fn is_quoted(&self) -> bool {
         self.quote.is_some()
+    }
+
+    /// Whether it counts: not taken back.
+    pub fn stands(&self) -> bool {
+        self.retracted.is_none()
     }
 
     /// Dated after `today`: not known yet, so ignored in progress.
@@ -430,6 +519,9 @@ crate::record! {
         observations: Vec<Observation> = Typed, Optional, since 2, earlier "actual";
         note: Option<String> = Note, Optional, edit;
         sources: Vec<Evidence> = Typed, Required;
+        /// What it rests on while no report states it (`sources` empty),
+        /// kept when it is cited later.
+        noted: Option<Noted> = Typed, Optional;
         /// Who added it, when a person did.
         by: Option<String> = Text, Optional;
         /// What a merge could not settle: each field set two ways (see
@@ -440,6 +532,11 @@ crate::record! {
 }
 
 impl Target {
+    /// Rests on a person's note, no report cited yet.
+    pub fn rests_on_note(&self) -> bool {
+        self.sources.is_empty() && self.noted.is_some()
+    }
+
     /// By date; a stable sort keeps the order of equal dates.
     fn sort_observations(&mut self) {
         self.observations.sort_by_key(|x| x.date);
@@ -453,7 +550,7 @@ impl Target {
     pub fn current(&self, today: NaiveDate) -> Option<&Observation> {
         self.observations
             .iter()
-            .filter(|o| !o.is_future(today))
+            .filter(|o| o.stands() && !o.is_future(today))
             .max_by_key(|o| o.date.last_day())
     }
 

@@ -268,12 +268,15 @@ pub fn is_overdue(p: &Project, m: &Milestone, today: NaiveDate) -> bool {
 pub fn slipped_milestones(p: &Project) -> Vec<&Milestone> {
     p.milestones
         .iter()
-        .filter(|m| !m.slipped_from.is_empty() && is_open(p, m))
+        .filter(|m| m.slips().next().is_some() && is_open(p, m))
         .collect()
 }
 
 fn is_open(p: &Project, m: &Milestone) -> bool {
-    m.reached.is_none() && !p.status.has_reached(m.expect) && p.status != Status::Cancelled
+    m.stands()
+        && m.reached_on().is_none()
+        && !p.status.has_reached(m.expect)
+        && p.status != Status::Cancelled
 }
 
 /// Whether a project belongs under `!`: stalled, a milestone overdue, or a
@@ -282,7 +285,7 @@ pub fn project_needs_attention(p: &Project, today: NaiveDate) -> bool {
     p.status == Status::Stalled
         || p.milestones
             .iter()
-            .any(|m| is_overdue(p, m, today) || (!m.slipped_from.is_empty() && is_open(p, m)))
+            .any(|m| is_overdue(p, m, today) || (m.slips().next().is_some() && is_open(p, m)))
 }
 
 /// The earliest milestone not yet reached, with its index.
@@ -290,7 +293,7 @@ pub fn next_milestone(p: &Project) -> Option<(usize, &Milestone)> {
     p.milestones
         .iter()
         .enumerate()
-        .filter(|(_, m)| m.reached.is_none() && !p.status.has_reached(m.expect))
+        .filter(|(_, m)| m.stands() && m.reached_on().is_none() && !p.status.has_reached(m.expect))
         .min_by_key(|(_, m)| m.due)
 }
 
@@ -623,8 +626,8 @@ mod tests {
                 expect,
                 text: "明年投产".into(),
                 reached: None,
-                source: "s".into(),
-                quote: "q".into(),
+                source: Some("s".into()),
+                quote: Some("q".into()),
                 slipped_from: vec![],
                 ..Default::default()
             }],
@@ -675,8 +678,8 @@ mod slip_tests {
                 expect: Status::UnderConstruction,
                 text: "开工".into(),
                 reached: None,
-                source: "r2024a".into(),
-                quote: "q".into(),
+                source: Some("r2024a".into()),
+                quote: Some("q".into()),
                 slipped_from: vec![Slip {
                     due: PartialDate::parse("2023").unwrap(),
                     note: None,

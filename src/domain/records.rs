@@ -581,7 +581,9 @@ pub fn references(t: &Tracker, id: &str) -> Vec<String> {
         for (i, m) in p.milestones.iter().enumerate() {
             refs.push(format!(
                 "milestone {i} \"{}\" (due {}) promised by {}",
-                m.text, m.due, m.source
+                m.text,
+                m.due,
+                m.source.as_deref().unwrap_or("a note")
             ));
         }
     }
@@ -611,7 +613,10 @@ pub fn citation_counts(t: &Tracker) -> std::collections::HashMap<&str, usize> {
     for (i, p) in t.projects.iter().enumerate() {
         p.sources.iter().for_each(|e| cite(i, &e.source));
         p.figures.iter().for_each(|f| cite(i, &f.source));
-        p.milestones.iter().for_each(|m| cite(i, &m.source));
+        p.milestones
+            .iter()
+            .filter_map(|m| m.source.as_deref())
+            .for_each(|s| cite(i, s));
         p.history
             .iter()
             .filter_map(|h| h.source.as_deref())
@@ -638,7 +643,9 @@ pub fn citing(t: &Tracker, source: &str) -> Vec<String> {
     for p in &t.projects {
         let cites = p.sources.iter().any(|e| e.source == source)
             || p.figures.iter().any(|f| f.source == source)
-            || p.milestones.iter().any(|m| m.source == source)
+            || p.milestones
+                .iter()
+                .any(|m| m.source.as_deref() == Some(source))
             || p.history
                 .iter()
                 .any(|h| h.source.as_deref() == Some(source));
@@ -980,8 +987,8 @@ mod tests {
             expect: Status::Operating,
             text: "明年投产".into(),
             reached: None,
-            source: "r1".into(),
-            quote: "q".into(),
+            source: Some("r1".into()),
+            quote: Some("q".into()),
             slipped_from: vec![],
             ..Default::default()
         });

@@ -32,7 +32,7 @@ use xxhash_rust::xxh3::Xxh3;
 pub const MIN_BYTES: usize = 1 << 20;
 
 /// Bumped whenever the layout or the model changes shape.
-const MAGIC: &[u8; 8] = b"SHBTC007";
+const MAGIC: &[u8; 8] = b"SHBTC008";
 
 /// Bytes read or written at a time: a cache is never held whole.
 const WINDOW: usize = 1 << 18;

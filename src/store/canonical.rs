@@ -543,6 +543,80 @@ mod tests {
         assert_eq!(postcard::from_bytes::<Tracker>(&bytes).unwrap(), t);
     }
 
+    /// The fields of corrections and of records resting on notes
+    /// (`retracted`, `mark_retracted`, `from`, `noted`, a milestone's `note`
+    /// and `by`, a milestone without a quote) are written, read back by both
+    /// readers (the full one validating them) and kept by the cache; a file
+    /// without them is written as before, byte for byte.
+    #[test]
+    fn retractions_and_notes_are_written_and_read_everywhere() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let original = fixture("tracker.yaml");
+        let mut t = read(&original).unwrap();
+        assert_eq!(
+            crate::store::emit(&t),
+            original,
+            "nothing new, nothing changed"
+        );
+        let took_back = || {
+            Some(Retraction {
+                by: Some("王伟".into()),
+                date: PartialDate::parse("2026-12-04").unwrap(),
+                reason: "typed 25000 for 2.5 (万人)".into(),
+            })
+        };
+        let noted = || Noted {
+            note: "区委会议上听说的，报告尚未提及".into(),
+            by: Some("王伟".into()),
+            date: PartialDate::parse("2026-12").unwrap(),
+        };
+        let p = &mut t.projects[0];
+        p.history.push(HistoryEntry {
+            date: PartialDate::parse("2026-12-01").unwrap(),
+            note: "typed by mistake".into(),
+            by: Some("王伟".into()),
+            from: Some(p.status),
+            retracted: took_back(),
+            ..Default::default()
+        });
+        p.milestones.push(Milestone {
+            due: PartialDate::parse("2027").unwrap(),
+            expect: Status::Operating,
+            text: "明年投产".into(),
+            reached: PartialDate::parse("2026-11"),
+            note: Some("会议纪要".into()),
+            by: Some("王伟".into()),
+            mark_retracted: took_back(),
+            ..Default::default()
+        });
+        p.noted = Some(noted());
+        let x = &mut t.targets[0];
+        x.observations.push(Observation {
+            value: 25000.0,
+            date: PartialDate::parse("2024").unwrap(),
+            note: Some("entered by hand".into()),
+            by: Some("王伟".into()),
+            retracted: took_back(),
+            ..Default::default()
+        });
+        Record::settle(x);
+        x.noted = Some(noted());
+        let text = crate::store::emit(&t);
+        for line in [
+            "        retracted:\n          by: \"王伟\"\n          date: \"2026-12-04\"\n",
+            "        mark_retracted:\n",
+            "    noted:\n      note: \"区委会议上听说的，报告尚未提及\"\n",
+        ] {
+            assert!(text.contains(line), "{line:?} not in\n{text}");
+        }
+        assert_eq!(read(&text).as_ref(), Some(&t));
+        let file = dir.join("tracker.yaml");
+        let full = crate::store::parse_full(&text, &file, &dir.join("seeds")).unwrap();
+        assert_eq!(full, t);
+        let bytes = postcard::to_stdvec(&t).unwrap();
+        assert_eq!(postcard::from_bytes::<Tracker>(&bytes).unwrap(), t);
+    }
+
     #[test]
     fn written_as_tells_the_writers_text_of_a_tracker() {
         let text = fixture("tests/fixtures/values/tracker.yaml");
@@ -750,6 +824,14 @@ mod tests {
         prop::sample::select(Status::ALL.to_vec())
     }
 
+    fn any_retraction(w: bool) -> impl Strategy<Value = Retraction> {
+        (any_opt(any_text(w)), any_date(w), any_text(w)).prop_map(|(by, date, reason)| Retraction {
+            by,
+            date,
+            reason,
+        })
+    }
+
     fn any_evidence(w: bool) -> impl Strategy<Value = Evidence> {
         (any_id(w), any_text(w)).prop_map(|(source, quote)| Evidence { source, quote })
     }
@@ -803,8 +885,8 @@ mod tests {
                 expect,
                 text,
                 reached,
-                source: e.source,
-                quote: e.quote,
+                source: Some(e.source),
+                quote: Some(e.quote),
                 slipped_from,
                 ..Default::default()
             });
@@ -814,20 +896,28 @@ mod tests {
             any_text(w),
             any_opt(any_id(w)),
             any_opt(any_text(w)),
+            any_opt(any_retraction(w)),
         )
-            .prop_map(|(date, status, note, source, quote)| HistoryEntry {
-                date,
-                status,
-                note,
-                source,
-                quote,
-                ..Default::default()
-            });
+            .prop_map(
+                |(date, status, note, source, quote, retracted)| HistoryEntry {
+                    date,
+                    status,
+                    note,
+                    source,
+                    quote,
+                    retracted,
+                    ..Default::default()
+                },
+            );
         let lists = (
             prop::collection::vec(figure, 0..2),
             prop::collection::vec(milestone, 0..2),
             prop::collection::vec(history, 0..2),
             prop::collection::vec(any_evidence(w), usize::from(!w)..3),
+            any_opt(
+                (any_text(w), any_opt(any_text(w)), any_date(w))
+                    .prop_map(|(note, by, date)| Noted { note, by, date }),
+            ),
         );
         (names, refs, lists).prop_map(
             |((id, name_zh, name_en, aliases), (chain, area, parent, status, note), l)| Project {
@@ -844,6 +934,7 @@ mod tests {
                 milestones: l.1,
                 history: l.2,
                 sources: l.3,
+                noted: l.4,
                 ..Default::default()
             },
         )
@@ -856,15 +947,19 @@ mod tests {
             any_opt(any_text(w)),
             any_opt(any_id(w)),
             any_opt(any_text(w)),
+            any_opt(any_retraction(w)),
         )
-            .prop_map(|(value, date, note, source, quote)| Observation {
-                value,
-                date,
-                note,
-                source,
-                quote,
-                ..Default::default()
-            })
+            .prop_map(
+                |(value, date, note, source, quote, retracted)| Observation {
+                    value,
+                    date,
+                    note,
+                    source,
+                    quote,
+                    retracted,
+                    ..Default::default()
+                },
+            )
     }
 
     fn any_target(w: bool) -> impl Strategy<Value = Target> {

@@ -184,6 +184,14 @@ impl<'a> Checker<'a> {
 }
 
 impl Checker<'_> {
+    fn quoted_retracted(&mut self, path: DocPath) {
+        self.push(
+            path,
+            "a fact quoted from a report is retracted",
+            "a report's words cannot be taken back, only superseded by newer evidence: remove `retracted:`",
+        );
+    }
+
     fn not_ancient(&mut self, path: impl FnOnce() -> DocPath, date: PartialDate) {
         if date.year < crate::domain::edit::EARLIEST_YEAR {
             self.push(
@@ -324,11 +332,11 @@ pub fn check<'a>(t: &'a Tracker, texts: &'a SourceTexts) -> Vec<Issue> {
                 );
             }
         }
-        if p.sources.is_empty() {
+        if p.sources.is_empty() && p.noted.is_none() {
             c.push(
                 at().key("sources"),
-                format!("project \"{}\" cites no source", p.id),
-                "add at least one `- source: … quote: …`",
+                format!("project \"{}\" cites no source and rests on no note", p.id),
+                "add at least one `- source: … quote: …`, or `noted:` with the note it rests on, who wrote it and when",
             );
         }
         for (j, e) in p.sources.iter().enumerate() {
@@ -338,12 +346,29 @@ pub fn check<'a>(t: &'a Tracker, texts: &'a SourceTexts) -> Vec<Issue> {
             c.evidence(&|| at().key("figures").index(j), &f.source, &f.quote);
         }
         for (j, m) in p.milestones.iter().enumerate() {
-            c.evidence(&|| at().key("milestones").index(j), &m.source, &m.quote);
+            let mp = || at().key("milestones").index(j);
+            c.optional_evidence(&mp, &m.source, &m.quote);
+            if m.quote.is_none() && m.note.is_none() {
+                c.push(
+                    mp(),
+                    "a milestone with neither a quote nor a note",
+                    "add `source:` and `quote:` for a promise a report made, or `note:` saying who made it and where",
+                );
+            }
+            if m.retracted.is_some() && m.is_quoted() {
+                c.quoted_retracted(mp().key("retracted"));
+            }
         }
         for (j, m) in p.milestones.iter().enumerate() {
             for (k, sl) in m.slipped_from.iter().enumerate() {
                 let sp = || at().key("milestones").index(j).key("slipped_from").index(k);
                 c.optional_evidence(&sp, &sl.source, &sl.quote);
+                if sl.retracted.is_some() {
+                    if sl.quote.is_some() {
+                        c.quoted_retracted(sp().key("retracted"));
+                    }
+                    continue;
+                }
                 if sl.due >= m.due {
                     c.push(
                         sp().key("due"),
@@ -355,6 +380,9 @@ pub fn check<'a>(t: &'a Tracker, texts: &'a SourceTexts) -> Vec<Issue> {
         }
         for (j, h) in p.history.iter().enumerate() {
             c.optional_evidence(&|| at().key("history").index(j), &h.source, &h.quote);
+            if h.retracted.is_some() && h.is_quoted() {
+                c.quoted_retracted(at().key("history").index(j).key("retracted"));
+            }
             c.not_ancient(|| at().key("history").index(j).key("date"), h.date);
         }
         if let Some((j, h)) = crate::domain::edit::newest_status_entry(p) {
@@ -403,11 +431,11 @@ pub fn check<'a>(t: &'a Tracker, texts: &'a SourceTexts) -> Vec<Issue> {
             ),
             _ => {}
         }
-        if x.sources.is_empty() {
+        if x.sources.is_empty() && x.noted.is_none() {
             c.push(
                 at().key("sources"),
-                format!("target \"{}\" cites no source", x.id),
-                "add at least one `- source: … quote: …`",
+                format!("target \"{}\" cites no source and rests on no note", x.id),
+                "add at least one `- source: … quote: …`, or `noted:` with the note it rests on, who wrote it and when",
             );
         }
         for (j, e) in x.sources.iter().enumerate() {
@@ -430,6 +458,9 @@ pub fn check<'a>(t: &'a Tracker, texts: &'a SourceTexts) -> Vec<Issue> {
                 }
             };
             c.optional_evidence(&op, &o.source, &o.quote);
+            if o.retracted.is_some() && o.is_quoted() {
+                c.quoted_retracted(op().key("retracted"));
+            }
             c.not_ancient(|| op().key("date"), o.date);
             if t.schema_version >= 2 && o.quote.is_none() && o.note.is_none() {
                 c.push(

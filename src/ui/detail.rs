@@ -212,7 +212,14 @@ pub fn project_lines(t: &Tracker, p: &Project, app: &App) -> Vec<Line<'static>> 
                 )),
                 Span::styled(format!("[{mark}]"), style),
             ]));
-            v.extend(quote(t, &m.source, &m.quote));
+            match (&m.source, &m.quote) {
+                (Some(s), Some(q)) => v.extend(quote(t, s, q)),
+                _ => {
+                    if let Some(n) = &m.note {
+                        v.push(Line::styled(format!("    note: {n}"), theme::dim()));
+                    }
+                }
+            }
             // A promise moved later says so, with where each date came from.
             if let Some(slip) = m.slip_label() {
                 v.push(Line::styled(format!("    {slip}"), theme::overdue()));

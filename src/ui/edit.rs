@@ -219,7 +219,11 @@ pub fn record_lines(r: Option<&Record>) -> Vec<String> {
         ],
         Some(Record::Project(p)) => {
             let mut v = vec![format!("status  {} {}", p.status.label_zh(), p.status.id())];
-            let reached = p.milestones.iter().filter(|m| m.reached.is_some()).count();
+            let reached = p
+                .milestones
+                .iter()
+                .filter(|m| m.reached_on().is_some())
+                .count();
             if !p.milestones.is_empty() {
                 v.push(format!(
                     "milestones reached {reached}/{}",
