@@ -142,9 +142,10 @@ enum Command {
     Milestone {
         /// The project: its id, its name or pinyin.
         project: String,
-        /// The day it was reached (YYYY-MM-DD); defaults to today.
-        #[arg(long, value_parser = parse_date)]
-        date: Option<chrono::NaiveDate>,
+        /// When it was reached, as precise as known (YYYY, YYYY-MM or
+        /// YYYY-MM-DD); defaults to today.
+        #[arg(long, value_parser = parse_partial_date)]
+        date: Option<shibei_tracker::domain::PartialDate>,
         /// Record the milestone only; leave the status as it is.
         #[arg(long)]
         keep_status: bool,
@@ -408,7 +409,7 @@ fn main() -> ExitCode {
             stamp(),
             cli::MilestoneArgs {
                 project: &project,
-                date: date.unwrap_or(today),
+                date: date.unwrap_or(shibei_tracker::domain::PartialDate::day(today)),
                 keep_status,
                 slip_to,
                 note,

@@ -284,11 +284,9 @@ fn add_project_refuses_unknown_chain_parent_and_a_quote_not_in_the_report() {
         "--quote",
         "智算中心项目开工建设",
     ]);
-    assert!(e.contains("quote not found"), "{e}");
+    assert!(e.contains("--quote: quote not found in r2025"), "{e}");
     assert!(
-        e.contains(
-            "the closest passage of r2025:\n  市北区新建智算中心项目正式开工，总投资10亿元。"
-        ),
+        e.contains("its closest passage: 市北区新建智算中心项目正式开工，总投资10亿元。"),
         "{e}"
     );
     let e = s.refused(&[
@@ -300,7 +298,11 @@ fn add_project_refuses_unknown_chain_parent_and_a_quote_not_in_the_report() {
         "--chain",
         "urban-industry",
     ]);
-    assert!(e.contains("needs --source"), "{e}");
+    // Neither a quote nor a note: asked for either, in the form's words.
+    assert!(
+        e.contains("--note: give a source and a quote (the report's words), or a note"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -551,8 +551,15 @@ fn inline_editor_shows_the_value_and_a_clear_error() {
         "{s}"
     );
     assert_rows_fill(&buf);
-    // The note prompt that follows a good number.
+    // The as-of date that follows a good number, today offered.
     press(&mut a, "<bs> <enter>").expect("keys");
+    let s = screen(&render(&mut a, 120, 40));
+    assert!(
+        s.contains("新认定高新技术企业: 35家") && s.contains("as of: 2024-09-01"),
+        "{s}"
+    );
+    // Then the note.
+    press(&mut a, "<enter>").expect("keys");
     let s = screen(&render(&mut a, 120, 40));
     assert!(
         s.contains("新认定高新技术企业: 35家 as of 2024-09-01") && s.contains("note: "),

@@ -79,8 +79,18 @@ pub enum Action {
     EditStatus,
     /// `e`: edit the selected goal's actual value.
     EditActual,
-    /// `m`: mark the selected project's next milestone reached.
+    /// `m`: mark the selected project's next milestone reached (asks the date).
     MarkMilestone,
+    /// Tab / Shift-Tab in the details: select the next / previous entry
+    /// (history, milestone, mark, slip, observation).
+    NextEntry,
+    PrevEntry,
+    /// `x` in the details: take back the selected entry, asking why first.
+    Retract,
+    /// `A` in the details: show the retracted entries too, or hide them.
+    ToggleRetracted,
+    /// `n` in a project's details: the form for a new milestone.
+    NewMilestone,
     Undo,
     Redo,
     /// `!`: show only what needs attention.

@@ -173,6 +173,15 @@ pub enum AskThen {
     Delete { id: String, over: Option<Detail> },
     /// Esc in a form with typing in it: drop the form.
     Discard(Box<crate::app::records::Form>),
+    /// A guard asked (a name like an existing record's, a value out of
+    /// scale): yes saves the form's edits as they are, no goes back to it.
+    Proceed {
+        form: Box<crate::app::records::Form>,
+        edits: Vec<crate::domain::edit::Edit>,
+    },
+    /// `e` gave a value out of scale: yes goes on to its date, no back to
+    /// the value.
+    ValueAnyway { prompt: Prompt, value: f64 },
 }
 
 impl Overlay {
@@ -220,6 +229,13 @@ impl Overlay {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Detail {
     pub scroll: usize,
+    /// The entry selected (Tab), among those shown: what `x` retracts
+    /// and `E` edits (a milestone).
+    pub cursor: Option<usize>,
+    /// `A`: retracted entries shown too.
+    pub all: bool,
+    /// The selection just moved: the drawing scrolls it into view.
+    pub reveal: bool,
 }
 
 /// The key list, scrolled by `scroll` rows, over what it was opened from.
@@ -260,8 +276,21 @@ pub enum PromptKind {
     Value { target: String },
     /// The optional note of a status change.
     StatusNote { project: String, status: Status },
+    /// The as-of date of a new actual value (today, or as precise as known).
+    ActualDate { target: String, value: f64 },
     /// The optional note of a new actual value.
-    ActualNote { target: String, value: f64 },
+    ActualNote {
+        target: String,
+        value: f64,
+        date: crate::domain::PartialDate,
+    },
+    /// The day (or month, or year) the next milestone was reached.
+    MarkDate { project: String },
+    /// Why an entry is taken back.
+    Reason {
+        id: String,
+        entry: crate::domain::edit::Entry,
+    },
     /// A value of one's own for a field a merge left set two ways.
     ConflictValue { id: String, field: String },
 }
@@ -271,7 +300,7 @@ pub enum PromptKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Confirm {
     pub project: String,
-    pub date: NaiveDate,
+    pub date: crate::domain::PartialDate,
     /// "\"明年投产\" reached 2023-06-30 — expect 运营中; set status to 运营中 too?"
     pub question: String,
     /// Whether accepting also changes the status.
@@ -425,6 +454,9 @@ pub struct Drawn {
     pub max_scroll: Option<usize>,
     /// Rows one page of that overlay shows.
     pub page: Option<usize>,
+    /// The scroll the details were drawn at, when they brought the
+    /// selected entry into view (`Detail::reveal`).
+    pub scroll: Option<usize>,
 }
 
 pub struct App {

@@ -97,7 +97,7 @@ pub fn set_status(
 /// `slip_to` moves it to a later date, keeping the one it had.
 pub struct MilestoneArgs<'a> {
     pub project: &'a str,
-    pub date: NaiveDate,
+    pub date: PartialDate,
     pub keep_status: bool,
     pub slip_to: Option<PartialDate>,
     pub note: Option<String>,

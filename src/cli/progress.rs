@@ -35,7 +35,11 @@ pub fn progress(
             let hint = if near.is_empty() {
                 format!("known metrics: {}", known.join(", "))
             } else {
-                format!("did you mean `{}`?", near.join("`, `"))
+                let near: Vec<String> = near
+                    .into_iter()
+                    .map(crate::domain::suggest::ticked)
+                    .collect();
+                crate::domain::suggest::did_you_mean(&near)
             };
             return Err(Failure::usage(format!("unknown metric \"{m}\" — {hint}")));
         }

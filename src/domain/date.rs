@@ -26,6 +26,15 @@ impl Default for PartialDate {
 }
 
 impl PartialDate {
+    /// A whole year ("2024").
+    pub fn year(year: i32) -> Self {
+        PartialDate {
+            year,
+            month: None,
+            day: None,
+        }
+    }
+
     pub fn day(date: NaiveDate) -> Self {
         PartialDate {
             year: date.year(),

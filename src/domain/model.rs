@@ -176,6 +176,17 @@ impl HistoryEntry {
     }
 }
 
+/// The newest history entry that set a status, with its index: the latest
+/// by date, and of equal dates the one added last. A date known only to a
+/// month or year counts from its first day.
+pub fn newest_status_entry(p: &Project) -> Option<(usize, &HistoryEntry)> {
+    p.history
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| h.status.is_some() && h.stands())
+        .max_by_key(|(i, h)| (h.date.first_day(), *i))
+}
+
 impl Project {
     /// Rests on a person's note, no report cited yet.
     pub fn rests_on_note(&self) -> bool {

@@ -261,6 +261,13 @@ impl NameKeys {
         })
     }
 
+    /// The name as the engine reads it: its tokens joined, lower-case,
+    /// Chinese as pinyin ("renheluroad"); two names with the same key read
+    /// the same (a homophone, another case or punctuation).
+    pub fn key(&self) -> &str {
+        &self.joined
+    }
+
     /// Public form of the match for one word, as the picker and tests use it.
     pub fn matches(&self, word: &str) -> Option<(i64, Vec<usize>)> {
         self.best(&Word::new(word), true)
@@ -725,14 +732,15 @@ impl UnknownValue {
         if self.suggestions.is_empty() {
             format!("unknown {what} \"{}\"", self.word)
         } else {
+            let near: Vec<String> = self
+                .suggestions
+                .iter()
+                .map(|s| format!("`{what}:{s}`"))
+                .collect();
             format!(
-                "unknown {what} \"{}\" — did you mean {}?",
+                "unknown {what} \"{}\" — {}",
                 self.word,
-                self.suggestions
-                    .iter()
-                    .map(|s| format!("`{what}:{s}`"))
-                    .collect::<Vec<_>>()
-                    .join(" or ")
+                super::suggest::did_you_mean(&near)
             )
         }
     }

@@ -75,7 +75,13 @@ impl Decoder {
                 let near = closest(name, allowed.iter().copied());
                 let hint = match near.first() {
                     Some(n) => {
-                        format!("did you mean `{n}`? allowed fields: {}", allowed.join(", "))
+                        format!(
+                            "{} allowed fields: {}",
+                            crate::domain::suggest::did_you_mean(&[
+                                crate::domain::suggest::ticked(n)
+                            ]),
+                            allowed.join(", ")
+                        )
                     }
                     None => format!("remove it; allowed fields: {}", allowed.join(", ")),
                 };
@@ -368,7 +374,11 @@ impl Decoder {
             let ids = Status::ALL.map(|s| s.id());
             let near = closest(&s, ids);
             let hint = match near.first() {
-                Some(n) => format!("did you mean `{n}`? statuses: {}", ids.join(", ")),
+                Some(n) => format!(
+                    "{} statuses: {}",
+                    crate::domain::suggest::did_you_mean(&[crate::domain::suggest::ticked(n)]),
+                    ids.join(", ")
+                ),
                 None => format!("use one of: {}", ids.join(", ")),
             };
             self.issue(path, format!("unknown status \"{s}\""), hint);

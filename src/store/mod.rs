@@ -199,7 +199,9 @@ pub fn unlisted_report_with_text(seeds: &Path, t: &Tracker, squeezed: &str) -> O
     let files = seed_files(seeds);
     validate::unlisted_reports(t, &files)
         .into_iter()
-        .find(|name| read_source(seeds, name).is_ok_and(|b| validate::squeeze(&b) == squeezed))
+        .find(|name| {
+            read_source(seeds, name).is_ok_and(|b| crate::domain::quote::squeeze(&b) == squeezed)
+        })
         .map(str::to_string)
 }
 
@@ -494,7 +496,7 @@ fn source_texts(t: &Tracker, seeds: &Path) -> validate::SourceTexts {
     t.sources
         .iter()
         .map(|s| {
-            let body = read_source(seeds, &s.file).map(|b| validate::squeeze(&b));
+            let body = read_source(seeds, &s.file).map(|b| crate::domain::quote::squeeze(&b));
             (s.id.clone(), body)
         })
         .collect()
@@ -505,27 +507,13 @@ fn source_texts(t: &Tracker, seeds: &Path) -> validate::SourceTexts {
 pub fn check_quote(file: &Path, t: &Tracker, source: &str, quote: &str) -> Result<(), String> {
     let Some(s) = t.source(source) else {
         let known: Vec<&str> = t.sources.iter().map(|s| s.id.as_str()).collect();
-        return Err(format!(
-            "unknown source \"{source}\" — known sources: {}",
-            known.join(", ")
-        ));
+        return Err(crate::domain::suggest::unknown("source", source, &known));
     };
     let path = seeds_dir(file).join(&s.file);
     // The same rules as validation: a regular file inside seeds/, bounded.
     let body = read_source(&seeds_dir(file), &s.file)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let q = validate::squeeze(quote);
-    if q.is_empty() {
-        return Err("the quote is empty: copy the words from the report".into());
-    }
-    if !validate::squeeze(&body).contains(&q) {
-        return Err(format!(
-            "quote not found in {} ({}): copy the words exactly from the report (spaces and line breaks may differ; OCR errors must be kept)",
-            path.display(),
-            source
-        ));
-    }
-    Ok(())
+    crate::domain::quote::check(source, &body, quote)
 }
 
 /// Problems that do not stop the file from loading: values and history

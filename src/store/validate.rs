@@ -10,10 +10,7 @@ use std::collections::{HashMap, HashSet};
 /// not be read (reported once, at the source).
 pub type SourceTexts = HashMap<String, Result<String, String>>;
 
-/// Removes whitespace, which page layout and OCR put in arbitrary places.
-pub fn squeeze(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
-}
+pub use crate::domain::quote::squeeze;
 
 pub use crate::domain::schema::valid_id;
 
@@ -106,17 +103,14 @@ impl<'a> Checker<'a> {
         if value.is_empty() || known.set.contains_key(value) {
             return;
         }
-        let near = closest(value, known.list.iter().copied());
+        let near: Vec<String> = closest(value, known.list.iter().copied())
+            .into_iter()
+            .map(crate::domain::suggest::ticked)
+            .collect();
         let hint = if near.is_empty() {
             format!("use the id of an existing {what}, or add the {what} first")
         } else {
-            format!(
-                "did you mean {}?",
-                near.iter()
-                    .map(|n| format!("`{n}`"))
-                    .collect::<Vec<_>>()
-                    .join(" or ")
-            )
+            crate::domain::suggest::did_you_mean(&near)
         };
         self.push(path(), format!("unknown {what} \"{value}\""), hint);
     }
@@ -138,11 +132,10 @@ impl<'a> Checker<'a> {
         let Some(Ok(text)) = self.texts.get(source) else {
             return;
         };
-        let q = squeeze(quote);
-        if q.is_empty() {
+        if squeeze(quote).is_empty() {
             return; // reported as an empty field
         }
-        if text.contains(&q) {
+        if crate::domain::quote::found_in(text, quote) {
             self.found.insert((source, quote));
         } else {
             self.push(

@@ -125,21 +125,57 @@ pub fn draw_prompt(frame: &mut Frame, app: &App, p: &Prompt, area: Rect) {
                 ),
             )
         }
-        PromptKind::ActualNote { target, value } => {
+        PromptKind::ActualDate { target, value } => {
             let g = t.target(target);
             (
                 format!(
-                    " {}: {}{} as of {} ",
+                    " {}: {}{} ",
                     g.map_or(target.as_str(), |g| g.metric_zh.as_str()),
                     format_number(*value),
                     g.map_or("", |g| g.unit.as_str()),
-                    app.today
+                ),
+                "as of",
+                String::new(),
+                "the date the value is for: 2024, 2024-12 or 2024-12-31 (not after today)  Enter next  Esc cancel"
+                    .to_string(),
+            )
+        }
+        PromptKind::ActualNote {
+            target,
+            value,
+            date,
+        } => {
+            let g = t.target(target);
+            (
+                format!(
+                    " {}: {}{} as of {date} ",
+                    g.map_or(target.as_str(), |g| g.metric_zh.as_str()),
+                    format_number(*value),
+                    g.map_or("", |g| g.unit.as_str()),
                 ),
                 "note",
                 String::new(),
                 "optional note  Enter saves (empty: none)  Esc cancel".to_string(),
             )
         }
+        PromptKind::MarkDate { project } => (
+            format!(
+                " Next milestone of {} reached ",
+                t.project(project)
+                    .map_or(project.as_str(), |p| p.name_zh.as_str())
+            ),
+            "reached",
+            String::new(),
+            "when: 2024, 2024-12 or 2024-12-31 (not after today)  Enter next  Esc cancel"
+                .to_string(),
+        ),
+        PromptKind::Reason { id, entry } => (
+            format!(" Retract {} of {id} ", entry.label()),
+            "why",
+            String::new(),
+            "the reason, kept in the file with the entry  Enter retracts (u undoes)  Esc keeps it"
+                .to_string(),
+        ),
     };
     let rect = prompt_rect(app, p, area, 4);
     if rect.width < 3 || rect.height < 3 {

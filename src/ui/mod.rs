@@ -70,7 +70,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
     let mut drawn = Drawn::default();
     // An edit started from the details keeps them on screen beneath it.
     if let Some(d) = app.overlay.detail() {
-        drawn = detail::draw(frame, app, area, d.scroll);
+        drawn = detail::draw(frame, app, area, d);
     }
     match &app.overlay {
         Overlay::None | Overlay::Filter | Overlay::Detail(_) => {}

@@ -106,6 +106,12 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Drawn(d) => {
             app.drawn = d;
+            // The details brought the selected entry into view: that is
+            // where they are scrolled now.
+            if let (Some(s), Overlay::Detail(det)) = (d.scroll, &mut app.overlay) {
+                det.scroll = s;
+                det.reveal = false;
+            }
             clamp_scroll(app);
         }
         Action::MoveDown if matches!(app.overlay, Overlay::Merged(_)) => merged::move_by(app, 1),
@@ -254,6 +260,11 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
         Action::EditStatus => return start_status(app),
         Action::EditActual => return start_actual(app),
         Action::MarkMilestone => return mark_milestone(app),
+        Action::NextEntry => records::move_entry(app, 1),
+        Action::PrevEntry => records::move_entry(app, -1),
+        Action::Retract => records::start_retract(app),
+        Action::ToggleRetracted => records::toggle_retracted(app),
+        Action::NewMilestone => return records::new_milestone(app),
         Action::Submit => return submit(app),
         Action::Accept if matches!(app.overlay, Overlay::Ask(_)) => {
             return records::answer(app, true)
@@ -397,7 +408,12 @@ fn paste(app: &mut App, text: &str) {
     let multiline = match &app.overlay {
         Overlay::Filter | Overlay::Picker(_) => false,
         Overlay::Reader(r) if r.search.is_some() => false,
-        Overlay::Prompt(p) => !matches!(p.kind, PromptKind::Value { .. }),
+        Overlay::Prompt(p) => matches!(
+            p.kind,
+            PromptKind::StatusNote { .. }
+                | PromptKind::ActualNote { .. }
+                | PromptKind::Reason { .. }
+        ),
         Overlay::Form(f) => f.focused().is_some_and(Field::is_note),
         _ => {
             app.say(
