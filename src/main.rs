@@ -83,6 +83,10 @@ enum Command {
         /// text for reading, json for every field.
         #[arg(long, value_enum, default_value = "text")]
         format: ShowFormat,
+        /// Retracted entries too, and every entry numbered as `retract`
+        /// and `cite` name it.
+        #[arg(long)]
+        all: bool,
     },
     /// Goals and results with their progress state.
     Progress {
@@ -136,6 +140,10 @@ enum Command {
         /// The report's words giving the value, checked against the report.
         #[arg(long, requires = "source")]
         quote: Option<String>,
+        /// Record a value more than 100 times away from the goal or the
+        /// series' previous value as typed.
+        #[arg(long)]
+        force: bool,
     },
     /// Mark a project's next milestone reached (moving its status to the one
     /// the milestone expects), or with --slip-to move it to a later date.
@@ -201,6 +209,48 @@ enum Command {
         /// The new value (empty clears an optional field).
         #[arg(allow_hyphen_values = true)]
         value: String,
+    },
+    /// Give a record resting on a note (or an entry of it: --history N,
+    /// --observation DATE|N, --milestone N, --slip M.K) the report's words
+    /// it rests on; the note is kept. The quote is checked at once.
+    Cite {
+        /// The project or target: its id, name or pinyin.
+        id: String,
+        /// The report (a source id).
+        #[arg(long)]
+        source: String,
+        /// The report's words, checked against the report.
+        #[arg(long)]
+        quote: String,
+        #[command(flatten)]
+        entry: shibei_tracker::cli::EntryArgs,
+    },
+    /// Take back an entry a person made (a mistyped value, a wrong status
+    /// change, a milestone mark or slip), with the reason: it stays in the
+    /// file marked retracted and no longer counts. Quoted facts cannot be
+    /// retracted, only superseded.
+    Retract {
+        /// The project or target: its id, name or pinyin.
+        id: String,
+        /// Why it is taken back (kept with it).
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        entry: shibei_tracker::cli::EntryArgs,
+    },
+    /// Add a milestone to a project: a report's promise (--source, --quote)
+    /// or one a person knows of (--note).
+    AddMilestone(shibei_tracker::cli::NewMilestoneArgs),
+    /// Take back a milestone a person added (number N as `show ID --all`
+    /// lists it), with the reason; it stays in the file, marked.
+    RemoveMilestone {
+        /// The project: its id, name or pinyin.
+        project: String,
+        /// The milestone's number.
+        n: usize,
+        /// Why it is taken back.
+        #[arg(long)]
+        reason: String,
     },
     /// Remove a project, target or source. Refused while others refer to
     /// it (a part naming it as parent, its milestones, records citing a source).
@@ -351,8 +401,8 @@ fn main() -> ExitCode {
             filter,
             wide,
         }) => cli::list(&file, today, table_format(format, wide), filter.as_deref()),
-        Some(Command::Show { id, format }) => {
-            cli::show(&file, today, &id, matches!(format, ShowFormat::Json))
+        Some(Command::Show { id, format, all }) => {
+            cli::show(&file, today, &id, matches!(format, ShowFormat::Json), all)
         }
         Some(Command::Progress {
             chain,
@@ -386,6 +436,7 @@ fn main() -> ExitCode {
             note,
             source,
             quote,
+            force,
         }) => cli::set_actual(
             &file,
             stamp(),
@@ -396,6 +447,7 @@ fn main() -> ExitCode {
                 note,
                 source,
                 quote,
+                force,
             },
         ),
         Some(Command::Milestone {
@@ -440,6 +492,19 @@ fn main() -> ExitCode {
         Some(Command::AddTarget(a)) => cli::add_target(&file, stamp(), a),
         Some(Command::Edit { id, field, value }) => cli::edit(&file, stamp(), &id, &field, &value),
         Some(Command::Remove { id }) => cli::remove(&file, stamp(), &id),
+        Some(Command::Cite {
+            id,
+            source,
+            quote,
+            entry,
+        }) => cli::cite(&file, stamp(), &id, source, quote, entry),
+        Some(Command::Retract { id, reason, entry }) => {
+            cli::retract(&file, stamp(), &id, &reason, entry)
+        }
+        Some(Command::AddMilestone(a)) => cli::add_milestone(&file, stamp(), a),
+        Some(Command::RemoveMilestone { project, n, reason }) => {
+            cli::remove_milestone(&file, stamp(), &project, n, &reason)
+        }
         Some(Command::Validate) => cli::validate(&file, today),
         Some(Command::Report { chain, format }) => cli::report(
             &file,

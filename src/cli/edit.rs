@@ -151,12 +151,19 @@ pub struct ObservationArgs<'a> {
     pub note: Option<String>,
     pub source: Option<String>,
     pub quote: Option<String>,
+    /// Record a value out of scale as typed.
+    pub force: bool,
 }
 
 pub fn set_actual(file: &Path, at: Stamp, a: ObservationArgs) -> Outcome {
     edit_file(file, at, |t| {
         let target = target_id(t, a.target)?;
         let value = parse_value(a.value).map_err(Failure::usage)?;
+        if !a.force {
+            if let Some(x) = t.target(&target) {
+                super::records::scale_guard(t, x, value, a.date)?;
+            }
+        }
         let evidence = match (a.source, a.quote) {
             (Some(source), Some(quote)) => {
                 store::check_quote(file, t, &source, &quote).map_err(Failure::usage)?;

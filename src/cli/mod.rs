@@ -3,6 +3,7 @@
 //! concern: output formats, listing, showing one record, progress, edits,
 //! and file maintenance (validate, normalize, migrate).
 
+mod corrections;
 mod edit;
 mod list;
 mod maintain;
@@ -12,6 +13,9 @@ mod records;
 mod show;
 mod team;
 
+pub use corrections::{
+    add_milestone, cite, remove_milestone, retract, EntryArgs, NewMilestoneArgs,
+};
 pub use edit::{milestone, parse_value, set_actual, set_status, MilestoneArgs, ObservationArgs};
 pub use list::{list, next_due_label};
 pub use maintain::{migrate, normalize, validate};
@@ -21,7 +25,9 @@ pub use records::{
     add_project, add_source, add_target, edit, remove, resolve_area, resolve_chain, verify_quote,
     ProjectArgs, SourceArgs, TargetArgs,
 };
-pub use show::{project_text, series_points, show, target_cells, target_text, SeriesPoint};
+pub use show::{
+    evidence_kind, project_text, series_points, show, target_cells, target_text, SeriesPoint,
+};
 pub use team::{git_setup, list_conflicts, merge_file, resolve, sync, sync_with};
 
 pub use crate::command::{load, load_to_read, tracker_to_read, unknown_id, Failure, Outcome};

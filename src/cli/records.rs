@@ -186,7 +186,7 @@ fn saved_text(t: &Tracker, rec: &Record, today: NaiveDate) -> String {
 
 /// Saves an edit built from the loaded tracker; the whole tracker must
 /// still validate (references, quotes) before it is written.
-fn save_record(
+pub(super) fn save_record(
     file: &Path,
     at: Stamp,
     build: impl FnOnce(&Tracker) -> Result<Edit, Failure>,
@@ -465,7 +465,7 @@ pub fn edit(file: &Path, at: Stamp, id: &str, field: &str, value: &str) -> Outco
     })
 }
 
-fn named_id(t: &Tracker, text: &str) -> Result<String, Failure> {
+pub(super) fn named_id(t: &Tracker, text: &str) -> Result<String, Failure> {
     Ok(match crate::command::resolve(t, text, true, true)? {
         crate::command::Named::Project(i) => t.projects[i].id.clone(),
         crate::command::Named::Target(i) => t.targets[i].id.clone(),

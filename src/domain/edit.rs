@@ -213,6 +213,15 @@ impl Edit {
     }
 }
 
+/// "citing r2022", or "resting on your note" for a record no report
+/// states yet.
+fn grounds_label(sources: &[Evidence]) -> String {
+    match sources.first() {
+        Some(e) => format!("citing {}", e.source),
+        None => "resting on your note (cite a report later with `cite`)".to_string(),
+    }
+}
+
 fn project_mut<'a>(t: &'a mut Tracker, id: &str) -> Result<&'a mut Project, Refusal> {
     t.projects
         .iter_mut()
@@ -436,11 +445,11 @@ pub fn apply_by(
                     at,
                 }),
                 summary: format!(
-                    "added project {} ({}, {}) citing {}",
+                    "added project {} ({}, {}) {}",
                     p.id,
                     p.name_zh,
                     status_label(p.status),
-                    p.sources.first().map_or("-", |e| e.source.as_str())
+                    grounds_label(&p.sources)
                 ),
                 after: Record::Project(p),
             })
@@ -486,11 +495,11 @@ pub fn apply_by(
                     at,
                 }),
                 summary: format!(
-                    "added target {} ({}, {what}, {}) citing {}",
+                    "added target {} ({}, {what}, {}) {}",
                     x.id,
                     x.metric_zh,
                     x.period.label(),
-                    x.sources.first().map_or("-", |e| e.source.as_str())
+                    grounds_label(&x.sources)
                 ),
                 after: Record::Target(x),
             })

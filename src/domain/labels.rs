@@ -113,6 +113,22 @@ pub fn next_due(p: &Project, today: NaiveDate) -> Option<(String, bool)> {
     next_milestone(p).map(|(_, m)| (format!("{} {}", m.due, m.text), is_overdue(p, m, today)))
 }
 
+/// The mark before the name of a record resting on a note (no report
+/// cited yet), in every list: the interface's, `list`, `progress`, `report`.
+pub const NOTE_MARK: &str = "? ";
+
+/// What `NOTE_MARK` means, for legends.
+pub const NOTE_LEGEND: &str = "? marks a record resting on a note (no report cited yet)";
+
+/// The name as lists show it: marked when it rests on a note.
+pub fn marked_name(name: &str, on_note: bool) -> String {
+    if on_note {
+        format!("{NOTE_MARK}{name}")
+    } else {
+        name.to_string()
+    }
+}
+
 /// "  (by 王伟)" after an entry a person made; nothing otherwise.
 pub fn by_label(by: Option<&str>) -> String {
     by.filter(|b| !b.is_empty())

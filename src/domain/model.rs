@@ -104,7 +104,7 @@ crate::record! {
     pub struct Milestone ("milestone") {
         /// The date now promised; only this one can make the milestone overdue.
         due: PartialDate = Typed, Required, edit;
-        expect: Status = Typed, Required;
+        expect: Status = Typed, Required, edit;
         text: String = Text, Required, identity;
         reached: Option<PartialDate> = Typed, Optional;
         /// The report promising it and its words; absent on a milestone a

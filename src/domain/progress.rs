@@ -105,7 +105,11 @@ pub fn assess(t: &Target, today: NaiveDate) -> Progress {
     let days_left = (end - today).num_days();
     let over = today > end;
     let current = t.current(today);
-    let future_ignored = t.observations.iter().filter(|o| o.is_future(today)).count();
+    let future_ignored = t
+        .observations
+        .iter()
+        .filter(|o| o.stands() && o.is_future(today))
+        .count();
     // The day a value stands for: the last day its date can mean, but never
     // after today ("2024" read on 2024-06-30 stands for 2024-06-30).
     let as_of_day = current.map(|o| o.date.last_day().min(today));

@@ -519,7 +519,8 @@ pub fn check_quote(file: &Path, t: &Tracker, source: &str, quote: &str) -> Resul
 /// Problems that do not stop the file from loading: values and history
 /// dated after `today`, and report files in seeds/ that no source lists.
 pub fn warnings(loaded: &Loaded, file: &Path, today: chrono::NaiveDate) -> Vec<Problem> {
-    let issues = validate::dated_after(&loaded.tracker, today);
+    let mut issues = validate::dated_after(&loaded.tracker, today);
+    issues.extend(validate::same_names(&loaded.tracker));
     let unlisted = unlisted_reports(file, &loaded.tracker);
     if issues.is_empty() {
         return unlisted;

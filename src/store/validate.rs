@@ -241,6 +241,34 @@ pub fn dated_after(t: &Tracker, today: chrono::NaiveDate) -> Vec<Issue> {
     out
 }
 
+/// Records whose names read the same as an earlier one's (a homophone,
+/// case or punctuation aside; for goals, in the same period and area):
+/// warnings, since a record entered twice splits its history and values.
+pub fn same_names(t: &Tracker) -> Vec<Issue> {
+    let root = DocPath::root();
+    crate::domain::guard::same_names(t)
+        .into_iter()
+        .map(|(kind, first, second)| {
+            let (list, a, b, name) = if kind == "project" {
+                let (a, b) = (&t.projects[first], &t.projects[second]);
+                ("projects", &a.id, &b.id, b.name_zh.as_str())
+            } else {
+                let (a, b) = (&t.targets[first], &t.targets[second]);
+                ("targets", &a.id, &b.id, b.metric_zh.as_str())
+            };
+            Issue::new(
+                root.key(list).index(second).key(if kind == "project" {
+                    "name_zh"
+                } else {
+                    "metric_zh"
+                }),
+                format!("{kind} \"{b}\" ({name}) has the same name as \"{a}\": one {kind} entered twice?"),
+                format!("keep one: move what \"{b}\" holds to \"{a}\" and `remove {b}`, or tell them apart by name"),
+            )
+        })
+        .collect()
+}
+
 fn shorten(s: &str, n: usize) -> String {
     let mut out: String = s.chars().take(n).collect();
     if s.chars().count() > n {

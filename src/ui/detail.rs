@@ -178,7 +178,11 @@ fn noted_lines(n: &Noted, cited: bool) -> Vec<Line<'static>> {
     };
     vec![
         Line::styled(
-            format!("{head}: {}{}", n.date, by_label(n.by.as_deref())),
+            format!(
+                "{head}: {}{}",
+                n.date,
+                by_label(n.by.as_deref()).replacen("  ", " ", 1)
+            ),
             theme::dim(),
         ),
         Line::styled(format!("    「{}」", n.note), theme::dim()),
