@@ -40,7 +40,7 @@ fn retracted_label(r: Option<&Retraction>) -> String {
         format!(
             "  [retracted {}{}: {}]",
             r.date,
-            by_label(r.by.as_deref()).replacen("  ", " ", 1),
+            crate::domain::labels::by_inline(r.by.as_deref()),
             r.reason
         )
     })
@@ -117,7 +117,7 @@ fn noted_text(o: &mut String, n: Option<&Noted>, cited: bool) {
             o,
             "  ({head}: {}{}) {}",
             n.date,
-            by_label(n.by.as_deref()).trim_end().replacen("  ", " ", 1),
+            crate::domain::labels::by_inline(n.by.as_deref()),
             indented(&n.note, 4)
         );
     }

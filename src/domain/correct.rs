@@ -371,7 +371,7 @@ fn already(id: &str, e: Entry, r: &Option<Retraction>) -> Result<(), Refusal> {
             "{id}: {} was already retracted on {}{} ({}): unchanged, nothing written",
             e.label(),
             r.date,
-            by_label(r.by.as_deref()),
+            super::labels::by_inline(r.by.as_deref()),
             r.reason
         ))),
         None => Ok(()),
@@ -558,4 +558,148 @@ fn cite_entry(
     *source = Some(ev.source.clone());
     *quote = Some(ev.quote.clone());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::edit::{apply_by, Edit};
+    use crate::domain::Status;
+
+    fn pd(s: &str) -> PartialDate {
+        PartialDate::parse(s).unwrap()
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, 4).unwrap()
+    }
+
+    fn tracker() -> Tracker {
+        Tracker {
+            sources: vec![Source {
+                id: "r".into(),
+                ..Source::default()
+            }],
+            projects: vec![Project {
+                id: "p".into(),
+                status: Status::UnderConstruction,
+                milestones: vec![Milestone {
+                    due: pd("2023"),
+                    expect: Status::Operating,
+                    text: "明年投产".into(),
+                    source: Some("r".into()),
+                    quote: Some("明年投产".into()),
+                    ..Milestone::default()
+                }],
+                ..Project::default()
+            }],
+            ..Tracker::default()
+        }
+    }
+
+    fn edit(t: &mut Tracker, e: Edit) -> Result<Change, Refusal> {
+        apply_by(t, &e, today(), Some("王伟"))
+    }
+
+    #[test]
+    fn a_slip_taken_back_restores_the_date_it_moved_from() {
+        let mut t = tracker();
+        let slip = |to| Edit::SlipMilestone {
+            project: "p".into(),
+            to: pd(to),
+            note: None,
+        };
+        edit(&mut t, slip("2024")).unwrap();
+        edit(&mut t, slip("2025")).unwrap();
+        let back = |k| Edit::Retract {
+            id: "p".into(),
+            entry: Entry::Slip(0, k),
+            reason: "typed the wrong year".into(),
+        };
+        let r = edit(&mut t, back(0)).unwrap_err();
+        assert!(r.message.contains("take back the later slip first"), "{r}");
+        edit(&mut t, back(1)).unwrap();
+        let m = &t.projects[0].milestones[0];
+        assert_eq!(m.due, pd("2024"));
+        assert_eq!(m.slip_label().unwrap(), "slipped from 2023 to 2024");
+        assert_eq!(m.slipped_from.len(), 2, "the slip stays, marked");
+    }
+
+    #[test]
+    fn a_mark_taken_back_opens_the_milestone_and_a_new_mark_keeps_its_trace() {
+        let mut t = tracker();
+        let mark = |d| Edit::MarkMilestone {
+            project: "p".into(),
+            date: pd(d),
+            set_status: false,
+        };
+        edit(&mut t, mark("2026-12-04")).unwrap();
+        let open = |t: &Tracker| crate::domain::progress::next_milestone(&t.projects[0]).is_some();
+        assert!(!open(&t));
+        edit(
+            &mut t,
+            Edit::Retract {
+                id: "p".into(),
+                entry: Entry::Mark(0),
+                reason: "it was 2024-06".into(),
+            },
+        )
+        .unwrap();
+        assert!(open(&t), "open again");
+        edit(&mut t, mark("2024-06")).unwrap();
+        let p = &t.projects[0];
+        assert_eq!(p.milestones[0].reached_on(), Some(pd("2024-06")));
+        assert!(p.milestones[0].mark_retracted.is_none());
+        let h = p.history.last().unwrap();
+        assert!(
+            h.note.contains("\"reached 2026-12-04\" (by 王伟) was retracted on 2026-12-04 (by 王伟): it was 2024-06"),
+            "{}",
+            h.note
+        );
+    }
+
+    #[test]
+    fn a_quoted_fact_keeps_its_quote_and_a_retracted_entry_is_not_cited() {
+        let mut t = tracker();
+        let ev = Evidence {
+            source: "r".into(),
+            quote: "其他".into(),
+        };
+        let cite = |e| Edit::Cite {
+            id: "p".into(),
+            entry: Some(e),
+            evidence: ev.clone(),
+        };
+        let r = edit(&mut t, cite(Entry::Milestone(0))).unwrap_err();
+        assert!(r.message.contains("a quoted fact keeps its quote"), "{r}");
+        edit(
+            &mut t,
+            Edit::AddHistory {
+                project: "p".into(),
+                date: pd("2026-11"),
+                note: "听说停工".into(),
+                evidence: None,
+            },
+        )
+        .unwrap();
+        edit(
+            &mut t,
+            Edit::Retract {
+                id: "p".into(),
+                entry: Entry::History(0),
+                reason: "没有停工".into(),
+            },
+        )
+        .unwrap();
+        let r = edit(&mut t, cite(Entry::History(0))).unwrap_err();
+        assert!(r.message.contains("retracted"), "{r}");
+        assert_eq!(
+            parse_entry(&t, "p", "slip 0.1").unwrap(),
+            Some(Entry::Slip(0, 1))
+        );
+        assert!(
+            parse_entry(&t, "p", "observation 2024").is_err(),
+            "a project"
+        );
+    }
 }

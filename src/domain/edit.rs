@@ -388,9 +388,9 @@ pub fn apply_by(
             if let (Some(r), Some(old)) = (m.mark_retracted.take(), m.reached) {
                 let note = format!(
                     "Milestone \"{text}\": the mark \"reached {old}\"{} was retracted on {}{}: {}",
-                    super::labels::by_label(m.reached_by.as_deref()).trim_end(),
+                    super::labels::by_inline(m.reached_by.as_deref()),
                     r.date,
-                    super::labels::by_label(r.by.as_deref()).trim_end(),
+                    super::labels::by_inline(r.by.as_deref()),
                     r.reason
                 );
                 p.history.push(HistoryEntry {

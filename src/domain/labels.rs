@@ -129,6 +129,12 @@ pub fn marked_name(name: &str, on_note: bool) -> String {
     }
 }
 
+/// " (by 王伟)" inside a phrase ("retracted 2026-12-04 (by 王伟): …").
+pub fn by_inline(by: Option<&str>) -> String {
+    by.filter(|b| !b.is_empty())
+        .map_or(String::new(), |b| format!(" (by {b})"))
+}
+
 /// "  (by 王伟)" after an entry a person made; nothing otherwise.
 pub fn by_label(by: Option<&str>) -> String {
     by.filter(|b| !b.is_empty())

@@ -44,7 +44,7 @@ impl Marks {
                 format!(
                     "  [retracted {}{}: {}]",
                     r.date,
-                    by_label(r.by.as_deref()),
+                    crate::domain::labels::by_inline(r.by.as_deref()),
                     r.reason
                 ),
                 theme::dim(),
@@ -181,7 +181,7 @@ fn noted_lines(n: &Noted, cited: bool) -> Vec<Line<'static>> {
             format!(
                 "{head}: {}{}",
                 n.date,
-                by_label(n.by.as_deref()).replacen("  ", " ", 1)
+                crate::domain::labels::by_inline(n.by.as_deref())
             ),
             theme::dim(),
         ),
