@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 /// The key a name is compared by: the search engine's tokens, joined.
 pub fn name_key(name: &str) -> String {
-    NameKeys::new(name).key().to_string()
+    NameKeys::key_of(name)
 }
 
 /// Whether two name keys name the same thing: equal, or (long enough to
@@ -22,17 +22,24 @@ fn near(a: &str, b: &str) -> bool {
     if a.is_empty() || b.is_empty() {
         return false;
     }
-    a == b || (a.len().min(b.len()) >= 8 && strsim::normalized_levenshtein(a, b) >= 0.9)
+    // Nine in ten the same needs lengths within a tenth of each other.
+    let (short, long) = (a.len().min(b.len()), a.len().max(b.len()));
+    a == b || (short >= 8 && short * 10 >= long * 9 && strsim::normalized_levenshtein(a, b) >= 0.9)
 }
 
 /// The projects whose Chinese or English name equals or nearly equals
 /// that of `p` (its parent aside: a part is named after it).
 pub fn similar_projects<'a>(t: &'a Tracker, p: &Project) -> Vec<&'a Project> {
     let (zh, en) = (name_key(&p.name_zh), name_key(&p.name_en));
+    let like = super::par::map(&t.projects, |q| {
+        q.id != p.id
+            && Some(&q.id) != p.parent.as_ref()
+            && (near(&zh, &name_key(&q.name_zh)) || near(&en, &name_key(&q.name_en)))
+    });
     t.projects
         .iter()
-        .filter(|q| q.id != p.id && Some(&q.id) != p.parent.as_ref())
-        .filter(|q| near(&zh, &name_key(&q.name_zh)) || near(&en, &name_key(&q.name_en)))
+        .zip(like)
+        .filter_map(|(q, like)| like.then_some(q))
         .collect()
 }
 
@@ -138,8 +145,8 @@ fn previous_value(
 pub fn same_names(t: &Tracker) -> Vec<(&'static str, usize, usize)> {
     let mut out = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for (i, p) in t.projects.iter().enumerate() {
-        let key = name_key(&p.name_zh);
+    let keys = super::par::map(&t.projects, |p| name_key(&p.name_zh));
+    for (i, key) in keys.into_iter().enumerate() {
         if key.is_empty() {
             continue;
         }
@@ -150,8 +157,8 @@ pub fn same_names(t: &Tracker) -> Vec<(&'static str, usize, usize)> {
         }
     }
     let mut seen: HashMap<(String, String, Option<String>), usize> = HashMap::new();
-    for (i, x) in t.targets.iter().enumerate() {
-        let key = name_key(&x.metric_zh);
+    let keys = super::par::map(&t.targets, |x| name_key(&x.metric_zh));
+    for (i, (x, key)) in t.targets.iter().zip(keys).enumerate() {
         if key.is_empty() {
             continue;
         }
