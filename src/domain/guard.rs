@@ -144,7 +144,7 @@ fn previous_value(
 /// of a hundred thousand projects costs one pass.
 pub fn same_names(t: &Tracker) -> Vec<(&'static str, usize, usize)> {
     let mut out = Vec::new();
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: HashMap<String, usize> = HashMap::with_capacity(t.projects.len());
     let keys = super::par::map(&t.projects, |p| name_key(&p.name_zh));
     for (i, key) in keys.into_iter().enumerate() {
         if key.is_empty() {
@@ -156,13 +156,21 @@ pub fn same_names(t: &Tracker) -> Vec<(&'static str, usize, usize)> {
             seen.insert(key, i);
         }
     }
-    let mut seen: HashMap<(String, String, Option<String>), usize> = HashMap::new();
+    // A goal is known by its metric in its period and area (borrowed, not
+    // copied: a city has a hundred thousand of them).
+    type GoalKey<'a> = (
+        String,
+        chrono::NaiveDate,
+        chrono::NaiveDate,
+        Option<&'a str>,
+    );
+    let mut seen: HashMap<GoalKey, usize> = HashMap::with_capacity(t.targets.len());
     let keys = super::par::map(&t.targets, |x| name_key(&x.metric_zh));
     for (i, (x, key)) in t.targets.iter().zip(keys).enumerate() {
         if key.is_empty() {
             continue;
         }
-        let k = (key, x.period.label(), x.area.clone());
+        let k = (key, x.period.start(), x.period.end(), x.area.as_deref());
         if let Some(&j) = seen.get(&k) {
             out.push(("target", j, i));
         } else {
