@@ -108,33 +108,54 @@ pub fn merge(
 
 /// A project's status is the one its newest status-setting entry gives:
 /// with entries from both sides that is the newest of them all. Two
-/// different statuses set on the same (newest) date stay a conflict.
+/// different statuses set on the same (newest) day stay a conflict: ours
+/// is kept, and its entry goes last of that day's so the history still
+/// gives it (the file must load; `resolve` moves the chosen one last).
 fn settle_status(p: &mut Project, m: &Merger) {
     let Some((_, newest)) = newest_status_entry(p) else {
         return;
     };
-    let (date, status) = (newest.date, newest.status);
-    let rivals: Vec<Status> = p
+    let day = newest.date.first_day();
+    let on_day = |h: &HistoryEntry| h.status.is_some() && h.date.first_day() == day;
+    let statuses: Vec<Status> = p
         .history
         .iter()
-        .filter(|h| h.date == date)
+        .filter(|h| on_day(h))
         .filter_map(|h| h.status)
-        .filter(|s| Some(*s) != status)
         .collect();
-    if let Some(s) = status {
-        if rivals.is_empty() {
-            p.status = s;
-            p.conflicts.retain(|c| c.field != "status");
-        } else if !p.conflicts.iter().any(|c| c.field == "status") {
-            p.conflicts.push(Conflict {
-                field: "status".into(),
-                base: None,
-                ours: Some(p.status.id().into()),
-                theirs: rivals.first().map(|s| s.id().to_string()),
-                ours_by: m.ours_by.clone(),
-                theirs_by: m.theirs_by.clone(),
-            });
+    // Ours when one of that day's entries gives it, else the newest.
+    let status = if statuses.contains(&p.status) {
+        p.status
+    } else {
+        newest.status.unwrap_or(p.status)
+    };
+    let rivals: Vec<Status> = statuses.into_iter().filter(|s| *s != status).collect();
+    p.status = status;
+    if rivals.is_empty() {
+        p.conflicts.retain(|c| c.field != "status");
+        return;
+    }
+    // The entry giving ours goes after the last of that day's.
+    let last = p.history.iter().rposition(on_day);
+    let mine = p
+        .history
+        .iter()
+        .rposition(|h| on_day(h) && h.status == Some(status));
+    if let (Some(last), Some(mine)) = (last, mine) {
+        if mine < last {
+            let e = p.history.remove(mine);
+            p.history.insert(last, e);
         }
+    }
+    if !p.conflicts.iter().any(|c| c.field == "status") {
+        p.conflicts.push(Conflict {
+            field: "status".into(),
+            base: None,
+            ours: Some(status.id().into()),
+            theirs: rivals.first().map(|s| s.id().to_string()),
+            ours_by: m.ours_by.clone(),
+            theirs_by: m.theirs_by.clone(),
+        });
     }
 }
 
@@ -893,5 +914,21 @@ mod tests {
         let r = run(&base, &o, &t);
         assert_eq!(r.projects[0].status, Status::UnderConstruction);
         assert_eq!(r.projects[0].conflicts[0].field, "status");
+        // The file stays one that loads: its newest status entry gives
+        // the status it holds (ours), whichever side merges.
+        for (o, t) in [(&o, &t), (&t, &o)] {
+            let r = run(&base, o, t);
+            let p = &r.projects[0];
+            assert_eq!(p.status, o.projects[0].status, "ours in place");
+            assert_eq!(
+                newest_status_entry(p).map(|(_, h)| h.status),
+                Some(Some(p.status))
+            );
+            assert_eq!(p.history.len(), 2);
+            assert_eq!(
+                p.conflicts[0].theirs.as_deref(),
+                Some(t.projects[0].status.id())
+            );
+        }
     }
 }
