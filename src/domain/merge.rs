@@ -573,6 +573,15 @@ fn settle_in<R: Record>(
         Choice::Value(v) => format!("\"{v}\""),
     };
     let settled = settle(&mut r, c, choice)?;
+    // A history entry that went may have been the one giving the status:
+    // the status is again the one the newest remaining entry gives.
+    if let Some(p) = (&mut r as &mut dyn std::any::Any).downcast_mut::<Project>() {
+        if let Some(s) = newest_status_entry(p).and_then(|(_, h)| h.status) {
+            if !p.conflicts.iter().any(|x| x.field == "status") {
+                p.status = s;
+            }
+        }
+    }
     // The conflict itself goes.
     if let Some(cf) = R::field("conflicts") {
         if let Slot::Items(l) = (cf.slot)(&mut r) {
@@ -930,5 +939,32 @@ mod tests {
                 Some(t.projects[0].status.id())
             );
         }
+    }
+
+    #[test]
+    fn resolving_away_an_undone_status_entry_gives_back_the_status_before_it() {
+        let entry = |d: &str, s: Status| HistoryEntry {
+            date: PartialDate::parse(d).unwrap(),
+            status: Some(s),
+            note: d.to_string(),
+            ..HistoryEntry::default()
+        };
+        let mut base = tracker(vec![project("a")]);
+        base.projects[0].status = Status::Completed;
+        base.projects[0].history = vec![
+            entry("2022", Status::UnderConstruction),
+            entry("2024-08", Status::Completed),
+        ];
+        // Ours cites the newest entry; theirs undoes it.
+        let mut o = base.clone();
+        o.projects[0].history[1].quote = Some("q".into());
+        let mut t = base.clone();
+        t.projects[0].history.pop();
+        t.projects[0].status = Status::UnderConstruction;
+        let mut r = run(&base, &o, &t);
+        assert_eq!(r.projects[0].conflicts[0].field, "history[1]");
+        assert_eq!(r.projects[0].status, Status::Completed);
+        resolve(&mut r, "a", "history[1]", &Choice::Theirs).unwrap();
+        assert_eq!(r, t, "as theirs, which never conflicted");
     }
 }
