@@ -1301,7 +1301,7 @@ impl Team {
 }
 
 /// The conflict over `field` of `id`.
-fn conflict<'a>(t: &'a Tracker, id: &str, field: &str) -> shibei_tracker::domain::Conflict {
+fn conflict(t: &Tracker, id: &str, field: &str) -> shibei_tracker::domain::Conflict {
     merge::conflicts(t)
         .into_iter()
         .find(|f| f.id == id && f.conflict.field == field)
