@@ -100,59 +100,108 @@ pub fn merge(
     for f in Tracker::FIELDS {
         (f.merge)(&mut out, Some(base), theirs, m);
     }
+    let by_id = |t: &Tracker| -> HashMap<String, usize> {
+        t.projects
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.clone(), i))
+            .collect()
+    };
+    let (bi, oi, ti) = (by_id(base), by_id(ours), by_id(theirs));
+    fn side<'t>(t: &'t Tracker, i: &HashMap<String, usize>, id: &str) -> Option<&'t Project> {
+        i.get(id).map(|&n| &t.projects[n])
+    }
     for p in &mut out.projects {
-        settle_status(p, m);
+        let sides = Sides {
+            base: side(base, &bi, &p.id),
+            ours: side(ours, &oi, &p.id),
+            theirs: side(theirs, &ti, &p.id),
+        };
+        settle_status(p, &sides, m);
     }
     Ok(out)
 }
 
+/// One project as the base and each side have it.
+struct Sides<'a> {
+    base: Option<&'a Project>,
+    ours: Option<&'a Project>,
+    theirs: Option<&'a Project>,
+}
+
+impl Sides<'_> {
+    /// The status a side set itself on `day`: its newest status entry,
+    /// when it is dated that day and the base does not have it.
+    fn set_on(&self, side: Option<&Project>, day: chrono::NaiveDate) -> Option<Status> {
+        let (_, h) = newest_status_entry(side?)?;
+        let known = self
+            .base
+            .is_some_and(|b| b.history.iter().any(|x| identity(x) == identity(h)));
+        (h.date.first_day() == day && !known).then_some(h.status?)
+    }
+}
+
 /// A project's status is the one its newest status-setting entry gives:
-/// with entries from both sides that is the newest of them all. Two
-/// different statuses set on the same (newest) day stay a conflict: ours
-/// is kept, and its entry goes last of that day's so the history still
-/// gives it (the file must load; `resolve` moves the chosen one last).
-fn settle_status(p: &mut Project, m: &Merger) {
+/// with entries from both sides that is the newest of them all. Each side
+/// setting a different status on that same (newest) day is a conflict:
+/// ours is kept, and its entry goes last of that day's so the history
+/// still gives it (the file must load; `resolve` moves the chosen one
+/// last). Statuses one side set one after the other on one day are no
+/// conflict: its last one stands.
+fn settle_status(p: &mut Project, sides: &Sides, m: &Merger) {
     let Some((_, newest)) = newest_status_entry(p) else {
         return;
     };
     let day = newest.date.first_day();
-    let on_day = |h: &HistoryEntry| h.status.is_some() && h.date.first_day() == day;
-    let statuses: Vec<Status> = p
-        .history
-        .iter()
-        .filter(|h| on_day(h))
-        .filter_map(|h| h.status)
-        .collect();
-    // Ours when one of that day's entries gives it, else the newest.
-    let status = if statuses.contains(&p.status) {
-        p.status
-    } else {
-        newest.status.unwrap_or(p.status)
+    let status = newest.status.unwrap_or(p.status);
+    let (ours, theirs) = (
+        sides.set_on(sides.ours, day),
+        sides.set_on(sides.theirs, day),
+    );
+    // A conflict over the status field that this merge found (both sides
+    // changed it) is settled by the dates; one already listed on a side
+    // waits for its resolution.
+    let listed =
+        |x: Option<&Project>| x.is_some_and(|x| x.conflicts.iter().any(|c| c.field == "status"));
+    let settled = |p: &mut Project| {
+        if !listed(sides.ours) && !listed(sides.theirs) {
+            p.conflicts.retain(|c| c.field != "status");
+        }
     };
-    let rivals: Vec<Status> = statuses.into_iter().filter(|s| *s != status).collect();
-    p.status = status;
-    if rivals.is_empty() {
-        p.conflicts.retain(|c| c.field != "status");
-        return;
-    }
-    // The entry giving ours goes after the last of that day's.
-    let last = p.history.iter().rposition(on_day);
-    let mine = p
-        .history
-        .iter()
-        .rposition(|h| on_day(h) && h.status == Some(status));
-    if let (Some(last), Some(mine)) = (last, mine) {
-        if mine < last {
-            let e = p.history.remove(mine);
-            p.history.insert(last, e);
+    // Each side's own status of that day stands when both set the same;
+    // two different ones are a conflict, ours kept.
+    let (chosen, rival) = match (ours, theirs) {
+        (Some(o), Some(t)) if o != t => (o, Some(t)),
+        (Some(o), Some(_)) => (o, None),
+        _ => (status, None),
+    };
+    p.status = chosen;
+    if chosen != status {
+        // The entry giving it goes after the last of that day's, so the
+        // history gives it.
+        let on_day = |h: &HistoryEntry| h.status.is_some() && h.date.first_day() == day;
+        let last = p.history.iter().rposition(on_day);
+        let mine = p
+            .history
+            .iter()
+            .rposition(|h| on_day(h) && h.status == Some(chosen));
+        if let (Some(last), Some(mine)) = (last, mine) {
+            if mine < last {
+                let e = p.history.remove(mine);
+                p.history.insert(last, e);
+            }
         }
     }
+    let Some(theirs) = rival else {
+        settled(p);
+        return;
+    };
     if !p.conflicts.iter().any(|c| c.field == "status") {
         p.conflicts.push(Conflict {
             field: "status".into(),
-            base: None,
-            ours: Some(status.id().into()),
-            theirs: rivals.first().map(|s| s.id().to_string()),
+            base: sides.base.map(|b| b.status.id().to_string()),
+            ours: Some(chosen.id().into()),
+            theirs: Some(theirs.id().into()),
             ours_by: m.ours_by.clone(),
             theirs_by: m.theirs_by.clone(),
         });
@@ -966,5 +1015,51 @@ mod tests {
         assert_eq!(r.projects[0].status, Status::Completed);
         resolve(&mut r, "a", "history[1]", &Choice::Theirs).unwrap();
         assert_eq!(r, t, "as theirs, which never conflicted");
+    }
+
+    #[test]
+    fn two_statuses_one_side_set_on_one_day_are_no_conflict() {
+        let base = tracker(vec![project("a")]);
+        let set = |p: &mut Project, s: Status| {
+            p.status = s;
+            p.history.push(HistoryEntry {
+                date: PartialDate::parse("2024-05-01").unwrap(),
+                status: Some(s),
+                note: s.id().into(),
+                ..HistoryEntry::default()
+            });
+        };
+        // Theirs signed, then started, on one day; ours renamed it.
+        let mut t = base.clone();
+        set(&mut t.projects[0], Status::Signed);
+        set(&mut t.projects[0], Status::UnderConstruction);
+        let mut o = base.clone();
+        o.projects[0].name_en = "Alpha".into();
+        for (o, t) in [(&o, &t), (&t, &o)] {
+            let r = run(&base, o, t);
+            let p = &r.projects[0];
+            assert!(p.conflicts.is_empty(), "{:?}", p.conflicts);
+            assert_eq!(p.status, Status::UnderConstruction);
+            assert_eq!(p.name_en, "Alpha");
+        }
+        // Ours started it that day too (entered by another person): the
+        // same status, no conflict over it, and the history gives it.
+        o.projects[0].status = Status::UnderConstruction;
+        o.projects[0].history = vec![HistoryEntry {
+            by: Some("丙".into()),
+            ..t.projects[0].history[1].clone()
+        }];
+        let r = run(&base, &o, &t);
+        let p = &r.projects[0];
+        assert_eq!(p.status, Status::UnderConstruction);
+        assert!(
+            p.conflicts.iter().all(|c| c.field != "status"),
+            "{:?}",
+            p.conflicts
+        );
+        assert_eq!(
+            newest_status_entry(p).and_then(|(_, h)| h.status),
+            Some(Status::UnderConstruction)
+        );
     }
 }
