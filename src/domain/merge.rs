@@ -122,6 +122,49 @@ pub fn merge(
     Ok(out)
 }
 
+/// One top-level record present on both sides (and maybe in the base),
+/// merged as `merge` merges it in its list: what the merge driver runs on
+/// the records it finds changed on both sides, the others being taken as
+/// they are.
+pub fn merge_record<R: Record>(o: R, b: Option<&R>, t: &R, m: &mut Merger) -> R {
+    m.depth = 1;
+    let r = merged(o, b, t, "", 0, m);
+    m.depth = 0;
+    r
+}
+
+/// A top-level record removed on one side and changed on the other, kept
+/// with the conflict `merge` records for it; `ours_removed` says which.
+pub fn kept_record<R: Record>(r: R, ours_removed: bool, m: &mut Merger) -> R {
+    m.depth = 1;
+    let (ours, theirs) = if ours_removed {
+        ("removed", "changed")
+    } else {
+        ("changed", "removed")
+    };
+    let r = removal_conflict(r, "", 0, ours, theirs, m);
+    m.depth = 0;
+    r
+}
+
+/// A merged project's status settled as `merge` settles it, from the
+/// project as the base and each side have it.
+pub fn settle_project(
+    p: &mut Project,
+    base: Option<&Project>,
+    ours: Option<&Project>,
+    theirs: Option<&Project>,
+    m: &Merger,
+) {
+    settle_status(p, &Sides { base, ours, theirs }, m);
+}
+
+/// Whether merging would leave `p` as it is: its status the one its
+/// newest status entry gives (as every file that loads has it).
+pub fn settled(p: &Project) -> bool {
+    newest_status_entry(p).is_none_or(|(_, h)| h.status == Some(p.status))
+}
+
 /// One project as the base and each side have it.
 struct Sides<'a> {
     base: Option<&'a Project>,
