@@ -18,9 +18,10 @@
 //! through `merge_record` and `kept_record`, the steps the whole merge
 //! takes for them, in the same order.
 //!
-//! Measured (README, Performance): merge-file at 10,000 projects went
-//! from reading all three versions whole to reading each distinct record
-//! once, on every core (`cargo bench --bench tracker -- merge_`).
+//! Measured (README, Performance; `cargo bench --bench tracker --
+//! merge_`): merge-file on two trackers of 10,000 projects that differ in
+//! 100 records took 543 ms reading all three whole (validate: 146 ms
+//! uncached, 51 ms cached) and takes 149 ms this way (134 / 43 ms).
 
 use super::canonical::read_block;
 use super::emit;
