@@ -757,7 +757,8 @@ fn check_set<E: PartialEq + Debug, K: Eq + Hash + Debug + Clone>(
 }
 
 /// One scalar field: one side's change wins, alike on both is taken,
-/// different on both keeps ours and lists a conflict over it.
+/// different on both keeps ours and lists a conflict over it (who entered
+/// something, `by`, keeps ours without a conflict).
 fn check_field<V: PartialEq + Debug>(
     what: &str,
     field: &str,
@@ -773,7 +774,11 @@ fn check_field<V: PartialEq + Debug>(
     } else if Some(t) == b {
         o
     } else {
-        if !listed || r != o {
+        let who = matches!(field, "by" | "reached_by");
+        if who && r == o && !listed {
+            return Ok(());
+        }
+        if who || !listed || r != o {
             return Err(format!(
                 "{what}.{field}: set two ways (ours {o:?}, theirs {t:?}): expected ours {o:?} and a conflict, merged {r:?} (conflicts {conflicts:?})"
             ));

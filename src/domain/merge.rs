@@ -272,12 +272,18 @@ fn merge_whole<T: PartialEq + Clone + FieldValue>(
     match base {
         Some(b) if b == ours => *ours = theirs.clone(),
         Some(b) if b == theirs => {}
+        // Who entered something is not a fact to settle: the same record
+        // or entry made alike by two people keeps ours's name.
+        _ if WHO.contains(&key) => {}
         _ => {
             let text = |v: &T| as_text(v.val());
             m.conflict(key, base.map(text), text(ours), text(theirs));
         }
     }
 }
+
+/// The fields that say who entered something.
+const WHO: [&str; 2] = ["by", "reached_by"];
 
 macro_rules! merge_whole {
     ($($ty:ty),* $(,)?) => {$(
@@ -972,6 +978,28 @@ mod tests {
             .collect();
         assert_eq!(notes, ["甲的", "乙的"]);
         assert!(r.projects[0].conflicts.is_empty());
+    }
+
+    /// The same record added alike by two people: one record, no conflict
+    /// over who added it (ours's name kept).
+    #[test]
+    fn who_entered_the_same_thing_is_not_a_conflict() {
+        let base = tracker(vec![]);
+        let mut o = base.clone();
+        let mut p = project("a");
+        p.by = Some("甲".into());
+        o.projects.push(p.clone());
+        let mut t = base.clone();
+        p.by = Some("乙".into());
+        t.projects.push(p);
+        let r = run(&base, &o, &t);
+        assert_eq!(r.projects.len(), 1);
+        assert_eq!(r.projects[0].by.as_deref(), Some("甲"));
+        assert!(
+            r.projects[0].conflicts.is_empty(),
+            "{:?}",
+            r.projects[0].conflicts
+        );
     }
 
     #[test]
