@@ -23,12 +23,8 @@ pub const DRIVER: &str = "shibei-tracker";
 /// records, the file still a valid tracker), 2 when a side cannot be read
 /// (OURS is left as it was).
 pub fn merge_file(base: &Path, ours: &Path, theirs: &Path, path: Option<&Path>) -> Outcome {
-    let read = |p: &Path| -> Result<(String, Tracker), Failure> {
-        let text = store::read_text(p).map_err(|e| Failure {
-            message: e.to_string(),
-            code: 2,
-        })?;
-        let t = store::read_for_merge(&text, p).map_err(|problems| Failure {
+    let read = |p: &Path, text: &str| -> Result<Tracker, Failure> {
+        store::read_for_merge(text, p).map_err(|problems| Failure {
             message: format!(
                 "cannot merge: {} cannot be read as a tracker (the file keeps our side):\n{}",
                 p.display(),
@@ -40,12 +36,15 @@ pub fn merge_file(base: &Path, ours: &Path, theirs: &Path, path: Option<&Path>) 
                     .join("\n")
             ),
             code: 2,
-        })?;
-        Ok((text, t))
+        })
     };
-    let (_, b) = read(base)?;
-    let (ours_text, o) = read(ours)?;
-    let (_, t) = read(theirs)?;
+    let text_of = |p: &Path| {
+        store::read_text(p).map_err(|e| Failure {
+            message: e.to_string(),
+            code: 2,
+        })
+    };
+    let (base_text, ours_text, theirs_text) = (text_of(base)?, text_of(ours)?, text_of(theirs)?);
     // Who made each side, as git knows it (best effort: the names are
     // only shown beside a conflict).
     let who = path.and_then(|p| {
@@ -68,12 +67,30 @@ pub fn merge_file(base: &Path, ours: &Path, theirs: &Path, path: Option<&Path>) 
     });
     let (ours_by, theirs_by) = who.unwrap_or((None, None));
     let mut m = Merger::new(ours_by, theirs_by);
-    let before: usize = merge::conflicts(&o).len() + merge::conflicts(&t).len();
-    let merged = merge::merge(&b, &o, &t, &mut m).map_err(|e| Failure {
-        message: format!("cannot merge: {e}"),
-        code: 2,
-    })?;
-    let text = store::dress_like(&ours_text, &store::emit(&merged));
+    // Files in the writer's form (as git holds them): record by record,
+    // reading only what differs; any other: read whole, the same result.
+    let fast = store::textmerge::merge(&base_text, &ours_text, &theirs_text, &mut m);
+    let (merged, before, left) = match fast {
+        Some(f) => (f.text, f.before, f.left),
+        None => {
+            let (b, o, t) = (
+                read(base, &base_text)?,
+                read(ours, &ours_text)?,
+                read(theirs, &theirs_text)?,
+            );
+            let before = merge::conflicts(&o).len() + merge::conflicts(&t).len();
+            let merged = merge::merge(&b, &o, &t, &mut m).map_err(|e| Failure {
+                message: format!("cannot merge: {e}"),
+                code: 2,
+            })?;
+            let left = merge::conflicts(&merged)
+                .into_iter()
+                .map(|f| (f.id, f.conflict.field))
+                .collect();
+            (store::emit(&merged), before, left)
+        }
+    };
+    let text = store::dress_like(&ours_text, &merged);
     store::disk::replace_file(ours, text.as_bytes()).map_err(|e| Failure {
         message: format!(
             "cannot write the merged tracker to {}: {}",
@@ -82,7 +99,6 @@ pub fn merge_file(base: &Path, ours: &Path, theirs: &Path, path: Option<&Path>) 
         ),
         code: 2,
     })?;
-    let left = merge::conflicts(&merged);
     // Conflicts both sides already had are not this merge's doing.
     let new = left.len().saturating_sub(before.min(left.len()));
     if new == 0 {
@@ -94,7 +110,7 @@ pub fn merge_file(base: &Path, ours: &Path, theirs: &Path, path: Option<&Path>) 
             path.unwrap_or(ours).display(),
             count(left.len(), "conflict"),
             left.iter()
-                .map(|f| format!("{} {}", f.id, f.conflict.field))
+                .map(|(id, field)| format!("{id} {field}"))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),

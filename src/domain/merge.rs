@@ -100,41 +100,154 @@ pub fn merge(
     for f in Tracker::FIELDS {
         (f.merge)(&mut out, Some(base), theirs, m);
     }
+    let by_id = |t: &Tracker| -> HashMap<String, usize> {
+        t.projects
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.clone(), i))
+            .collect()
+    };
+    let (bi, oi, ti) = (by_id(base), by_id(ours), by_id(theirs));
+    fn side<'t>(t: &'t Tracker, i: &HashMap<String, usize>, id: &str) -> Option<&'t Project> {
+        i.get(id).map(|&n| &t.projects[n])
+    }
     for p in &mut out.projects {
-        settle_status(p, m);
+        let sides = Sides {
+            base: side(base, &bi, &p.id),
+            ours: side(ours, &oi, &p.id),
+            theirs: side(theirs, &ti, &p.id),
+        };
+        settle_status(p, &sides, m);
     }
     Ok(out)
 }
 
+/// One top-level record present on both sides (and maybe in the base),
+/// merged as `merge` merges it in its list: what the merge driver runs on
+/// the records it finds changed on both sides, the others being taken as
+/// they are.
+pub fn merge_record<R: Record>(o: R, b: Option<&R>, t: &R, m: &mut Merger) -> R {
+    m.depth = 1;
+    let r = merged(o, b, t, "", 0, m);
+    m.depth = 0;
+    r
+}
+
+/// A top-level record removed on one side and changed on the other, kept
+/// with the conflict `merge` records for it; `ours_removed` says which.
+pub fn kept_record<R: Record>(r: R, ours_removed: bool, m: &mut Merger) -> R {
+    m.depth = 1;
+    let (ours, theirs) = if ours_removed {
+        ("removed", "changed")
+    } else {
+        ("changed", "removed")
+    };
+    let r = removal_conflict(r, "", 0, ours, theirs, m);
+    m.depth = 0;
+    r
+}
+
+/// A merged project's status settled as `merge` settles it, from the
+/// project as the base and each side have it.
+pub fn settle_project(
+    p: &mut Project,
+    base: Option<&Project>,
+    ours: Option<&Project>,
+    theirs: Option<&Project>,
+    m: &Merger,
+) {
+    settle_status(p, &Sides { base, ours, theirs }, m);
+}
+
+/// Whether merging would leave `p` as it is: its status the one its
+/// newest status entry gives (as every file that loads has it).
+pub fn settled(p: &Project) -> bool {
+    newest_status_entry(p).is_none_or(|(_, h)| h.status == Some(p.status))
+}
+
+/// One project as the base and each side have it.
+struct Sides<'a> {
+    base: Option<&'a Project>,
+    ours: Option<&'a Project>,
+    theirs: Option<&'a Project>,
+}
+
+impl Sides<'_> {
+    /// The status a side set itself on `day`: its newest status entry,
+    /// when it is dated that day and the base does not have it.
+    fn set_on(&self, side: Option<&Project>, day: chrono::NaiveDate) -> Option<Status> {
+        let (_, h) = newest_status_entry(side?)?;
+        let known = self
+            .base
+            .is_some_and(|b| b.history.iter().any(|x| identity(x) == identity(h)));
+        (h.date.first_day() == day && !known).then_some(h.status?)
+    }
+}
+
 /// A project's status is the one its newest status-setting entry gives:
-/// with entries from both sides that is the newest of them all. Two
-/// different statuses set on the same (newest) date stay a conflict.
-fn settle_status(p: &mut Project, m: &Merger) {
+/// with entries from both sides that is the newest of them all. Each side
+/// setting a different status on that same (newest) day is a conflict:
+/// ours is kept, and its entry goes last of that day's so the history
+/// still gives it (the file must load; `resolve` moves the chosen one
+/// last). Statuses one side set one after the other on one day are no
+/// conflict: its last one stands.
+fn settle_status(p: &mut Project, sides: &Sides, m: &Merger) {
     let Some((_, newest)) = newest_status_entry(p) else {
         return;
     };
-    let (date, status) = (newest.date, newest.status);
-    let rivals: Vec<Status> = p
-        .history
-        .iter()
-        .filter(|h| h.date == date)
-        .filter_map(|h| h.status)
-        .filter(|s| Some(*s) != status)
-        .collect();
-    if let Some(s) = status {
-        if rivals.is_empty() {
-            p.status = s;
+    let day = newest.date.first_day();
+    let status = newest.status.unwrap_or(p.status);
+    let (ours, theirs) = (
+        sides.set_on(sides.ours, day),
+        sides.set_on(sides.theirs, day),
+    );
+    // A conflict over the status field that this merge found (both sides
+    // changed it) is settled by the dates; one already listed on a side
+    // waits for its resolution.
+    let listed =
+        |x: Option<&Project>| x.is_some_and(|x| x.conflicts.iter().any(|c| c.field == "status"));
+    let settled = |p: &mut Project| {
+        if !listed(sides.ours) && !listed(sides.theirs) {
             p.conflicts.retain(|c| c.field != "status");
-        } else if !p.conflicts.iter().any(|c| c.field == "status") {
-            p.conflicts.push(Conflict {
-                field: "status".into(),
-                base: None,
-                ours: Some(p.status.id().into()),
-                theirs: rivals.first().map(|s| s.id().to_string()),
-                ours_by: m.ours_by.clone(),
-                theirs_by: m.theirs_by.clone(),
-            });
         }
+    };
+    // Each side's own status of that day stands when both set the same;
+    // two different ones are a conflict, ours kept.
+    let (chosen, rival) = match (ours, theirs) {
+        (Some(o), Some(t)) if o != t => (o, Some(t)),
+        (Some(o), Some(_)) => (o, None),
+        _ => (status, None),
+    };
+    p.status = chosen;
+    if chosen != status {
+        // The entry giving it goes after the last of that day's, so the
+        // history gives it.
+        let on_day = |h: &HistoryEntry| h.status.is_some() && h.date.first_day() == day;
+        let last = p.history.iter().rposition(on_day);
+        let mine = p
+            .history
+            .iter()
+            .rposition(|h| on_day(h) && h.status == Some(chosen));
+        if let (Some(last), Some(mine)) = (last, mine) {
+            if mine < last {
+                let e = p.history.remove(mine);
+                p.history.insert(last, e);
+            }
+        }
+    }
+    let Some(theirs) = rival else {
+        settled(p);
+        return;
+    };
+    if !p.conflicts.iter().any(|c| c.field == "status") {
+        p.conflicts.push(Conflict {
+            field: "status".into(),
+            base: sides.base.map(|b| b.status.id().to_string()),
+            ours: Some(chosen.id().into()),
+            theirs: Some(theirs.id().into()),
+            ours_by: m.ours_by.clone(),
+            theirs_by: m.theirs_by.clone(),
+        });
     }
 }
 
@@ -159,12 +272,18 @@ fn merge_whole<T: PartialEq + Clone + FieldValue>(
     match base {
         Some(b) if b == ours => *ours = theirs.clone(),
         Some(b) if b == theirs => {}
+        // Who entered something is not a fact to settle: the same record
+        // or entry made alike by two people keeps ours's name.
+        _ if WHO.contains(&key) => {}
         _ => {
             let text = |v: &T| as_text(v.val());
             m.conflict(key, base.map(text), text(ours), text(theirs));
         }
     }
 }
+
+/// The fields that say who entered something.
+const WHO: [&str; 2] = ["by", "reached_by"];
 
 macro_rules! merge_whole {
     ($($ty:ty),* $(,)?) => {$(
@@ -559,6 +678,15 @@ fn settle_in<R: Record>(
         Choice::Value(v) => format!("\"{v}\""),
     };
     let settled = settle(&mut r, c, choice)?;
+    // A history entry that went may have been the one giving the status:
+    // the status is again the one the newest remaining entry gives.
+    if let Some(p) = (&mut r as &mut dyn std::any::Any).downcast_mut::<Project>() {
+        if let Some(s) = newest_status_entry(p).and_then(|(_, h)| h.status) {
+            if !p.conflicts.iter().any(|x| x.field == "status") {
+                p.status = s;
+            }
+        }
+    }
     // The conflict itself goes.
     if let Some(cf) = R::field("conflicts") {
         if let Slot::Items(l) = (cf.slot)(&mut r) {
@@ -852,6 +980,28 @@ mod tests {
         assert!(r.projects[0].conflicts.is_empty());
     }
 
+    /// The same record added alike by two people: one record, no conflict
+    /// over who added it (ours's name kept).
+    #[test]
+    fn who_entered_the_same_thing_is_not_a_conflict() {
+        let base = tracker(vec![]);
+        let mut o = base.clone();
+        let mut p = project("a");
+        p.by = Some("甲".into());
+        o.projects.push(p.clone());
+        let mut t = base.clone();
+        p.by = Some("乙".into());
+        t.projects.push(p);
+        let r = run(&base, &o, &t);
+        assert_eq!(r.projects.len(), 1);
+        assert_eq!(r.projects[0].by.as_deref(), Some("甲"));
+        assert!(
+            r.projects[0].conflicts.is_empty(),
+            "{:?}",
+            r.projects[0].conflicts
+        );
+    }
+
     #[test]
     fn a_record_removed_on_one_side_and_changed_on_the_other_is_kept() {
         let base = tracker(vec![project("a"), project("b")]);
@@ -900,5 +1050,94 @@ mod tests {
         let r = run(&base, &o, &t);
         assert_eq!(r.projects[0].status, Status::UnderConstruction);
         assert_eq!(r.projects[0].conflicts[0].field, "status");
+        // The file stays one that loads: its newest status entry gives
+        // the status it holds (ours), whichever side merges.
+        for (o, t) in [(&o, &t), (&t, &o)] {
+            let r = run(&base, o, t);
+            let p = &r.projects[0];
+            assert_eq!(p.status, o.projects[0].status, "ours in place");
+            assert_eq!(
+                newest_status_entry(p).map(|(_, h)| h.status),
+                Some(Some(p.status))
+            );
+            assert_eq!(p.history.len(), 2);
+            assert_eq!(
+                p.conflicts[0].theirs.as_deref(),
+                Some(t.projects[0].status.id())
+            );
+        }
+    }
+
+    #[test]
+    fn resolving_away_an_undone_status_entry_gives_back_the_status_before_it() {
+        let entry = |d: &str, s: Status| HistoryEntry {
+            date: PartialDate::parse(d).unwrap(),
+            status: Some(s),
+            note: d.to_string(),
+            ..HistoryEntry::default()
+        };
+        let mut base = tracker(vec![project("a")]);
+        base.projects[0].status = Status::Completed;
+        base.projects[0].history = vec![
+            entry("2022", Status::UnderConstruction),
+            entry("2024-08", Status::Completed),
+        ];
+        // Ours cites the newest entry; theirs undoes it.
+        let mut o = base.clone();
+        o.projects[0].history[1].quote = Some("q".into());
+        let mut t = base.clone();
+        t.projects[0].history.pop();
+        t.projects[0].status = Status::UnderConstruction;
+        let mut r = run(&base, &o, &t);
+        assert_eq!(r.projects[0].conflicts[0].field, "history[1]");
+        assert_eq!(r.projects[0].status, Status::Completed);
+        resolve(&mut r, "a", "history[1]", &Choice::Theirs).unwrap();
+        assert_eq!(r, t, "as theirs, which never conflicted");
+    }
+
+    #[test]
+    fn two_statuses_one_side_set_on_one_day_are_no_conflict() {
+        let base = tracker(vec![project("a")]);
+        let set = |p: &mut Project, s: Status| {
+            p.status = s;
+            p.history.push(HistoryEntry {
+                date: PartialDate::parse("2024-05-01").unwrap(),
+                status: Some(s),
+                note: s.id().into(),
+                ..HistoryEntry::default()
+            });
+        };
+        // Theirs signed, then started, on one day; ours renamed it.
+        let mut t = base.clone();
+        set(&mut t.projects[0], Status::Signed);
+        set(&mut t.projects[0], Status::UnderConstruction);
+        let mut o = base.clone();
+        o.projects[0].name_en = "Alpha".into();
+        for (o, t) in [(&o, &t), (&t, &o)] {
+            let r = run(&base, o, t);
+            let p = &r.projects[0];
+            assert!(p.conflicts.is_empty(), "{:?}", p.conflicts);
+            assert_eq!(p.status, Status::UnderConstruction);
+            assert_eq!(p.name_en, "Alpha");
+        }
+        // Ours started it that day too (entered by another person): the
+        // same status, no conflict over it, and the history gives it.
+        o.projects[0].status = Status::UnderConstruction;
+        o.projects[0].history = vec![HistoryEntry {
+            by: Some("丙".into()),
+            ..t.projects[0].history[1].clone()
+        }];
+        let r = run(&base, &o, &t);
+        let p = &r.projects[0];
+        assert_eq!(p.status, Status::UnderConstruction);
+        assert!(
+            p.conflicts.iter().all(|c| c.field != "status"),
+            "{:?}",
+            p.conflicts
+        );
+        assert_eq!(
+            newest_status_entry(p).and_then(|(_, h)| h.status),
+            Some(Status::UnderConstruction)
+        );
     }
 }

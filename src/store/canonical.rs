@@ -60,6 +60,25 @@ pub fn read(text: &str) -> Option<Tracker> {
     (r.pos == text.len()).then_some(t)
 }
 
+/// Reads one top-level record (a source, chain, area, project or target)
+/// into `r`, blank as it comes, from `block`: its lines as they stand in
+/// a file of schema `version` with Unix line ends, from its `  - ` line
+/// to its last line's end. Only if the block is exactly the writer's text
+/// of what it holds, every value one the full reader accepts (the merge
+/// driver reads the records that differ between versions this way).
+pub fn read_block(block: &str, r: &mut dyn DynRecord, version: u32) -> Option<()> {
+    let body = block.strip_suffix('\n')?;
+    let lines: Vec<&str> = body.split('\n').collect();
+    let (first, rest) = lines.split_first()?;
+    if !first.starts_with("  - ") || rest.iter().any(|l| !l.starts_with("    ")) {
+        return None;
+    }
+    record(&lines, 4, true, r, version)?;
+    let mut written = String::with_capacity(block.len());
+    emit::block(&mut written, r, version);
+    (written == block).then_some(())
+}
+
 /// Whether `text` is exactly what the writer makes of `t`, dressed as
 /// saves keep a file (a byte-order mark in front, Windows line ends
 /// throughout), compared a record at a time: no second copy of the text.

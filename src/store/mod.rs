@@ -12,6 +12,7 @@ pub mod path;
 pub mod scalar;
 pub mod scan;
 pub mod splice;
+pub mod textmerge;
 pub mod validate;
 pub mod watch;
 
