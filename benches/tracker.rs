@@ -1,9 +1,11 @@
-//! Criterion benches at city scale: load, filter, one interface keystroke
-//! and one saved edit (the whole file written, and spliced), on a tracker of 10,000 projects (the bundled records
+//! Criterion benches at city scale: load, filter, one interface keystroke,
+//! one saved edit (the whole file written, and spliced), and `merge-file`
+//! beside `validate`, on a tracker of 10,000 projects (the bundled records
 //! replicated under new ids, as `examples/gen.rs` does).
 //!
 //!     cargo bench --bench tracker                     # 10k projects
 //!     BENCH_PROJECTS=100000 cargo bench --bench tracker -- first_read
+//!     cargo bench --bench tracker -- merge_                # merge-file, validate
 //!     BENCH_PROJECTS=1000 cargo test --benches        # quick: each once (CI)
 //!
 //! Times are for comparing runs on one machine; `benches/scale.py` measures
@@ -14,7 +16,7 @@ use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criteri
 use shibei_tracker::app::{update, Action, App};
 use shibei_tracker::domain::edit::{Change, Record};
 use shibei_tracker::domain::search::{Query, SearchIndex};
-use shibei_tracker::domain::{Status, Tracker};
+use shibei_tracker::domain::{PartialDate, Status, Tracker};
 use shibei_tracker::store;
 use std::fs;
 use std::hint::black_box;
@@ -266,6 +268,133 @@ fn bench(c: &mut Criterion) {
             let base = std::mem::take(&mut expected);
             expected =
                 store::save_change(&file, &lock, &saved, base, &change, true).expect("saves");
+        })
+    });
+    g.finish();
+
+    merge_beside_validate(c, &dir.path().join("merge"), n, today);
+}
+
+/// Two copies of the tracker made from one base, each with 50 of its
+/// records changed as people change them (a status with its history
+/// entry, a goal's value, a corrected name or note, an alias), the 100
+/// records all different.
+fn two_sides(base: &Tracker) -> (Tracker, Tracker) {
+    let (mut ours, mut theirs) = (base.clone(), base.clone());
+    let np = base.projects.len();
+    let nt = base.targets.len();
+    for k in 0..50 {
+        for (side, t, who) in [(0, &mut ours, "甲"), (1, &mut theirs, "乙")] {
+            // Spread over the file, never the same record on both sides.
+            let i = (2 * k + side) * np / 100;
+            match k % 5 {
+                0 | 1 => {
+                    let p = &mut t.projects[i];
+                    let to = if p.status == Status::Stalled {
+                        Status::Operating
+                    } else {
+                        Status::Stalled
+                    };
+                    p.history.push(shibei_tracker::domain::HistoryEntry {
+                        date: PartialDate::parse("2024-08-01").expect("date"),
+                        status: Some(to),
+                        note: format!("status changed to {}", to.id()),
+                        by: Some(who.into()),
+                        ..Default::default()
+                    });
+                    p.status = to;
+                }
+                2 => {
+                    let x = &mut t.targets[(2 * k + side) * nt / 100];
+                    let o = shibei_tracker::domain::Observation {
+                        value: 42.0 + k as f64,
+                        date: PartialDate::parse("2024-08").expect("date"),
+                        note: Some("月报".into()),
+                        by: Some(who.into()),
+                        ..Default::default()
+                    };
+                    let at = x.insertion_point(o.date);
+                    x.observations.insert(at, o);
+                }
+                3 => t.projects[i].note = Some(format!("{who}的备注 {k}")),
+                _ => t.projects[i].aliases.push(format!("别名{k}{who}")),
+            }
+        }
+    }
+    (ours, theirs)
+}
+
+/// `merge-file` on two trackers of `n` projects that differ in 100
+/// records, through the command's own path (three texts read, merged,
+/// written over ours), beside `validate` of one: from the cache, and
+/// without it (the file parsed and checked against its reports).
+fn merge_beside_validate(c: &mut Criterion, dir: &Path, n: usize, today: NaiveDate) {
+    let (file, base) = generate(n, dir);
+    let (ours, theirs) = two_sides(&base);
+    let base_file = dir.join("base.yaml");
+    let theirs_file = dir.join("theirs.yaml");
+    let ours_text = store::emit(&ours);
+    fs::write(&base_file, store::emit(&base)).expect("write base");
+    fs::write(&theirs_file, store::emit(&theirs)).expect("write theirs");
+    fs::write(&file, &ours_text).expect("write ours");
+    // The result: every change of both sides, and no conflict.
+    let out = shibei_tracker::cli::merge_file(&base_file, &file, &theirs_file, None);
+    assert!(out.is_ok(), "merged without conflict");
+    let merged = store::load(&file).expect("the merged file loads").tracker;
+    let changed = |t: &Tracker| {
+        t.projects
+            .iter()
+            .zip(&base.projects)
+            .filter(|(a, b)| a != b)
+            .count()
+            + t.targets
+                .iter()
+                .zip(&base.targets)
+                .filter(|(a, b)| a != b)
+                .count()
+    };
+    assert_eq!((changed(&ours), changed(&theirs)), (50, 50));
+    assert_eq!(changed(&merged), 100, "both sides' changes");
+
+    let seeds = store::seeds_dir(&file);
+    let mut g = c.benchmark_group(format!("merge_{n}"));
+    g.sample_size(10);
+    g.bench_function("merge_file_100_records_changed", |b| {
+        b.iter_batched(
+            || fs::write(&file, &ours_text).expect("write ours"),
+            |()| {
+                black_box(
+                    shibei_tracker::cli::merge_file(&base_file, &file, &theirs_file, None).is_ok(),
+                )
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    // What `validate` does (cli::validate, less its printing): the file
+    // loaded and checked, then its conflicts and warnings placed.
+    let validate = |loaded: &store::Loaded| {
+        let conflicts = store::conflicts(loaded, &file);
+        let warnings = store::warnings(loaded, &file, today);
+        conflicts.len() + warnings.len()
+    };
+    fs::write(&file, &ours_text).expect("write ours");
+    store::load(&file).expect("loads (and fills the cache)");
+    g.bench_function("validate_one_cached", |b| {
+        b.iter(|| {
+            let loaded = store::load(&file).expect("loads");
+            black_box(validate(&loaded))
+        })
+    });
+    g.bench_function("validate_one_uncached", |b| {
+        b.iter(|| {
+            let text = store::read_text(&file).expect("reads");
+            let (tracker, written) = store::parse_form(&text, &file, &seeds).expect("valid");
+            let loaded = store::Loaded {
+                tracker,
+                text,
+                written,
+            };
+            black_box(validate(&loaded))
         })
     });
     g.finish();

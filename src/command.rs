@@ -66,28 +66,7 @@ fn failure(file: &Path, problems: Vec<store::Problem>) -> Failure {
     Failure::usage(msg)
 }
 
-/// "label a, b, c" in lines of at most 80 columns (an item is never
-/// broken), the later ones indented: a list of ids or names in a message.
-pub fn listing(label: &str, items: &[String]) -> String {
-    use crate::text::width;
-    let mut out = label.to_string();
-    let mut line = width(label);
-    for (k, item) in items.iter().enumerate() {
-        let piece = if k + 1 < items.len() {
-            format!("{item},")
-        } else {
-            item.clone()
-        };
-        if line > 2 && line + 1 + width(&piece) > 80 {
-            out.push_str("\n ");
-            line = 1;
-        }
-        out.push(' ');
-        out.push_str(&piece);
-        line += 1 + width(&piece);
-    }
-    out
-}
+pub use crate::domain::labels::listing;
 
 pub fn unknown_id(kind: &str, id: &str, known: Vec<&str>) -> Failure {
     let near = closest(id, known.iter().copied());
@@ -97,46 +76,18 @@ pub fn unknown_id(kind: &str, id: &str, known: Vec<&str>) -> Failure {
         "run `shibei-tracker list` (projects) or `shibei-tracker progress` (targets) to see the ids"
             .to_string()
     } else {
-        format!(
-            "did you mean {}?",
-            near.iter()
-                .map(|s| format!("`{s}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
+        let near: Vec<String> = near
+            .into_iter()
+            .map(crate::domain::suggest::ticked)
+            .collect();
+        crate::domain::suggest::did_you_mean(&near)
     };
     Failure::usage(format!("unknown {kind} id \"{id}\" — {hint}"))
 }
 
-/// A status that names none: the nearest (by its id's spelling, or by
-/// characters and pinyin for a label typed in Chinese: 在见 -> 在建), and
-/// every status as the interface labels it.
+/// A status that names none (see `labels::unknown_status`).
 pub fn unknown_status(typed: &str) -> Failure {
-    use crate::domain::labels::status_label;
-    use crate::domain::Status;
-    let labels: Vec<&str> = Status::ALL.iter().map(|s| s.label_zh()).collect();
-    let mut near: Vec<Status> = similar_chinese(typed, &labels)
-        .into_iter()
-        .map(|i| Status::ALL[i])
-        .collect();
-    if near.is_empty() {
-        near = closest(typed, Status::ALL.map(|s| s.id()))
-            .into_iter()
-            .filter_map(Status::parse)
-            .collect();
-    }
-    let hint = match near.first() {
-        Some(s) => format!(" — did you mean `{}` ({})?", s.id(), status_label(*s)),
-        None => String::new(),
-    };
-    let all: Vec<String> = Status::ALL
-        .iter()
-        .map(|s| format!("`{}` {}", s.id(), status_label(*s)))
-        .collect();
-    Failure::usage(format!(
-        "unknown status \"{typed}\"{hint}\n{}",
-        listing("statuses:", &all)
-    ))
+    Failure::usage(crate::domain::labels::unknown_status(typed))
 }
 
 /// A record a person named on the command line.

@@ -15,6 +15,7 @@ pub mod cli;
 pub mod columns;
 pub mod command;
 pub mod domain;
+pub mod git;
 pub mod report;
 pub mod store;
 pub mod text;

@@ -22,6 +22,10 @@ struct Args {
     /// The date to judge progress on (YYYY-MM-DD); defaults to the clock.
     #[arg(long, global = true, value_parser = parse_date)]
     today: Option<chrono::NaiveDate>,
+    /// Who is entering data, recorded as `by` on what they add; defaults
+    /// to `git config user.name`, else the login name.
+    #[arg(long, global = true, env = "TRACKER_BY")]
+    by: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -79,6 +83,10 @@ enum Command {
         /// text for reading, json for every field.
         #[arg(long, value_enum, default_value = "text")]
         format: ShowFormat,
+        /// Retracted entries too, and every entry numbered as `retract`
+        /// and `cite` name it.
+        #[arg(long)]
+        all: bool,
     },
     /// Goals and results with their progress state.
     Progress {
@@ -132,15 +140,20 @@ enum Command {
         /// The report's words giving the value, checked against the report.
         #[arg(long, requires = "source")]
         quote: Option<String>,
+        /// Record a value more than 100 times away from the goal or the
+        /// series' previous value as typed.
+        #[arg(long)]
+        force: bool,
     },
     /// Mark a project's next milestone reached (moving its status to the one
     /// the milestone expects), or with --slip-to move it to a later date.
     Milestone {
         /// The project: its id, its name or pinyin.
         project: String,
-        /// The day it was reached (YYYY-MM-DD); defaults to today.
-        #[arg(long, value_parser = parse_date)]
-        date: Option<chrono::NaiveDate>,
+        /// When it was reached, as precise as known (YYYY, YYYY-MM or
+        /// YYYY-MM-DD); defaults to today.
+        #[arg(long, value_parser = parse_partial_date)]
+        date: Option<shibei_tracker::domain::PartialDate>,
         /// Record the milestone only; leave the status as it is.
         #[arg(long)]
         keep_status: bool,
@@ -197,6 +210,48 @@ enum Command {
         #[arg(allow_hyphen_values = true)]
         value: String,
     },
+    /// Give a record resting on a note (or an entry of it: --history N,
+    /// --observation DATE|N, --milestone N, --slip M.K) the report's words
+    /// it rests on; the note is kept. The quote is checked at once.
+    Cite {
+        /// The project or target: its id, name or pinyin.
+        id: String,
+        /// The report (a source id).
+        #[arg(long)]
+        source: String,
+        /// The report's words, checked against the report.
+        #[arg(long)]
+        quote: String,
+        #[command(flatten)]
+        entry: shibei_tracker::cli::EntryArgs,
+    },
+    /// Take back an entry a person made (a mistyped value, a wrong status
+    /// change, a milestone mark or slip), with the reason: it stays in the
+    /// file marked retracted and no longer counts. Quoted facts cannot be
+    /// retracted, only superseded.
+    Retract {
+        /// The project or target: its id, name or pinyin.
+        id: String,
+        /// Why it is taken back (kept with it).
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        entry: shibei_tracker::cli::EntryArgs,
+    },
+    /// Add a milestone to a project: a report's promise (--source, --quote)
+    /// or one a person knows of (--note).
+    AddMilestone(shibei_tracker::cli::NewMilestoneArgs),
+    /// Take back a milestone a person added (number N as `show ID --all`
+    /// lists it), with the reason; it stays in the file, marked.
+    RemoveMilestone {
+        /// The project: its id, name or pinyin.
+        project: String,
+        /// The milestone's number.
+        n: usize,
+        /// Why it is taken back.
+        #[arg(long)]
+        reason: String,
+    },
     /// Remove a project, target or source. Refused while others refer to
     /// it (a part naming it as parent, its milestones, records citing a source).
     Remove {
@@ -219,6 +274,45 @@ enum Command {
     /// Upgrade a schema-1 file to schema 2 (each `actual` becomes an
     /// observation; lossless).
     Migrate,
+    /// Git's merge driver (`git-setup` registers it): merges BASE, OURS and
+    /// THEIRS (git's %O %A %B) by record and field into OURS. Exit 0 merged,
+    /// 1 when a conflict is left (listed in the file, which stays valid).
+    MergeFile {
+        /// The common ancestor's version (git's %O).
+        base: PathBuf,
+        /// Our version (%A); the merged tracker is written over it.
+        ours: PathBuf,
+        /// Their version (%B).
+        theirs: PathBuf,
+        /// The tracker's path in the repository (git's %P), to name who
+        /// made each side.
+        #[arg(long)]
+        path: Option<PathBuf>,
+    },
+    /// Set up the repository holding the tracker for team use: the merge
+    /// driver in .gitattributes and git config, the lock file in .gitignore.
+    GitSetup,
+    /// Commit the tracker and new reports, pull the team's changes (merged
+    /// by record), push; says what came in and from whom.
+    Sync,
+    /// List the conflicts a merge left, or settle one: ID FIELD and
+    /// --ours, --theirs or --value V.
+    Resolve {
+        /// The record holding the conflict.
+        #[arg(requires = "field")]
+        id: Option<String>,
+        /// The conflict's field, as listed (name_en, milestones[1].due, "(record)").
+        field: Option<String>,
+        /// Keep our value (the one in the file).
+        #[arg(long, requires = "id", conflicts_with_all = ["theirs", "value"])]
+        ours: bool,
+        /// Take their value.
+        #[arg(long, requires = "id", conflicts_with = "value")]
+        theirs: bool,
+        /// Another value, typed as `edit` takes it.
+        #[arg(long, requires = "id", allow_hyphen_values = true)]
+        value: Option<String>,
+    },
 }
 
 /// How tables are printed: fitted to the terminal's width when stdout is
@@ -282,6 +376,15 @@ fn main() -> ExitCode {
         .today
         .unwrap_or_else(|| chrono::Local::now().date_naive());
     let file = args.file;
+    // Asked only by the commands that save: it may run git.
+    let by = std::cell::OnceCell::new();
+    let given = args.by;
+    let stamp = || cli::Stamp {
+        today,
+        by: by
+            .get_or_init(|| shibei_tracker::git::who(&file, given.as_deref()))
+            .as_deref(),
+    };
     let result = match args.command {
         None => {
             if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
@@ -289,7 +392,8 @@ fn main() -> ExitCode {
                     "the interactive interface needs a terminal, and stdin/stdout are not one — use `shibei-tracker list` (or `progress`, `show ID`) for text output",
                 ))
             } else {
-                shibei_tracker::tui::run(&file, today).map(|()| String::new())
+                shibei_tracker::tui::run(&file, today, stamp().by.map(str::to_string))
+                    .map(|()| String::new())
             }
         }
         Some(Command::List {
@@ -297,8 +401,8 @@ fn main() -> ExitCode {
             filter,
             wide,
         }) => cli::list(&file, today, table_format(format, wide), filter.as_deref()),
-        Some(Command::Show { id, format }) => {
-            cli::show(&file, today, &id, matches!(format, ShowFormat::Json))
+        Some(Command::Show { id, format, all }) => {
+            cli::show(&file, today, &id, matches!(format, ShowFormat::Json), all)
         }
         Some(Command::Progress {
             chain,
@@ -317,7 +421,14 @@ fn main() -> ExitCode {
             status,
             note,
             date,
-        }) => cli::set_status(&file, today, &project, &status, note, date.unwrap_or(today)),
+        }) => cli::set_status(
+            &file,
+            stamp(),
+            &project,
+            &status,
+            note,
+            date.unwrap_or(today),
+        ),
         Some(Command::SetActual {
             target,
             value,
@@ -325,9 +436,10 @@ fn main() -> ExitCode {
             note,
             source,
             quote,
+            force,
         }) => cli::set_actual(
             &file,
-            today,
+            stamp(),
             cli::ObservationArgs {
                 target: &target,
                 value: &value,
@@ -335,6 +447,7 @@ fn main() -> ExitCode {
                 note,
                 source,
                 quote,
+                force,
             },
         ),
         Some(Command::Milestone {
@@ -345,10 +458,10 @@ fn main() -> ExitCode {
             note,
         }) => cli::milestone(
             &file,
-            today,
+            stamp(),
             cli::MilestoneArgs {
                 project: &project,
-                date: date.unwrap_or(today),
+                date: date.unwrap_or(shibei_tracker::domain::PartialDate::day(today)),
                 keep_status,
                 slip_to,
                 note,
@@ -364,7 +477,7 @@ fn main() -> ExitCode {
             dating_note,
         }) => cli::add_source(
             &file,
-            today,
+            stamp(),
             cli::SourceArgs {
                 path: &path,
                 id,
@@ -375,10 +488,23 @@ fn main() -> ExitCode {
                 dating_note,
             },
         ),
-        Some(Command::AddProject(a)) => cli::add_project(&file, today, a),
-        Some(Command::AddTarget(a)) => cli::add_target(&file, today, a),
-        Some(Command::Edit { id, field, value }) => cli::edit(&file, today, &id, &field, &value),
-        Some(Command::Remove { id }) => cli::remove(&file, today, &id),
+        Some(Command::AddProject(a)) => cli::add_project(&file, stamp(), a),
+        Some(Command::AddTarget(a)) => cli::add_target(&file, stamp(), a),
+        Some(Command::Edit { id, field, value }) => cli::edit(&file, stamp(), &id, &field, &value),
+        Some(Command::Remove { id }) => cli::remove(&file, stamp(), &id),
+        Some(Command::Cite {
+            id,
+            source,
+            quote,
+            entry,
+        }) => cli::cite(&file, stamp(), &id, source, quote, entry),
+        Some(Command::Retract { id, reason, entry }) => {
+            cli::retract(&file, stamp(), &id, &reason, entry)
+        }
+        Some(Command::AddMilestone(a)) => cli::add_milestone(&file, stamp(), a),
+        Some(Command::RemoveMilestone { project, n, reason }) => {
+            cli::remove_milestone(&file, stamp(), &project, n, &reason)
+        }
         Some(Command::Validate) => cli::validate(&file, today),
         Some(Command::Report { chain, format }) => cli::report(
             &file,
@@ -388,6 +514,38 @@ fn main() -> ExitCode {
         ),
         Some(Command::Normalize) => cli::normalize(&file),
         Some(Command::Migrate) => cli::migrate(&file),
+        Some(Command::MergeFile {
+            base,
+            ours,
+            theirs,
+            path,
+        }) => cli::merge_file(&base, &ours, &theirs, path.as_deref()),
+        Some(Command::GitSetup) => cli::git_setup(&file),
+        Some(Command::Sync) => cli::sync(&file, stamp()),
+        Some(Command::Resolve {
+            id,
+            field,
+            ours,
+            theirs,
+            value,
+        }) => match (id, field) {
+            (Some(id), Some(field)) => {
+                use shibei_tracker::domain::merge::Choice;
+                let choice = match (ours, theirs, value) {
+                    (true, _, _) => Some(Choice::Ours),
+                    (_, true, _) => Some(Choice::Theirs),
+                    (_, _, Some(v)) => Some(Choice::Value(v)),
+                    _ => None,
+                };
+                match choice {
+                    Some(c) => cli::resolve(&file, stamp(), Some((&id, &field, c))),
+                    None => Err(cli::Failure::usage(
+                        "say how to settle it: --ours, --theirs or --value V",
+                    )),
+                }
+            }
+            _ => cli::resolve(&file, stamp(), None),
+        },
     };
     match result {
         Ok(out) => write_output(&out),

@@ -59,6 +59,33 @@ pub fn report_command(
         .filter(|x| keep(&x.chain) && x.target.is_some())
         .map(|x| (x, assess(x, today)))
         .collect();
+    // What a person knew before a report said it: named apart.
+    let on_notes: Vec<(&str, &str, &str, &Noted)> = t
+        .projects
+        .iter()
+        .filter(|p| keep(&p.chain) && p.rests_on_note())
+        .filter_map(|p| {
+            Some((
+                p.id.as_str(),
+                p.name_zh.as_str(),
+                "project",
+                p.noted.as_ref()?,
+            ))
+        })
+        .chain(
+            t.targets
+                .iter()
+                .filter(|x| keep(&x.chain) && x.rests_on_note())
+                .filter_map(|x| {
+                    Some((
+                        x.id.as_str(),
+                        x.metric_zh.as_str(),
+                        "goal",
+                        x.noted.as_ref()?,
+                    ))
+                }),
+        )
+        .collect();
 
     if as_json {
         let v = json!({
@@ -69,6 +96,7 @@ pub fn report_command(
             "stalled_projects": stalled.iter().map(|p| json!({"id": p.id, "name_zh": p.name_zh, "name_en": p.name_en})).collect::<Vec<_>>(),
             "overdue_milestones": overdue.iter().map(|(p, ms)| json!({"project": p.id, "name_zh": p.name_zh, "milestones": ms.iter().map(|m| json!({"due": m.due.to_string(), "expect": m.expect, "text": m.text})).collect::<Vec<_>>()})).collect::<Vec<_>>(),
             "slipped_milestones": slipped.iter().map(|(p, ms)| json!({"project": p.id, "name_zh": p.name_zh, "milestones": ms.iter().map(|m| json!({"due": m.due.to_string(), "original_due": m.original_due().to_string(), "slip": m.slip_label(), "expect": m.expect, "text": m.text})).collect::<Vec<_>>()})).collect::<Vec<_>>(),
+            "resting_on_notes": on_notes.iter().map(|(id, name, kind, n)| json!({"id": id, "name_zh": name, "kind": kind, "evidence": "note", "note": n.note, "by": n.by, "date": n.date.to_string()})).collect::<Vec<_>>(),
         });
         return Ok(serde_json::to_string_pretty(&v).unwrap_or_default() + "\n");
     }
@@ -127,7 +155,10 @@ pub fn report_command(
             let _ = writeln!(
                 o,
                 "| {} {} (`{}`) | {} | {} | {} | {} | {} |",
-                md_escape(&x.metric_zh),
+                md_escape(&crate::domain::labels::marked_name(
+                    &x.metric_zh,
+                    x.rests_on_note()
+                )),
                 md_escape(&x.metric_en),
                 x.id,
                 x.period.label(),
@@ -200,6 +231,24 @@ pub fn report_command(
             x.period.label(),
             p.state.label_en()
         );
+    }
+    if !on_notes.is_empty() {
+        let _ = writeln!(
+            o,
+            "\n### Resting on notes, no report cited yet ({})\n",
+            on_notes.len()
+        );
+        for (id, name, kind, n) in &on_notes {
+            let _ = writeln!(
+                o,
+                "- {kind} {} (`{id}`): {}{}, {}",
+                md_escape(name),
+                md_escape(&n.note),
+                n.by.as_deref()
+                    .map_or(String::new(), |b| format!(" — {}", md_escape(b))),
+                n.date
+            );
+        }
     }
     Ok(o)
 }

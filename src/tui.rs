@@ -101,13 +101,18 @@ enum Exit {
 
 /// Runs the interactive interface on `file`. On failure, the message for
 /// stderr and the exit code (128 + N after signal N, as shells expect).
-pub fn run(file: &Path, today: chrono::NaiveDate) -> Result<(), crate::command::Failure> {
-    run_inner(file, today).map_err(crate::command::Failure::usage)?
+pub fn run(
+    file: &Path,
+    today: chrono::NaiveDate,
+    by: Option<String>,
+) -> Result<(), crate::command::Failure> {
+    run_inner(file, today, by).map_err(crate::command::Failure::usage)?
 }
 
 fn run_inner(
     file: &Path,
     today: chrono::NaiveDate,
+    by: Option<String>,
 ) -> Result<Result<(), crate::command::Failure>, String> {
     // Load before touching the terminal, so errors print on a normal screen.
     let loaded = crate::store::load(file).map_err(|problems| {
@@ -124,6 +129,7 @@ fn run_inner(
     let comments = store::comment_lines(&loaded.text);
     let reports = store::reports(file, &loaded.tracker);
     let mut app = App::new(loaded.tracker, label, today)
+        .with_by(by)
         .with_base(loaded.text)
         .with_reports(reports);
     if !comments.is_empty() {
@@ -135,6 +141,8 @@ fn run_inner(
                 comments[0]
             ),
         );
+    } else {
+        crate::app::update::conflicts_notice(&mut app);
     }
 
     install_panic_hook();
@@ -168,6 +176,12 @@ pub fn run_effect(app: &mut App, effect: Effect, file: &Path) -> Vec<Action> {
     let outcome = match effect {
         // Quitting and the mouse are the event loop's business.
         Effect::Quit | Effect::SetMouse(_) => return Vec::new(),
+        // Here at once; the event loop runs it on a thread instead
+        // (`carry_out`), showing its progress.
+        Effect::Sync => {
+            let result = sync(file, app.today, app.by.clone(), &mut |_| {});
+            return vec![Action::Synced(result), reload(file, false)];
+        }
         Effect::Reload => {
             // A report added since (add-source) can be read at once.
             app.reports = store::reports(file, &app.tracker);
@@ -327,6 +341,16 @@ fn event_loop(
                 Some(sig) => return Ok(Exit::Signal(sig)),
                 None => {}
             }
+            // A running sync's progress and end.
+            if SYNCING.lock().is_ok_and(|s| s.is_some()) {
+                if let Some(effects) = background(app, file) {
+                    redraw = true;
+                    if carry_out(app, effects, file)? {
+                        return Ok(Exit::Quit);
+                    }
+                    break;
+                }
+            }
             // Events crossterm read already (while a filter pass or the
             // index build asked whether input was waiting) are no longer
             // on the terminal: ask crossterm before waiting on it.
@@ -430,7 +454,13 @@ fn handle_event(
 
 /// Sets the mouse as `update` asked, then runs the other effects. Returns
 /// true when one of them quits.
-fn carry_out(app: &mut App, effects: Vec<Effect>, file: &Path) -> io::Result<bool> {
+fn carry_out(app: &mut App, mut effects: Vec<Effect>, file: &Path) -> io::Result<bool> {
+    // A sync runs git, which may take seconds (a network): on a thread,
+    // its steps shown as they come (`background`).
+    if let Some(i) = effects.iter().position(|e| *e == Effect::Sync) {
+        effects.remove(i);
+        start_sync(file, app.today, app.by.clone());
+    }
     for e in &effects {
         if let Effect::SetMouse(on) = e {
             if *on {
@@ -441,6 +471,70 @@ fn carry_out(app: &mut App, effects: Vec<Effect>, file: &Path) -> io::Result<boo
         }
     }
     Ok(run_effects(app, effects, file))
+}
+
+/// `sync` with the interface's day and person; its outcome, or why not.
+fn sync(
+    file: &Path,
+    today: chrono::NaiveDate,
+    by: Option<String>,
+    progress: &mut dyn FnMut(&str),
+) -> Result<String, String> {
+    let at = crate::cli::Stamp {
+        today,
+        by: by.as_deref(),
+    };
+    crate::cli::sync_with(file, at, progress).map_err(|f| f.message)
+}
+
+/// The running sync's reports, read by the event loop.
+static SYNCING: std::sync::Mutex<Option<std::sync::mpsc::Receiver<Action>>> =
+    std::sync::Mutex::new(None);
+
+fn start_sync(file: &Path, today: chrono::NaiveDate, by: Option<String>) {
+    let mut slot = SYNCING.lock().unwrap_or_else(|e| e.into_inner());
+    if slot.is_some() {
+        return; // one at a time
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    let file = file.to_path_buf();
+    std::thread::spawn(move || {
+        let progress = tx.clone();
+        let result = sync(&file, today, by, &mut |step| {
+            let _ = progress.send(Action::SyncProgress(step.to_string()));
+        });
+        let _ = tx.send(Action::Synced(result));
+    });
+    *slot = Some(rx);
+}
+
+/// What the running sync reported since last asked; after its end, the
+/// file read again (it may hold the team's changes).
+fn background(app: &mut App, file: &Path) -> Option<Vec<Effect>> {
+    let mut slot = SYNCING.lock().unwrap_or_else(|e| e.into_inner());
+    let rx = slot.as_ref()?;
+    let mut effects = Vec::new();
+    let mut heard = false;
+    loop {
+        let got = rx.try_recv();
+        heard |= got.is_ok();
+        match got {
+            Ok(a @ Action::Synced(_)) => {
+                *slot = None;
+                effects.extend(update(app, reload(file, false)));
+                effects.extend(update(app, a));
+                app.reports = store::reports(file, &app.tracker);
+                break;
+            }
+            Ok(a) => effects.extend(update(app, a)),
+            Err(std::sync::mpsc::TryRecvError::Empty) => break,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                *slot = None;
+                break;
+            }
+        }
+    }
+    heard.then_some(effects)
 }
 
 fn parent_pid() -> u32 {

@@ -421,7 +421,9 @@ fn list_formats_carry_the_promised_fields() {
     assert_eq!(visionox["overdue_milestones"][0]["due"], "2023");
     let csv = stdout(&run(&["--file", f, "list", "--format", "csv"]));
     assert!(
-        csv.starts_with("id,name_zh,name_en,chain,area,status,next_due,next_milestone,overdue\n"),
+        csv.starts_with(
+            "id,name_zh,name_en,chain,area,status,next_due,next_milestone,overdue,evidence\n"
+        ),
         "{csv}"
     );
     let table = stdout(&run(&["--file", f, "list"]));

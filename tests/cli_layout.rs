@@ -141,9 +141,9 @@ fn csv_puts_value_unit_and_date_in_columns_of_their_own() {
         "--format",
         "csv",
     ]);
-    assert!(
-        out.starts_with("id,name_zh,name_en,chain,area,status,next_due,next_milestone,overdue\n")
-    );
+    assert!(out.starts_with(
+        "id,name_zh,name_en,chain,area,status,next_due,next_milestone,overdue,evidence\n"
+    ));
 }
 
 #[test]

@@ -203,10 +203,13 @@ fn milestone_asks_then_sets_the_status_and_a_value_goes_beside_in_tmux() {
     let tmux = start(&file);
     tmux.wait_text("9/9");
 
-    // m on Visionox: the question first, nothing written.
+    // m on Visionox: the day reached (today offered), then the question,
+    // nothing written.
     tmux.keys(&["/"]);
     tmux.type_text("visionox");
     tmux.keys(&["Enter", "m"]);
+    tmux.wait_text("reached: 2024-09-01");
+    tmux.keys(&["Enter"]);
     let s = tmux.wait_text("Mark milestone reached");
     // (The em dash is drawn as "-": it is of ambiguous width.)
     assert!(
@@ -227,6 +230,8 @@ fn milestone_asks_then_sets_the_status_and_a_value_goes_beside_in_tmux() {
     tmux.keys(&["Enter", "e"]);
     tmux.wait_text("New value:");
     tmux.type_text("59");
+    tmux.keys(&["Enter"]);
+    tmux.wait_text("as of: 2024-09-01");
     tmux.keys(&["Enter"]);
     tmux.wait_text("note: ");
     tmux.keys(&["Enter"]);

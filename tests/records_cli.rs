@@ -182,6 +182,8 @@ fn add_project_derives_the_id_and_prints_what_it_saved() {
     let s = Scratch::new().with_report();
     let before = s.text();
     let o = s.ok(&[
+        "--by",
+        "王伟",
         "add-project",
         "--name-zh",
         "智算中心",
@@ -207,11 +209,12 @@ fn add_project_derives_the_id_and_prints_what_it_saved() {
         "chain given by its Chinese name"
     );
     assert_eq!(v["sources"][0]["source"], "r2025");
+    assert_eq!(v["by"], "王伟", "who added it");
     // Only the new record's lines were added; nothing else moved.
     let after = s.text();
     let removed: Vec<&str> = before.lines().filter(|l| !after.contains(l)).collect();
     assert!(removed.is_empty(), "{removed:?}");
-    assert_eq!(after.lines().count(), before.lines().count() + 9);
+    assert_eq!(after.lines().count(), before.lines().count() + 10);
     // The same English name again gets the next free id.
     let o = s.ok(&[
         "add-project",
@@ -281,11 +284,9 @@ fn add_project_refuses_unknown_chain_parent_and_a_quote_not_in_the_report() {
         "--quote",
         "智算中心项目开工建设",
     ]);
-    assert!(e.contains("quote not found"), "{e}");
+    assert!(e.contains("--quote: quote not found in r2025"), "{e}");
     assert!(
-        e.contains(
-            "the closest passage of r2025:\n  市北区新建智算中心项目正式开工，总投资10亿元。"
-        ),
+        e.contains("its closest passage: 市北区新建智算中心项目正式开工，总投资10亿元。"),
         "{e}"
     );
     let e = s.refused(&[
@@ -297,7 +298,11 @@ fn add_project_refuses_unknown_chain_parent_and_a_quote_not_in_the_report() {
         "--chain",
         "urban-industry",
     ]);
-    assert!(e.contains("needs --source"), "{e}");
+    // Neither a quote nor a note: asked for either, in the form's words.
+    assert!(
+        e.contains("--note: give a source and a quote (the report's words), or a note"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -128,7 +128,8 @@ fn status_change_with_a_note_is_saved_at_once_and_undone_to_the_same_bytes() {
     assert!(
         changed.iter().all(|l| l.contains("stalled")
             || l.contains("资金再次断裂")
-            || l.contains("2024-09-01")),
+            || l.contains("2024-09-01")
+            || l.contains("from: under_construction")),
         "{changed:?}"
     );
 
@@ -260,6 +261,12 @@ fn actual_value_numbers_only_with_an_inline_explanation() {
     press(&mut a, "12.").expect("keys");
     assert!(a.prompt().cloned().is_some_and(|p| p.error.is_none()));
     press(&mut a, "<bs> <bs> <bs> 61.5 <enter>").expect("keys");
+    assert_eq!(a.mode(), Mode::Prompt, "now the as-of date");
+    assert_eq!(
+        a.prompt().map(|p| p.text.clone()).as_deref(),
+        Some("2024-09-01")
+    );
+    press(&mut a, "<enter>").expect("keys");
     assert_eq!(a.mode(), Mode::Prompt, "now the note");
     keys(&mut a, &c.file, "半年报 <enter>");
     assert_eq!(a.mode(), Mode::Normal);
@@ -296,7 +303,7 @@ fn a_goal_without_an_actual_starts_empty_and_skips_the_note() {
     select_goal(&mut a, "finance-firms-2024");
     press(&mut a, "e").expect("keys");
     assert_eq!(a.prompt().cloned().map(|p| p.text), Some(String::new()));
-    keys(&mut a, &c.file, "1,200 <enter> <enter>");
+    keys(&mut a, &c.file, "1,200 <enter> <enter> <enter>");
     let t = on_disk(&c.file)
         .target("finance-firms-2024")
         .cloned()
@@ -320,8 +327,11 @@ fn marking_the_next_milestone_or_saying_why_not() {
     assert_eq!(message_kind(&a), Some(MessageKind::Error));
     assert!(message(&a).contains("no milestones"), "{}", message(&a));
     select_project(&mut a, "visionox");
-    // `m` says what it will record and asks; nothing is written yet.
+    // `m` asks the day (today offered), says what it will record and
+    // asks; nothing is written yet.
     keys(&mut a, &c.file, "m");
+    assert_eq!(a.mode(), Mode::Prompt);
+    keys(&mut a, &c.file, "<enter>");
     assert_eq!(a.mode(), Mode::Confirm);
     let Some(question) = (match &a.overlay {
         shibei_tracker::app::state::Overlay::Confirm(q) => Some(q.question.clone()),
@@ -338,7 +348,7 @@ fn marking_the_next_milestone_or_saying_why_not() {
     assert_eq!(a.mode(), Mode::Normal);
     assert_eq!(read(&c.file), c.original);
     // Yes: the milestone and the status it expects, in one step.
-    keys(&mut a, &c.file, "m y");
+    keys(&mut a, &c.file, "m <enter> y");
     assert!(
         message(&a).contains(
             "milestone \"预计年底建成\" reached 2024-09-01; status 在建 Under construction -> 已建成 Completed"
@@ -361,7 +371,7 @@ fn marking_the_next_milestone_or_saying_why_not() {
     );
     assert!(p.milestones[1].reached.is_none());
     // No: the milestone only.
-    keys(&mut a, &c.file, "m n");
+    keys(&mut a, &c.file, "m <enter> n");
     let p = on_disk(&c.file)
         .project("visionox")
         .cloned()
@@ -383,10 +393,10 @@ fn undo_and_redo_across_several_edits() {
     keys(&mut a, &c.file, "s j <enter> 一 <enter>");
     let one = read(&c.file);
     select_goal(&mut a, "cruise-voyages-2024");
-    keys(&mut a, &c.file, "e 9 <enter> 二 <enter>");
+    keys(&mut a, &c.file, "e 9 <enter> <enter> 二 <enter>");
     let two = read(&c.file);
     select_project(&mut a, "visionox");
-    keys(&mut a, &c.file, "m y");
+    keys(&mut a, &c.file, "m <enter> y");
     let three = read(&c.file);
     assert_eq!(a.undo.len(), 3);
     for expected in [&two, &one, &c.original] {
@@ -625,7 +635,7 @@ fn undo_refuses_to_overwrite_a_record_changed_in_the_file() {
     let _ = their_change(&c);
     // An edit elsewhere merges their change in.
     select_project(&mut a, "visionox");
-    keys(&mut a, &c.file, "m y");
+    keys(&mut a, &c.file, "m <enter> y");
     assert!(message(&a).contains("merged"), "{}", message(&a));
     keys(&mut a, &c.file, "u");
     assert!(message(&a).starts_with("undone"), "{}", message(&a));
@@ -685,7 +695,7 @@ fn comments_in_the_file_block_saving_and_nothing_is_claimed() {
     fs::write(&c.file, &text).expect("write");
     let before = a.tracker.clone();
     select_goal(&mut a, "hitech-firms-2024");
-    keys(&mut a, &c.file, "e 70 <enter> <enter>");
+    keys(&mut a, &c.file, "e 70 <enter> <enter> <enter>");
     let m = message(&a);
     assert!(m.contains("comments") && m.contains("not saved"), "{m}");
     assert_eq!(a.tracker, before);
@@ -851,7 +861,7 @@ fn enter_on_the_value_as_offered_records_nothing_and_a_new_one_is_added_beside()
     );
     assert_eq!(read(&c.file), c.original);
     // A new value goes beside the old one; undo removes only it.
-    keys(&mut a, &c.file, "e 59 <enter> <enter>");
+    keys(&mut a, &c.file, "e 59 <enter> <enter> <enter>");
     let t = on_disk(&c.file)
         .target("hitech-firms-2024")
         .cloned()
@@ -880,6 +890,7 @@ fn the_interface_refuses_a_status_change_dated_before_the_newest_one() {
         note: "typed ahead".into(),
         source: None,
         quote: None,
+        ..Default::default()
     });
     let now = p.status;
     a.refresh();
@@ -902,9 +913,17 @@ fn the_interface_refuses_a_status_change_dated_before_the_newest_one() {
 /// Another program changes the file while the interface is open (here the
 /// command line, as in the issue).
 fn change_elsewhere(c: &Copy, project: &str, status: &str) {
-    if let Err(f) =
-        shibei_tracker::cli::set_status(&c.file, today(), project, status, None, today())
-    {
+    if let Err(f) = shibei_tracker::cli::set_status(
+        &c.file,
+        shibei_tracker::cli::Stamp {
+            today: today(),
+            by: None,
+        },
+        project,
+        status,
+        None,
+        today(),
+    ) {
         panic!("the other program's edit failed: {}", f.message);
     }
 }
@@ -986,4 +1005,24 @@ fn a_change_on_disk_is_noticed_and_reloaded_by_the_poll() {
     keys(&mut a, &c.file, "s k <enter> <enter>");
     assert!(message(&a).starts_with("saved: "), "{}", message(&a));
     assert!(!watch.changed(&a.base));
+}
+
+/// Who is at the keyboard is recorded on what the interface adds, and the
+/// details show it.
+#[test]
+fn a_status_change_in_the_interface_records_who_made_it() {
+    let c = copy();
+    let mut a = open(&c).with_by(Some("王伟".into()));
+    select_project(&mut a, RENHE);
+    press(&mut a, "s").expect("keys");
+    press(&mut a, &moves(Status::UnderConstruction, Status::Stalled)).expect("keys");
+    press(&mut a, "<enter>").expect("keys");
+    let effects = press(&mut a, "资金再次断裂 <enter>").expect("keys");
+    assert!(!run_effects(&mut a, effects, &c.file));
+    let disk = on_disk(&c.file);
+    let h = disk.project(RENHE).and_then(|p| p.history.last()).cloned();
+    assert_eq!(h.and_then(|h| h.by).as_deref(), Some("王伟"));
+    press(&mut a, "<enter>").expect("keys");
+    let s = common::screen(&common::render(&mut a, 120, 40));
+    assert!(s.contains("资金再次断裂  (by 王伟)"), "{s}");
 }

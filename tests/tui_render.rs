@@ -551,8 +551,15 @@ fn inline_editor_shows_the_value_and_a_clear_error() {
         "{s}"
     );
     assert_rows_fill(&buf);
-    // The note prompt that follows a good number.
+    // The as-of date that follows a good number, today offered.
     press(&mut a, "<bs> <enter>").expect("keys");
+    let s = screen(&render(&mut a, 120, 40));
+    assert!(
+        s.contains("新认定高新技术企业: 35家") && s.contains("as of: 2024-09-01"),
+        "{s}"
+    );
+    // Then the note.
+    press(&mut a, "<enter>").expect("keys");
     let s = screen(&render(&mut a, 120, 40));
     assert!(
         s.contains("新认定高新技术企业: 35家 as of 2024-09-01") && s.contains("note: "),
@@ -609,6 +616,7 @@ fn t_actual(value: f64) -> shibei_tracker::domain::Observation {
         note: Some("typed".into()),
         source: None,
         quote: None,
+        ..Default::default()
     }
 }
 
@@ -930,6 +938,7 @@ fn a_slipped_milestone_says_so_and_only_its_new_date_is_overdue() {
         note: Some("推迟到年底".into()),
         source: None,
         quote: None,
+        ..Default::default()
     });
     m.due = shibei_tracker::domain::PartialDate::parse("2024-12").expect("date");
     let mut a = App::new(t, "tracker.yaml", a.today);

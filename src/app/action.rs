@@ -79,8 +79,18 @@ pub enum Action {
     EditStatus,
     /// `e`: edit the selected goal's actual value.
     EditActual,
-    /// `m`: mark the selected project's next milestone reached.
+    /// `m`: mark the selected project's next milestone reached (asks the date).
     MarkMilestone,
+    /// Tab / Shift-Tab in the details: select the next / previous entry
+    /// (history, milestone, mark, slip, observation).
+    NextEntry,
+    PrevEntry,
+    /// `x` in the details: take back the selected entry, asking why first.
+    Retract,
+    /// `A` in the details: show the retracted entries too, or hide them.
+    ToggleRetracted,
+    /// `n` in a project's details: the form for a new milestone.
+    NewMilestone,
     Undo,
     Redo,
     /// `!`: show only what needs attention.
@@ -141,6 +151,19 @@ pub enum Action {
     /// Esc in the reader: back one step (search, choice, selection, reader).
     ReaderBack,
 
+    /// `C`: the conflicts a merge left.
+    OpenConflicts,
+    /// Settle the selected conflict: ours or theirs.
+    SettleConflict(crate::domain::merge::Choice),
+    /// Settle it with a value of one's own (asks for it).
+    SettleTyped,
+    /// `S`: commit, pull the team's changes, push (`sync`).
+    Sync,
+    /// What the running sync is doing ("pulling").
+    SyncProgress(String),
+    /// How the sync ended: what it said, or why it stopped.
+    Synced(Result<String, String>),
+
     // Outcomes of `Effect::Save` / `Effect::KeepMine`, fed back by the loop.
     /// Written over the file; `text` is what the file now holds.
     Saved {
@@ -173,6 +196,9 @@ pub enum Effect {
     Reload,
     /// Capture the mouse (true) or release it.
     SetMouse(bool),
+    /// Run `sync` (commit, pull, push) away from the interface's thread,
+    /// reporting `SyncProgress` and then `Synced`.
+    Sync,
     /// Overwrite the record on disk with `ours`, keeping the file's other changes.
     KeepMine {
         ours: Box<Record>,

@@ -284,13 +284,13 @@ pub static KEYMAP: &[Binding] = &[
         Normal,
         &[Key::ch('e')],
         Action::EditActual,
-        "edit the goal's actual value as of today; saved at once",
+        "add a value to the goal, then its as-of date (default today) and a note; saved at once",
     ),
     bind(
         Normal,
         &[Key::ch('m')],
         Action::MarkMilestone,
-        "mark the project's next milestone reached today: says what it will record and asks first",
+        "mark the project's next milestone reached: asks the date (default today), says what it will record and asks first",
     ),
     bind(
         Normal,
@@ -315,6 +315,18 @@ pub static KEYMAP: &[Binding] = &[
         &[Key::ch('R')],
         Action::Reload,
         "read the file again now (it is also watched every second)",
+    ),
+    bind(
+        Normal,
+        &[Key::ch('C')],
+        Action::OpenConflicts,
+        "conflicts a merge left: see both sides, take ours or theirs",
+    ),
+    bind(
+        Normal,
+        &[Key::ch('S')],
+        Action::Sync,
+        "sync with the team: commit, pull (merged by record), push",
     ),
     bind(
         Normal,
@@ -456,7 +468,43 @@ pub static KEYMAP: &[Binding] = &[
         Detail,
         &[Key::ch('m')],
         Action::MarkMilestone,
-        "mark this project's next milestone reached",
+        "mark this project's next milestone reached (asks the date)",
+    ),
+    bind(
+        Detail,
+        &[Key::code(K::Tab)],
+        Action::NextEntry,
+        "select the next entry (history, milestone, mark, slip, value)",
+    ),
+    bind(
+        Detail,
+        &[Key::code(K::BackTab)],
+        Action::PrevEntry,
+        "select the previous entry",
+    ),
+    bind(
+        Detail,
+        &[Key::ch('x')],
+        Action::Retract,
+        "retract the selected entry a person made: asks why, keeps it in the file marked (u undoes)",
+    ),
+    bind(
+        Detail,
+        &[Key::ch('A')],
+        Action::ToggleRetracted,
+        "show retracted entries too / hide them",
+    ),
+    bind(
+        Detail,
+        &[Key::ch('n')],
+        Action::NewMilestone,
+        "new milestone of this project (a form)",
+    ),
+    bind(
+        Detail,
+        &[Key::ch('E')],
+        Action::EditRecord,
+        "edit the selected milestone, else the record, in the form",
     ),
     bind(Detail, &[Key::ch('u')], Action::Undo, "undo"),
     bind(Detail, &[Key::ctrl('r')], Action::Redo, "redo"),
@@ -544,6 +592,43 @@ pub static KEYMAP: &[Binding] = &[
         &[Key::code(K::Esc)],
         Action::CancelEdit,
         "cancel: record nothing",
+    ),
+    // The conflicts a merge left.
+    bind(
+        Merged,
+        &[Key::ch('j'), Key::code(K::Down)],
+        Action::MoveDown,
+        "next conflict",
+    ),
+    bind(
+        Merged,
+        &[Key::ch('k'), Key::code(K::Up)],
+        Action::MoveUp,
+        "previous conflict",
+    ),
+    bind(
+        Merged,
+        &[Key::ch('o')],
+        Action::SettleConflict(crate::domain::merge::Choice::Ours),
+        "take ours: keep the value in the file (saved, u undoes)",
+    ),
+    bind(
+        Merged,
+        &[Key::ch('t')],
+        Action::SettleConflict(crate::domain::merge::Choice::Theirs),
+        "take theirs: their value replaces ours (saved, u undoes)",
+    ),
+    bind(
+        Merged,
+        &[Key::ch('e'), Key::code(K::Enter)],
+        Action::SettleTyped,
+        "type another value (as `edit` takes it)",
+    ),
+    bind(
+        Merged,
+        &[Key::code(K::Esc), Key::ch('q')],
+        Action::CloseOverlay,
+        "close (the conflicts stay in the file until settled)",
     ),
     // A conflicting change on disk.
     bind(
@@ -750,6 +835,18 @@ pub static KEYMAP: &[Binding] = &[
         &[Key::ch('o'), Key::ch('4')],
         Action::CiteAs(crate::app::records::FormKind::Observation),
         "as a value (observation) of a goal or result (picked likewise)",
+    ),
+    bind(
+        Cite,
+        &[Key::ch('m'), Key::ch('5')],
+        Action::CiteAs(crate::app::records::FormKind::Milestone),
+        "as a milestone of a project (picked likewise)",
+    ),
+    bind(
+        Cite,
+        &[Key::ch('e'), Key::ch('6')],
+        Action::CiteAs(crate::app::records::FormKind::Citation),
+        "onto an existing record resting on a note (or an entry of it)",
     ),
     bind(
         Cite,

@@ -1,13 +1,19 @@
-//! Entering records in the interface: the form (`n`, `E`), the reader of a
-//! report with its quoted passages, and the "cite as" step between them.
-//! State and pure logic only; `update::records` changes them, `ui::form`
-//! and `ui::reader` draw them.
+//! Entering records in the interface: the form (`n`, `E`, a milestone
+//! from the details), the reader of a report with its quoted passages,
+//! and the "cite as" step between them. State and pure logic only;
+//! `update::records` changes them, `ui::form` and `ui::reader` draw them.
+//!
+//! The form reads nothing itself: its fields are a draft (key -> text)
+//! that `domain::records` checks once, as it checks `add-project`'s
+//! options and `edit`'s value, so each mistake reads the same everywhere.
 
-use crate::domain::edit::Edit;
-use crate::domain::records::{self, closest_passage, parse_period, period_text};
+use crate::domain::correct::Shown;
+use crate::domain::draft::{as_text, Draft, FieldError};
+use crate::domain::edit::{Edit, Refusal};
+use crate::domain::records::{self, Ctx};
+use crate::domain::schema::Record as _;
 use crate::domain::search::{NameKeys, Query, SearchIndex};
 use crate::domain::*;
-use crate::store::validate::squeeze;
 use crate::text::wrap_ranges;
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -19,10 +25,15 @@ pub enum FormKind {
     Project,
     /// A goal (target and comparator) or a result (a value only).
     Goal,
-    /// A dated event in an existing project's history, quoted.
+    /// A dated event in an existing project's history.
     History,
-    /// A value of an existing goal or result, quoted.
+    /// A value of an existing goal or result.
     Observation,
+    /// A promise with a date, of an existing project.
+    Milestone,
+    /// The report's words for a record (or an entry of it) that rests on
+    /// a note: `a` in the reader, onto an existing record.
+    Citation,
 }
 
 impl FormKind {
@@ -34,6 +45,9 @@ impl FormKind {
             (FormKind::Goal, true) => "Edit goal or result",
             (FormKind::History, _) => "New history entry",
             (FormKind::Observation, _) => "New observation",
+            (FormKind::Milestone, false) => "New milestone",
+            (FormKind::Milestone, true) => "Edit milestone",
+            (FormKind::Citation, _) => "Cite for an existing record",
         }
     }
 }
@@ -46,11 +60,14 @@ pub enum Choice {
     Status,
     Project,
     Target,
+    /// A project or a goal.
+    Record,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
-    /// As spelled in the schema (`name_zh`), or `value`/`date` for an observation.
+    /// As spelled in the schema and the draft (`name_zh`, `source`,
+    /// `value`), the name `edit` and the command line's options use too.
     pub key: &'static str,
     pub label: &'static str,
     pub text: String,
@@ -86,12 +103,23 @@ fn chosen(key: &'static str, label: &'static str, required: bool, c: Choice) -> 
     }
 }
 
+/// The evidence fields every new record ends its first part with: the
+/// report's words, or (both empty) the note it rests on.
+fn source_quote() -> [Field; 2] {
+    [
+        field("source", "Source", false),
+        field("quote", "Quote", false),
+    ]
+}
+
 /// The form of `n` and `E` (and of "cite as").
 #[derive(Debug, Clone, PartialEq)]
 pub struct Form {
     pub kind: FormKind,
     /// The record `E` opened it on; `None` for a new one.
     pub editing: Option<String>,
+    /// The milestone `E` opened it on (its index), in `editing`'s project.
+    pub item: Option<usize>,
     pub fields: Vec<Field>,
     pub focus: usize,
     /// Something was typed: Esc asks before dropping it.
@@ -103,6 +131,8 @@ pub struct Form {
     pub error: Option<String>,
     /// The reader it was opened from ("cite as"), to go back to.
     pub back: Option<Box<Reader>>,
+    /// The details it was opened from, to go back to.
+    pub over: Option<crate::app::state::Detail>,
 }
 
 impl Form {
@@ -110,20 +140,25 @@ impl Form {
         Form {
             kind,
             editing: None,
+            item: None,
             fields,
             focus: 0,
             typed: false,
             fresh: true,
             error: None,
             back: None,
+            over: None,
         }
     }
 
-    /// Fields in the order the issue gives: names, chain, area, status,
-    /// note, then the evidence.
+    /// Fields in the order people learned them: names, chain, area,
+    /// status, note, source, quote; then the rest of what `add-project`
+    /// takes (parent, aliases, id). Without a source and a quote the note
+    /// is what the project rests on.
     pub fn new_project() -> Form {
         let mut status = chosen("status", "Status", true, Choice::Status);
         status.text = "planned".into();
+        let [source, quote] = source_quote();
         Form::of(
             FormKind::Project,
             vec![
@@ -133,15 +168,20 @@ impl Form {
                 chosen("area", "Area", false, Choice::Area),
                 status,
                 field("note", "Note", false),
-                field("source", "Source", true),
-                field("quote", "Quote", true),
+                source,
+                quote,
+                chosen("parent", "Part of", false, Choice::Project),
+                field("aliases", "Aliases", false),
+                field("id", "Id", false),
             ],
         )
     }
 
     /// A goal: metric names, chain, period, comparator, target, unit; a
-    /// result leaves comparator and target empty and gives a value.
+    /// result leaves comparator and target empty and gives a value. Then
+    /// the evidence, and the rest of what `add-target` takes.
     pub fn new_goal() -> Form {
+        let [source, quote] = source_quote();
         Form::of(
             FormKind::Goal,
             vec![
@@ -153,40 +193,100 @@ impl Form {
                 field("target", "Target", false),
                 field("unit", "Unit", true),
                 field("value", "Value (a result)", false),
-                field("source", "Source", true),
-                field("quote", "Quote", true),
+                source,
+                quote,
+                chosen("area", "Area", false, Choice::Area),
+                field("measure", "Measure", false),
+                field("metric", "Series key", false),
+                field("note", "Note", false),
+                field("date", "Value as of", false),
+                field("id", "Id", false),
             ],
         )
     }
 
     pub fn new_history() -> Form {
+        let [source, quote] = source_quote();
         Form::of(
             FormKind::History,
             vec![
                 chosen("project", "Project", true, Choice::Project),
                 field("date", "Date", true),
                 field("note", "What happened", true),
-                field("source", "Source", true),
-                field("quote", "Quote", true),
+                source,
+                quote,
             ],
         )
     }
 
     pub fn new_observation() -> Form {
+        let [source, quote] = source_quote();
         Form::of(
             FormKind::Observation,
             vec![
                 chosen("target", "Goal or result", true, Choice::Target),
                 field("value", "Value", true),
                 field("date", "As of", true),
-                field("source", "Source", true),
-                field("quote", "Quote", true),
+                source,
+                quote,
+                field("note", "Note", false),
             ],
         )
     }
 
-    /// `E` on a project: its scalar fields, filled in. Its evidence stays
-    /// as it is (a quote is never rewritten).
+    /// A milestone, as `add-milestone` takes it.
+    pub fn new_milestone() -> Form {
+        let [source, quote] = source_quote();
+        let mut expect = chosen("expect", "Expect status", true, Choice::Status);
+        expect.text = "operating".into();
+        Form::of(
+            FormKind::Milestone,
+            vec![
+                chosen("project", "Project", true, Choice::Project),
+                field("due", "Due", true),
+                expect,
+                field("text", "Promise (words)", true),
+                field("note", "Note", false),
+                source,
+                quote,
+            ],
+        )
+    }
+
+    /// `E` on a milestone selected in the details: what `edit` may change.
+    pub fn edit_milestone(p: &Project, i: usize) -> Option<Form> {
+        let m = p.milestones.get(i)?;
+        let mut f = Form::of(
+            FormKind::Milestone,
+            vec![
+                field("due", "Due", true),
+                chosen("expect", "Expect status", true, Choice::Status),
+                field("note", "Note", false),
+            ],
+        );
+        f.editing = Some(p.id.clone());
+        f.item = Some(i);
+        f.fill_from(m);
+        Some(f)
+    }
+
+    /// `a` in the reader, onto an existing record: which record (and
+    /// which entry of it, or none for the record itself).
+    pub fn new_citation() -> Form {
+        let [source, quote] = source_quote();
+        Form::of(
+            FormKind::Citation,
+            vec![
+                chosen("record", "Project or goal", true, Choice::Record),
+                field("entry", "Entry (empty: the record)", false),
+                source,
+                quote,
+            ],
+        )
+    }
+
+    /// `E` on a project: its fields, filled in. Its evidence stays as it
+    /// is (a quote is never rewritten).
     pub fn edit_project(p: &Project) -> Form {
         let mut f = Form::of(
             FormKind::Project,
@@ -197,15 +297,12 @@ impl Form {
                 chosen("area", "Area", false, Choice::Area),
                 chosen("status", "Status", true, Choice::Status),
                 field("note", "Note", false),
+                chosen("parent", "Part of", false, Choice::Project),
+                field("aliases", "Aliases", false),
             ],
         );
         f.editing = Some(p.id.clone());
-        f.set("name_zh", &p.name_zh);
-        f.set("name_en", &p.name_en);
-        f.set("chain", &p.chain);
-        f.set("area", p.area.as_deref().unwrap_or(""));
-        f.set("status", p.status.id());
-        f.set("note", p.note.as_deref().unwrap_or(""));
+        f.fill_from(p);
         f
     }
 
@@ -220,17 +317,25 @@ impl Form {
                 field("comparator", "Comparator", false),
                 field("target", "Target", false),
                 field("unit", "Unit", true),
+                chosen("area", "Area", false, Choice::Area),
+                field("measure", "Measure", false),
+                field("metric", "Series key", false),
+                field("note", "Note", false),
             ],
         );
         f.editing = Some(x.id.clone());
-        f.set("metric_zh", &x.metric_zh);
-        f.set("metric_en", &x.metric_en);
-        f.set("chain", &x.chain);
-        f.set("period", &period_text(&x.period));
-        f.set("comparator", x.comparator.map_or("", |c| c.symbol()));
-        f.set("target", &x.target.map_or(String::new(), format_number));
-        f.set("unit", &x.unit);
+        f.fill_from(x);
         f
+    }
+
+    /// Each field from the record's value of the same key, as `edit`
+    /// shows it back.
+    fn fill_from<R: crate::domain::schema::Record>(&mut self, r: &R) {
+        for f in &mut self.fields {
+            if let Some(spec) = R::field(f.key) {
+                f.text = as_text((spec.get)(r));
+            }
+        }
     }
 
     pub fn set(&mut self, key: &str, text: &str) {
@@ -250,7 +355,9 @@ impl Form {
         self.fields.get(self.focus)
     }
 
-    fn error_at(&mut self, key: &str, message: impl Into<String>) {
+    /// Puts `message` beside the field `key` (the first message wins);
+    /// under the form when it has no such field.
+    pub fn error_at(&mut self, key: &str, message: impl Into<String>) {
         let message = message.into();
         match self.fields.iter_mut().find(|f| f.key == key) {
             Some(f) => {
@@ -258,7 +365,17 @@ impl Form {
                     f.error = Some(message);
                 }
             }
-            None => self.error = Some(message),
+            None => {
+                if self.error.is_none() {
+                    self.error = Some(message);
+                }
+            }
+        }
+    }
+
+    fn errors(&mut self, errors: Vec<FieldError>) {
+        for e in errors {
+            self.error_at(&e.key, e.message);
         }
     }
 
@@ -335,28 +452,20 @@ pub fn choices(
             v
         }
         Choice::Project => {
-            let q = Query::parse(typed);
-            index
-                .search_projects(t, &q)
-                .into_iter()
-                .filter_map(|h| t.projects.get(h.index))
-                .map(|p| (p.id.clone(), format!("{} {}", p.name_zh, p.name_en)))
-                .collect()
+            let mut v = project_choices(t, index, typed);
+            exact_first(&mut v, typed);
+            v
         }
         Choice::Target => {
-            let q = Query::parse(typed);
-            let states = vec![ProgressState::NoData; t.targets.len()];
-            index
-                .search_targets(&q, &states)
-                .into_iter()
-                .filter_map(|h| t.targets.get(h.index))
-                .map(|x| {
-                    (
-                        x.id.clone(),
-                        format!("{} {} ({})", x.metric_zh, x.metric_en, x.period.label()),
-                    )
-                })
-                .collect()
+            let mut v = target_choices(t, index, typed);
+            exact_first(&mut v, typed);
+            v
+        }
+        Choice::Record => {
+            let mut v = project_choices(t, index, typed);
+            v.extend(target_choices(t, index, typed));
+            exact_first(&mut v, typed);
+            v
         }
     }
 }
@@ -368,20 +477,30 @@ fn exact_first(v: &mut [(String, String)], typed: &str) {
     }
 }
 
-/// Whether `quote` occurs in `report` (whitespace aside), else the closest
-/// passage of the report, to show beside the quote field.
-pub fn check_quote(report: &str, quote: &str) -> Result<(), String> {
-    let q = squeeze(quote);
-    if q.is_empty() {
-        return Err("copy the words from the report".into());
-    }
-    if squeeze(report).contains(&q) {
-        return Ok(());
-    }
-    Err(match closest_passage(report, quote) {
-        Some(p) => format!("not in the report; closest passage: {p}"),
-        None => "not in the report".into(),
-    })
+fn project_choices(t: &Tracker, index: &SearchIndex, typed: &str) -> Vec<(String, String)> {
+    let q = Query::parse(typed);
+    index
+        .search_projects(t, &q)
+        .into_iter()
+        .filter_map(|h| t.projects.get(h.index))
+        .map(|p| (p.id.clone(), format!("{} {}", p.name_zh, p.name_en)))
+        .collect()
+}
+
+fn target_choices(t: &Tracker, index: &SearchIndex, typed: &str) -> Vec<(String, String)> {
+    let q = Query::parse(typed);
+    let states = vec![ProgressState::NoData; t.targets.len()];
+    index
+        .search_targets(&q, &states)
+        .into_iter()
+        .filter_map(|h| t.targets.get(h.index))
+        .map(|x| {
+            (
+                x.id.clone(),
+                format!("{} {} ({})", x.metric_zh, x.metric_en, x.period.label()),
+            )
+        })
+        .collect()
 }
 
 /// A choice field's text as an id: the id itself, else the best match.
@@ -401,17 +520,22 @@ fn resolve_choice(
     }
 }
 
+/// What the form is checked against: the records, their search, the
+/// reports' texts, the day and who types.
+pub struct FormCtx<'a> {
+    pub tracker: &'a Tracker,
+    pub index: &'a SearchIndex,
+    pub reports: &'a HashMap<String, String>,
+    pub today: NaiveDate,
+    pub by: Option<&'a str>,
+}
+
 /// Checks every field of `form` and, when all are good, the edits that
 /// save it (one record; several edits only when `E` changed several
 /// fields). On errors they are set beside their fields and nothing is
 /// returned: nothing is written until the form is valid.
-pub fn form_edits(
-    form: &mut Form,
-    t: &Tracker,
-    index: &SearchIndex,
-    reports: &HashMap<String, String>,
-    today: NaiveDate,
-) -> Option<Vec<Edit>> {
+pub fn form_edits(form: &mut Form, c: &FormCtx) -> Option<Vec<Edit>> {
+    let t = c.tracker;
     form.error = None;
     for f in &mut form.fields {
         f.error = None;
@@ -419,264 +543,151 @@ pub fn form_edits(
             f.error = Some("required".into());
         }
     }
-    // Choice fields must name one of their choices.
-    let mut ids: HashMap<&'static str, String> = HashMap::new();
+    // Choice fields must name one of their choices; the draft gets ids.
+    let mut draft = Draft::new();
     for i in 0..form.fields.len() {
         let f = &form.fields[i];
-        let (Some(c), text) = (f.choice, f.text.trim().to_string()) else {
-            continue;
-        };
-        if text.is_empty() {
-            continue;
-        }
-        match resolve_choice(t, index, c, &text) {
-            Ok(id) => {
-                ids.insert(f.key, id);
-            }
-            Err(e) => form.fields[i].error = Some(e),
+        let text = f.text.trim().to_string();
+        match f.choice {
+            Some(choice) if !text.is_empty() => match resolve_choice(t, c.index, choice, &text) {
+                Ok(id) => draft.set(f.key, id),
+                Err(e) => form.fields[i].error = Some(e),
+            },
+            _ => draft.set(f.key, text),
         }
     }
-    // The evidence: the source exists and the quote is in its report.
-    let has_source = form.fields.iter().any(|f| f.key == "source");
-    let evidence = if has_source {
-        let source = form.get("source").to_string();
-        let quote = form.get("quote").to_string();
-        if !source.is_empty() && t.source(&source).is_none() {
-            form.error_at("source", format!("unknown source \"{source}\""));
-        } else if !source.is_empty() && !quote.is_empty() {
-            match reports.get(&source) {
-                Some(text) => {
-                    if let Err(e) = check_quote(text, &quote) {
-                        form.error_at("quote", e);
-                    }
-                }
-                None => form.error_at("source", "its report could not be read"),
-            }
-        }
-        Some(Evidence { source, quote })
-    } else {
-        None
+    let report = |id: &str| c.reports.get(id).cloned();
+    let ctx = Ctx {
+        tracker: t,
+        today: c.today,
+        by: c.by,
+        report: &report,
     };
-    let number = |form: &mut Form, key: &str| -> Option<f64> {
-        let text = form.get(key).to_string();
-        if text.is_empty() {
-            return None;
-        }
-        match number::parse_value(&text) {
-            Ok(v) => Some(v),
+    let edits = match (form.kind, form.editing.clone()) {
+        (FormKind::Project, None) => match records::build_project(&ctx, &draft) {
+            Ok(p) => vec![Edit::AddProject(Box::new(p))],
             Err(e) => {
-                form.error_at(key, e);
-                None
+                form.errors(e);
+                vec![]
             }
-        }
-    };
-    let date = |form: &mut Form, key: &str| -> Option<PartialDate> {
-        let text = form.get(key).to_string();
-        if text.is_empty() {
-            return None;
-        }
-        let d = PartialDate::parse(&text);
-        if d.is_none() {
-            form.error_at(key, "write YYYY, YYYY-MM or YYYY-MM-DD");
-        }
-        d
-    };
-    let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
-    let edits = match form.kind {
-        FormKind::Project => {
-            let status = ids.get("status").and_then(|s| Status::parse(s));
-            match &form.editing {
-                None => {
-                    let p = records::new_project(
-                        String::new(),
-                        form.get("name_zh").into(),
-                        form.get("name_en").into(),
-                        ids.get("chain").cloned().unwrap_or_default(),
-                        ids.get("area").cloned(),
-                        None,
-                        status.unwrap_or(Status::Planned),
-                        opt(form.get("note")),
-                        evidence,
-                    );
-                    vec![Edit::AddProject(Box::new(p))]
-                }
-                Some(id) => {
-                    let Some(p) = t.project(id) else {
-                        form.error = Some(format!("{id} is no longer in the file"));
-                        return None;
-                    };
-                    let mut v = Vec::new();
-                    for key in ["name_zh", "name_en", "chain", "area", "note"] {
-                        let new = match key {
-                            "chain" | "area" => ids.get(key).cloned().unwrap_or_default(),
-                            _ => form.get(key).to_string(),
-                        };
-                        let old = match key {
-                            "name_zh" => p.name_zh.clone(),
-                            "name_en" => p.name_en.clone(),
-                            "chain" => p.chain.clone(),
-                            "area" => p.area.clone().unwrap_or_default(),
-                            _ => p.note.clone().unwrap_or_default(),
-                        };
-                        if new != old {
-                            v.push(Edit::SetField {
-                                id: id.clone(),
-                                field: key.into(),
-                                value: new,
-                            });
-                        }
-                    }
-                    if let Some(s) = status.filter(|s| *s != p.status) {
-                        v.push(Edit::SetStatus {
-                            project: id.clone(),
-                            status: s,
-                            date: today,
-                            note: None,
-                        });
-                    }
-                    v
+        },
+        (FormKind::Goal, None) => match records::build_target(&ctx, &draft) {
+            Ok(x) => vec![Edit::AddTarget(Box::new(x))],
+            Err(e) => {
+                form.errors(e);
+                vec![]
+            }
+        },
+        (FormKind::Project | FormKind::Goal, Some(id)) => edit_edits(form, c, &id, &draft)?,
+        (FormKind::Milestone, None) => {
+            let project = draft.get("project").to_string();
+            match records::build_milestone(&ctx, &project, &draft) {
+                Ok(m) => vec![Edit::AddMilestone {
+                    project,
+                    milestone: Box::new(m),
+                }],
+                Err(e) => {
+                    form.errors(e);
+                    vec![]
                 }
             }
         }
-        FormKind::Goal => {
-            let period = match form.get("period") {
-                "" => None,
-                p => match parse_period(p) {
-                    Ok(p) => Some(p),
-                    Err(e) => {
-                        form.error_at("period", e);
-                        None
-                    }
-                },
+        (FormKind::Milestone, Some(id)) => {
+            let i = form.item.unwrap_or(0);
+            let Some(m) = t.project(&id).and_then(|p| p.milestones.get(i)) else {
+                form.error = Some(format!("{id} no longer has that milestone"));
+                return None;
             };
-            let comparator = match form.get("comparator") {
-                "" => None,
-                c => {
-                    let parsed = Comparator::parse(c);
-                    if parsed.is_none() {
-                        form.error_at("comparator", "use >=, <= or =");
+            let mut v = Vec::new();
+            for key in ["due", "expect", "note"] {
+                let was = crate::domain::Milestone::field(key)
+                    .map_or(String::new(), |f| as_text((f.get)(m)));
+                if draft.get(key) != was {
+                    v.push(Edit::SetField {
+                        id: id.clone(),
+                        field: format!("milestones[{i}].{key}"),
+                        value: draft.get(key).to_string(),
+                    });
+                }
+            }
+            probe(form, c, &v, |f| {
+                f.rsplit('.').next().unwrap_or(f).to_string()
+            });
+            v
+        }
+        (FormKind::History, _) => {
+            let (evidence, errors) = records::evidence(&ctx, &draft);
+            form.errors(errors);
+            let date = match crate::domain::draft::date(draft.get("date")) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    if !draft.get("date").is_empty() {
+                        form.error_at("date", e);
                     }
-                    parsed
+                    None
                 }
             };
-            let target = number(form, "target");
-            match (target, comparator) {
-                (Some(_), None) if form.get("comparator").is_empty() => {
-                    form.error_at("comparator", "a target needs >=, <= or =")
-                }
-                (None, Some(_)) => form.error_at("target", "a comparator needs a target"),
-                _ => {}
-            }
-            match &form.editing {
-                None => {
-                    let value = number(form, "value");
-                    if target.is_none() && value.is_none() && form.get("target").is_empty() {
-                        form.error_at("value", "give a target (a goal) or a value (a result)");
-                    }
-                    let Some(period) = period else {
-                        form.error_at("period", "write 2025, 2024-2026 or two days a..b");
-                        return None;
-                    };
-                    let ev = evidence.clone();
-                    let observations = match (value, &ev) {
-                        (Some(v), Some(e)) => vec![Observation {
-                            value: v,
-                            date: match period {
-                                Period::Year(y) => PartialDate {
-                                    year: y,
-                                    month: None,
-                                    day: None,
-                                },
-                                Period::Span { end, .. } => PartialDate::day(end.min(today)),
-                            },
-                            note: None,
-                            source: Some(e.source.clone()),
-                            quote: Some(e.quote.clone()),
-                        }],
-                        _ => vec![],
-                    };
-                    vec![Edit::AddTarget(Box::new(Target {
-                        id: String::new(),
-                        metric_zh: form.get("metric_zh").into(),
-                        metric_en: form.get("metric_en").into(),
-                        chain: ids.get("chain").cloned().unwrap_or_default(),
-                        area: None,
-                        period,
-                        comparator,
-                        target,
-                        unit: form.get("unit").into(),
-                        measure: Measure::Level,
-                        metric: None,
-                        baseline: None,
-                        observations,
-                        note: None,
-                        sources: ev.into_iter().collect(),
-                    }))]
-                }
-                Some(id) => {
-                    let Some(x) = t.target(id) else {
-                        form.error = Some(format!("{id} is no longer in the file"));
-                        return None;
-                    };
-                    let old: [(&str, String); 7] = [
-                        ("metric_zh", x.metric_zh.clone()),
-                        ("metric_en", x.metric_en.clone()),
-                        ("chain", x.chain.clone()),
-                        ("period", period_text(&x.period)),
-                        ("comparator", x.comparator.map_or("", |c| c.symbol()).into()),
-                        ("target", x.target.map_or(String::new(), format_number)),
-                        ("unit", x.unit.clone()),
-                    ];
-                    let mut v = Vec::new();
-                    // Comparator and target change together: set the one
-                    // being added second, the one being removed first.
-                    let goal_first = x.target.is_some() && target.is_none();
-                    let mut order: Vec<usize> = (0..7).collect();
-                    if !goal_first {
-                        order.swap(4, 5);
-                    }
-                    for i in order {
-                        let (key, was) = &old[i];
-                        let new = match *key {
-                            "chain" => ids.get("chain").cloned().unwrap_or_default(),
-                            "period" => period.map(|p| period_text(&p)).unwrap_or_default(),
-                            _ => form.get(key).to_string(),
-                        };
-                        if &new != was {
-                            v.push(Edit::SetField {
-                                id: id.clone(),
-                                field: key.to_string(),
-                                value: new,
-                            });
-                        }
-                    }
-                    v
-                }
-            }
-        }
-        FormKind::History => {
-            let d = date(form, "date");
-            match (ids.get("project"), d, evidence) {
-                (Some(p), Some(d), Some(e)) => vec![Edit::AddHistory {
-                    project: p.clone(),
-                    date: d,
-                    note: form.get("note").into(),
-                    evidence: e,
+            match (draft.get("project"), date) {
+                (p, Some(date)) if !p.is_empty() => vec![Edit::AddHistory {
+                    project: p.to_string(),
+                    date,
+                    note: draft.get("note").to_string(),
+                    evidence,
                 }],
                 _ => vec![],
             }
         }
-        FormKind::Observation => {
-            let v = number(form, "value");
-            let d = date(form, "date");
-            match (ids.get("target"), v, d, evidence) {
-                (Some(x), Some(v), Some(d), Some(e)) => vec![Edit::AddObservation {
-                    target: x.clone(),
-                    value: v,
-                    date: d,
-                    note: None,
-                    evidence: Some(e),
+        (FormKind::Observation, _) => {
+            let (evidence, errors) = records::evidence(&ctx, &draft);
+            form.errors(errors);
+            let value = match draft.get("value") {
+                "" => None,
+                v => number::parse_value(v)
+                    .map_err(|e| form.error_at("value", e))
+                    .ok(),
+            };
+            let date = match draft.get("date") {
+                "" => None,
+                d => crate::domain::draft::date(d)
+                    .map_err(|e| form.error_at("date", e))
+                    .ok(),
+            };
+            let note = Some(draft.get("note").to_string()).filter(|n| !n.is_empty());
+            match (draft.get("target"), value, date) {
+                (x, Some(value), Some(date)) if !x.is_empty() => vec![Edit::AddObservation {
+                    target: x.to_string(),
+                    value,
+                    date,
+                    note,
+                    evidence,
                 }],
+                _ => vec![],
+            }
+        }
+        (FormKind::Citation, _) => {
+            let (evidence, errors) = records::evidence(&ctx, &draft);
+            form.errors(errors);
+            let id = draft.get("record").to_string();
+            let entry = match crate::domain::correct::parse_entry(t, &id, draft.get("entry")) {
+                Ok(e) => e,
+                Err(m) => {
+                    form.error_at("entry", m);
+                    None
+                }
+            };
+            match evidence {
+                Some(evidence) if !id.is_empty() => vec![Edit::Cite {
+                    id,
+                    entry,
+                    evidence,
+                }],
+                None if !id.is_empty() && !form.has_errors() => {
+                    form.error_at(
+                        "quote",
+                        "select the words in the reader (or type them) to cite",
+                    );
+                    vec![]
+                }
                 _ => vec![],
             }
         }
@@ -684,48 +695,104 @@ pub fn form_edits(
     if form.has_errors() {
         return None;
     }
+    // A refusal from the domain goes beside its field, the form kept open.
+    probe(form, c, &edits, |f| f.to_string());
+    if form.has_errors() {
+        return None;
+    }
     Some(edits)
 }
 
-/// Puts a refusal from the domain beside the field it is about: the
-/// field its place names (`projects[3].name_en: ...`), else the field its
-/// words are about.
-pub fn place_refusal(form: &mut Form, message: &str) {
-    if place_by_path(form, message) {
-        return;
-    }
-    let keys: Vec<&'static str> = form.fields.iter().map(|f| f.key).collect();
-    let about = |words: &[&str]| words.iter().any(|w| message.contains(w));
-    let key = if about(&["quote"]) {
-        "quote"
-    } else if about(&["chain"]) {
-        "chain"
-    } else if about(&["area"]) {
-        "area"
-    } else if about(&["period"]) {
-        "period"
-    } else if about(&["comparator"]) {
-        "comparator"
-    } else if about(&["target "]) {
-        "target"
-    } else if about(&["unit", "series"]) {
-        "unit"
-    } else if about(&["name_zh"]) {
-        "name_zh"
-    } else if about(&["name_en"]) {
-        "name_en"
-    } else if about(&["source"]) {
-        "source"
-    } else if about(&["date"]) {
-        "date"
-    } else {
-        ""
+/// The edits of `E`: one `edit` per field changed (the status through
+/// `set-status`, which keeps the history), each checked as `edit` checks
+/// it, every refusal beside its field.
+fn edit_edits(form: &mut Form, c: &FormCtx, id: &str, draft: &Draft) -> Option<Vec<Edit>> {
+    let t = c.tracker;
+    let mut v = Vec::new();
+    let was = |key: &str| -> Option<String> {
+        if let Some(p) = t.project(id) {
+            return Project::field(key).map(|f| as_text((f.get)(p)));
+        }
+        t.target(id)
+            .and_then(|x| Target::field(key).map(|f| as_text((f.get)(x))))
     };
-    if keys.contains(&key) {
-        form.error_at(key, message);
-    } else {
-        form.error = Some(message.to_string());
+    if t.project(id).is_none() && t.target(id).is_none() {
+        form.error = Some(format!("{id} is no longer in the file"));
+        return None;
     }
+    let mut status = None;
+    for f in &form.fields {
+        let new = draft.get(f.key).to_string();
+        if f.error.is_some() || Some(&new) == was(f.key).as_ref() {
+            continue;
+        }
+        if f.key == "status" {
+            status = Status::parse(&new);
+            continue;
+        }
+        v.push(Edit::SetField {
+            id: id.to_string(),
+            field: f.key.to_string(),
+            value: new,
+        });
+    }
+    // Comparator and target change together: the one being added second,
+    // the one being removed first.
+    let adds_goal = t.target(id).is_some_and(|x| x.target.is_none());
+    let pos = |v: &[Edit], k: &str| {
+        v.iter()
+            .position(|e| matches!(e, Edit::SetField { field, .. } if field == k))
+    };
+    if let (Some(a), Some(b)) = (pos(&v, "comparator"), pos(&v, "target")) {
+        if adds_goal == (a < b) {
+            v.swap(a, b);
+        }
+    }
+    if let Some(s) = status {
+        v.push(Edit::SetStatus {
+            project: id.to_string(),
+            status: s,
+            date: c.today,
+            note: None,
+        });
+    }
+    Some(v)
+}
+
+/// Applies `edits` to a copy, one after another, and puts each refusal
+/// beside the field it names (`key_of` maps the refusal's field to the
+/// form's key); the rest are still tried.
+fn probe(form: &mut Form, c: &FormCtx, edits: &[Edit], key_of: impl Fn(&str) -> String) {
+    let mut t = c.tracker.clone();
+    for e in edits {
+        if let Err(r) = crate::domain::edit::apply_by(&mut t, e, c.today, c.by) {
+            if r.unchanged {
+                continue;
+            }
+            let key = r.field.as_deref().map(&key_of);
+            place(form, key.as_deref(), &r.message);
+        }
+    }
+}
+
+fn place(form: &mut Form, key: Option<&str>, message: &str) {
+    match key {
+        Some(k) if form.fields.iter().any(|f| f.key == k) => form.error_at(k, message),
+        _ => {
+            if !place_by_path(form, message) && form.error.is_none() {
+                form.error = Some(message.to_string());
+            }
+        }
+    }
+}
+
+/// Puts a refusal from the domain beside the field it names.
+pub fn place_refusal(form: &mut Form, r: &Refusal) {
+    let key = r
+        .field
+        .as_deref()
+        .map(|f| f.rsplit('.').next().unwrap_or(f));
+    place(form, key, &r.message);
 }
 
 /// Puts a save's failure beside the field its place names (the store
@@ -760,6 +827,32 @@ fn place_by_path(form: &mut Form, message: &str) -> bool {
     }
 }
 
+/// The entries the details of the selected record list, in their order
+/// (`correct::project_entries`, `target_entries`): those standing, or all
+/// of them with `all` (`A`); with the record's id. What Tab moves through
+/// and `x` retracts, and what the drawing marks.
+pub fn detail_entries(app: &crate::app::App, all: bool) -> Option<(String, Vec<Shown>)> {
+    use crate::app::state::View;
+    let t = &app.tracker;
+    let (id, v) = match app.view {
+        View::Projects => {
+            let p = t.projects.get(app.selected_project()?)?;
+            (p.id.clone(), crate::domain::correct::project_entries(p))
+        }
+        View::Goals => {
+            let x = t.targets.get(app.selected_goal()?)?;
+            (x.id.clone(), crate::domain::correct::target_entries(x))
+        }
+        _ => return None,
+    };
+    Some((
+        id,
+        v.into_iter()
+            .filter(|e| all || e.retracted.is_none())
+            .collect(),
+    ))
+}
+
 /// A passage of a report that records quote, with the records quoting it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Passage {
@@ -791,8 +884,10 @@ pub fn passages(t: &Tracker, source: &str, text: &str) -> Vec<Passage> {
             }
         }
         for m in &p.milestones {
-            if m.source == source {
-                quotes.push((&p.id, &m.quote));
+            if let (Some(s), Some(q)) = (&m.source, &m.quote) {
+                if s == source {
+                    quotes.push((&p.id, q));
+                }
             }
         }
         for h in &p.history {

@@ -79,6 +79,8 @@ pub enum Mode {
     ReaderSearch,
     /// `a` in the reader: what the selected words are cited as.
     Cite,
+    /// `C`: the conflicts a merge left in the file, settled one by one.
+    Merged,
     /// The terminal is below the minimum size: only quitting works, so no
     /// key changes anything nobody can see.
     TooSmall,
@@ -86,7 +88,7 @@ pub enum Mode {
 
 impl Mode {
     /// In the order the help overlay lists them.
-    pub const ALL: [Mode; 15] = [
+    pub const ALL: [Mode; 16] = [
         Mode::Normal,
         Mode::Filter,
         Mode::Picker,
@@ -99,6 +101,7 @@ impl Mode {
         Mode::Reader,
         Mode::ReaderSearch,
         Mode::Cite,
+        Mode::Merged,
         Mode::Conflict,
         Mode::Help,
         Mode::TooSmall,
@@ -120,6 +123,7 @@ impl Mode {
             Mode::Reader => "Reading a report (Sources, Enter)",
             Mode::ReaderSearch => "Finding words in the report",
             Mode::Cite => "Cite the selection as",
+            Mode::Merged => "Conflicts from a merge (C)",
             Mode::TooSmall => "Terminal too small",
         }
     }
@@ -144,6 +148,16 @@ pub enum Overlay {
     Form(Box<crate::app::records::Form>),
     Ask(Ask),
     Reader(Box<crate::app::records::Reader>),
+    Merged(Merged),
+}
+
+/// `C`: the conflicts a merge left in the file (`domain::merge`), each
+/// with what either side had and who made it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Merged {
+    /// The conflicts as the file holds them now.
+    pub items: Vec<crate::domain::merge::Found>,
+    pub selected: usize,
 }
 
 /// A yes/no question and what a yes does.
@@ -159,6 +173,15 @@ pub enum AskThen {
     Delete { id: String, over: Option<Detail> },
     /// Esc in a form with typing in it: drop the form.
     Discard(Box<crate::app::records::Form>),
+    /// A guard asked (a name like an existing record's, a value out of
+    /// scale): yes saves the form's edits as they are, no goes back to it.
+    Proceed {
+        form: Box<crate::app::records::Form>,
+        edits: Vec<crate::domain::edit::Edit>,
+    },
+    /// `e` gave a value out of scale: yes goes on to its date, no back to
+    /// the value.
+    ValueAnyway { prompt: Prompt, value: f64 },
 }
 
 impl Overlay {
@@ -178,6 +201,7 @@ impl Overlay {
             Overlay::Reader(r) if r.search.is_some() => Mode::ReaderSearch,
             Overlay::Reader(r) if r.citing => Mode::Cite,
             Overlay::Reader(_) => Mode::Reader,
+            Overlay::Merged(_) => Mode::Merged,
         }
     }
 
@@ -205,6 +229,13 @@ impl Overlay {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Detail {
     pub scroll: usize,
+    /// The entry selected (Tab), among those shown: what `x` retracts
+    /// and `E` edits (a milestone).
+    pub cursor: Option<usize>,
+    /// `A`: retracted entries shown too.
+    pub all: bool,
+    /// The selection just moved: the drawing scrolls it into view.
+    pub reveal: bool,
 }
 
 /// The key list, scrolled by `scroll` rows, over what it was opened from.
@@ -245,8 +276,23 @@ pub enum PromptKind {
     Value { target: String },
     /// The optional note of a status change.
     StatusNote { project: String, status: Status },
+    /// The as-of date of a new actual value (today, or as precise as known).
+    ActualDate { target: String, value: f64 },
     /// The optional note of a new actual value.
-    ActualNote { target: String, value: f64 },
+    ActualNote {
+        target: String,
+        value: f64,
+        date: crate::domain::PartialDate,
+    },
+    /// The day (or month, or year) the next milestone was reached.
+    MarkDate { project: String },
+    /// Why an entry is taken back.
+    Reason {
+        id: String,
+        entry: crate::domain::edit::Entry,
+    },
+    /// A value of one's own for a field a merge left set two ways.
+    ConflictValue { id: String, field: String },
 }
 
 /// The question `m` asks before recording a milestone: what it will
@@ -254,7 +300,7 @@ pub enum PromptKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Confirm {
     pub project: String,
-    pub date: NaiveDate,
+    pub date: crate::domain::PartialDate,
     /// "\"明年投产\" reached 2023-06-30 — expect 运营中; set status to 运营中 too?"
     pub question: String,
     /// Whether accepting also changes the status.
@@ -408,11 +454,16 @@ pub struct Drawn {
     pub max_scroll: Option<usize>,
     /// Rows one page of that overlay shows.
     pub page: Option<usize>,
+    /// The scroll the details were drawn at, when they brought the
+    /// selected entry into view (`Detail::reveal`).
+    pub scroll: Option<usize>,
 }
 
 pub struct App {
     pub file_label: String,
     pub today: NaiveDate,
+    /// Who is at the keyboard: recorded as `by` on what they add.
+    pub by: Option<String>,
     pub tracker: Tracker,
     /// The search keys; built when first needed (`ensure_index`), so
     /// the first frame never waits for them.
@@ -480,6 +531,7 @@ impl App {
         let mut app = App {
             file_label: file_label.into(),
             today,
+            by: None,
             tracker,
             index: SearchIndex::default(),
             indexed: false,
@@ -507,6 +559,12 @@ impl App {
         app.mark_stale();
         app.fill_all();
         app
+    }
+
+    /// Who is at the keyboard (`by` on what they add).
+    pub fn with_by(mut self, by: Option<String>) -> App {
+        self.by = by;
+        self
     }
 
     /// The reports' texts, by source id, for the reader and quote checks.

@@ -1,8 +1,8 @@
 //! `set-status`, `set-actual` and `milestone`: one edit, saved atomically.
 
-use super::{load, Failure, Outcome};
+use super::{load, Failure, Outcome, Stamp};
 use crate::command::{project_id, target_id, unknown_status};
-use crate::domain::edit::{apply, Change, Edit};
+use crate::domain::edit::{apply_by, Change, Edit};
 use crate::domain::*;
 use crate::store;
 use chrono::NaiveDate;
@@ -15,17 +15,17 @@ use std::path::Path;
 /// waits for us and then starts from our result instead of overwriting it.
 fn edit_file(
     file: &Path,
-    today: NaiveDate,
+    at: Stamp,
     edit: impl FnOnce(&Tracker) -> Result<Edit, Failure>,
 ) -> Outcome {
-    edit_file_then(file, today, edit, |_, _| Ok(String::new()))
+    edit_file_then(file, at, edit, |_, _| Ok(String::new()))
 }
 
 /// `edit_file`, with `after` run on the changed tracker before it is
 /// saved: it may refuse (nothing is written) or add to what is printed.
 pub(super) fn edit_file_then(
     file: &Path,
-    today: NaiveDate,
+    at: Stamp,
     edit: impl FnOnce(&Tracker) -> Result<Edit, Failure>,
     after: impl FnOnce(&Tracker, &Change) -> Result<String, Failure>,
 ) -> Outcome {
@@ -48,7 +48,7 @@ pub(super) fn edit_file_then(
     let e = edit(&t)?;
     // Typed text the reader would refuse (an escape sequence in a note)
     // is stopped by the save's own check, which names the field.
-    let change = match apply(&mut t, &e, today) {
+    let change = match apply_by(&mut t, &e, at.today, at.by) {
         Ok(c) => c,
         Err(r) if r.unchanged => return Ok(format!("{}\n", r.message)),
         Err(r) => {
@@ -74,13 +74,13 @@ pub(super) fn edit_file_then(
 
 pub fn set_status(
     file: &Path,
-    today: NaiveDate,
+    at: Stamp,
     project: &str,
     status: &str,
     note: Option<String>,
     date: NaiveDate,
 ) -> Outcome {
-    edit_file(file, today, |t| {
+    edit_file(file, at, |t| {
         let project = project_id(t, project)?;
         let st = Status::parse(status).ok_or_else(|| unknown_status(status))?;
         Ok(Edit::SetStatus {
@@ -97,13 +97,14 @@ pub fn set_status(
 /// `slip_to` moves it to a later date, keeping the one it had.
 pub struct MilestoneArgs<'a> {
     pub project: &'a str,
-    pub date: NaiveDate,
+    pub date: PartialDate,
     pub keep_status: bool,
     pub slip_to: Option<PartialDate>,
     pub note: Option<String>,
 }
 
-pub fn milestone(file: &Path, today: NaiveDate, a: MilestoneArgs) -> Outcome {
+pub fn milestone(file: &Path, at: Stamp, a: MilestoneArgs) -> Outcome {
+    let today = at.today;
     // A slip to a date already past leaves the milestone overdue at once:
     // done as asked (a report may say so), with a word.
     let past = a
@@ -114,15 +115,15 @@ pub fn milestone(file: &Path, today: NaiveDate, a: MilestoneArgs) -> Outcome {
                 "warning: {to} is already past (today is {today}): the milestone is overdue again at once\n"
             )
         });
-    let out = milestone_edit(file, today, a)?;
+    let out = milestone_edit(file, at, a)?;
     Ok(match past {
         Some(w) => format!("{out}{w}"),
         None => out,
     })
 }
 
-fn milestone_edit(file: &Path, today: NaiveDate, a: MilestoneArgs) -> Outcome {
-    edit_file(file, today, |t| {
+fn milestone_edit(file: &Path, at: Stamp, a: MilestoneArgs) -> Outcome {
+    edit_file(file, at, |t| {
         let project = project_id(t, a.project)?;
         Ok(match a.slip_to {
             Some(to) => Edit::SlipMilestone {
@@ -150,12 +151,19 @@ pub struct ObservationArgs<'a> {
     pub note: Option<String>,
     pub source: Option<String>,
     pub quote: Option<String>,
+    /// Record a value out of scale as typed.
+    pub force: bool,
 }
 
-pub fn set_actual(file: &Path, today: NaiveDate, a: ObservationArgs) -> Outcome {
-    edit_file(file, today, |t| {
+pub fn set_actual(file: &Path, at: Stamp, a: ObservationArgs) -> Outcome {
+    edit_file(file, at, |t| {
         let target = target_id(t, a.target)?;
         let value = parse_value(a.value).map_err(Failure::usage)?;
+        if !a.force {
+            if let Some(x) = t.target(&target) {
+                super::records::scale_guard(t, x, value, a.date)?;
+            }
+        }
         let evidence = match (a.source, a.quote) {
             (Some(source), Some(quote)) => {
                 store::check_quote(file, t, &source, &quote).map_err(Failure::usage)?;

@@ -4,7 +4,7 @@ use super::output::{csv, fitted_table, json_text, push_note};
 use super::{area_label, chain_label, tracker_to_read, Failure, Format, Outcome};
 use crate::columns::{column, Column, PROJECT_NAME};
 use crate::command::listing;
-use crate::domain::labels::{count, next_due, plural};
+use crate::domain::labels::{count, marked_name, next_due, plural, NOTE_LEGEND};
 use crate::domain::progress::{next_milestone, overdue_milestones};
 use crate::domain::search::{Field, Query, SearchIndex};
 use crate::domain::*;
@@ -88,6 +88,7 @@ pub fn list(file: &Path, today: NaiveDate, format: Format, filter: Option<&str>)
                         "chain": p.chain, "area": p.area, "parent": p.parent, "status": p.status,
                         "next_milestone": next_milestone(p).map(|(_, m)| json!({"due": m.due.to_string(), "expect": m.expect, "text": m.text})),
                         "overdue_milestones": overdue,
+                        "evidence": super::evidence_kind(&p.sources),
                     })
                 })
                 .collect();
@@ -104,6 +105,7 @@ pub fn list(file: &Path, today: NaiveDate, format: Format, filter: Option<&str>)
                 "next_due",
                 "next_milestone",
                 "overdue",
+                "evidence",
             ];
             let rows: Vec<Vec<String>> = projects
                 .iter()
@@ -119,6 +121,7 @@ pub fn list(file: &Path, today: NaiveDate, format: Format, filter: Option<&str>)
                         next.map_or(String::new(), |m| m.due.to_string()),
                         next.map_or(String::new(), |m| m.text.clone()),
                         next_due(p, today).map_or(String::new(), |(_, late)| late.to_string()),
+                        super::evidence_kind(&p.sources).to_string(),
                     ]
                 })
                 .collect();
@@ -132,7 +135,11 @@ pub fn list(file: &Path, today: NaiveDate, format: Format, filter: Option<&str>)
                 .map(|p| {
                     vec![
                         Cow::Borrowed(p.id.as_str()),
-                        Cow::Borrowed(p.name_zh.as_str()),
+                        if p.sources.is_empty() {
+                            Cow::Owned(marked_name(&p.name_zh, true))
+                        } else {
+                            Cow::Borrowed(p.name_zh.as_str())
+                        },
                         Cow::Borrowed(p.name_en.as_str()),
                         Cow::Owned(chain_label(t, &p.chain)),
                         Cow::Owned(area_label(t, p.area.as_deref())),
@@ -154,6 +161,10 @@ pub fn list(file: &Path, today: NaiveDate, format: Format, filter: Option<&str>)
             );
             if overdue > 0 {
                 let _ = write!(tally, "; ! marks an overdue milestone ({overdue})");
+            }
+            let on_notes = projects.iter().filter(|p| p.sources.is_empty()).count();
+            if on_notes > 0 {
+                let _ = write!(tally, "; {NOTE_LEGEND} ({on_notes})");
             }
             push_note(&mut out, &tally, width);
             out

@@ -50,6 +50,23 @@ pub fn validate(file: &Path, today: NaiveDate) -> Outcome {
             ),
         );
     }
+    let conflicts = store::conflicts(loaded, file);
+    if !conflicts.is_empty() {
+        return Err(Failure {
+            message: format!(
+                "{}\n{} in {}: resolve {} (the file loads and works meanwhile)",
+                conflicts
+                    .iter()
+                    .map(|p| p.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                count(conflicts.len(), "conflict"),
+                file.display(),
+                if conflicts.len() == 1 { "it" } else { "them" }
+            ),
+            code: 1,
+        });
+    }
     let warnings = store::warnings(loaded, file, today);
     // Warnings go to stderr escaped, like every message (a value in the
     // file may hold control characters), and a closed stderr is no panic.
@@ -79,6 +96,29 @@ pub fn validate(file: &Path, today: NaiveDate) -> Outcome {
     if !warnings.is_empty() {
         let _ = write!(out, "; {} (on stderr)", count(warnings.len(), "warning"));
     }
+    // What a person knew before a report said it, counted apart, as are
+    // the entries taken back (kept in the file, no longer counted).
+    let on_notes = t.projects.iter().filter(|p| p.rests_on_note()).count()
+        + t.targets.iter().filter(|x| x.rests_on_note()).count();
+    if on_notes > 0 {
+        let _ = write!(
+            out,
+            "\n{} on notes, no report cited yet (`cite` gives them their quote)",
+            if on_notes == 1 {
+                "1 record rests".to_string()
+            } else {
+                format!("{on_notes} records rest")
+            }
+        );
+    }
+    let retracted = retracted_entries(t);
+    if retracted > 0 {
+        let _ = write!(
+            out,
+            "\n{} (kept in the file, not counted; `show ID --all` lists them)",
+            count(retracted, "retracted entry")
+        );
+    }
     if t.schema_version < SCHEMA_VERSION {
         let _ = write!(
             out,
@@ -88,6 +128,40 @@ pub fn validate(file: &Path, today: NaiveDate) -> Outcome {
     }
     out.push('\n');
     Ok(out)
+}
+
+/// Entries taken back: observations, history entries, milestones, marks
+/// and slips.
+fn retracted_entries(t: &crate::domain::Tracker) -> usize {
+    let projects: usize = t
+        .projects
+        .iter()
+        .map(|p| {
+            p.history.iter().filter(|h| h.retracted.is_some()).count()
+                + p.milestones
+                    .iter()
+                    .map(|m| {
+                        usize::from(m.retracted.is_some())
+                            + usize::from(m.mark_retracted.is_some())
+                            + m.slipped_from
+                                .iter()
+                                .filter(|s| s.retracted.is_some())
+                                .count()
+                    })
+                    .sum::<usize>()
+        })
+        .sum();
+    let targets: usize = t
+        .targets
+        .iter()
+        .map(|x| {
+            x.observations
+                .iter()
+                .filter(|o| o.retracted.is_some())
+                .count()
+        })
+        .sum();
+    projects + targets
 }
 
 pub fn normalize(file: &Path) -> Outcome {

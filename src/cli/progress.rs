@@ -35,7 +35,11 @@ pub fn progress(
             let hint = if near.is_empty() {
                 format!("known metrics: {}", known.join(", "))
             } else {
-                format!("did you mean `{}`?", near.join("`, `"))
+                let near: Vec<String> = near
+                    .into_iter()
+                    .map(crate::domain::suggest::ticked)
+                    .collect();
+                crate::domain::suggest::did_you_mean(&near)
             };
             return Err(Failure::usage(format!("unknown metric \"{m}\" — {hint}")));
         }
@@ -67,6 +71,7 @@ pub fn progress(
                     "baseline": x.baseline.as_ref().map(|b| json!({"value": b.value, "date": b.date.to_string()})),
                     "actual": pr.value.zip(pr.as_of).map(|(v, d)| json!({"value": v, "date": d.to_string(), "interim": pr.interim, "age_days": pr.age_days})),
                     "percent": pr.percent, "state": pr.state, "days_left": pr.days_left,
+                    "evidence": super::evidence_kind(&x.sources),
                 })
             })
             .collect();
@@ -98,7 +103,11 @@ pub fn progress(
             });
             vec![
                 Cow::Borrowed(x.id.as_str()),
-                Cow::Borrowed(x.metric_zh.as_str()),
+                if x.sources.is_empty() {
+                    Cow::Owned(crate::domain::labels::marked_name(&x.metric_zh, true))
+                } else {
+                    Cow::Borrowed(x.metric_zh.as_str())
+                },
                 Cow::Borrowed(x.metric_en.as_str()),
                 Cow::Owned(chain_label(t, &x.chain)),
                 Cow::Owned(period_short(&x.period)),
@@ -119,6 +128,9 @@ pub fn progress(
             "* interim: a value from before the period's end, not its outcome",
             width,
         );
+    }
+    if targets.iter().any(|x| x.sources.is_empty()) {
+        push_note(&mut out, crate::domain::labels::NOTE_LEGEND, width);
     }
     Ok(out)
 }
@@ -162,6 +174,7 @@ fn progress_csv(targets: &[&Target], today: NaiveDate) -> String {
         "interim",
         "percent",
         "state",
+        "evidence",
     ];
     let num = |v: Option<f64>| v.map_or(String::new(), format_number);
     let rows: Vec<Vec<String>> = targets
@@ -191,6 +204,7 @@ fn progress_csv(targets: &[&Target], today: NaiveDate) -> String {
                 },
                 pr.percent.map_or(String::new(), |p| format!("{p:.1}")),
                 pr.state.id().to_string(),
+                super::evidence_kind(&x.sources).to_string(),
             ]
         })
         .collect();

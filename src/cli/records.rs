@@ -5,13 +5,14 @@
 //! change) and printed back as saved.
 
 use super::edit::edit_file_then;
+use super::Stamp;
 use super::{Failure, Outcome};
 use crate::command::listing;
+use crate::domain::draft::{Draft, FieldError};
 use crate::domain::edit::{Edit, Record};
-use crate::domain::number::parse_value;
-use crate::domain::records::{self, closest_passage};
+use crate::domain::records::{self, Ctx};
 use crate::domain::search::{similar_chinese, SearchIndex, SUGGESTIONS};
-use crate::domain::suggest::closest;
+use crate::domain::suggest::{closest, did_you_mean};
 use crate::domain::*;
 use crate::store;
 use chrono::NaiveDate;
@@ -19,22 +20,9 @@ use std::io::Write;
 use std::path::Path;
 
 /// Checks a quote against its report at once; a quote not in it is refused
-/// with the passage of that report that comes closest, so the user sees
-/// what the report says there.
+/// with the passage of that report that comes closest (`domain::quote`).
 pub fn verify_quote(file: &Path, t: &Tracker, source: &str, quote: &str) -> Result<(), Failure> {
-    let Err(why) = store::check_quote(file, t, source, quote) else {
-        return Ok(());
-    };
-    let near = t
-        .source(source)
-        .and_then(|s| store::read_source(&store::seeds_dir(file), &s.file).ok())
-        .and_then(|text| closest_passage(&text, quote));
-    Err(Failure::usage(match near {
-        Some(p) if why.starts_with("quote not found") => {
-            format!("{why}\nthe closest passage of {source}:\n  {p}")
-        }
-        _ => why,
-    }))
+    store::check_quote(file, t, source, quote).map_err(Failure::usage)
 }
 
 /// A chain or area given by id, or by its Chinese or English name or an
@@ -91,7 +79,7 @@ fn resolve_group(
                 format!("`{id}` ({})", g.map_or("", |g| g.1))
             })
             .collect();
-        format!("did you mean {}?", named.join(", "))
+        did_you_mean(&named)
     };
     let dash = if hint.starts_with('\n') { "" } else { " — " };
     Err(Failure::usage(format!(
@@ -141,34 +129,35 @@ pub fn resolve_area(t: &Tracker, index: &SearchIndex, value: &str) -> Result<Str
     resolve_group("area", value, &groups, searched)
 }
 
-fn parse_status(s: &str) -> Result<Status, Failure> {
-    Status::parse(s).ok_or_else(|| crate::command::unknown_status(s))
-}
-
-fn evidence(
-    file: &Path,
-    t: &Tracker,
-    source: Option<String>,
-    quote: Option<String>,
-    what: &str,
-) -> Result<Evidence, Failure> {
-    match (source, quote) {
-        (Some(source), Some(quote)) => {
-            verify_quote(file, t, &source, &quote)?;
-            Ok(Evidence { source, quote })
-        }
-        (None, _) => Err(Failure::usage(format!(
-            "{what} needs --source: the id of the report it comes from (add the report first with `add-source`; known: {})",
-            t.sources.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ")
-        ))),
-        (Some(_), None) => Err(Failure::usage(format!(
-            "{what} needs --quote: the words of the report that state it"
-        ))),
+/// Reads a report by source id, for the draft's quote check.
+fn report_reader<'a>(file: &'a Path, t: &'a Tracker) -> impl Fn(&str) -> Option<String> + 'a {
+    let seeds = store::seeds_dir(file);
+    move |id: &str| {
+        t.source(id)
+            .and_then(|s| store::read_source(&seeds, &s.file).ok())
     }
 }
 
-fn optional_id(id: Option<String>) -> String {
-    id.map(|s| s.trim().to_string()).unwrap_or_default()
+/// A draft's mistakes as the command line says them: each under the
+/// option it is about (`--period: "2024-13" is not a period: …`).
+pub(super) fn draft_failure(what: &str, errors: &[FieldError]) -> Failure {
+    let lines: Vec<String> = errors
+        .iter()
+        .map(|e| format!("  --{}: {}", e.key.replace('_', "-"), e.message))
+        .collect();
+    Failure::usage(format!("{what} not added:\n{}", lines.join("\n")))
+}
+
+/// The context a draft is checked in, on the command line.
+pub(super) fn with_ctx<T>(file: &Path, t: &Tracker, at: Stamp, f: impl FnOnce(&Ctx) -> T) -> T {
+    let read = report_reader(file, t);
+    let ctx = Ctx {
+        tracker: t,
+        today: at.today,
+        by: at.by,
+        report: &read,
+    };
+    f(&ctx)
 }
 
 /// The record as saved, after the summary line.
@@ -189,18 +178,21 @@ fn saved_text(t: &Tracker, rec: &Record, today: NaiveDate) -> String {
             }
             out
         }
+        Record::Chain(c) => format!("chain {}  {} {}\n", c.id, c.name_zh, c.name_en),
+        Record::Area(a) => format!("area {}  {} {}\n", a.id, a.name_zh, a.name_en),
         Record::Absent(_) => String::new(),
     }
 }
 
 /// Saves an edit built from the loaded tracker; the whole tracker must
 /// still validate (references, quotes) before it is written.
-fn save_record(
+pub(super) fn save_record(
     file: &Path,
-    today: NaiveDate,
+    at: Stamp,
     build: impl FnOnce(&Tracker) -> Result<Edit, Failure>,
 ) -> Outcome {
-    edit_file_then(file, today, build, |t, change| {
+    let today = at.today;
+    edit_file_then(file, at, build, |t, change| {
         check_valid(file, t)?;
         Ok(saved_text(t, &change.after, today))
     })
@@ -214,7 +206,8 @@ fn check_valid(file: &Path, t: &Tracker) -> Result<(), Failure> {
         .sources
         .iter()
         .map(|s| {
-            let body = store::read_source(&seeds, &s.file).map(|b| store::validate::squeeze(&b));
+            let body =
+                store::read_source(&seeds, &s.file).map(|b| crate::domain::quote::squeeze(&b));
             (s.id.clone(), body)
         })
         .collect();
@@ -261,7 +254,9 @@ pub struct ProjectArgs {
     /// planned, signed, under_construction, completed, operating, stalled or cancelled (default planned).
     #[arg(long)]
     pub status: Option<String>,
-    /// A remark of yours (kept in `note`, never taken for the report's words).
+    /// A remark of yours (kept in `note`, never taken for the report's
+    /// words); without --source and --quote, what you know of the project
+    /// and where from: the project rests on it until a report is cited.
     #[arg(long)]
     pub note: Option<String>,
     /// The report naming the project (a source id).
@@ -270,10 +265,31 @@ pub struct ProjectArgs {
     /// The report's words naming it, checked against the report.
     #[arg(long)]
     pub quote: Option<String>,
+    /// Add it even though a project of the same or nearly the same name is there.
+    #[arg(long)]
+    pub allow_duplicate: bool,
 }
 
-pub fn add_project(file: &Path, today: NaiveDate, a: ProjectArgs) -> Outcome {
-    save_record(file, today, |t| {
+/// A record with a name like an existing one is refused unless
+/// `--allow-duplicate`, naming the one that is there.
+fn duplicate_guard(
+    what: &str,
+    similar: Vec<(String, String)>,
+    allowed: bool,
+) -> Result<(), Failure> {
+    if allowed {
+        return Ok(());
+    }
+    match crate::domain::guard::duplicate_message(what, &similar) {
+        Some(m) => Err(Failure::usage(format!(
+            "not added: {m}; --allow-duplicate adds it anyway"
+        ))),
+        None => Ok(()),
+    }
+}
+
+pub fn add_project(file: &Path, at: Stamp, a: ProjectArgs) -> Outcome {
+    save_record(file, at, |t| {
         let index = SearchIndex::groups(t);
         let chain = resolve_chain(t, &index, &a.chain)?;
         let area = match a.area.as_deref().map(str::trim) {
@@ -285,24 +301,25 @@ pub fn add_project(file: &Path, today: NaiveDate, a: ProjectArgs) -> Outcome {
             .as_deref()
             .map(|p| crate::command::project_id(t, p))
             .transpose()?;
-        let status = parse_status(a.status.as_deref().unwrap_or("planned"))?;
-        let ev = evidence(file, t, a.source, a.quote, "a project")?;
-        let mut p = records::new_project(
-            optional_id(a.id),
-            a.name_zh,
-            a.name_en,
-            chain,
-            area,
-            parent,
-            status,
-            a.note.filter(|n| !n.trim().is_empty()),
-            Some(ev),
-        );
-        p.aliases = a
-            .aliases
-            .as_deref()
-            .map(records::parse_aliases)
-            .unwrap_or_default();
+        let d = Draft::new()
+            .with("id", a.id)
+            .with("name_zh", Some(a.name_zh))
+            .with("name_en", Some(a.name_en))
+            .with("aliases", a.aliases)
+            .with("chain", Some(chain))
+            .with("area", area)
+            .with("parent", parent)
+            .with("status", a.status)
+            .with("note", a.note)
+            .with("source", a.source)
+            .with("quote", a.quote);
+        let p = with_ctx(file, t, at, |c| records::build_project(c, &d))
+            .map_err(|e| draft_failure("project", &e))?;
+        let similar = crate::domain::guard::similar_projects(t, &p)
+            .into_iter()
+            .map(|q| (q.id.clone(), q.name_zh.clone()))
+            .collect();
+        duplicate_guard("project", similar, a.allow_duplicate)?;
         Ok(Edit::AddProject(Box::new(p)))
     })
 }
@@ -343,7 +360,8 @@ pub struct TargetArgs {
     /// The series key shared with the same measure in other periods.
     #[arg(long)]
     pub metric: Option<String>,
-    /// A remark of yours (kept in `note`, never taken for the report's words).
+    /// A remark of yours (kept in `note`); without --source and --quote,
+    /// what you know and where from: the goal or result rests on it.
     #[arg(long)]
     pub note: Option<String>,
     /// The report stating it (a source id).
@@ -356,101 +374,82 @@ pub struct TargetArgs {
     #[arg(long, allow_hyphen_values = true)]
     pub value: Option<String>,
     /// The value's as-of date (YYYY, YYYY-MM or YYYY-MM-DD); default the period.
-    #[arg(long, value_parser = parse_partial_date, requires = "value")]
-    pub date: Option<PartialDate>,
+    #[arg(long, requires = "value")]
+    pub date: Option<String>,
+    /// Add it even though one of the same metric and period is there.
+    #[arg(long)]
+    pub allow_duplicate: bool,
+    /// Record a value more than 100 times away from the goal as typed.
+    #[arg(long)]
+    pub force: bool,
 }
 
-fn parse_partial_date(s: &str) -> Result<PartialDate, String> {
-    PartialDate::parse(s).ok_or_else(|| {
-        format!("\"{s}\" is not a date: write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024-06-30")
-    })
-}
-
-pub fn add_target(file: &Path, today: NaiveDate, a: TargetArgs) -> Outcome {
-    save_record(file, today, |t| {
+pub fn add_target(file: &Path, at: Stamp, a: TargetArgs) -> Outcome {
+    save_record(file, at, |t| {
         let index = SearchIndex::groups(t);
         let chain = resolve_chain(t, &index, &a.chain)?;
         let area = match a.area.as_deref().map(str::trim) {
             Some(v) if !v.is_empty() => Some(resolve_area(t, &index, v)?),
             _ => None,
         };
-        let period = records::parse_period(&a.period).map_err(Failure::usage)?;
-        let comparator = match a.comparator.as_deref() {
-            None => None,
-            Some(c) => Some(Comparator::parse(c).ok_or_else(|| {
-                Failure::usage(format!(
-                    "unknown comparator \"{c}\" — use >= (以上, 突破), <= (以内) or ="
-                ))
-            })?),
-        };
-        let target = a
-            .target
-            .as_deref()
-            .map(parse_value)
-            .transpose()
-            .map_err(Failure::usage)?;
-        if target.is_none() && a.value.is_none() {
-            return Err(Failure::usage(
-                "give a goal (--target and --comparator) or a result (--value, with --date): add-target needs one",
-            ));
+        let d = Draft::new()
+            .with("id", a.id)
+            .with("metric_zh", Some(a.metric_zh))
+            .with("metric_en", Some(a.metric_en))
+            .with("chain", Some(chain))
+            .with("area", area)
+            .with("period", Some(a.period))
+            .with("comparator", a.comparator)
+            .with("target", a.target)
+            .with("unit", Some(a.unit))
+            .with("measure", a.measure)
+            .with("metric", a.metric)
+            .with("note", a.note)
+            .with("source", a.source)
+            .with("quote", a.quote)
+            .with("value", a.value)
+            .with("date", a.date);
+        let x = with_ctx(file, t, at, |c| records::build_target(c, &d))
+            .map_err(|e| draft_failure("goal or result", &e))?;
+        let similar = crate::domain::guard::similar_targets(t, &x)
+            .into_iter()
+            .map(|y| {
+                (
+                    y.id.clone(),
+                    format!("{} {}", y.metric_zh, y.period.label()),
+                )
+            })
+            .collect();
+        duplicate_guard("goal or result", similar, a.allow_duplicate)?;
+        if !a.force {
+            if let Some(o) = x.observations.first() {
+                scale_guard(t, &x, o.value, o.date)?;
+            }
         }
-        let measure = match a.measure.as_deref() {
-            None | Some("level") => Measure::Level,
-            Some("flow") => Measure::Flow,
-            Some(m) => {
-                return Err(Failure::usage(format!(
-                    "unknown measure \"{m}\" — use level (an amount standing at a date) or flow (counted afresh each period)"
-                )))
-            }
-        };
-        let ev = evidence(file, t, a.source, a.quote, "a goal or result")?;
-        let observations = match a.value.as_deref() {
-            None => vec![],
-            Some(v) => {
-                let value = parse_value(v).map_err(Failure::usage)?;
-                // A result for a year is as of that year unless told.
-                let date = a.date.unwrap_or_else(|| match period {
-                    Period::Year(y) => PartialDate {
-                        year: y,
-                        month: None,
-                        day: None,
-                    },
-                    Period::Span { end, .. } => PartialDate::day(end),
-                });
-                vec![Observation {
-                    value,
-                    date,
-                    note: None,
-                    source: Some(ev.source.clone()),
-                    quote: Some(ev.quote.clone()),
-                }]
-            }
-        };
-        let x = Target {
-            id: optional_id(a.id),
-            metric_zh: a.metric_zh.trim().into(),
-            metric_en: a.metric_en.trim().into(),
-            chain,
-            area,
-            period,
-            comparator,
-            target,
-            unit: a.unit.trim().into(),
-            measure,
-            metric: a.metric.filter(|m| !m.trim().is_empty()),
-            baseline: None,
-            observations,
-            note: a.note.filter(|n| !n.trim().is_empty()),
-            sources: vec![ev],
-        };
         Ok(Edit::AddTarget(Box::new(x)))
     })
 }
 
+/// A value more than 100 times away from the goal or the series is
+/// refused unless `--force`, naming the unit.
+pub(super) fn scale_guard(
+    t: &Tracker,
+    x: &Target,
+    value: f64,
+    date: PartialDate,
+) -> Result<(), Failure> {
+    match crate::domain::guard::out_of_scale(t, x, value, date) {
+        Some(m) => Err(Failure::usage(format!(
+            "not recorded: {m} --force records it as typed"
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// `edit ID FIELD VALUE`: one scalar field of a project or target. Chain
 /// and area values are resolved like `add-project`'s.
-pub fn edit(file: &Path, today: NaiveDate, id: &str, field: &str, value: &str) -> Outcome {
-    save_record(file, today, |t| {
+pub fn edit(file: &Path, at: Stamp, id: &str, field: &str, value: &str) -> Outcome {
+    save_record(file, at, |t| {
         // Named like every other command names a record: id, name, pinyin.
         let id = &named_id(t, id)?;
         let value = match field {
@@ -466,7 +465,7 @@ pub fn edit(file: &Path, today: NaiveDate, id: &str, field: &str, value: &str) -
     })
 }
 
-fn named_id(t: &Tracker, text: &str) -> Result<String, Failure> {
+pub(super) fn named_id(t: &Tracker, text: &str) -> Result<String, Failure> {
     Ok(match crate::command::resolve(t, text, true, true)? {
         crate::command::Named::Project(i) => t.projects[i].id.clone(),
         crate::command::Named::Target(i) => t.targets[i].id.clone(),
@@ -474,10 +473,10 @@ fn named_id(t: &Tracker, text: &str) -> Result<String, Failure> {
 }
 
 /// `remove ID`: a project, target or source nothing refers to.
-pub fn remove(file: &Path, today: NaiveDate, id: &str) -> Outcome {
+pub fn remove(file: &Path, at: Stamp, id: &str) -> Outcome {
     edit_file_then(
         file,
-        today,
+        at,
         |t| {
             // A source by its id; a project or target as named anywhere.
             let id = if t.source(id).is_some() {
@@ -514,7 +513,8 @@ pub struct SourceArgs<'a> {
 /// aside) a source already cites, a taken id or file name, and anything
 /// that is not UTF-8 text. If the tracker cannot be saved, a copy made here
 /// is removed again.
-pub fn add_source(file: &Path, today: NaiveDate, a: SourceArgs) -> Outcome {
+pub fn add_source(file: &Path, at: Stamp, a: SourceArgs) -> Outcome {
+    let today = at.today;
     let limit = store::disk::max_bytes().map_err(Failure::usage)?;
     let bytes = store::disk::read_bounded(a.path, limit)
         .map_err(|e| Failure::usage(format!("{}: {}", a.path.display(), e.describe())))?;
@@ -544,9 +544,9 @@ pub fn add_source(file: &Path, today: NaiveDate, a: SourceArgs) -> Outcome {
     let adopted = std::cell::RefCell::new(None);
     let result = edit_file_then(
         file,
-        today,
+        at,
         |t| {
-            let squeezed = store::validate::squeeze(body);
+            let squeezed = crate::domain::quote::squeeze(body);
             let found = in_seeds
                 .clone()
                 .or_else(|| store::unlisted_report_with_text(&seeds, t, &squeezed));
@@ -560,11 +560,12 @@ pub fn add_source(file: &Path, today: NaiveDate, a: SourceArgs) -> Outcome {
                 author: a.author.clone().filter(|s| !s.trim().is_empty()),
                 published: a.published,
                 dating_note: a.dating_note.clone().filter(|s| !s.trim().is_empty()),
+                ..Default::default()
             };
             records::check_new_source(t, &s).map_err(|r| Failure::usage(r.message))?;
             for other in &t.sources {
                 if let Ok(b) = store::read_source(&seeds, &other.file) {
-                    if store::validate::squeeze(&b) == squeezed {
+                    if crate::domain::quote::squeeze(&b) == squeezed {
                         return Err(Failure::usage(format!(
                             "{} is already in the tracker: source \"{}\" (seeds/{}) has the same text — nothing added",
                             a.path.display(),

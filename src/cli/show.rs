@@ -3,6 +3,7 @@
 use super::output::{json_text, table};
 use super::{area_label, tracker_to_read, unknown_id, Outcome};
 use crate::command::{resolve, Named};
+use crate::domain::labels::by_label;
 use crate::domain::labels::{count, goal_label, percent_label, value_with_unit, MilestoneState};
 use crate::domain::progress::{assess, overdue_milestones};
 use crate::domain::*;
@@ -23,7 +24,34 @@ fn quote_line(t: &Tracker, source: &str, quote: &str) -> String {
     }
 }
 
-pub fn show(file: &Path, today: NaiveDate, id: &str, as_json: bool) -> Outcome {
+/// What a record rests on, for JSON: "quote" (a report cited) or "note".
+pub fn evidence_kind(sources: &[Evidence]) -> &'static str {
+    if sources.is_empty() {
+        "note"
+    } else {
+        "quote"
+    }
+}
+
+/// " [retracted 2026-12-04 (by 王伟): typed 25000 for 2.5]" after an
+/// entry taken back, shown with `show --all`.
+fn retracted_label(r: Option<&Retraction>) -> String {
+    r.map_or(String::new(), |r| {
+        format!(
+            "  [retracted {}{}: {}]",
+            r.date,
+            crate::domain::labels::by_inline(r.by.as_deref()),
+            r.reason
+        )
+    })
+}
+
+/// Whether an entry taken back (`r`) is left out: unless `all`.
+fn hidden(r: Option<&Retraction>, all: bool) -> bool {
+    r.is_some() && !all
+}
+
+pub fn show(file: &Path, today: NaiveDate, id: &str, as_json: bool, all: bool) -> Outcome {
     let t = tracker_to_read(file)?;
     // An id, a name or pinyin; an ambiguous one lists the candidates.
     let named = resolve(t, id, true, true)?;
@@ -40,9 +68,10 @@ pub fn show(file: &Path, today: NaiveDate, id: &str, as_json: bool) -> Outcome {
                 .iter()
                 .filter_map(|m| m.slip_label().map(|l| json!({"text": m.text, "slip": l})))
                 .collect::<Vec<_>>());
+            v["evidence"] = json!(evidence_kind(&p.sources));
             return Ok(json_text(&v));
         }
-        return Ok(project_text(t, p, today));
+        return Ok(project_text_all(t, p, today, all));
     }
     if let Named::Target(i) = named {
         let x = &t.targets[i];
@@ -53,14 +82,60 @@ pub fn show(file: &Path, today: NaiveDate, id: &str, as_json: bool) -> Outcome {
                 Some(m) => series_json(t, m),
                 None => Value::Array(vec![]),
             };
+            v["evidence"] = json!(evidence_kind(&x.sources));
             return Ok(json_text(&v));
         }
-        return Ok(target_text(t, x, today));
+        return Ok(target_text_all(t, x, today, all));
     }
     Err(unknown_id("project or target", id, Vec::new()))
 }
 
 pub fn project_text(t: &Tracker, p: &Project, today: NaiveDate) -> String {
+    project_text_all(t, p, today, false)
+}
+
+/// How many entries were taken back and are not shown, said once.
+fn hidden_note(o: &mut String, n: usize) {
+    if n > 0 {
+        let _ = writeln!(
+            o,
+            "\n({} not shown: `show ID --all` lists them, numbered)",
+            count(n, "retracted entry")
+        );
+    }
+}
+
+/// What a record no report states yet rests on.
+fn noted_text(o: &mut String, n: Option<&Noted>, cited: bool) {
+    if let Some(n) = n {
+        let head = if cited {
+            "first entered from a note"
+        } else {
+            "rests on a note, no report cited yet"
+        };
+        let _ = writeln!(
+            o,
+            "  ({head}: {}{}) {}",
+            n.date,
+            crate::domain::labels::by_inline(n.by.as_deref()),
+            indented(&n.note, 4)
+        );
+    }
+}
+
+/// `#3 ` before an entry, with `--all`: the number `retract` and `cite` take.
+fn number(all: bool, n: String) -> String {
+    if all {
+        format!("#{n} ")
+    } else {
+        String::new()
+    }
+}
+
+/// `show` of a project; with `all`, retracted entries too, and every
+/// entry numbered as `retract` and `cite` name it.
+pub fn project_text_all(t: &Tracker, p: &Project, today: NaiveDate, all: bool) -> String {
+    let mut hidden_count = 0;
     let mut o = String::new();
     let _ = writeln!(o, "{}  {}", p.name_zh, p.name_en);
     let _ = writeln!(o, "id:       {}", p.id);
@@ -106,42 +181,98 @@ pub fn project_text(t: &Tracker, p: &Project, today: NaiveDate) -> String {
             let _ = writeln!(o, "    {}", quote_line(t, &f.source, &f.quote));
         }
     }
-    if !p.milestones.is_empty() {
+    if p.milestones.iter().any(|m| all || m.stands()) {
         let _ = writeln!(o, "\nMilestones");
-        for m in &p.milestones {
-            let mut state = MilestoneState::of(p, m, today).label();
+        for (i, m) in p.milestones.iter().enumerate() {
+            if hidden(m.retracted.as_ref(), all) {
+                hidden_count += 1;
+                continue;
+            }
+            let mut state = if m.stands() {
+                MilestoneState::of(p, m, today).label()
+            } else {
+                "taken back".to_string()
+            };
             if let Some(slip) = m.slip_label() {
                 state.push_str("; ");
                 state.push_str(&slip);
             }
             let _ = writeln!(
                 o,
-                "  due {}  expect {}  {}  [{state}]",
+                "  {}due {}  expect {}  {}  [{state}]{}{}",
+                number(all, i.to_string()),
                 m.due,
                 // As the interface's detail pane says it.
                 m.expect.label_en(),
-                m.text
+                m.text,
+                by_label(m.by.as_deref()),
+                retracted_label(m.retracted.as_ref())
             );
-            let _ = writeln!(o, "    {}", quote_line(t, &m.source, &m.quote));
-            for sl in &m.slipped_from {
+            match (&m.source, &m.quote) {
+                (Some(src), Some(q)) => {
+                    let _ = writeln!(o, "    {}", quote_line(t, src, q));
+                }
+                _ => {
+                    if let Some(n) = &m.note {
+                        let _ = writeln!(o, "    note: {}", indented(n, 10));
+                    }
+                }
+            }
+            if let (Some(r), Some(b)) = (m.reached, m.reached_by.as_deref()) {
+                if hidden(m.mark_retracted.as_ref(), all) {
+                    hidden_count += 1;
+                } else {
+                    let _ = writeln!(
+                        o,
+                        "    {}marked reached {r}{}{}",
+                        number(all, format!("mark {i}")),
+                        by_label(Some(b)),
+                        retracted_label(m.mark_retracted.as_ref())
+                    );
+                }
+            }
+            for (k, sl) in m.slipped_from.iter().enumerate() {
+                if hidden(sl.retracted.as_ref(), all) {
+                    hidden_count += 1;
+                    continue;
+                }
                 let why = match (&sl.source, &sl.quote) {
                     (Some(src), Some(q)) => quote_line(t, src, q),
                     _ => sl.note.clone().unwrap_or_default(),
                 };
-                let _ = writeln!(o, "    was due {}: {why}", sl.due);
+                let _ = writeln!(
+                    o,
+                    "    {}was due {}: {why}{}{}",
+                    number(all, format!("slip {i}.{k}")),
+                    sl.due,
+                    by_label(sl.by.as_deref()),
+                    retracted_label(sl.retracted.as_ref())
+                );
             }
         }
     }
-    if !p.history.is_empty() {
+    if p.history.iter().any(|h| all || h.stands()) {
         let _ = writeln!(o, "\nHistory");
-        let mut hist: Vec<&HistoryEntry> = p.history.iter().collect();
-        hist.sort_by_key(|h| h.date);
-        for h in hist {
+        let mut hist: Vec<(usize, &HistoryEntry)> = p.history.iter().enumerate().collect();
+        hist.sort_by_key(|(_, h)| h.date);
+        for (i, h) in hist {
+            if hidden(h.retracted.as_ref(), all) {
+                hidden_count += 1;
+                continue;
+            }
             let status = h
                 .status
                 .map(|s| format!("{} ", s.label_zh()))
                 .unwrap_or_default();
-            let _ = writeln!(o, "  {}  {status}{}", h.date, indented(&h.note, 4));
+            let _ = writeln!(
+                o,
+                "  {}{}  {status}{}{}{}",
+                number(all, i.to_string()),
+                h.date,
+                indented(&h.note, 4),
+                by_label(h.by.as_deref()),
+                retracted_label(h.retracted.as_ref())
+            );
             if let (Some(s), Some(q)) = (&h.source, &h.quote) {
                 let _ = writeln!(o, "    {}", quote_line(t, s, q));
             }
@@ -151,6 +282,8 @@ pub fn project_text(t: &Tracker, p: &Project, today: NaiveDate) -> String {
     for e in &p.sources {
         let _ = writeln!(o, "  {}", quote_line(t, &e.source, &e.quote));
     }
+    noted_text(&mut o, p.noted.as_ref(), !p.sources.is_empty());
+    hidden_note(&mut o, hidden_count);
     o
 }
 
@@ -168,6 +301,12 @@ pub fn target_cells(x: &Target, today: NaiveDate) -> (Progress, [String; 5]) {
 }
 
 pub fn target_text(t: &Tracker, x: &Target, today: NaiveDate) -> String {
+    target_text_all(t, x, today, false)
+}
+
+/// `show` of a goal or result; with `all`, retracted values too, numbered.
+pub fn target_text_all(t: &Tracker, x: &Target, today: NaiveDate, all: bool) -> String {
+    let mut hidden_count = 0;
     let (pr, [goal, base, actual, percent, period]) = target_cells(x, today);
     let mut o = String::new();
     let _ = writeln!(o, "{}  {}", x.metric_zh, x.metric_en);
@@ -239,6 +378,7 @@ pub fn target_text(t: &Tracker, x: &Target, today: NaiveDate) -> String {
     for e in &x.sources {
         let _ = writeln!(o, "  {}", quote_line(t, &e.source, &e.quote));
     }
+    noted_text(&mut o, x.noted.as_ref(), !x.sources.is_empty());
     if let Some((src, q)) = x
         .baseline
         .as_ref()
@@ -246,19 +386,26 @@ pub fn target_text(t: &Tracker, x: &Target, today: NaiveDate) -> String {
     {
         let _ = writeln!(o, "  (baseline) {}", quote_line(t, src, q));
     }
-    if !x.observations.is_empty() {
+    if x.observations.iter().any(|ob| all || ob.stands()) {
         let _ = writeln!(o, "\nObservations (newest first)");
-        for ob in x.observations.iter().rev() {
-            let future = if ob.is_future(today) {
+        for (i, ob) in x.observations.iter().enumerate().rev() {
+            if hidden(ob.retracted.as_ref(), all) {
+                hidden_count += 1;
+                continue;
+            }
+            let future = if ob.is_future(today) && ob.stands() {
                 "  [after today: ignored]"
             } else {
                 ""
             };
             let _ = writeln!(
                 o,
-                "  {}  {}{future}",
+                "  {}{}  {}{future}{}{}",
+                number(all, i.to_string()),
                 ob.date,
-                value_with_unit(ob.value, &x.unit)
+                value_with_unit(ob.value, &x.unit),
+                by_label(ob.by.as_deref()),
+                retracted_label(ob.retracted.as_ref())
             );
             match (&ob.source, &ob.quote) {
                 (Some(src), Some(q)) => {
@@ -309,6 +456,7 @@ pub fn target_text(t: &Tracker, x: &Target, today: NaiveDate) -> String {
             let _ = writeln!(o, "  {line}");
         }
     }
+    hidden_note(&mut o, hidden_count);
     o
 }
 
@@ -323,13 +471,14 @@ pub struct SeriesPoint<'a> {
 pub fn series_points<'a>(series: &[&'a Target]) -> Vec<SeriesPoint<'a>> {
     let mut out = Vec::new();
     for x in series {
-        if x.observations.is_empty() {
+        if !x.observations.iter().any(Observation::stands) {
             out.push(SeriesPoint {
                 target: x,
                 obs: None,
             });
         }
-        for ob in &x.observations {
+        // What was taken back is no point of the series.
+        for ob in x.observations.iter().filter(|o| o.stands()) {
             out.push(SeriesPoint {
                 target: x,
                 obs: Some(ob),

@@ -13,7 +13,28 @@ pub struct PartialDate {
     pub day: Option<u32>,
 }
 
+/// A placeholder while a record is read (the year 1, which no real date
+/// of the tracker has).
+impl Default for PartialDate {
+    fn default() -> Self {
+        PartialDate {
+            year: 1,
+            month: None,
+            day: None,
+        }
+    }
+}
+
 impl PartialDate {
+    /// A whole year ("2024").
+    pub fn year(year: i32) -> Self {
+        PartialDate {
+            year,
+            month: None,
+            day: None,
+        }
+    }
+
     pub fn day(date: NaiveDate) -> Self {
         PartialDate {
             year: date.year(),

@@ -1,9 +1,14 @@
 //! Edits as data: what the CLI and the interface change, applied in one
 //! place, each remembering the record it replaced so it can be undone.
 
+pub use super::change::{Absent, Change, Kind, Record, Refusal, EARLIEST_YEAR};
+pub use super::correct::Entry;
 use super::date::PartialDate;
 use super::labels::status_label;
-use super::model::{Evidence, HistoryEntry, Observation, Project, Slip, Source, Target, Tracker};
+pub use super::model::newest_status_entry;
+use super::model::{
+    Evidence, HistoryEntry, Milestone, Observation, Project, Slip, Source, Target, Tracker,
+};
 use super::records;
 use super::status::Status;
 use chrono::NaiveDate;
@@ -25,13 +30,33 @@ pub enum Edit {
         /// A value from a report: its source id and the words quoted.
         evidence: Option<Evidence>,
     },
-    /// Marks the project's next milestone reached on `date`; with
-    /// `set_status`, also moves the project to the status the milestone
-    /// expected, in the same step.
+    /// Marks the project's next milestone reached on `date` (as precise as
+    /// known); with `set_status`, also moves the project to the status the
+    /// milestone expected, in the same step.
     MarkMilestone {
         project: String,
-        date: NaiveDate,
+        date: PartialDate,
         set_status: bool,
+    },
+    /// A new milestone of a project: a promise a report made (quoted) or
+    /// one a person knows of (its note).
+    AddMilestone {
+        project: String,
+        milestone: Box<Milestone>,
+    },
+    /// Gives a record (or one of its entries) the report's words it rests
+    /// on: a note becomes a quoted fact, the note kept.
+    Cite {
+        id: String,
+        entry: Option<Entry>,
+        evidence: Evidence,
+    },
+    /// Takes back an entry a person made, with the reason: it stays in the
+    /// file, marked, and no longer counts.
+    Retract {
+        id: String,
+        entry: Entry,
+        reason: String,
     },
     /// Moves the project's next milestone to a later date, keeping the date
     /// it had among `slipped_from`.
@@ -54,64 +79,20 @@ pub enum Edit {
     },
     /// Removes a project, target or source nothing else refers to.
     Remove { id: String },
-    /// A dated event from a report, added to a project's history without
-    /// changing its status.
+    /// Settles a conflict a merge left in a record (`domain::merge`).
+    Resolve {
+        id: String,
+        field: String,
+        choice: super::merge::Choice,
+    },
+    /// A dated event, added to a project's history without changing its
+    /// status: from a report (its evidence), or what a person knows.
     AddHistory {
         project: String,
         date: PartialDate,
         note: String,
-        evidence: Evidence,
+        evidence: Option<Evidence>,
     },
-}
-
-/// Why an edit was not applied. `unchanged` marks a request that asked for
-/// what is already recorded: nothing to do, and not an error.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refusal {
-    pub message: String,
-    pub unchanged: bool,
-}
-
-impl Refusal {
-    pub(crate) fn no(message: impl Into<String>) -> Self {
-        Refusal {
-            message: message.into(),
-            unchanged: false,
-        }
-    }
-
-    fn unchanged(message: impl Into<String>) -> Self {
-        Refusal {
-            message: message.into(),
-            unchanged: true,
-        }
-    }
-}
-
-impl std::fmt::Display for Refusal {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl From<Refusal> for String {
-    fn from(r: Refusal) -> String {
-        r.message
-    }
-}
-
-/// The earliest year a date in the tracker may have.
-pub const EARLIEST_YEAR: i32 = 1900;
-
-/// The newest history entry that set a status, with its index: the latest
-/// by date, and of equal dates the one added last. A date known only to a
-/// month or year counts from its first day.
-pub fn newest_status_entry(p: &Project) -> Option<(usize, &HistoryEntry)> {
-    p.history
-        .iter()
-        .enumerate()
-        .filter(|(_, h)| h.status.is_some())
-        .max_by_key(|(i, h)| (h.date.first_day(), *i))
 }
 
 /// Checks a status change before it is made: not the status it already
@@ -144,6 +125,24 @@ pub fn check_status_change(
     Ok(())
 }
 
+/// A date as precise as known, for something that happened: from its
+/// first day, not after today, not before 1900.
+fn check_partial_date(date: PartialDate, today: NaiveDate, what: &str) -> Result<(), Refusal> {
+    if date.first_day() > today {
+        return Err(Refusal::at(
+            "date",
+            format!("{date} is after today ({today}): {what} cannot be recorded before it happens"),
+        ));
+    }
+    if date.year < EARLIEST_YEAR {
+        return Err(Refusal::at(
+            "date",
+            format!("{date} is before {EARLIEST_YEAR}: give the real date (YYYY, YYYY-MM or YYYY-MM-DD)"),
+        ));
+    }
+    Ok(())
+}
+
 fn check_date(date: NaiveDate, today: NaiveDate, what: &str) -> Result<(), Refusal> {
     use chrono::Datelike;
     if date > today {
@@ -162,7 +161,7 @@ fn check_date(date: NaiveDate, today: NaiveDate, what: &str) -> Result<(), Refus
 /// What `m` will record for the project's next milestone, to ask before
 /// doing it: "reached 2023-06-30 — expect 运营中; set status to 运营中 too?".
 /// The flag says whether the status would change.
-pub fn milestone_question(p: &Project, date: NaiveDate) -> Result<(String, bool), Refusal> {
+pub fn milestone_question(p: &Project, date: PartialDate) -> Result<(String, bool), Refusal> {
     let (_, m) = next_open(p)?;
     let change = !p.status.has_reached(m.expect);
     let q = if change {
@@ -193,159 +192,33 @@ fn next_open(p: &Project) -> Result<(usize, &super::model::Milestone), Refusal> 
     })
 }
 
-/// The record an edit touched, before or after it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Record {
-    Project(Project),
-    Target(Target),
-    Source(Source),
-    /// No such record: before it was added, or after it was removed.
-    Absent(Absent),
-}
-
-/// Which list a record lives in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Project,
-    Target,
-    Source,
-}
-
-/// A record that is not there, with the place in its list it had (or will
-/// have), so undoing a removal puts it back where it was.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Absent {
-    pub kind: Kind,
-    pub id: String,
-    pub at: usize,
-}
-
-/// Replaces the item with `id` in `list` by `new`, or inserts it at `at`
-/// (clamped) when it is not there; `None` removes it. Returns whether the
-/// list changed shape or content as asked.
-fn put<T: Clone>(
-    list: &mut Vec<T>,
-    id: &str,
-    id_of: impl Fn(&T) -> &str,
-    new: Option<&T>,
-    at: usize,
-) -> bool {
-    let pos = list.iter().position(|x| id_of(x) == id);
-    match (pos, new) {
-        (Some(i), Some(n)) => {
-            list[i] = n.clone();
-            true
-        }
-        (None, Some(n)) => {
-            list.insert(at.min(list.len()), n.clone());
-            true
-        }
-        (Some(i), None) => {
-            list.remove(i);
-            true
-        }
-        (None, None) => false,
-    }
-}
-
-impl Record {
-    pub fn id(&self) -> &str {
-        match self {
-            Record::Project(p) => &p.id,
-            Record::Target(t) => &t.id,
-            Record::Source(s) => &s.id,
-            Record::Absent(a) => &a.id,
-        }
-    }
-
-    pub fn kind(&self) -> Kind {
-        match self {
-            Record::Project(_) => Kind::Project,
-            Record::Target(_) => Kind::Target,
-            Record::Source(_) => Kind::Source,
-            Record::Absent(a) => a.kind,
-        }
-    }
-
-    /// The same record as it stands in `t`; for an absent one, itself while
-    /// the id is still free (`None` never: absence is a state too).
-    pub fn current_in(&self, t: &Tracker) -> Option<Record> {
-        let found = match self.kind() {
-            Kind::Project => t.project(self.id()).cloned().map(Record::Project),
-            Kind::Target => t.target(self.id()).cloned().map(Record::Target),
-            Kind::Source => t.source(self.id()).cloned().map(Record::Source),
-        };
-        match self {
-            Record::Absent(_) => Some(found.unwrap_or_else(|| self.clone())),
-            _ => found,
-        }
-    }
-
-    /// Puts this version of the record into `t`, in its place (`at` for a
-    /// record that is missing there); an absent record is taken out.
-    pub fn restore_at(&self, t: &mut Tracker, at: usize) -> bool {
-        let id = self.id().to_string();
-        match self {
-            Record::Project(p) => put(&mut t.projects, &id, |x| &x.id, Some(p), at),
-            Record::Target(x) => put(&mut t.targets, &id, |x| &x.id, Some(x), at),
-            Record::Source(s) => put(&mut t.sources, &id, |x| &x.id, Some(s), at),
-            Record::Absent(a) => match a.kind {
-                Kind::Project => put(&mut t.projects, &id, |x| &x.id, None, 0),
-                Kind::Target => put(&mut t.targets, &id, |x| &x.id, None, 0),
-                Kind::Source => put(&mut t.sources, &id, |x| &x.id, None, 0),
-            },
-        }
-    }
-
-    /// Puts this version of the record back into `t` (appended when it is
-    /// missing; see `Change::apply_to` to keep its place).
-    pub fn restore_into(&self, t: &mut Tracker) -> bool {
-        self.restore_at(t, usize::MAX)
-    }
-}
-
-/// A change applied: the record before and after, and a one-line summary.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Change {
-    pub before: Record,
-    pub after: Record,
-    pub summary: String,
-}
-
-impl Change {
-    /// Makes `t` hold the record as it is after the change: replaced, put
-    /// back in the place it had before a removal, or taken out.
-    pub fn apply_to(&self, t: &mut Tracker) -> bool {
-        let at = match &self.before {
-            Record::Absent(a) => a.at,
-            _ => usize::MAX,
-        };
-        self.after.restore_at(t, at)
-    }
-
-    /// The change that takes this one back.
-    pub fn inverse(&self, summary: String) -> Change {
-        Change {
-            before: self.after.clone(),
-            after: self.before.clone(),
-            summary,
-        }
-    }
-}
-
 impl Edit {
     pub fn record_id(&self) -> &str {
         match self {
             Edit::SetStatus { project, .. }
             | Edit::MarkMilestone { project, .. }
+            | Edit::AddMilestone { project, .. }
             | Edit::SlipMilestone { project, .. }
             | Edit::AddHistory { project, .. } => project,
             Edit::AddObservation { target, .. } => target,
             Edit::AddProject(p) => &p.id,
             Edit::AddTarget(x) => &x.id,
             Edit::AddSource(s) => &s.id,
-            Edit::SetField { id, .. } | Edit::Remove { id } => id,
+            Edit::SetField { id, .. }
+            | Edit::Remove { id }
+            | Edit::Resolve { id, .. }
+            | Edit::Cite { id, .. }
+            | Edit::Retract { id, .. } => id,
         }
+    }
+}
+
+/// "citing r2022", or "resting on your note" for a record no report
+/// states yet.
+fn grounds_label(sources: &[Evidence]) -> String {
+    match sources.first() {
+        Some(e) => format!("citing {}", e.source),
+        None => "resting on your note (cite a report later with `cite`)".to_string(),
     }
 }
 
@@ -365,6 +238,18 @@ fn trimmed(note: &Option<String>) -> Option<String> {
 
 /// Applies `edit` to `t` as of `today`; on refusal `t` is unchanged.
 pub fn apply(t: &mut Tracker, edit: &Edit, today: NaiveDate) -> Result<Change, Refusal> {
+    apply_by(t, edit, today, None)
+}
+
+/// `apply`, by the person `by`: what the edit adds (a history entry, an
+/// observation, a slip, a milestone mark, a record) carries their name.
+pub fn apply_by(
+    t: &mut Tracker,
+    edit: &Edit,
+    today: NaiveDate,
+    by: Option<&str>,
+) -> Result<Change, Refusal> {
+    let who = by.map(str::to_string);
     match edit {
         Edit::SetStatus {
             project,
@@ -385,6 +270,9 @@ pub fn apply(t: &mut Tracker, edit: &Edit, today: NaiveDate) -> Result<Change, R
                 note,
                 source: None,
                 quote: None,
+                by: who,
+                from: Some(old),
+                ..Default::default()
             });
             Ok(Change {
                 before,
@@ -453,6 +341,8 @@ pub fn apply(t: &mut Tracker, edit: &Edit, today: NaiveDate) -> Result<Change, R
                     note,
                     source: evidence.as_ref().map(|e| e.source.clone()),
                     quote: evidence.as_ref().map(|e| e.quote.clone()),
+                    by: who,
+                    retracted: None,
                 },
             );
             let kept = x.observations.len() - 1;
@@ -483,26 +373,49 @@ pub fn apply(t: &mut Tracker, edit: &Edit, today: NaiveDate) -> Result<Change, R
             date,
             set_status,
         } => {
-            check_date(*date, today, "a milestone")?;
+            check_partial_date(*date, today, "a milestone")?;
             let p = project_mut(t, project)?;
             let (i, m) = next_open(p)?;
             let (text, expect) = (m.text.clone(), m.expect);
             let change_status = *set_status && !p.status.has_reached(expect);
             if change_status {
-                check_status_change(p, expect, *date, today)?;
+                check_status_change(p, expect, date.first_day(), today)?;
             }
             let before = Record::Project(p.clone());
-            p.milestones[i].reached = Some(PartialDate::day(*date));
+            let m = &mut p.milestones[i];
+            // A mark taken back before: its trace goes to the history, so
+            // marking again keeps what was retracted and why.
+            if let (Some(r), Some(old)) = (m.mark_retracted.take(), m.reached) {
+                let note = format!(
+                    "Milestone \"{text}\": the mark \"reached {old}\"{} was retracted on {}{}: {}",
+                    super::labels::by_inline(m.reached_by.as_deref()),
+                    r.date,
+                    super::labels::by_inline(r.by.as_deref()),
+                    r.reason
+                );
+                p.history.push(HistoryEntry {
+                    date: r.date,
+                    note,
+                    by: r.by,
+                    ..Default::default()
+                });
+            }
+            let m = &mut p.milestones[i];
+            m.reached = Some(*date);
+            m.reached_by = who.clone();
             let mut summary = format!("{}: milestone \"{text}\" reached {date}", p.id);
             if change_status {
                 let old = p.status;
                 p.status = expect;
                 p.history.push(HistoryEntry {
-                    date: PartialDate::day(*date),
+                    date: *date,
                     status: Some(expect),
                     note: format!("Milestone reached: {text}"),
                     source: None,
                     quote: None,
+                    by: who,
+                    from: Some(old),
+                    ..Default::default()
                 });
                 summary.push_str(&format!(
                     "; status {} -> {}",
@@ -518,6 +431,7 @@ pub fn apply(t: &mut Tracker, edit: &Edit, today: NaiveDate) -> Result<Change, R
         }
         Edit::AddProject(p) => {
             let mut p = (**p).clone();
+            p.by = p.by.or(who);
             if p.id.is_empty() {
                 p.id = records::derive_id(&p.name_en, "project", |id| records::id_taken(t, id));
             }
@@ -531,17 +445,18 @@ pub fn apply(t: &mut Tracker, edit: &Edit, today: NaiveDate) -> Result<Change, R
                     at,
                 }),
                 summary: format!(
-                    "added project {} ({}, {}) citing {}",
+                    "added project {} ({}, {}) {}",
                     p.id,
                     p.name_zh,
                     status_label(p.status),
-                    p.sources.first().map_or("-", |e| e.source.as_str())
+                    grounds_label(&p.sources)
                 ),
                 after: Record::Project(p),
             })
         }
         Edit::AddTarget(x) => {
             let mut x = (**x).clone();
+            x.by = x.by.or(who);
             if x.id.is_empty() {
                 x.id = records::derive_id(&x.metric_en, "target", |id| records::id_taken(t, id));
             }
@@ -580,26 +495,28 @@ pub fn apply(t: &mut Tracker, edit: &Edit, today: NaiveDate) -> Result<Change, R
                     at,
                 }),
                 summary: format!(
-                    "added target {} ({}, {what}, {}) citing {}",
+                    "added target {} ({}, {what}, {}) {}",
                     x.id,
                     x.metric_zh,
                     x.period.label(),
-                    x.sources.first().map_or("-", |e| e.source.as_str())
+                    grounds_label(&x.sources)
                 ),
                 after: Record::Target(x),
             })
         }
         Edit::AddSource(s) => {
             records::check_new_source(t, s)?;
+            let mut s = s.clone();
+            s.by = s.by.or(who);
             let at = t.sources.len();
-            t.sources.push((**s).clone());
+            t.sources.push((*s).clone());
             Ok(Change {
                 before: Record::Absent(Absent {
                     kind: Kind::Source,
                     id: s.id.clone(),
                     at,
                 }),
-                after: Record::Source((**s).clone()),
+                after: Record::Source((*s).clone()),
                 summary: format!(
                     "added source {} ({}, published {}, file seeds/{})",
                     s.id, s.title, s.published, s.file
@@ -607,6 +524,7 @@ pub fn apply(t: &mut Tracker, edit: &Edit, today: NaiveDate) -> Result<Change, R
             })
         }
         Edit::SetField { id, field, value } => records::set_field(t, id, field, value),
+        Edit::Resolve { id, field, choice } => super::merge::resolve(t, id, field, choice),
         Edit::Remove { id } => records::remove(t, id),
         Edit::AddHistory {
             project,
@@ -614,19 +532,18 @@ pub fn apply(t: &mut Tracker, edit: &Edit, today: NaiveDate) -> Result<Change, R
             note,
             evidence,
         } => {
-            if date.first_day() > today || date.year < EARLIEST_YEAR {
-                return Err(Refusal::no(format!(
-                    "{date}: an event is dated between {EARLIEST_YEAR} and today ({today})"
-                )));
-            }
+            check_partial_date(*date, today, "an event")?;
             if note.trim().is_empty() {
-                return Err(Refusal::no("the note is empty: say what happened"));
+                return Err(Refusal::at("note", "the note is empty: say what happened"));
             }
-            if t.source(&evidence.source).is_none() {
-                return Err(Refusal::no(format!(
-                    "unknown source \"{}\"",
-                    evidence.source
-                )));
+            if let Some(e) = evidence {
+                if t.source(&e.source).is_none() {
+                    let known: Vec<&str> = t.sources.iter().map(|s| s.id.as_str()).collect();
+                    return Err(Refusal::at(
+                        "source",
+                        super::suggest::unknown("source", &e.source, &known),
+                    ));
+                }
             }
             let p = project_mut(t, project)?;
             let before = Record::Project(p.clone());
@@ -636,19 +553,59 @@ pub fn apply(t: &mut Tracker, edit: &Edit, today: NaiveDate) -> Result<Change, R
                 date: *date,
                 status: None,
                 note: note.trim().to_string(),
-                source: Some(evidence.source.clone()),
-                quote: Some(evidence.quote.clone()),
+                source: evidence.as_ref().map(|e| e.source.clone()),
+                quote: evidence.as_ref().map(|e| e.quote.clone()),
+                by: who,
+                ..Default::default()
             });
+            let grounds = match evidence {
+                Some(e) => format!("citing {}", e.source),
+                None => "resting on your note".to_string(),
+            };
             Ok(Change {
                 before,
                 after: Record::Project(p.clone()),
                 summary: format!(
-                    "{}: history entry {date} \"{}\" citing {}",
+                    "{}: history entry {date} \"{}\" {grounds}",
                     p.id,
                     note.trim(),
-                    evidence.source
                 ),
             })
+        }
+        Edit::AddMilestone { project, milestone } => {
+            let known = t
+                .project(project)
+                .ok_or_else(|| Refusal::no(format!("unknown project \"{project}\"")))?;
+            records::check_new_milestone(t, known, milestone)?;
+            let p = project_mut(t, project)?;
+            let before = Record::Project(p.clone());
+            let mut m = (**milestone).clone();
+            m.by = m.by.or(who);
+            let summary = format!(
+                "{}: milestone due {} \"{}\" (expect {}) {}",
+                p.id,
+                m.due,
+                m.text,
+                status_label(m.expect),
+                match &m.source {
+                    Some(s) => format!("citing {s}"),
+                    None => "resting on your note".to_string(),
+                }
+            );
+            p.milestones.push(m);
+            Ok(Change {
+                before,
+                after: Record::Project(p.clone()),
+                summary,
+            })
+        }
+        Edit::Cite {
+            id,
+            entry,
+            evidence,
+        } => super::correct::cite(t, id, *entry, evidence),
+        Edit::Retract { id, entry, reason } => {
+            super::correct::retract(t, id, *entry, reason, today, by)
         }
         Edit::SlipMilestone { project, to, note } => {
             let p = project_mut(t, project)?;
@@ -667,6 +624,8 @@ pub fn apply(t: &mut Tracker, edit: &Edit, today: NaiveDate) -> Result<Change, R
                 note: Some(trimmed(note).unwrap_or_else(|| format!("moved to {to} on {today}"))),
                 source: None,
                 quote: None,
+                by: who,
+                ..Default::default()
             });
             m.due = *to;
             let text = m.text.clone();
@@ -719,9 +678,10 @@ mod tests {
                     expect: Status::Operating,
                     text: "明年投产".into(),
                     reached: None,
-                    source: "r".into(),
-                    quote: "明年投产".into(),
+                    source: Some("r".into()),
+                    quote: Some("明年投产".into()),
                     slipped_from: vec![],
+                    ..Default::default()
                 }],
                 history: vec![HistoryEntry {
                     date: pd("2022-12-01"),
@@ -729,8 +689,10 @@ mod tests {
                     note: "开工".into(),
                     source: Some("r".into()),
                     quote: Some("实现开工建设".into()),
+                    ..Default::default()
                 }],
                 sources: vec![],
+                ..Default::default()
             }],
             targets: vec![Target {
                 id: "gdp".into(),
@@ -751,9 +713,11 @@ mod tests {
                     note: None,
                     source: Some("r2018".into()),
                     quote: Some("去年全区生产总值达756.6亿元".into()),
+                    ..Default::default()
                 }],
                 note: None,
                 sources: vec![],
+                ..Default::default()
             }],
         }
     }
@@ -908,7 +872,7 @@ mod tests {
     fn marking_a_milestone_can_set_the_expected_status_in_the_same_step() {
         let mut t = tracker();
         let p = &t.projects[0];
-        let (q, changes) = milestone_question(p, day("2023-06-30")).unwrap();
+        let (q, changes) = milestone_question(p, pd("2023-06-30")).unwrap();
         assert_eq!(
             q,
             "\"明年投产\" reached 2023-06-30 — expect 运营中; set status to 运营中 too?"
@@ -916,7 +880,7 @@ mod tests {
         assert!(changes);
         let mark = |set_status| Edit::MarkMilestone {
             project: "p".into(),
-            date: day("2023-06-30"),
+            date: pd("2023-06-30"),
             set_status,
         };
         let ch = apply(&mut t, &mark(true), today()).unwrap();
@@ -941,7 +905,7 @@ mod tests {
         let mut t = tracker();
         let e = Edit::MarkMilestone {
             project: "p".into(),
-            date: day("2020-01-01"),
+            date: pd("2020-01-01"),
             set_status: true,
         };
         assert!(apply(&mut t, &e, today()).is_err());
@@ -978,7 +942,7 @@ mod tests {
             &mut t,
             &Edit::MarkMilestone {
                 project: "p".into(),
-                date: today(),
+                date: PartialDate::day(today()),
                 set_status: true,
             },
             today()

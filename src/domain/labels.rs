@@ -88,7 +88,7 @@ pub enum MilestoneState {
 
 impl MilestoneState {
     pub fn of(p: &Project, m: &Milestone, today: NaiveDate) -> MilestoneState {
-        match m.reached {
+        match m.reached_on() {
             Some(d) => MilestoneState::Reached(d),
             None if is_overdue(p, m, today) => MilestoneState::Overdue,
             None if p.status.has_reached(m.expect) => MilestoneState::ReachedByStatus,
@@ -111,6 +111,90 @@ impl MilestoneState {
 /// whether it is overdue.
 pub fn next_due(p: &Project, today: NaiveDate) -> Option<(String, bool)> {
     next_milestone(p).map(|(_, m)| (format!("{} {}", m.due, m.text), is_overdue(p, m, today)))
+}
+
+/// The mark before the name of a record resting on a note (no report
+/// cited yet), in every list: the interface's, `list`, `progress`, `report`.
+pub const NOTE_MARK: &str = "? ";
+
+/// What `NOTE_MARK` means, for legends.
+pub const NOTE_LEGEND: &str = "? marks a record resting on a note (no report cited yet)";
+
+/// The name as lists show it: marked when it rests on a note.
+pub fn marked_name(name: &str, on_note: bool) -> String {
+    if on_note {
+        format!("{NOTE_MARK}{name}")
+    } else {
+        name.to_string()
+    }
+}
+
+/// " (by 王伟)" inside a phrase ("retracted 2026-12-04 (by 王伟): …").
+pub fn by_inline(by: Option<&str>) -> String {
+    by.filter(|b| !b.is_empty())
+        .map_or(String::new(), |b| format!(" (by {b})"))
+}
+
+/// "  (by 王伟)" after an entry a person made; nothing otherwise.
+pub fn by_label(by: Option<&str>) -> String {
+    by.filter(|b| !b.is_empty())
+        .map_or(String::new(), |b| format!("  (by {b})"))
+}
+
+/// "label a, b, c" in lines of at most 80 columns (an item is never
+/// broken), the later ones indented: a list of ids or names in a message.
+pub fn listing(label: &str, items: &[String]) -> String {
+    let width = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+    let mut out = label.to_string();
+    let mut line = width(label);
+    for (k, item) in items.iter().enumerate() {
+        let piece = if k + 1 < items.len() {
+            format!("{item},")
+        } else {
+            item.clone()
+        };
+        if line > 2 && line + 1 + width(&piece) > 80 {
+            out.push_str("\n ");
+            line = 1;
+        }
+        out.push(' ');
+        out.push_str(&piece);
+        line += 1 + width(&piece);
+    }
+    out
+}
+
+/// A status that names none: the nearest (by its id's spelling, or by
+/// characters and pinyin for a label typed in Chinese: 在见 -> 在建), and
+/// every status as the interface labels it. The one wording, from the
+/// command line, the form and `edit` alike.
+pub fn unknown_status(typed: &str) -> String {
+    let labels: Vec<&str> = Status::ALL.iter().map(|s| s.label_zh()).collect();
+    let mut near: Vec<Status> = super::search::similar_chinese(typed, &labels)
+        .into_iter()
+        .map(|i| Status::ALL[i])
+        .collect();
+    if near.is_empty() {
+        near = super::suggest::closest(typed, Status::ALL.map(|s| s.id()))
+            .into_iter()
+            .filter_map(Status::parse)
+            .collect();
+    }
+    let hint = match near.first() {
+        Some(s) => format!(
+            " — {}",
+            super::suggest::did_you_mean(&[format!("`{}` ({})", s.id(), status_label(*s))])
+        ),
+        None => String::new(),
+    };
+    let all: Vec<String> = Status::ALL
+        .iter()
+        .map(|s| format!("`{}` {}", s.id(), status_label(*s)))
+        .collect();
+    format!(
+        "unknown status \"{typed}\"{hint}\n{}",
+        listing("statuses:", &all)
+    )
 }
 
 #[cfg(test)]

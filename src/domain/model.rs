@@ -5,132 +5,271 @@ use super::status::Status;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Tracker {
-    pub schema_version: u32,
-    pub sources: Vec<Source>,
-    pub chains: Vec<Chain>,
-    pub areas: Vec<Area>,
-    pub projects: Vec<Project>,
-    pub targets: Vec<Target>,
+crate::record! {
+    /// A field a merge found set two ways: the file keeps ours, and this
+    /// says what each side had and who made it, until it is resolved
+    /// (`resolve`, or the interface's Conflicts view). `field` names it as
+    /// `edit` does (`status`, `milestones[1].due`); `(record)` is the
+    /// record itself, removed on one side and changed on the other.
+    pub struct Conflict ("conflict") {
+        field: String = Text, Required, identity;
+        base: Option<String> = Text, Optional;
+        ours: Option<String> = Text, Optional;
+        theirs: Option<String> = Text, Optional;
+        ours_by: Option<String> = Text, Optional;
+        theirs_by: Option<String> = Text, Optional;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Source {
-    pub id: String,
-    pub file: String,
-    pub title: String,
-    pub outlet: Option<String>,
-    pub author: Option<String>,
-    pub published: PartialDate,
-    pub dating_note: Option<String>,
+crate::record! {
+    #[doc = "The whole file: its schema version and its five lists."]
+    pub struct Tracker ("tracker") {
+        schema_version: u32 = Typed, Required;
+        sources: Vec<Source> = Typed, Required;
+        chains: Vec<Chain> = Typed, Required;
+        areas: Vec<Area> = Typed, Required;
+        projects: Vec<Project> = Typed, Required;
+        targets: Vec<Target> = Typed, Required;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Chain {
-    pub id: String,
-    pub name_zh: String,
-    pub name_en: String,
-    #[serde(default)]
-    pub aliases: Vec<String>,
-    /// One of the district's "2+6" featured industry chains.
-    pub featured: bool,
-    pub note: Option<String>,
+crate::record! {
+    /// A report: the file under `seeds/` and how it was dated.
+    pub struct Source ("source") {
+        id: String = Id, Required, identity;
+        file: String = Text, Required;
+        title: String = Text, Required;
+        outlet: Option<String> = Text, Optional;
+        author: Option<String> = Text, Optional;
+        published: PartialDate = Typed, Required;
+        dating_note: Option<String> = Note, Optional;
+        /// Who added it (a person's name; see `who`).
+        by: Option<String> = Text, Optional;
+        /// What a merge could not settle: each field set two ways (see
+        /// `domain::merge`); absent once resolved.
+        conflicts: Vec<Conflict> = Typed, Optional;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Area {
-    pub id: String,
-    pub name_zh: String,
-    pub name_en: String,
-    #[serde(default)]
-    pub aliases: Vec<String>,
-    pub note: Option<String>,
+crate::record! {
+    /// An industry chain (the "2+6") or another kind of work.
+    pub struct Chain ("chain") {
+        id: String = Id, Required, identity;
+        name_zh: String = Text, Required;
+        name_en: String = Text, Required;
+        aliases: Vec<String> = Typed, Defaulted;
+        /// One of the district's "2+6" featured industry chains.
+        featured: bool = Typed, Defaulted;
+        note: Option<String> = Note, Optional;
+        /// What a merge could not settle: each field set two ways (see
+        /// `domain::merge`); absent once resolved.
+        conflicts: Vec<Conflict> = Typed, Optional;
+    }
 }
 
-/// Where a fact comes from: a source id and the words copied from it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Evidence {
-    pub source: String,
-    pub quote: String,
+crate::record! {
+    pub struct Area ("area") {
+        id: String = Id, Required, identity;
+        name_zh: String = Text, Required;
+        name_en: String = Text, Required;
+        aliases: Vec<String> = Typed, Defaulted;
+        note: Option<String> = Note, Optional;
+        /// What a merge could not settle: each field set two ways (see
+        /// `domain::merge`); absent once resolved.
+        conflicts: Vec<Conflict> = Typed, Optional;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Figure {
-    pub value: f64,
-    pub unit: String,
-    pub measures: String,
-    pub source: String,
-    pub quote: String,
+crate::record! {
+    /// Where a fact comes from: a source id and the words copied from it.
+    pub struct Evidence ("quote") {
+        source: String = Id, Required, identity;
+        quote: String = Text, Required, identity;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Milestone {
-    /// The date now promised; only this one can make the milestone overdue.
-    pub due: PartialDate,
-    pub expect: Status,
-    pub text: String,
-    pub reached: Option<PartialDate>,
-    pub source: String,
-    pub quote: String,
-    /// Earlier promised dates, oldest first: a promise that slipped keeps
-    /// every date it was once given, with the words that gave it.
-    #[serde(default)]
-    pub slipped_from: Vec<Slip>,
+crate::record! {
+    /// A number a report gives about a project (its area, its investment).
+    pub struct Figure ("figure") {
+        value: f64 = Typed, Required, identity;
+        unit: String = Text, Required, identity;
+        measures: String = Text, Required, identity;
+        source: String = Id, Required, identity;
+        quote: String = Text, Required, identity;
+    }
 }
 
-/// A due date a milestone had before it was moved later.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Slip {
-    pub due: PartialDate,
-    /// Why or by whom it was moved, for slips typed by users.
-    pub note: Option<String>,
-    pub source: Option<String>,
-    pub quote: Option<String>,
+crate::record! {
+    /// A promise with a date: "expected to open in 2023".
+    pub struct Milestone ("milestone") {
+        /// The date now promised; only this one can make the milestone overdue.
+        due: PartialDate = Typed, Required, edit;
+        expect: Status = Typed, Required, edit;
+        text: String = Text, Required, identity;
+        reached: Option<PartialDate> = Typed, Optional;
+        /// The report promising it and its words; absent on a milestone a
+        /// person added from what they know (`note`), until it is cited.
+        source: Option<String> = Id, Optional;
+        quote: Option<String> = Text, Optional;
+        /// Earlier promised dates, oldest first: a promise that slipped keeps
+        /// every date it was once given, with the words that gave it.
+        slipped_from: Vec<Slip> = Typed, Optional, since 2;
+        /// Who marked it reached.
+        reached_by: Option<String> = Text, Optional;
+        /// What a person knows of it, in their words: what a milestone no
+        /// report states yet rests on (kept when it is cited later).
+        note: Option<String> = Note, Optional, edit;
+        /// Who added it, when a person did.
+        by: Option<String> = Text, Optional;
+        /// Taken back (`remove-milestone`): kept in the file, ignored.
+        retracted: Option<Retraction> = Typed, Optional;
+        /// The mark `reached` taken back: the milestone is open again.
+        mark_retracted: Option<Retraction> = Typed, Optional;
+    }
+}
+
+crate::record! {
+    /// Why an entry a person made no longer counts: who took it back, when
+    /// and why. The entry stays in the file, marked, so an audit sees it and
+    /// a team's merge cannot bring it back as a new entry.
+    pub struct Retraction ("retraction") {
+        by: Option<String> = Text, Optional;
+        date: PartialDate = Typed, Required;
+        reason: String = Note, Required;
+    }
+}
+
+crate::record! {
+    /// What a record no report states yet rests on: a person's own words,
+    /// who wrote them and when. Kept when the record is cited later.
+    pub struct Noted ("note") {
+        note: String = Note, Required;
+        by: Option<String> = Text, Optional;
+        date: PartialDate = Typed, Required;
+    }
+}
+
+crate::record! {
+    /// A due date a milestone had before it was moved later.
+    pub struct Slip ("slip") {
+        due: PartialDate = Typed, Required, identity;
+        /// Why or by whom it was moved, for slips typed by users.
+        note: Option<String> = Note, Optional;
+        source: Option<String> = Id, Optional;
+        quote: Option<String> = Text, Optional;
+        /// Who entered it, when a person did (absent on what a report gave).
+        by: Option<String> = Text, Optional;
+        /// Taken back: the due date went back to this one.
+        retracted: Option<Retraction> = Typed, Optional;
+    }
+}
+
+impl HistoryEntry {
+    /// Whether it counts: not taken back.
+    pub fn stands(&self) -> bool {
+        self.retracted.is_none()
+    }
+
+    /// Whether a report gave it (and so it may never be taken back).
+    pub fn is_quoted(&self) -> bool {
+        self.quote.is_some()
+    }
+}
+
+/// The newest history entry that set a status, with its index: the latest
+/// by date, and of equal dates the one added last. A date known only to a
+/// month or year counts from its first day.
+pub fn newest_status_entry(p: &Project) -> Option<(usize, &HistoryEntry)> {
+    p.history
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| h.status.is_some() && h.stands())
+        .max_by_key(|(i, h)| (h.date.first_day(), *i))
+}
+
+impl Project {
+    /// Rests on a person's note, no report cited yet.
+    pub fn rests_on_note(&self) -> bool {
+        self.sources.is_empty() && self.noted.is_some()
+    }
 }
 
 impl Milestone {
+    /// The slips that stand (not retracted), oldest first.
+    pub fn slips(&self) -> impl DoubleEndedIterator<Item = &Slip> {
+        self.slipped_from.iter().filter(|s| s.retracted.is_none())
+    }
+
     /// The date first promised: the oldest slip, or the due date itself.
     pub fn original_due(&self) -> PartialDate {
-        self.slipped_from.first().map_or(self.due, |s| s.due)
+        self.slips().next().map_or(self.due, |s| s.due)
     }
 
     /// "slipped from 2023 to 2024", when the promise was moved later.
     pub fn slip_label(&self) -> Option<String> {
-        let from = self.slipped_from.first()?;
+        let from = self.slips().next()?;
         Some(format!("slipped from {} to {}", from.due, self.due))
+    }
+
+    /// The day it was marked reached, unless the mark was taken back.
+    pub fn reached_on(&self) -> Option<PartialDate> {
+        self.reached.filter(|_| self.mark_retracted.is_none())
+    }
+
+    /// Whether it counts: not taken back.
+    pub fn stands(&self) -> bool {
+        self.retracted.is_none()
+    }
+
+    /// Whether a report gave it (and so it may never be taken back).
+    pub fn is_quoted(&self) -> bool {
+        self.quote.is_some()
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HistoryEntry {
-    pub date: PartialDate,
-    pub status: Option<Status>,
-    pub note: String,
-    /// Entries copied from a report cite it; entries typed by users do not.
-    pub source: Option<String>,
-    pub quote: Option<String>,
+crate::record! {
+    /// Something that happened to a project, with the status it set if any.
+    pub struct HistoryEntry ("history entry") {
+        date: PartialDate = Typed, Required, identity;
+        status: Option<Status> = Typed, Optional, identity;
+        note: String = Note, Defaulted, identity;
+        /// Entries copied from a report cite it; entries typed by users do not.
+        source: Option<String> = Id, Optional;
+        quote: Option<String> = Text, Optional;
+        /// Who entered it, when a person did (absent on what a report gave).
+        by: Option<String> = Text, Optional;
+        /// The status before it, for a status change a person made: what the
+        /// project goes back to when the change is taken back.
+        from: Option<Status> = Typed, Optional;
+        /// Taken back: kept in the file, ignored.
+        retracted: Option<Retraction> = Typed, Optional;
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Project {
-    pub id: String,
-    pub name_zh: String,
-    pub name_en: String,
-    #[serde(default)]
-    pub aliases: Vec<String>,
-    pub chain: String,
-    pub area: Option<String>,
-    pub parent: Option<String>,
-    pub status: Status,
-    pub note: Option<String>,
-    #[serde(default)]
-    pub figures: Vec<Figure>,
-    #[serde(default)]
-    pub milestones: Vec<Milestone>,
-    #[serde(default)]
-    pub history: Vec<HistoryEntry>,
-    pub sources: Vec<Evidence>,
+crate::record! {
+    pub struct Project ("project") {
+        id: String = Id, Required, identity;
+        name_zh: String = Text, Required, edit;
+        name_en: String = Text, Required, edit;
+        aliases: Vec<String> = Typed, Defaulted, edit;
+        chain: String = Id, Required, edit;
+        area: Option<String> = Id, Optional, edit;
+        parent: Option<String> = Id, Optional, edit;
+        status: Status = Typed, Required;
+        note: Option<String> = Note, Optional, edit;
+        figures: Vec<Figure> = Typed, Optional;
+        milestones: Vec<Milestone> = Typed, Optional;
+        history: Vec<HistoryEntry> = Typed, Optional;
+        sources: Vec<Evidence> = Typed, Required;
+        /// What it rests on while no report states it (`sources` empty),
+        /// kept when it is cited later.
+        noted: Option<Noted> = Typed, Optional;
+        /// Who added it, when a person did.
+        by: Option<String> = Text, Optional;
+        /// What a merge could not settle: each field set two ways (see
+        /// `domain::merge`); absent once resolved.
+        conflicts: Vec<Conflict> = Typed, Optional;
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -167,6 +306,13 @@ impl Comparator {
 pub enum Period {
     Year(i32),
     Span { start: NaiveDate, end: NaiveDate },
+}
+
+/// A placeholder while a record is read (a period is required).
+impl Default for Period {
+    fn default() -> Self {
+        Period::Year(1)
+    }
 }
 
 impl Period {
@@ -316,25 +462,32 @@ pub enum Measure {
     Flow,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Baseline {
-    pub value: f64,
-    pub date: PartialDate,
-    pub source: Option<String>,
-    pub quote: Option<String>,
+crate::record! {
+    pub struct Baseline ("baseline") {
+        value: f64 = Typed, Required;
+        date: PartialDate = Typed, Required;
+        source: Option<String> = Id, Optional;
+        quote: Option<String> = Text, Optional;
+    }
 }
 
-/// A value a target had at a date: quoted from a report (`source` and
-/// `quote`) or typed by a user (`note`). Observations are only ever added;
-/// one that carries a quote is never rewritten or removed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Observation {
-    pub value: f64,
-    /// As-of date; as precise as the report allows ("2018-10" for 目前 in an October report).
-    pub date: PartialDate,
-    pub note: Option<String>,
-    pub source: Option<String>,
-    pub quote: Option<String>,
+crate::record! {
+    /// A value a target had at a date: quoted from a report (`source` and
+    /// `quote`) or typed by a user (`note`). Observations are only ever added;
+    /// one that carries a quote is never rewritten or removed.
+    pub struct Observation ("observation") {
+        value: f64 = Typed, Required, identity;
+        /// As-of date; as precise as the report allows ("2018-10" for 目前 in an October report).
+        date: PartialDate = Typed, Required, identity;
+        note: Option<String> = Note, Optional;
+        source: Option<String> = Id, Optional;
+        quote: Option<String> = Text, Optional;
+        /// Who entered it, when a person did (absent on what a report gave).
+        by: Option<String> = Text, Optional;
+        /// Taken back (a mistyped value): kept in the file, ignored by
+        /// progress, charts and states.
+        retracted: Option<Retraction> = Typed, Optional;
+    }
 }
 
 impl Observation {
@@ -343,40 +496,63 @@ impl Observation {
         self.quote.is_some()
     }
 
+    /// Whether it counts: not taken back.
+    pub fn stands(&self) -> bool {
+        self.retracted.is_none()
+    }
+
     /// Dated after `today`: not known yet, so ignored in progress.
     pub fn is_future(&self, today: NaiveDate) -> bool {
         self.date.first_day() > today
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Target {
-    pub id: String,
-    pub metric_zh: String,
-    pub metric_en: String,
-    pub chain: String,
-    pub area: Option<String>,
-    pub period: Period,
-    pub comparator: Option<Comparator>,
-    /// Absent for a result a report gives with no goal attached.
-    pub target: Option<f64>,
-    pub unit: String,
-    /// Whether the measure is counted afresh each period (new firms this
-    /// year) rather than a level (buildings standing, total fund size).
-    #[serde(default)]
-    pub measure: Measure,
-    /// The measure this target belongs to across periods ("gdp"): targets
-    /// sharing it form a series (2023's result, 2024's goal, …).
-    pub metric: Option<String>,
-    pub baseline: Option<Baseline>,
-    /// Sorted by date; equal dates keep the order they were added in.
-    #[serde(default)]
-    pub observations: Vec<Observation>,
-    pub note: Option<String>,
-    pub sources: Vec<Evidence>,
+crate::record! {
+    pub struct Target ("target") {
+        id: String = Id, Required, identity;
+        metric_zh: String = Text, Required, edit;
+        metric_en: String = Text, Required, edit;
+        chain: String = Id, Required, edit;
+        area: Option<String> = Id, Optional, edit;
+        period: Period = Typed, Required, edit;
+        comparator: Option<Comparator> = Typed, Optional, edit;
+        /// Absent for a result a report gives with no goal attached.
+        target: Option<f64> = Typed, Optional, edit;
+        unit: String = Text, Required, edit;
+        /// Whether the measure is counted afresh each period (new firms this
+        /// year) rather than a level (buildings standing, total fund size).
+        measure: Measure = Typed, Optional, edit;
+        /// The measure this target belongs to across periods ("gdp"): targets
+        /// sharing it form a series (2023's result, 2024's goal, …).
+        metric: Option<String> = Id, Optional, edit, since 2;
+        baseline: Option<Baseline> = Typed, Optional;
+        /// Sorted by date; equal dates keep the order they were added in.
+        observations: Vec<Observation> = Typed, Optional, since 2, earlier "actual";
+        note: Option<String> = Note, Optional, edit;
+        sources: Vec<Evidence> = Typed, Required;
+        /// What it rests on while no report states it (`sources` empty),
+        /// kept when it is cited later.
+        noted: Option<Noted> = Typed, Optional;
+        /// Who added it, when a person did.
+        by: Option<String> = Text, Optional;
+        /// What a merge could not settle: each field set two ways (see
+        /// `domain::merge`); absent once resolved.
+        conflicts: Vec<Conflict> = Typed, Optional;
+    }
+    settle = Target::sort_observations;
 }
 
 impl Target {
+    /// Rests on a person's note, no report cited yet.
+    pub fn rests_on_note(&self) -> bool {
+        self.sources.is_empty() && self.noted.is_some()
+    }
+
+    /// By date; a stable sort keeps the order of equal dates.
+    fn sort_observations(&mut self) {
+        self.observations.sort_by_key(|x| x.date);
+    }
+
     /// The value that stands on `today`: the newest observation dated on or
     /// before it (later ones are not known yet). Newest is the one whose
     /// date reaches latest, its last day: a year's result ("2024", 全年)
@@ -385,7 +561,7 @@ impl Target {
     pub fn current(&self, today: NaiveDate) -> Option<&Observation> {
         self.observations
             .iter()
-            .filter(|o| !o.is_future(today))
+            .filter(|o| o.stands() && !o.is_future(today))
             .max_by_key(|o| o.date.last_day())
     }
 

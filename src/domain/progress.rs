@@ -105,7 +105,11 @@ pub fn assess(t: &Target, today: NaiveDate) -> Progress {
     let days_left = (end - today).num_days();
     let over = today > end;
     let current = t.current(today);
-    let future_ignored = t.observations.iter().filter(|o| o.is_future(today)).count();
+    let future_ignored = t
+        .observations
+        .iter()
+        .filter(|o| o.stands() && o.is_future(today))
+        .count();
     // The day a value stands for: the last day its date can mean, but never
     // after today ("2024" read on 2024-06-30 stands for 2024-06-30).
     let as_of_day = current.map(|o| o.date.last_day().min(today));
@@ -268,12 +272,15 @@ pub fn is_overdue(p: &Project, m: &Milestone, today: NaiveDate) -> bool {
 pub fn slipped_milestones(p: &Project) -> Vec<&Milestone> {
     p.milestones
         .iter()
-        .filter(|m| !m.slipped_from.is_empty() && is_open(p, m))
+        .filter(|m| m.slips().next().is_some() && is_open(p, m))
         .collect()
 }
 
 fn is_open(p: &Project, m: &Milestone) -> bool {
-    m.reached.is_none() && !p.status.has_reached(m.expect) && p.status != Status::Cancelled
+    m.stands()
+        && m.reached_on().is_none()
+        && !p.status.has_reached(m.expect)
+        && p.status != Status::Cancelled
 }
 
 /// Whether a project belongs under `!`: stalled, a milestone overdue, or a
@@ -282,7 +289,7 @@ pub fn project_needs_attention(p: &Project, today: NaiveDate) -> bool {
     p.status == Status::Stalled
         || p.milestones
             .iter()
-            .any(|m| is_overdue(p, m, today) || (!m.slipped_from.is_empty() && is_open(p, m)))
+            .any(|m| is_overdue(p, m, today) || (m.slips().next().is_some() && is_open(p, m)))
 }
 
 /// The earliest milestone not yet reached, with its index.
@@ -290,7 +297,7 @@ pub fn next_milestone(p: &Project) -> Option<(usize, &Milestone)> {
     p.milestones
         .iter()
         .enumerate()
-        .filter(|(_, m)| m.reached.is_none() && !p.status.has_reached(m.expect))
+        .filter(|(_, m)| m.stands() && m.reached_on().is_none() && !p.status.has_reached(m.expect))
         .min_by_key(|(_, m)| m.due)
 }
 
@@ -311,6 +318,7 @@ mod tests {
             note: Some("typed".into()),
             source: None,
             quote: None,
+            ..Default::default()
         }
     }
 
@@ -336,6 +344,7 @@ mod tests {
             observations: actual.map_or(vec![], |v| vec![obs(v, "2024-06-30")]),
             note: None,
             sources: vec![],
+            ..Default::default()
         }
     }
 
@@ -621,12 +630,14 @@ mod tests {
                 expect,
                 text: "明年投产".into(),
                 reached: None,
-                source: "s".into(),
-                quote: "q".into(),
+                source: Some("s".into()),
+                quote: Some("q".into()),
                 slipped_from: vec![],
+                ..Default::default()
             }],
             history: vec![],
             sources: vec![],
+            ..Default::default()
         }
     }
 
@@ -671,17 +682,20 @@ mod slip_tests {
                 expect: Status::UnderConstruction,
                 text: "开工".into(),
                 reached: None,
-                source: "r2024a".into(),
-                quote: "q".into(),
+                source: Some("r2024a".into()),
+                quote: Some("q".into()),
                 slipped_from: vec![Slip {
                     due: PartialDate::parse("2023").unwrap(),
                     note: None,
                     source: Some("r2022".into()),
                     quote: Some("q".into()),
+                    ..Default::default()
                 }],
+                ..Default::default()
             }],
             history: vec![],
             sources: vec![],
+            ..Default::default()
         }
     }
 

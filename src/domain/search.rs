@@ -281,6 +281,27 @@ impl NameKeys {
         }
     }
 
+    /// The name as the engine reads it: its tokens joined, lower-case,
+    /// Chinese as pinyin ("renheluroad"); two names with the same key read
+    /// the same (a homophone, another case or punctuation).
+    pub fn key(&self) -> &str {
+        &self.joined
+    }
+
+    /// `NameKeys::new(text).key()` without the rest of the keys: what the
+    /// duplicate guards compare, a hundred thousand names at a time.
+    pub fn key_of(text: &str) -> String {
+        let mut joined = String::with_capacity(text.len() * 2);
+        for ch in text.chars() {
+            if ch.is_ascii_alphanumeric() {
+                joined.push(ch.to_ascii_lowercase());
+            } else if let Some(py) = ch.to_pinyin() {
+                joined.extend(py.plain().chars().map(|c| if c == 'ü' { 'v' } else { c }));
+            }
+        }
+        joined
+    }
+
     /// Public form of the match for one word, as the picker and tests use it.
     pub fn matches(&self, word: &str) -> Option<(i64, Vec<usize>)> {
         self.best(&Word::new(word), true)
@@ -871,14 +892,15 @@ impl UnknownValue {
         if self.suggestions.is_empty() {
             format!("unknown {what} \"{}\"", self.word)
         } else {
+            let near: Vec<String> = self
+                .suggestions
+                .iter()
+                .map(|s| format!("`{what}:{s}`"))
+                .collect();
             format!(
-                "unknown {what} \"{}\" — did you mean {}?",
+                "unknown {what} \"{}\" — {}",
                 self.word,
-                self.suggestions
-                    .iter()
-                    .map(|s| format!("`{what}:{s}`"))
-                    .collect::<Vec<_>>()
-                    .join(" or ")
+                super::suggest::did_you_mean(&near)
             )
         }
     }
@@ -2444,6 +2466,19 @@ fn highlight(records: &[RecordKeys], q: &Query, hits: &mut [Hit]) {
 mod tests {
     use super::*;
 
+    #[test]
+    fn the_key_alone_is_the_key_of_the_whole() {
+        for name in [
+            "人和路旧城改造项目B、C区",
+            "Inspur Big-Data Park (phase 2)",
+            "绿色建设科技城 Green Building",
+            "女子学院 lüe",
+            "",
+        ] {
+            assert_eq!(NameKeys::key_of(name), NameKeys::new(name).key(), "{name}");
+        }
+    }
+
     fn hit(text: &str, word: &str) -> Option<Vec<usize>> {
         NameKeys::new(text).matches(word).map(|(_, hl)| hl)
     }
@@ -2562,6 +2597,7 @@ mod tests {
             aliases: vec![],
             featured: true,
             note: None,
+            ..Default::default()
         };
         let t = Tracker {
             schema_version: 1,
@@ -2707,6 +2743,7 @@ mod tests {
                 milestones: Vec::new(),
                 history: Vec::new(),
                 sources: Vec::new(),
+                ..Default::default()
             })
             .collect(),
             targets: Vec::new(),

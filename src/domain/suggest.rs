@@ -1,4 +1,43 @@
-//! "Did you mean" suggestions for unknown ids.
+//! "Did you mean" suggestions for unknown ids, and their one wording
+//! (the command line, the form, `edit` and `validate` all say it so).
+
+/// "did you mean `a`, `b` or `c`?": the suggestions, each already written
+/// as it should read (an id in backticks, maybe with its name).
+pub fn did_you_mean<S: AsRef<str>>(near: &[S]) -> String {
+    let items: Vec<&str> = near.iter().map(AsRef::as_ref).collect();
+    let listed = match items.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+    };
+    format!("did you mean {listed}?")
+}
+
+/// An id as suggestions write it: `` `renhe-road-renewal` ``.
+pub fn ticked(id: &str) -> String {
+    format!("`{id}`")
+}
+
+/// "unknown chain "x" — did you mean `y`?", or, with nothing close, the
+/// known ids (the first twelve).
+pub fn unknown(what: &str, value: &str, known: &[&str]) -> String {
+    format!("unknown {what} \"{value}\" — {}", hint(value, known))
+}
+
+/// What follows "unknown …": the closest ids, or the known ones.
+pub fn hint(value: &str, known: &[&str]) -> String {
+    let near = closest(value, known.iter().copied());
+    if near.is_empty() {
+        let shown = if known.len() <= 12 {
+            known.join(", ")
+        } else {
+            format!("{}, … ({} in all)", known[..12].join(", "), known.len())
+        };
+        return format!("known: {shown}");
+    }
+    let near: Vec<String> = near.into_iter().map(ticked).collect();
+    did_you_mean(&near)
+}
 
 /// Up to three candidates closest to `wanted` by edit distance (strsim's
 /// Levenshtein, over characters), closest first;
@@ -27,6 +66,23 @@ pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_wording_for_every_suggestion() {
+        assert_eq!(did_you_mean(&["`a`"]), "did you mean `a`?");
+        assert_eq!(
+            did_you_mean(&["`a`", "`b`", "`c`"]),
+            "did you mean `a`, `b` or `c`?"
+        );
+        assert_eq!(
+            unknown("chain", "digitl", &["digital", "finance"]),
+            "unknown chain \"digitl\" — did you mean `digital`?"
+        );
+        assert_eq!(
+            unknown("area", "zzz", &["taidong", "cbd"]),
+            "unknown area \"zzz\" — known: taidong, cbd"
+        );
+    }
 
     #[test]
     fn suggests_near_ids() {

@@ -32,7 +32,7 @@ use xxhash_rust::xxh3::Xxh3;
 pub const MIN_BYTES: usize = 1 << 20;
 
 /// Bumped whenever the layout or the model changes shape.
-const MAGIC: &[u8; 8] = b"SHBTC007";
+const MAGIC: &[u8; 8] = b"SHBTC008";
 
 /// Bytes read or written at a time: a cache is never held whole.
 const WINDOW: usize = 1 << 18;
@@ -59,7 +59,8 @@ struct Folder {
 }
 
 /// Where caches go, or `None` when caching is off or there is no home.
-fn cache_dir() -> Option<PathBuf> {
+/// The cache folder this process would use (`None`: off).
+pub fn cache_dir() -> Option<PathBuf> {
     match std::env::var_os("TRACKER_CACHE_DIR") {
         Some(d) if d == "off" || d.is_empty() => None,
         Some(d) => Some(PathBuf::from(d)),

@@ -218,7 +218,7 @@ pub fn real_path(path: &Path) -> io::Result<PathBuf> {
 }
 
 /// Where a file in `dir` named `name` keeps its lock: `.NAME.lock` beside it.
-fn lock_path(real: &Path) -> PathBuf {
+pub fn lock_path(real: &Path) -> PathBuf {
     let (dir, name) = dir_and_name(real);
     dir.join(format!(".{name}.lock"))
 }
@@ -323,9 +323,17 @@ impl WriteLock {
     /// renamed over it. Leftovers of writers killed mid-save are removed
     /// first: holding the lock, nobody else can be writing one.
     pub fn replace(&self, bytes: &[u8]) -> Result<(), WriteError> {
-        let meta = fs::metadata(&self.real)
+        replace_file(&self.real, bytes)
+    }
+}
+
+/// `WriteLock::replace` for a file nobody else writes (git's temporary
+/// copy that a merge driver writes its result to): atomic, no lock file.
+pub fn replace_file(real: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    {
+        let meta = fs::metadata(real)
             .map_err(|e| WriteError::Io(format!("cannot read the file's permissions: {e}")))?;
-        let (dir, name) = dir_and_name(&self.real);
+        let (dir, name) = dir_and_name(real);
         remove_stale_temps(&dir, &name);
         let (tmp, file) = create_temp(&dir, &name, &meta).map_err(|e| {
             WriteError::Io(if e.kind() == io::ErrorKind::PermissionDenied {
@@ -340,7 +348,7 @@ impl WriteLock {
             f.write_all(bytes)?;
             f.sync_all()?;
             drop(f);
-            fs::rename(&tmp, &self.real)?;
+            fs::rename(&tmp, real)?;
             // Make the rename itself durable.
             if let Ok(d) = File::open(&dir) {
                 let _ = d.sync_all();
@@ -423,7 +431,7 @@ pub fn may_replace(mode_read_only: bool, access: io::Result<()>) -> Result<(), W
 
 /// The prefix of this tracker's temporary files: `.NAME.shibei-tmp.`,
 /// followed by the writer's process id and a counter.
-fn temp_prefix(name: &str) -> String {
+pub fn temp_prefix(name: &str) -> String {
     format!(".{name}.shibei-tmp.")
 }
 

@@ -9,8 +9,10 @@ pub mod emit;
 pub mod hostile;
 pub mod locate;
 pub mod path;
+pub mod scalar;
 pub mod scan;
 pub mod splice;
+pub mod textmerge;
 pub mod validate;
 pub mod watch;
 
@@ -198,7 +200,9 @@ pub fn unlisted_report_with_text(seeds: &Path, t: &Tracker, squeezed: &str) -> O
     let files = seed_files(seeds);
     validate::unlisted_reports(t, &files)
         .into_iter()
-        .find(|name| read_source(seeds, name).is_ok_and(|b| validate::squeeze(&b) == squeezed))
+        .find(|name| {
+            read_source(seeds, name).is_ok_and(|b| crate::domain::quote::squeeze(&b) == squeezed)
+        })
         .map(str::to_string)
 }
 
@@ -303,6 +307,12 @@ impl Style {
     }
 }
 
+/// `canonical` (the writer's text) dressed as `like` is: a byte-order mark
+/// and Windows line ends kept.
+pub fn dress_like(like: &str, canonical: &str) -> String {
+    Style::of(like).dress(canonical.to_string())
+}
+
 /// Problems found by the lexical pass, which stop parsing: raw control
 /// characters, anchors and aliases, a second document.
 fn lexical_problems(file: &Path, found: &scan::Scan) -> Vec<Problem> {
@@ -389,6 +399,33 @@ pub fn parse_form(text: &str, file: &Path, seeds: &Path) -> Result<(Tracker, boo
 /// `parse` the full way, for any YAML: a value tree, decoded with every
 /// problem placed. `text` has no byte-order mark and is not blank.
 pub(crate) fn parse_full(text: &str, file: &Path, seeds: &Path) -> Result<Tracker, Vec<Problem>> {
+    parse_full_checked(text, file, Some(seeds))
+}
+
+/// Reads tracker text for a merge: every check of the file's form and
+/// values, but not of the quotes against the reports (a report may come in
+/// by the same merge). An empty text is an empty tracker (git gives one for
+/// a file both sides added).
+pub fn read_for_merge(text: &str, file: &Path) -> Result<Tracker, Vec<Problem>> {
+    let text = text.strip_prefix(BOM).unwrap_or(text);
+    if text.trim().is_empty() {
+        return Ok(Tracker {
+            schema_version: crate::domain::SCHEMA_VERSION,
+            ..Tracker::default()
+        });
+    }
+    match canonical::read(text) {
+        Some(t) => Ok(t),
+        None => parse_full_checked(text, file, None),
+    }
+}
+
+/// `parse_full`; `seeds: None` skips the checks against the reports.
+fn parse_full_checked(
+    text: &str,
+    file: &Path,
+    seeds: Option<&Path>,
+) -> Result<Tracker, Vec<Problem>> {
     // Before the parser: what would make it costly or hide a problem.
     let found = scan::scan(text);
     let lexical = lexical_problems(file, &found);
@@ -423,8 +460,16 @@ pub(crate) fn parse_full(text: &str, file: &Path, seeds: &Path) -> Result<Tracke
     let mut dec = decode::Decoder::default();
     let tracker = dec.tracker(&value);
     issues.append(&mut dec.issues);
-    if let Some(t) = &tracker {
-        issues.extend(validate::check(t, &source_texts(t, seeds)));
+    if let (Some(t), Some(seeds)) = (&tracker, seeds) {
+        // A field that could not be read holds a placeholder: what the
+        // checks would say of it there is said already.
+        let unread: std::collections::HashSet<String> =
+            issues.iter().map(|i| i.path.to_string()).collect();
+        issues.extend(
+            validate::check(t, &source_texts(t, seeds))
+                .into_iter()
+                .filter(|i| !unread.contains(&i.path.to_string())),
+        );
     }
     if issues.is_empty() {
         if let Some(t) = tracker {
@@ -452,7 +497,7 @@ fn source_texts(t: &Tracker, seeds: &Path) -> validate::SourceTexts {
     t.sources
         .iter()
         .map(|s| {
-            let body = read_source(seeds, &s.file).map(|b| validate::squeeze(&b));
+            let body = read_source(seeds, &s.file).map(|b| crate::domain::quote::squeeze(&b));
             (s.id.clone(), body)
         })
         .collect()
@@ -463,33 +508,20 @@ fn source_texts(t: &Tracker, seeds: &Path) -> validate::SourceTexts {
 pub fn check_quote(file: &Path, t: &Tracker, source: &str, quote: &str) -> Result<(), String> {
     let Some(s) = t.source(source) else {
         let known: Vec<&str> = t.sources.iter().map(|s| s.id.as_str()).collect();
-        return Err(format!(
-            "unknown source \"{source}\" — known sources: {}",
-            known.join(", ")
-        ));
+        return Err(crate::domain::suggest::unknown("source", source, &known));
     };
     let path = seeds_dir(file).join(&s.file);
     // The same rules as validation: a regular file inside seeds/, bounded.
     let body = read_source(&seeds_dir(file), &s.file)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let q = validate::squeeze(quote);
-    if q.is_empty() {
-        return Err("the quote is empty: copy the words from the report".into());
-    }
-    if !validate::squeeze(&body).contains(&q) {
-        return Err(format!(
-            "quote not found in {} ({}): copy the words exactly from the report (spaces and line breaks may differ; OCR errors must be kept)",
-            path.display(),
-            source
-        ));
-    }
-    Ok(())
+    crate::domain::quote::check(source, &body, quote)
 }
 
 /// Problems that do not stop the file from loading: values and history
 /// dated after `today`, and report files in seeds/ that no source lists.
 pub fn warnings(loaded: &Loaded, file: &Path, today: chrono::NaiveDate) -> Vec<Problem> {
-    let issues = validate::dated_after(&loaded.tracker, today);
+    let mut issues = validate::dated_after(&loaded.tracker, today);
+    issues.extend(validate::same_names(&loaded.tracker));
     let unlisted = unlisted_reports(file, &loaded.tracker);
     if issues.is_empty() {
         return unlisted;
@@ -508,6 +540,56 @@ pub fn warnings(loaded: &Loaded, file: &Path, today: chrono::NaiveDate) -> Vec<P
     v.sort_by_key(|p| p.position);
     v.extend(unlisted);
     v
+}
+
+/// The conflicts a merge left in the file, each placed at its entry: they
+/// keep `validate` from passing, and nothing else (the file loads, and
+/// every command works) until they are resolved.
+pub fn conflicts(loaded: &Loaded, file: &Path) -> Vec<Problem> {
+    let found = crate::domain::merge::conflicts(&loaded.tracker);
+    if found.is_empty() {
+        return Vec::new();
+    }
+    let lines = locate::Locator::new(&loaded.text);
+    found
+        .into_iter()
+        .map(|f| {
+            let path = path::DocPath::root()
+                .key(f.section)
+                .index(f.index)
+                .key("conflicts")
+                .index(f.at);
+            let c = &f.conflict;
+            let side = |v: &Option<String>, by: &Option<String>| {
+                format!(
+                    "{}{}",
+                    v.as_deref().map_or("(none)".into(), |v| format!("\"{v}\"")),
+                    by.as_deref().map_or(String::new(), |b| format!(" by {b}"))
+                )
+            };
+            Problem {
+                file: file.to_path_buf(),
+                position: Some(lines.locate(&path)),
+                field: path.to_string(),
+                message: format!(
+                    "conflict from a merge: {} {} — ours {}, theirs {}",
+                    f.id,
+                    c.field,
+                    side(&c.ours, &c.ours_by),
+                    side(&c.theirs, &c.theirs_by)
+                ),
+                hint: format!(
+                    "settle it: shibei-tracker resolve {} {} --ours | --theirs | --value V (or C in the interface)",
+                    f.id,
+                    if c.field.chars().all(|ch| ch.is_ascii_alphanumeric() || "_-.".contains(ch)) {
+                        c.field.clone()
+                    } else {
+                        format!("'{}'", c.field)
+                    }
+                ),
+            }
+        })
+        .collect()
 }
 
 /// Reads, parses and validates a tracker file.

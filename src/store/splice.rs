@@ -17,10 +17,11 @@
 
 use super::canonical::{dressed_eq, dressed_len, windows_line_ends};
 use super::decode::Decoder;
-use super::emit::{self, Block};
+use super::emit;
 use super::hostile;
 use super::path::DocPath;
 use crate::domain::edit::{Change, Record};
+use crate::domain::schema::DynRecord;
 use crate::domain::Tracker;
 
 const BOM: &str = "\u{feff}";
@@ -71,6 +72,8 @@ fn dress(written: String, crlf: bool) -> String {
 fn section_of(r: &Record) -> Option<(&'static str, Option<&'static str>)> {
     match r {
         Record::Source(_) => Some(("sources", Some("chains"))),
+        Record::Chain(_) => Some(("chains", Some("areas"))),
+        Record::Area(_) => Some(("areas", Some("projects"))),
         Record::Project(_) => Some(("projects", Some("targets"))),
         Record::Target(_) => Some(("targets", None)),
         Record::Absent(_) => None,
@@ -79,14 +82,16 @@ fn section_of(r: &Record) -> Option<(&'static str, Option<&'static str>)> {
 
 /// The writer's lines of a record (none for an absent one).
 fn lines_of(r: &Record, version: u32) -> Option<String> {
-    let b = match r {
-        Record::Project(p) => Block::Project(p),
-        Record::Target(x) => Block::Target(x, version),
-        Record::Source(s) => Block::Source(s),
+    let r: &dyn DynRecord = match r {
+        Record::Project(p) => p,
+        Record::Target(x) => x,
+        Record::Source(s) => s,
+        Record::Chain(c) => c,
+        Record::Area(a) => a,
         Record::Absent(_) => return None,
     };
     let mut out = String::new();
-    emit::block(&mut out, b);
+    emit::block(&mut out, r, version);
     Some(out)
 }
 
@@ -250,6 +255,8 @@ pub fn check(record: &Record, version: u32) -> Result<(), String> {
         Record::Project(p) => t.projects.len() == 1 && &t.projects[0] == p,
         Record::Target(x) => t.targets.len() == 1 && &t.targets[0] == x,
         Record::Source(s) => t.sources.len() == 1 && &t.sources[0] == s,
+        Record::Chain(c) => t.chains.len() == 1 && &t.chains[0] == c,
+        Record::Area(a) => t.areas.len() == 1 && &t.areas[0] == a,
         Record::Absent(_) => true,
     });
     if same {

@@ -10,18 +10,9 @@ use std::collections::{HashMap, HashSet};
 /// not be read (reported once, at the source).
 pub type SourceTexts = HashMap<String, Result<String, String>>;
 
-/// Removes whitespace, which page layout and OCR put in arbitrary places.
-pub fn squeeze(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
-}
+pub use crate::domain::quote::squeeze;
 
-pub fn valid_id(id: &str) -> bool {
-    // Bytes, not chars: every allowed character is ASCII, and any byte of a
-    // longer character fails the test (it is asked for every id read and
-    // written).
-    let ok = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
-    id.as_bytes().first().is_some_and(ok) && id.bytes().all(|b| ok(&b) || b == b'-')
-}
+pub use crate::domain::schema::valid_id;
 
 /// The names among `files` (those in seeds/) that no source lists.
 pub fn unlisted_reports<'a>(t: &Tracker, files: &'a [String]) -> Vec<&'a str> {
@@ -112,17 +103,14 @@ impl<'a> Checker<'a> {
         if value.is_empty() || known.set.contains_key(value) {
             return;
         }
-        let near = closest(value, known.list.iter().copied());
+        let near: Vec<String> = closest(value, known.list.iter().copied())
+            .into_iter()
+            .map(crate::domain::suggest::ticked)
+            .collect();
         let hint = if near.is_empty() {
             format!("use the id of an existing {what}, or add the {what} first")
         } else {
-            format!(
-                "did you mean {}?",
-                near.iter()
-                    .map(|n| format!("`{n}`"))
-                    .collect::<Vec<_>>()
-                    .join(" or ")
-            )
+            crate::domain::suggest::did_you_mean(&near)
         };
         self.push(path(), format!("unknown {what} \"{value}\""), hint);
     }
@@ -144,11 +132,10 @@ impl<'a> Checker<'a> {
         let Some(Ok(text)) = self.texts.get(source) else {
             return;
         };
-        let q = squeeze(quote);
-        if q.is_empty() {
+        if squeeze(quote).is_empty() {
             return; // reported as an empty field
         }
-        if text.contains(&q) {
+        if crate::domain::quote::found_in(text, quote) {
             self.found.insert((source, quote));
         } else {
             self.push(
@@ -190,6 +177,14 @@ impl<'a> Checker<'a> {
 }
 
 impl Checker<'_> {
+    fn quoted_retracted(&mut self, path: DocPath) {
+        self.push(
+            path,
+            "a fact quoted from a report is retracted",
+            "a report's words cannot be taken back, only superseded by newer evidence: remove `retracted:`",
+        );
+    }
+
     fn not_ancient(&mut self, path: impl FnOnce() -> DocPath, date: PartialDate) {
         if date.year < crate::domain::edit::EARLIEST_YEAR {
             self.push(
@@ -244,6 +239,34 @@ pub fn dated_after(t: &Tracker, today: chrono::NaiveDate) -> Vec<Issue> {
         }
     }
     out
+}
+
+/// Records whose names read the same as an earlier one's (a homophone,
+/// case or punctuation aside; for goals, in the same period and area):
+/// warnings, since a record entered twice splits its history and values.
+pub fn same_names(t: &Tracker) -> Vec<Issue> {
+    let root = DocPath::root();
+    crate::domain::guard::same_names(t)
+        .into_iter()
+        .map(|(kind, first, second)| {
+            let (list, a, b, name) = if kind == "project" {
+                let (a, b) = (&t.projects[first], &t.projects[second]);
+                ("projects", &a.id, &b.id, b.name_zh.as_str())
+            } else {
+                let (a, b) = (&t.targets[first], &t.targets[second]);
+                ("targets", &a.id, &b.id, b.metric_zh.as_str())
+            };
+            Issue::new(
+                root.key(list).index(second).key(if kind == "project" {
+                    "name_zh"
+                } else {
+                    "metric_zh"
+                }),
+                format!("{kind} \"{b}\" ({name}) has the same name as \"{a}\": one {kind} entered twice?"),
+                format!("keep one: move what \"{b}\" holds to \"{a}\" and `remove {b}`, or tell them apart by name"),
+            )
+        })
+        .collect()
 }
 
 fn shorten(s: &str, n: usize) -> String {
@@ -330,11 +353,11 @@ pub fn check<'a>(t: &'a Tracker, texts: &'a SourceTexts) -> Vec<Issue> {
                 );
             }
         }
-        if p.sources.is_empty() {
+        if p.sources.is_empty() && p.noted.is_none() {
             c.push(
                 at().key("sources"),
-                format!("project \"{}\" cites no source", p.id),
-                "add at least one `- source: … quote: …`",
+                format!("project \"{}\" cites no source and rests on no note", p.id),
+                "add at least one `- source: … quote: …`, or `noted:` with the note it rests on, who wrote it and when",
             );
         }
         for (j, e) in p.sources.iter().enumerate() {
@@ -344,12 +367,29 @@ pub fn check<'a>(t: &'a Tracker, texts: &'a SourceTexts) -> Vec<Issue> {
             c.evidence(&|| at().key("figures").index(j), &f.source, &f.quote);
         }
         for (j, m) in p.milestones.iter().enumerate() {
-            c.evidence(&|| at().key("milestones").index(j), &m.source, &m.quote);
+            let mp = || at().key("milestones").index(j);
+            c.optional_evidence(&mp, &m.source, &m.quote);
+            if m.quote.is_none() && m.note.is_none() {
+                c.push(
+                    mp(),
+                    "a milestone with neither a quote nor a note",
+                    "add `source:` and `quote:` for a promise a report made, or `note:` saying who made it and where",
+                );
+            }
+            if m.retracted.is_some() && m.is_quoted() {
+                c.quoted_retracted(mp().key("retracted"));
+            }
         }
         for (j, m) in p.milestones.iter().enumerate() {
             for (k, sl) in m.slipped_from.iter().enumerate() {
                 let sp = || at().key("milestones").index(j).key("slipped_from").index(k);
                 c.optional_evidence(&sp, &sl.source, &sl.quote);
+                if sl.retracted.is_some() {
+                    if sl.quote.is_some() {
+                        c.quoted_retracted(sp().key("retracted"));
+                    }
+                    continue;
+                }
                 if sl.due >= m.due {
                     c.push(
                         sp().key("due"),
@@ -361,6 +401,9 @@ pub fn check<'a>(t: &'a Tracker, texts: &'a SourceTexts) -> Vec<Issue> {
         }
         for (j, h) in p.history.iter().enumerate() {
             c.optional_evidence(&|| at().key("history").index(j), &h.source, &h.quote);
+            if h.retracted.is_some() && h.is_quoted() {
+                c.quoted_retracted(at().key("history").index(j).key("retracted"));
+            }
             c.not_ancient(|| at().key("history").index(j).key("date"), h.date);
         }
         if let Some((j, h)) = crate::domain::edit::newest_status_entry(p) {
@@ -409,11 +452,11 @@ pub fn check<'a>(t: &'a Tracker, texts: &'a SourceTexts) -> Vec<Issue> {
             ),
             _ => {}
         }
-        if x.sources.is_empty() {
+        if x.sources.is_empty() && x.noted.is_none() {
             c.push(
                 at().key("sources"),
-                format!("target \"{}\" cites no source", x.id),
-                "add at least one `- source: … quote: …`",
+                format!("target \"{}\" cites no source and rests on no note", x.id),
+                "add at least one `- source: … quote: …`, or `noted:` with the note it rests on, who wrote it and when",
             );
         }
         for (j, e) in x.sources.iter().enumerate() {
@@ -436,6 +479,9 @@ pub fn check<'a>(t: &'a Tracker, texts: &'a SourceTexts) -> Vec<Issue> {
                 }
             };
             c.optional_evidence(&op, &o.source, &o.quote);
+            if o.retracted.is_some() && o.is_quoted() {
+                c.quoted_retracted(op().key("retracted"));
+            }
             c.not_ancient(|| op().key("date"), o.date);
             if t.schema_version >= 2 && o.quote.is_none() && o.note.is_none() {
                 c.push(

@@ -45,7 +45,11 @@ pub fn plot(t: &Tracker, g: &Target, today: NaiveDate) -> Option<SeriesPlot> {
         let (xs, xe) = (year_fraction(s), year_fraction(e.succ_opt().unwrap_or(e)));
         x0 = x0.min(xs);
         x1 = x1.max(xe);
-        for o in x.observations.iter().filter(|o| !o.is_future(today)) {
+        for o in x
+            .observations
+            .iter()
+            .filter(|o| o.stands() && !o.is_future(today))
+        {
             let at = year_fraction(o.date.last_day().min(today));
             x0 = x0.min(at);
             x1 = x1.max(at);

@@ -3,31 +3,93 @@
 
 use super::cells::{plain, wrap};
 use super::{goals::target_label, theme};
+use crate::app::state::Detail;
 use crate::app::{App, Drawn, View};
+use crate::domain::correct::Entry;
+use crate::domain::labels::by_label;
 use crate::domain::labels::{count, percent_label, MilestoneState};
-use crate::domain::{format_number, Project, Target, Tracker};
+use crate::domain::{format_number, Noted, Project, Retraction, Target, Tracker};
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use ratatui::Frame;
 
-/// Draws the details of the selected record scrolled by `scroll` rows and
-/// reports how far they can scroll and how many rows a page shows.
-pub fn draw(frame: &mut Frame, app: &App, area: Rect, scroll: usize) -> Drawn {
+/// What the entries look like here: the one selected, and whether the
+/// retracted ones are shown.
+struct Marks {
+    selected: Option<Entry>,
+    all: bool,
+    /// The line (before wrapping) of the selected entry, once drawn.
+    at: Option<usize>,
+}
+
+impl Marks {
+    /// Adds the line of `entry` (retracted by `r`) to `v`, or nothing
+    /// when it is retracted and those are hidden. Returns whether shown.
+    fn push(
+        &mut self,
+        v: &mut Vec<Line<'static>>,
+        entry: Entry,
+        r: Option<&Retraction>,
+        line: Line<'static>,
+    ) -> bool {
+        if r.is_some() && !self.all {
+            return false;
+        }
+        let mut line = line;
+        if let Some(r) = r {
+            line = line.style(theme::dim().add_modifier(Modifier::CROSSED_OUT));
+            line.spans.push(Span::styled(
+                format!(
+                    "  [retracted {}{}: {}]",
+                    r.date,
+                    crate::domain::labels::by_inline(r.by.as_deref()),
+                    r.reason
+                ),
+                theme::dim(),
+            ));
+        }
+        if self.selected == Some(entry) {
+            self.at = Some(v.len());
+            line = line.patch_style(Style::new().add_modifier(Modifier::REVERSED));
+        }
+        v.push(line);
+        true
+    }
+}
+
+/// Draws the details of the selected record scrolled by `d.scroll` rows
+/// (brought to the selected entry when it just moved) and reports how
+/// far they can scroll, how many rows a page shows and the scroll drawn.
+pub fn draw(frame: &mut Frame, app: &App, area: Rect, d: Detail) -> Drawn {
+    let selected = d.cursor.and_then(|c| {
+        crate::app::records::detail_entries(app, d.all).and_then(|(_, v)| v.get(c).map(|e| e.entry))
+    });
+    let mut marks = Marks {
+        selected,
+        all: d.all,
+        at: None,
+    };
     let (title, lines) = match app.view {
         View::Projects => match app
             .selected_project()
             .and_then(|i| app.tracker.projects.get(i))
         {
-            Some(p) => (p.name_zh.clone(), project_lines(&app.tracker, p, app)),
+            Some(p) => (
+                p.name_zh.clone(),
+                project_lines(&app.tracker, p, app, &mut marks),
+            ),
             None => return Drawn::default(),
         },
         View::Goals => match app
             .selected_goal()
             .and_then(|i| app.tracker.targets.get(i).map(|t| (i, t)))
         {
-            Some((i, t)) => (t.metric_zh.clone(), goal_lines(&app.tracker, t, i, app)),
+            Some((i, t)) => (
+                t.metric_zh.clone(),
+                goal_lines(&app.tracker, t, i, app, &mut marks),
+            ),
             None => return Drawn::default(),
         },
         View::Chains | View::Sources => return Drawn::default(),
@@ -41,7 +103,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, scroll: usize) -> Drawn {
     let inner_w = popup.width.saturating_sub(2) as usize;
     let block = Block::bordered()
         .title(plain(format!(" {title} "), inner_w))
-        .title_bottom(plain(" Esc back  j/k PgUp/PgDn g/G scroll ", inner_w));
+        .title_bottom(plain(
+            " Esc back  j/k scroll  Tab select  x retract  A all ",
+            inner_w,
+        ));
     // A goal with values over time gets its chart along the bottom, when
     // the popup is tall enough to keep the text readable above it.
     let plot = match app.view {
@@ -69,9 +134,22 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, scroll: usize) -> Drawn {
     let inner_h = popup.height.saturating_sub(2);
     // Wrap here, where the width is known, so the scroll can be clamped
     // to the real height; only the rows on screen are handed to ratatui.
-    let rows: Vec<Line> = lines.into_iter().flat_map(|l| wrap(l, inner_w)).collect();
+    let mut rows: Vec<Line> = Vec::new();
+    let mut selected_row = None;
+    for (i, l) in lines.into_iter().enumerate() {
+        if marks.at == Some(i) {
+            selected_row = Some(rows.len());
+        }
+        rows.extend(wrap(l, inner_w));
+    }
     let max_scroll = rows.len().saturating_sub(inner_h as usize);
-    let scroll = scroll.min(max_scroll);
+    let h = (inner_h as usize).max(1);
+    // The entry just selected is brought into view, a row of context above.
+    let revealed = match (d.reveal, selected_row) {
+        (true, Some(r)) if r < d.scroll || r >= d.scroll + h => Some(r.saturating_sub(1)),
+        _ => None,
+    };
+    let scroll = revealed.unwrap_or(d.scroll).min(max_scroll);
     let shown: Vec<Line> = rows
         .into_iter()
         .skip(scroll)
@@ -86,7 +164,29 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, scroll: usize) -> Drawn {
     Drawn {
         max_scroll: Some(max_scroll),
         page: Some((inner_h as usize).max(1)),
+        scroll: d.reveal.then_some(scroll),
     }
+}
+
+/// What a record resting on a note rests on: the person's words, who and
+/// when, said as such.
+fn noted_lines(n: &Noted, cited: bool) -> Vec<Line<'static>> {
+    let head = if cited {
+        "    first entered from a note"
+    } else {
+        "    rests on a note (no report cited yet)"
+    };
+    vec![
+        Line::styled(
+            format!(
+                "{head}: {}{}",
+                n.date,
+                crate::domain::labels::by_inline(n.by.as_deref())
+            ),
+            theme::dim(),
+        ),
+        Line::styled(format!("    「{}」", n.note), theme::dim()),
+    ]
 }
 
 fn heading(s: &str) -> Line<'static> {
@@ -127,7 +227,7 @@ fn names(t: &Tracker, chain: &str, area: Option<&str>) -> (String, String) {
     (c, a)
 }
 
-pub fn project_lines(t: &Tracker, p: &Project, app: &App) -> Vec<Line<'static>> {
+fn project_lines(t: &Tracker, p: &Project, app: &App, marks: &mut Marks) -> Vec<Line<'static>> {
     let (chain, area) = names(t, &p.chain, p.area.as_deref());
     let mut v = vec![
         Line::styled(p.name_zh.clone(), Style::new().add_modifier(Modifier::BOLD)),
@@ -173,17 +273,21 @@ pub fn project_lines(t: &Tracker, p: &Project, app: &App) -> Vec<Line<'static>> 
     if !p.history.is_empty() {
         v.push(Line::raw(""));
         v.push(heading("History"));
-        let mut hist: Vec<_> = p.history.iter().collect();
-        hist.sort_by_key(|h| h.date);
-        for h in hist {
+        let mut hist: Vec<_> = p.history.iter().enumerate().collect();
+        hist.sort_by_key(|(_, h)| h.date);
+        for (i, h) in hist {
             let status = h
                 .status
                 .map_or(String::new(), |s| format!("{}  ", s.label_zh()));
             // The date and status as a label: a long note hangs under itself.
-            v.push(Line::from(vec![
+            let line = Line::from(vec![
                 Span::raw(format!("  {}  {status}", h.date)),
                 Span::raw(h.note.clone()),
-            ]));
+                Span::styled(by_label(h.by.as_deref()), theme::dim()),
+            ]);
+            if !marks.push(&mut v, Entry::History(i), h.retracted.as_ref(), line) {
+                continue;
+            }
             if let (Some(s), Some(q)) = (&h.source, &h.quote) {
                 v.extend(quote(t, s, q));
             }
@@ -192,7 +296,7 @@ pub fn project_lines(t: &Tracker, p: &Project, app: &App) -> Vec<Line<'static>> 
     if !p.milestones.is_empty() {
         v.push(Line::raw(""));
         v.push(heading("Milestones"));
-        for m in &p.milestones {
+        for (i, m) in p.milestones.iter().enumerate() {
             let state = MilestoneState::of(p, m, app.today);
             let style = match state {
                 MilestoneState::Reached(_) => theme::status(crate::domain::Status::Completed),
@@ -201,7 +305,7 @@ pub fn project_lines(t: &Tracker, p: &Project, app: &App) -> Vec<Line<'static>> 
                 MilestoneState::Open => Style::new(),
             };
             let mark = state.label();
-            v.push(Line::from(vec![
+            let line = Line::from(vec![
                 Span::raw(format!(
                     "  due {}  expect {}  {}  ",
                     m.due,
@@ -209,13 +313,44 @@ pub fn project_lines(t: &Tracker, p: &Project, app: &App) -> Vec<Line<'static>> 
                     m.text
                 )),
                 Span::styled(format!("[{mark}]"), style),
-            ]));
-            v.extend(quote(t, &m.source, &m.quote));
+                Span::styled(by_label(m.by.as_deref()), theme::dim()),
+            ]);
+            if !marks.push(&mut v, Entry::Milestone(i), m.retracted.as_ref(), line) {
+                continue;
+            }
+            match (&m.source, &m.quote) {
+                (Some(s), Some(q)) => v.extend(quote(t, s, q)),
+                _ => {
+                    if let Some(n) = &m.note {
+                        v.push(Line::styled(format!("    note: {n}"), theme::dim()));
+                    }
+                }
+            }
+            // A mark a person made is an entry of its own (it can be taken back).
+            if let Some(r) = m.reached {
+                let line = Line::styled(
+                    format!(
+                        "    marked reached {r}{}",
+                        by_label(m.reached_by.as_deref())
+                    ),
+                    theme::dim(),
+                );
+                marks.push(&mut v, Entry::Mark(i), m.mark_retracted.as_ref(), line);
+            }
             // A promise moved later says so, with where each date came from.
             if let Some(slip) = m.slip_label() {
                 v.push(Line::styled(format!("    {slip}"), theme::overdue()));
-                for sl in &m.slipped_from {
-                    v.push(Line::raw(format!("    was due {}", sl.due)));
+            }
+            if !m.slipped_from.is_empty() {
+                for (k, sl) in m.slipped_from.iter().enumerate() {
+                    let line = Line::raw(format!(
+                        "    was due {}{}",
+                        sl.due,
+                        by_label(sl.by.as_deref())
+                    ));
+                    if !marks.push(&mut v, Entry::Slip(i, k), sl.retracted.as_ref(), line) {
+                        continue;
+                    }
                     match (&sl.source, &sl.quote) {
                         (Some(src), Some(q)) => v.extend(quote(t, src, q)),
                         _ => {
@@ -246,10 +381,19 @@ pub fn project_lines(t: &Tracker, p: &Project, app: &App) -> Vec<Line<'static>> 
     for e in &p.sources {
         v.extend(quote(t, &e.source, &e.quote));
     }
+    if let Some(n) = &p.noted {
+        v.extend(noted_lines(n, !p.sources.is_empty()));
+    }
     v
 }
 
-pub fn goal_lines(t: &Tracker, g: &Target, index: usize, app: &App) -> Vec<Line<'static>> {
+fn goal_lines(
+    t: &Tracker,
+    g: &Target,
+    index: usize,
+    app: &App,
+    marks: &mut Marks,
+) -> Vec<Line<'static>> {
     let (chain, area) = names(t, &g.chain, g.area.as_deref());
     let mut v = vec![
         Line::styled(
@@ -336,8 +480,10 @@ pub fn goal_lines(t: &Tracker, g: &Target, index: usize, app: &App) -> Vec<Line<
     }
     let judged = app.goals.progress.get(index).and_then(|pr| pr.as_of);
     let mut marked = false;
-    for o in g.observations.iter().rev() {
-        let tag = if o.is_future(app.today) {
+    for (i, o) in g.observations.iter().enumerate().rev() {
+        let tag = if o.retracted.is_some() {
+            ""
+        } else if o.is_future(app.today) {
             "  (after today: ignored)"
         } else if !marked && judged == Some(o.date) {
             marked = true;
@@ -345,12 +491,16 @@ pub fn goal_lines(t: &Tracker, g: &Target, index: usize, app: &App) -> Vec<Line<
         } else {
             ""
         };
-        v.push(Line::raw(format!(
-            "  {}  {}{}{tag}",
+        let line = Line::raw(format!(
+            "  {}  {}{}{tag}{}",
             o.date,
             format_number(o.value),
-            g.unit
-        )));
+            g.unit,
+            by_label(o.by.as_deref())
+        ));
+        if !marks.push(&mut v, Entry::Observation(i), o.retracted.as_ref(), line) {
+            continue;
+        }
         match (&o.source, &o.quote) {
             (Some(s), Some(q)) => v.extend(quote(t, s, q)),
             _ => {
@@ -367,6 +517,9 @@ pub fn goal_lines(t: &Tracker, g: &Target, index: usize, app: &App) -> Vec<Line<
     v.push(heading("Sources"));
     for e in &g.sources {
         v.extend(quote(t, &e.source, &e.quote));
+    }
+    if let Some(n) = &g.noted {
+        v.extend(noted_lines(n, !g.sources.is_empty()));
     }
     v
 }

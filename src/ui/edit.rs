@@ -101,6 +101,13 @@ pub fn draw_prompt(frame: &mut Frame, app: &App, p: &Prompt, area: Rect) {
                 ),
             )
         }
+        PromptKind::ConflictValue { id, field } => (
+            format!(" {id}: {field}, a value of your own "),
+            "value",
+            String::new(),
+            "typed as `edit` takes it; saved as the settled value  Enter saves  Esc back"
+                .to_string(),
+        ),
         PromptKind::StatusNote { project, status } => {
             let pr = t.project(project);
             let from = pr.map_or("", |p| p.status.label_zh());
@@ -118,21 +125,57 @@ pub fn draw_prompt(frame: &mut Frame, app: &App, p: &Prompt, area: Rect) {
                 ),
             )
         }
-        PromptKind::ActualNote { target, value } => {
+        PromptKind::ActualDate { target, value } => {
             let g = t.target(target);
             (
                 format!(
-                    " {}: {}{} as of {} ",
+                    " {}: {}{} ",
                     g.map_or(target.as_str(), |g| g.metric_zh.as_str()),
                     format_number(*value),
                     g.map_or("", |g| g.unit.as_str()),
-                    app.today
+                ),
+                "as of",
+                String::new(),
+                "the date the value is for: 2024, 2024-12 or 2024-12-31 (not after today)  Enter next  Esc cancel"
+                    .to_string(),
+            )
+        }
+        PromptKind::ActualNote {
+            target,
+            value,
+            date,
+        } => {
+            let g = t.target(target);
+            (
+                format!(
+                    " {}: {}{} as of {date} ",
+                    g.map_or(target.as_str(), |g| g.metric_zh.as_str()),
+                    format_number(*value),
+                    g.map_or("", |g| g.unit.as_str()),
                 ),
                 "note",
                 String::new(),
                 "optional note  Enter saves (empty: none)  Esc cancel".to_string(),
             )
         }
+        PromptKind::MarkDate { project } => (
+            format!(
+                " Next milestone of {} reached ",
+                t.project(project)
+                    .map_or(project.as_str(), |p| p.name_zh.as_str())
+            ),
+            "reached",
+            String::new(),
+            "when: 2024, 2024-12 or 2024-12-31 (not after today)  Enter next  Esc cancel"
+                .to_string(),
+        ),
+        PromptKind::Reason { id, entry } => (
+            format!(" Retract {} of {id} ", entry.label()),
+            "why",
+            String::new(),
+            "the reason, kept in the file with the entry  Enter retracts (u undoes)  Esc keeps it"
+                .to_string(),
+        ),
     };
     let rect = prompt_rect(app, p, area, 4);
     if rect.width < 3 || rect.height < 3 {
@@ -197,6 +240,14 @@ pub fn draw_confirm(frame: &mut Frame, c: &Confirm, area: Rect) {
 pub fn record_lines(r: Option<&Record>) -> Vec<String> {
     match r {
         None | Some(Record::Absent(_)) => vec!["(no longer in the file)".into()],
+        Some(Record::Chain(c)) => vec![
+            format!("name    {} {}", c.name_zh, c.name_en),
+            format!("aliases {}", c.aliases.join(", ")),
+        ],
+        Some(Record::Area(a)) => vec![
+            format!("name    {} {}", a.name_zh, a.name_en),
+            format!("aliases {}", a.aliases.join(", ")),
+        ],
         Some(Record::Source(s)) => vec![
             format!("title   {}", s.title),
             format!("file    seeds/{}", s.file),
@@ -204,7 +255,11 @@ pub fn record_lines(r: Option<&Record>) -> Vec<String> {
         ],
         Some(Record::Project(p)) => {
             let mut v = vec![format!("status  {} {}", p.status.label_zh(), p.status.id())];
-            let reached = p.milestones.iter().filter(|m| m.reached.is_some()).count();
+            let reached = p
+                .milestones
+                .iter()
+                .filter(|m| m.reached_on().is_some())
+                .count();
             if !p.milestones.is_empty() {
                 v.push(format!(
                     "milestones reached {reached}/{}",

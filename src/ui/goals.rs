@@ -108,8 +108,23 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, screen: Screen) {
     } else {
         " Goals "
     };
+    // The mark explained, when a row shown carries it.
+    let shown = app
+        .goals
+        .list
+        .rows
+        .iter()
+        .skip(app.pos(crate::app::View::Goals).offset);
+    let marked = shown
+        .take(screen.body_rows as usize)
+        .any(|h| tr.targets.get(h.index).is_some_and(|x| x.rests_on_note()));
+    let title = if marked {
+        format!("{title}(? rests on a note) ")
+    } else {
+        title.to_string()
+    };
     let spec = TableSpec {
-        title: title.into(),
+        title,
         cols: &COLUMNS,
         sorted: sorted_column(app.goals.order.by).map(|c| (c, app.goals.order.reverse)),
         footer: Vec::new(),
@@ -126,7 +141,15 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, screen: Screen) {
         let percent = pr.percent;
         let (ends, short, ends_style) = ends_label(t, pr);
         vec![
-            Content::highlighted(t.metric_zh.clone(), &hit.hl_zh),
+            if t.rests_on_note() {
+                // Marked before its name; the highlights shift past the mark.
+                let mark = crate::domain::labels::NOTE_MARK;
+                let shift = mark.chars().count();
+                let hl: Vec<usize> = hit.hl_zh.iter().map(|i| i + shift).collect();
+                Content::highlighted(format!("{mark}{}", t.metric_zh), &hl)
+            } else {
+                Content::highlighted(t.metric_zh.clone(), &hit.hl_zh)
+            },
             Content::highlighted(t.metric_en.clone(), &hit.hl_en),
             Content::text(
                 tr.chain(&t.chain)

@@ -120,5 +120,6 @@ pub fn draw(frame: &mut Frame, area: Rect, scroll: usize) -> Drawn {
     Drawn {
         max_scroll: Some(max_scroll),
         page: Some(inner_h.max(1)),
+        ..Drawn::default()
     }
 }

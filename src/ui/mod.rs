@@ -9,6 +9,7 @@ pub mod edit;
 pub mod form;
 pub mod goals;
 pub mod help;
+mod merged;
 pub mod picker;
 pub mod projects;
 pub mod reader;
@@ -69,7 +70,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
     let mut drawn = Drawn::default();
     // An edit started from the details keeps them on screen beneath it.
     if let Some(d) = app.overlay.detail() {
-        drawn = detail::draw(frame, app, area, d.scroll);
+        drawn = detail::draw(frame, app, area, d);
     }
     match &app.overlay {
         Overlay::None | Overlay::Filter | Overlay::Detail(_) => {}
@@ -82,6 +83,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
         Overlay::Form(f) => form::draw_form(frame, app, f, area),
         Overlay::Ask(a) => form::draw_ask(frame, a, area),
         Overlay::Reader(r) => reader::draw(frame, app, r, area),
+        Overlay::Merged(m) => merged::draw(frame, m, area),
     }
     drawn
 }

@@ -42,8 +42,23 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, screen: Screen) {
     } else {
         " Projects "
     };
+    // The mark explained, when a row shown carries it.
+    let shown = app
+        .projects
+        .list
+        .rows
+        .iter()
+        .skip(app.pos(crate::app::View::Projects).offset);
+    let marked = shown
+        .take(screen.body_rows as usize)
+        .any(|h| t.projects.get(h.index).is_some_and(|p| p.rests_on_note()));
+    let title = if marked {
+        format!("{title}(? rests on a note) ")
+    } else {
+        title.to_string()
+    };
     let spec = TableSpec {
-        title: title.into(),
+        title,
         cols: &COLUMNS,
         sorted: (order.by != Sort::Relevance).then(|| (sorted_column(order.by), order.reverse)),
         footer: Vec::new(),
@@ -56,8 +71,15 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, screen: Screen) {
             return Vec::new();
         };
         let depth = app.projects.tree_depth(hit.index);
-        let indent = "  ".repeat(depth);
-        // Highlight indices are chars of the name: shift them past the indent.
+        // A project resting on a note is marked before its name.
+        let mark = if p.rests_on_note() {
+            crate::domain::labels::NOTE_MARK
+        } else {
+            ""
+        };
+        let indent = format!("{}{mark}", "  ".repeat(depth));
+        // Highlight indices are chars of the name: shift them past the indent
+        // and the mark.
         let shift = indent.chars().count();
         let hl_zh: Vec<usize> = hit.hl_zh.iter().map(|i| i + shift).collect();
         vec![

@@ -166,3 +166,11 @@ pub fn fg_at(buf: &Buffer, needle: &str) -> Option<Color> {
     }
     None
 }
+
+/// Carries out `effects` as the event loop does; panics if they quit.
+pub fn run_effects_ok(app: &mut App, effects: Vec<Effect>, file: &Path) {
+    assert!(
+        !shibei_tracker::tui::run_effects(app, effects, file),
+        "the effects quit"
+    );
+}

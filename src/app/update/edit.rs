@@ -2,12 +2,12 @@
 
 use crate::app::action::Effect;
 use crate::app::state::{
-    App, Confirm, Conflict, Detail, MessageKind, Overlay, Pending, Prompt, PromptKind, SaveKind,
-    StatusPick, View,
+    App, Ask, AskThen, Confirm, Conflict, Detail, MessageKind, Overlay, Pending, Prompt,
+    PromptKind, SaveKind, StatusPick, View,
 };
-use crate::domain::edit::{apply, milestone_question, Edit};
+use crate::domain::edit::{apply_by, milestone_question, Edit};
 use crate::domain::number::parse_in_unit;
-use crate::domain::{format_number, Status};
+use crate::domain::{format_number, PartialDate, Status};
 
 /// An edit is waiting for its save, or its conflict was left for later:
 /// refuse another, and offer that conflict again.
@@ -143,21 +143,30 @@ pub(super) fn mark_milestone(app: &mut App) -> Vec<Effect> {
     let Some(i) = project_for_edit(app, 'm', "marks the next milestone") else {
         return Vec::new();
     };
-    // Say what will be recorded, and ask, before recording anything.
+    // First when it was reached: today unless told otherwise.
     let p = &app.tracker.projects[i];
-    match milestone_question(p, app.today) {
-        Ok((question, offers_status)) => {
-            app.overlay = Overlay::Confirm(Confirm {
-                project: p.id.clone(),
-                date: app.today,
-                question,
-                offers_status,
-                over: origin(app),
-            });
-        }
-        Err(r) => app.say(MessageKind::Error, r),
+    if let Err(r) = milestone_question(p, PartialDate::day(app.today)) {
+        app.say(MessageKind::Error, r);
+        return Vec::new();
     }
+    app.overlay = Overlay::Prompt(Prompt {
+        kind: PromptKind::MarkDate {
+            project: p.id.clone(),
+        },
+        text: app.today.to_string(),
+        fresh: true,
+        error: None,
+        over: origin(app),
+    });
     Vec::new()
+}
+
+/// A date typed in a prompt (`e`'s as-of date, `m`'s day reached): as
+/// precise as known, not after today, not before 1900.
+fn typed_date(text: &str, today: chrono::NaiveDate) -> Result<PartialDate, String> {
+    let d = crate::domain::draft::date(text)?;
+    crate::domain::records::as_of_fits(d, today)?;
+    Ok(d)
 }
 
 /// The answer to the milestone question: `yes` also sets the status the
@@ -204,24 +213,110 @@ pub(super) fn submit(app: &mut App) -> Vec<Effect> {
                     return Vec::new();
                 }
             }
-            app.overlay = Overlay::Prompt(match parse_in_unit(&p.text, &unit) {
-                Ok(value) => Prompt {
-                    kind: PromptKind::ActualNote {
-                        target: target.clone(),
-                        value,
-                    },
-                    text: String::new(),
-                    fresh: false,
-                    error: None,
-                    over: p.over,
-                },
+            let value = match parse_in_unit(&p.text, &unit) {
+                Ok(v) => v,
                 Err(e) => {
                     p.error = Some(e);
                     p.fresh = false;
-                    p
+                    app.overlay = Overlay::Prompt(p);
+                    return Vec::new();
                 }
-            });
+            };
+            // A value far from the goal or the series: asked, not refused.
+            let x = app.tracker.target(target);
+            let date = PartialDate::day(app.today);
+            if let Some(why) =
+                x.and_then(|x| crate::domain::guard::out_of_scale(&app.tracker, x, value, date))
+            {
+                app.overlay = Overlay::Ask(Ask {
+                    question: format!("{why} y records it as typed, n goes back to the value"),
+                    then: AskThen::ValueAnyway { prompt: p, value },
+                });
+                return Vec::new();
+            }
+            app.overlay = Overlay::Prompt(date_prompt(target, value, p.over, app.today));
             return Vec::new();
+        }
+        PromptKind::ActualDate { target, value } => {
+            match typed_date(&p.text, app.today) {
+                Ok(date) => {
+                    app.overlay = Overlay::Prompt(Prompt {
+                        kind: PromptKind::ActualNote {
+                            target: target.clone(),
+                            value: *value,
+                            date,
+                        },
+                        text: String::new(),
+                        fresh: false,
+                        error: None,
+                        over: p.over,
+                    })
+                }
+                Err(e) => {
+                    p.error = Some(e);
+                    p.fresh = false;
+                    app.overlay = Overlay::Prompt(p);
+                }
+            }
+            return Vec::new();
+        }
+        PromptKind::MarkDate { project } => {
+            let asked = typed_date(&p.text, app.today).and_then(|date| {
+                let pr = app
+                    .tracker
+                    .project(project)
+                    .ok_or_else(|| format!("{project} is no longer in the file"))?;
+                let (question, offers_status) =
+                    milestone_question(pr, date).map_err(|r| r.message)?;
+                Ok(Confirm {
+                    project: project.clone(),
+                    date,
+                    question,
+                    offers_status,
+                    over: p.over,
+                })
+            });
+            match asked {
+                // Say what will be recorded, and ask, before recording anything.
+                Ok(c) => app.overlay = Overlay::Confirm(c),
+                Err(e) => {
+                    p.error = Some(e);
+                    p.fresh = false;
+                    app.overlay = Overlay::Prompt(p);
+                }
+            }
+            return Vec::new();
+        }
+        PromptKind::Reason { id, entry } => {
+            if p.text.trim().is_empty() {
+                p.error = Some(
+                    "say why it is taken back (it stays in the file with the reason); Esc keeps it"
+                        .into(),
+                );
+                app.overlay = Overlay::Prompt(p);
+                return Vec::new();
+            }
+            Edit::Retract {
+                id: id.clone(),
+                entry: *entry,
+                reason: p.text.trim().to_string(),
+            }
+        }
+        PromptKind::ConflictValue { id, field } => {
+            let edit = Edit::Resolve {
+                id: id.clone(),
+                field: field.clone(),
+                choice: crate::domain::merge::Choice::Value(p.text.trim().to_string()),
+            };
+            let effects = save_edit(app, &edit);
+            if effects.is_empty() {
+                // Refused (the message says why): the typing is kept.
+                p.error = app.message.as_ref().map(|m| m.text.clone());
+                app.overlay = Overlay::Prompt(p);
+            } else {
+                super::merged::back_to_list(app);
+            }
+            return effects;
         }
         PromptKind::StatusNote { project, status } => Edit::SetStatus {
             project: project.clone(),
@@ -229,10 +324,14 @@ pub(super) fn submit(app: &mut App) -> Vec<Effect> {
             date: app.today,
             note: note(),
         },
-        PromptKind::ActualNote { target, value } => Edit::AddObservation {
+        PromptKind::ActualNote {
+            target,
+            value,
+            date,
+        } => Edit::AddObservation {
             target: target.clone(),
             value: *value,
-            date: crate::domain::PartialDate::day(app.today),
+            date: *date,
             note: note(),
             evidence: None,
         },
@@ -241,9 +340,28 @@ pub(super) fn submit(app: &mut App) -> Vec<Effect> {
     save_edit(app, &edit)
 }
 
+/// `e`'s second step: the as-of date, today offered (typing replaces it).
+pub(super) fn date_prompt(
+    target: &str,
+    value: f64,
+    over: Option<crate::app::state::Detail>,
+    today: chrono::NaiveDate,
+) -> Prompt {
+    Prompt {
+        kind: PromptKind::ActualDate {
+            target: target.to_string(),
+            value,
+        },
+        text: today.to_string(),
+        fresh: true,
+        error: None,
+        over,
+    }
+}
+
 /// Applies `edit` in memory and asks for it to be saved at once.
 pub(super) fn save_edit(app: &mut App, edit: &Edit) -> Vec<Effect> {
-    match apply(&mut app.tracker, edit, app.today) {
+    match apply_by(&mut app.tracker, edit, app.today, app.by.as_deref()) {
         Ok(change) => {
             app.pending = Some(Pending {
                 kind: SaveKind::Edit,

@@ -4,11 +4,13 @@
 //! have their own file.
 
 mod edit;
+mod merged;
 mod nav;
 mod outcome;
 mod picker;
 mod records;
 
+pub use merged::notice as conflicts_notice;
 pub use records::{reader_area, reader_area_in};
 
 pub use crate::domain::number::parse_in_unit as parse_number;
@@ -66,6 +68,8 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
             | Action::SaveFailed(_)
             | Action::Reloaded { .. }
             | Action::ReloadFailed(_)
+            | Action::SyncProgress(_)
+            | Action::Synced(_)
     );
     if from_user {
         app.message = None;
@@ -107,10 +111,39 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Drawn(d) => {
             app.drawn = d;
+            // The details brought the selected entry into view: that is
+            // where they are scrolled now.
+            if let (Some(s), Overlay::Detail(det)) = (d.scroll, &mut app.overlay) {
+                det.scroll = s;
+                det.reveal = false;
+            }
             clamp_scroll(app);
         }
+        Action::MoveDown if matches!(app.overlay, Overlay::Merged(_)) => merged::move_by(app, 1),
+        Action::MoveUp if matches!(app.overlay, Overlay::Merged(_)) => merged::move_by(app, -1),
         Action::MoveDown => move_by(app, 1),
         Action::MoveUp => move_by(app, -1),
+        Action::OpenConflicts => merged::open(app),
+        Action::SettleConflict(choice) => return merged::settle(app, choice),
+        Action::SettleTyped => merged::typed(app),
+        Action::Sync => {
+            if busy(app) {
+                return Vec::new();
+            }
+            app.say(MessageKind::Info, "syncing: committing");
+            return vec![Effect::Sync];
+        }
+        Action::SyncProgress(step) => app.say(MessageKind::Info, format!("syncing: {step}")),
+        Action::Synced(Ok(said)) => {
+            let last = said
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .collect::<Vec<_>>()
+                .join("; ");
+            app.say(MessageKind::Saved, format!("synced: {last}"));
+            merged::notice_after_sync(app);
+        }
+        Action::Synced(Err(why)) => app.say(MessageKind::Error, format!("not synced: {why}")),
         Action::PageDown => page(app, 1),
         Action::PageUp => page(app, -1),
         Action::Top => to_end(app, false),
@@ -223,11 +256,20 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
             tracker,
             text,
             external,
-        } => return outcome::reloaded(app, *tracker, text, external),
+        } => {
+            let effects = outcome::reloaded(app, *tracker, text, external);
+            merged::refresh(app);
+            return effects;
+        }
         Action::ReloadFailed(why) => app.say(MessageKind::Error, why),
         Action::EditStatus => return start_status(app),
         Action::EditActual => return start_actual(app),
         Action::MarkMilestone => return mark_milestone(app),
+        Action::NextEntry => records::move_entry(app, 1),
+        Action::PrevEntry => records::move_entry(app, -1),
+        Action::Retract => records::start_retract(app),
+        Action::ToggleRetracted => records::toggle_retracted(app),
+        Action::NewMilestone => return records::new_milestone(app),
         Action::Submit => return submit(app),
         Action::Accept if matches!(app.overlay, Overlay::Ask(_)) => {
             return records::answer(app, true)
@@ -371,7 +413,12 @@ fn paste(app: &mut App, text: &str) {
     let multiline = match &app.overlay {
         Overlay::Filter | Overlay::Picker(_) => false,
         Overlay::Reader(r) if r.search.is_some() => false,
-        Overlay::Prompt(p) => !matches!(p.kind, PromptKind::Value { .. }),
+        Overlay::Prompt(p) => matches!(
+            p.kind,
+            PromptKind::StatusNote { .. }
+                | PromptKind::ActualNote { .. }
+                | PromptKind::Reason { .. }
+        ),
         Overlay::Form(f) => f.focused().is_some_and(Field::is_note),
         _ => {
             app.say(

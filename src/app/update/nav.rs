@@ -67,6 +67,7 @@ pub(super) fn scroll_or_move(app: &mut App, dir: isize) {
     match app.overlay {
         Overlay::Detail(_) | Overlay::Help(_) => scroll_by(app, dir),
         Overlay::Picker(_) | Overlay::StatusPick(_) => super::picker_move(app, dir),
+        Overlay::Merged(_) => super::merged::move_by(app, dir),
         Overlay::Prompt(_)
         | Overlay::Confirm(_)
         | Overlay::Conflict(_)

@@ -5,10 +5,14 @@
 use super::edit::busy;
 use crate::app::action::Effect;
 use crate::app::records::{
-    choices, form_edits, place_refusal, place_save_failure, rows, Form, FormKind, Reader,
+    choices, detail_entries, form_edits, place_refusal, place_save_failure, rows, Form, FormCtx,
+    FormKind, Reader,
 };
-use crate::app::state::{App, Ask, AskThen, MessageKind, Overlay, Pending, SaveKind, View};
-use crate::domain::edit::{apply, Change, Edit};
+use crate::app::state::{
+    App, Ask, AskThen, Detail, MessageKind, Overlay, Pending, Prompt, PromptKind, SaveKind, View,
+};
+use crate::domain::correct::Entry;
+use crate::domain::edit::{apply_by, Change, Edit};
 
 /// `n` in Projects or Goals: an empty form for a new record.
 pub(super) fn new_record(app: &mut App) -> Vec<Effect> {
@@ -30,30 +34,180 @@ pub(super) fn new_record(app: &mut App) -> Vec<Effect> {
     Vec::new()
 }
 
-/// `E`: the same form on the selected record.
+/// `E`: the same form on the selected record; in a project's details,
+/// on the milestone selected there.
 pub(super) fn edit_record(app: &mut App) -> Vec<Effect> {
     if busy(app) {
         return Vec::new();
     }
-    let form = match app.view {
-        View::Projects => app
+    let over = app.overlay.detail();
+    let selected = over.and_then(|d| selected_entry(app, d));
+    let form = match (app.view, selected) {
+        (View::Projects, Some((id, Entry::Milestone(i)))) => app
+            .tracker
+            .project(&id)
+            .and_then(|p| Form::edit_milestone(p, i)),
+        (View::Projects, _) => app
             .selected_project()
             .and_then(|i| app.tracker.projects.get(i))
             .map(Form::edit_project),
-        View::Goals => app
+        (View::Goals, _) => app
             .selected_goal()
             .and_then(|i| app.tracker.targets.get(i))
             .map(Form::edit_goal),
         _ => None,
     };
     match form {
-        Some(f) => app.overlay = Overlay::Form(Box::new(f)),
+        Some(mut f) => {
+            f.over = over;
+            app.overlay = Overlay::Form(Box::new(f));
+        }
         None => app.say(
             MessageKind::Info,
             "E edits the selected project (1) or goal (2): select one first",
         ),
     }
     Vec::new()
+}
+
+/// `n` in a project's details: the milestone form, for this project.
+pub(super) fn new_milestone(app: &mut App) -> Vec<Effect> {
+    if busy(app) {
+        return Vec::new();
+    }
+    let over = app.overlay.detail();
+    let id = match app.view {
+        View::Projects => app
+            .selected_project()
+            .and_then(|i| app.tracker.projects.get(i))
+            .map(|p| p.id.clone()),
+        _ => None,
+    };
+    let Some(id) = id else {
+        app.say(
+            MessageKind::Info,
+            "n here adds a milestone to a project: open a project's details (1, Enter)",
+        );
+        return Vec::new();
+    };
+    let mut f = Form::new_milestone();
+    f.set("project", &id);
+    f.focus = 1;
+    f.over = over;
+    app.overlay = Overlay::Form(Box::new(f));
+    Vec::new()
+}
+
+/// The entry selected in details `d`, with its record's id.
+fn selected_entry(app: &App, d: Detail) -> Option<(String, Entry)> {
+    let (id, entries) = detail_entries(app, d.all)?;
+    let e = entries.get(d.cursor?)?;
+    Some((id, e.entry))
+}
+
+/// Tab / Shift-Tab in the details: the next or previous entry, said on
+/// the status bar with what can be done with it.
+pub(super) fn move_entry(app: &mut App, by: isize) {
+    let Overlay::Detail(d) = app.overlay else {
+        return;
+    };
+    let Some((_, entries)) = detail_entries(app, d.all) else {
+        return;
+    };
+    if entries.is_empty() {
+        app.say(
+            MessageKind::Info,
+            "no entries here (history, milestones, values) to select",
+        );
+        return;
+    }
+    let n = entries.len() as isize;
+    let next = match d.cursor {
+        None if by > 0 => 0,
+        None => n - 1,
+        Some(c) => (c as isize + by).rem_euclid(n),
+    } as usize;
+    let e = &entries[next];
+    let what = if e.retracted.is_some() {
+        "retracted (A hides retracted entries)"
+    } else if e.quoted {
+        "quoted from a report: it cannot be retracted, only superseded"
+    } else {
+        match e.entry {
+            Entry::Milestone(_) => "x retracts it (removes the milestone), E edits it",
+            _ => "x retracts it (asks why; u undoes)",
+        }
+    };
+    let line = crate::text::truncate(&e.line, 60);
+    app.overlay = Overlay::Detail(Detail {
+        cursor: Some(next),
+        reveal: true,
+        ..d
+    });
+    app.say(MessageKind::Info, format!("{line} — {what}"));
+}
+
+/// `x` in the details: asks why before taking the selected entry back.
+pub(super) fn start_retract(app: &mut App) {
+    if busy(app) {
+        return;
+    }
+    let Overlay::Detail(d) = app.overlay else {
+        return;
+    };
+    let Some((id, entries)) = detail_entries(app, d.all) else {
+        return;
+    };
+    let Some(e) = d.cursor.and_then(|c| entries.get(c)) else {
+        app.say(
+            MessageKind::Info,
+            "select the entry first: Tab moves through history, milestones and values",
+        );
+        return;
+    };
+    if e.retracted.is_some() {
+        app.say(MessageKind::Info, "already retracted: nothing to do");
+        return;
+    }
+    if e.quoted {
+        app.say(
+            MessageKind::Error,
+            "a report's words cannot be taken back, only superseded by newer evidence",
+        );
+        return;
+    }
+    app.overlay = Overlay::Prompt(Prompt {
+        kind: PromptKind::Reason { id, entry: e.entry },
+        text: String::new(),
+        fresh: false,
+        error: None,
+        over: Some(d),
+    });
+}
+
+/// `A` in the details: retracted entries shown too, or hidden again.
+pub(super) fn toggle_retracted(app: &mut App) {
+    let Overlay::Detail(d) = app.overlay else {
+        return;
+    };
+    let all = !d.all;
+    let hidden = detail_entries(app, true).map_or(0, |(_, v)| {
+        v.iter().filter(|e| e.retracted.is_some()).count()
+    });
+    app.overlay = Overlay::Detail(Detail {
+        all,
+        cursor: None,
+        ..d
+    });
+    let count = crate::domain::labels::count(hidden, "retracted entry");
+    app.say(
+        MessageKind::Info,
+        if all {
+            format!("showing {count} too; A hides them")
+        } else {
+            format!("{count} hidden; A shows them")
+        },
+    );
 }
 
 /// `D`: asks, naming the record, before removing it.
@@ -119,11 +273,39 @@ pub(super) fn answer(app: &mut App, yes: bool) -> Vec<Effect> {
         }
         AskThen::Discard(form) => {
             if yes {
-                app.overlay = form.back.map_or(Overlay::None, Overlay::Reader);
+                app.overlay = leave_form(*form);
                 app.say(MessageKind::Info, "cancelled: nothing written");
             } else {
                 app.overlay = Overlay::Form(form);
             }
+            Vec::new()
+        }
+        AskThen::Proceed { form, edits } => {
+            if yes {
+                commit_form(app, form, &edits)
+            } else {
+                app.overlay = Overlay::Form(form);
+                app.say(MessageKind::Info, "back to the form: nothing written");
+                Vec::new()
+            }
+        }
+        AskThen::ValueAnyway { prompt, value } => {
+            let PromptKind::Value { target } = &prompt.kind else {
+                return Vec::new();
+            };
+            app.overlay = if yes {
+                Overlay::Prompt(super::edit::date_prompt(
+                    target,
+                    value,
+                    prompt.over,
+                    app.today,
+                ))
+            } else {
+                Overlay::Prompt(Prompt {
+                    fresh: false,
+                    ..prompt
+                })
+            };
             Vec::new()
         }
     }
@@ -136,7 +318,7 @@ fn save_record_edits(app: &mut App, edits: &[Edit]) -> Vec<Effect> {
     let mut t = app.tracker.clone();
     let mut combined: Option<Change> = None;
     for e in edits {
-        match apply(&mut t, e, app.today) {
+        match apply_by(&mut t, e, app.today, app.by.as_deref()) {
             Ok(ch) => {
                 combined = Some(match combined {
                     None => ch,
@@ -224,7 +406,17 @@ pub(super) fn form_type(app: &mut App, typing: bool, edit: impl FnOnce(&mut Stri
     }
 }
 
-/// Ctrl-S: check every field; save when all are good.
+/// Where a form goes back to: the reader it came from, the details, or
+/// the list.
+fn leave_form(form: Form) -> Overlay {
+    match (form.back, form.over) {
+        (Some(r), _) => Overlay::Reader(r),
+        (None, over) => Overlay::back_to(over),
+    }
+}
+
+/// Ctrl-S: check every field; save when all are good. A guard (a name
+/// like an existing record's, a value out of scale) asks first.
 pub(super) fn form_save(app: &mut App) -> Vec<Effect> {
     if busy(app) {
         return Vec::new();
@@ -232,30 +424,89 @@ pub(super) fn form_save(app: &mut App) -> Vec<Effect> {
     let Overlay::Form(mut form) = std::mem::take(&mut app.overlay) else {
         return Vec::new();
     };
-    let Some(edits) = form_edits(&mut form, &app.tracker, &app.index, &app.reports, app.today)
-    else {
+    let ctx = FormCtx {
+        tracker: &app.tracker,
+        index: &app.index,
+        reports: &app.reports,
+        today: app.today,
+        by: app.by.as_deref(),
+    };
+    let Some(edits) = form_edits(&mut form, &ctx) else {
         form.focus = form
             .fields
             .iter()
             .position(|f| f.error.is_some())
             .unwrap_or(form.focus);
+        let why = form
+            .error
+            .clone()
+            .unwrap_or_else(|| "see the fields marked".into());
         app.overlay = Overlay::Form(form);
-        app.say(MessageKind::Error, "not saved: see the fields marked");
+        app.say(MessageKind::Error, format!("not saved: {why}"));
         return Vec::new();
     };
     if edits.is_empty() {
-        app.overlay = Overlay::None;
+        app.overlay = leave_form(*form);
         app.say(MessageKind::Info, "nothing changed");
         return Vec::new();
     }
-    // A refusal from the domain keeps the form open, beside its field.
+    if let Some(question) = guard_question(app, &edits) {
+        app.overlay = Overlay::Ask(Ask {
+            question: format!("{question} y saves it anyway, n goes back to the form"),
+            then: AskThen::Proceed { form, edits },
+        });
+        return Vec::new();
+    }
+    commit_form(app, form, &edits)
+}
+
+/// What the guards ask about a form's new record or value, if anything.
+fn guard_question(app: &App, edits: &[Edit]) -> Option<String> {
+    use crate::domain::guard;
+    let t = &app.tracker;
+    match edits.first()? {
+        Edit::AddProject(p) => {
+            let similar: Vec<(String, String)> = guard::similar_projects(t, p)
+                .into_iter()
+                .map(|q| (q.id.clone(), q.name_zh.clone()))
+                .collect();
+            guard::duplicate_message("project", &similar)
+        }
+        Edit::AddTarget(x) => {
+            let similar: Vec<(String, String)> = guard::similar_targets(t, x)
+                .into_iter()
+                .map(|y| {
+                    (
+                        y.id.clone(),
+                        format!("{} {}", y.metric_zh, y.period.label()),
+                    )
+                })
+                .collect();
+            guard::duplicate_message("goal or result", &similar).or_else(|| {
+                let o = x.observations.first()?;
+                guard::out_of_scale(t, x, o.value, o.date)
+            })
+        }
+        Edit::AddObservation {
+            target,
+            value,
+            date,
+            ..
+        } => guard::out_of_scale(t, t.target(target)?, *value, *date),
+        _ => None,
+    }
+}
+
+/// Saves a checked form's edits; a refusal from the domain keeps the form
+/// open, beside its field.
+fn commit_form(app: &mut App, mut form: Box<Form>, edits: &[Edit]) -> Vec<Effect> {
     let mut probe = app.tracker.clone();
-    for e in &edits {
-        if let Err(r) = apply(&mut probe, e, app.today) {
+    for e in edits {
+        if let Err(r) = apply_by(&mut probe, e, app.today, app.by.as_deref()) {
             if r.unchanged {
                 continue;
             }
-            place_refusal(&mut form, &r.message);
+            place_refusal(&mut form, &r);
             app.overlay = Overlay::Form(form);
             app.say(MessageKind::Error, format!("not saved: {}", r.message));
             return Vec::new();
@@ -271,14 +522,15 @@ pub(super) fn form_save(app: &mut App) -> Vec<Effect> {
         // Back in the reader: the new quote is now a highlighted passage.
         r.anchor = None;
         r.selection = None;
-        let effects = save_record_edits(app, &edits);
+        let effects = save_record_edits(app, edits);
         keep_form(app, kept);
         let text: String = r.text.iter().collect();
         r.passages = crate::app::records::passages(&app.tracker, &r.source, &text);
         app.overlay = Overlay::Reader(r);
         return effects;
     }
-    let effects = save_record_edits(app, &edits);
+    let over = form.over;
+    let effects = save_record_edits(app, edits);
     keep_form(app, kept);
     if let Some(id) = app
         .pending
@@ -291,6 +543,9 @@ pub(super) fn form_save(app: &mut App) -> Vec<Effect> {
             None => app.view,
         };
         app.select_record(&id);
+    }
+    if over.is_some() {
+        app.overlay = Overlay::back_to(over);
     }
     effects
 }
@@ -329,7 +584,7 @@ pub(super) fn form_cancel(app: &mut App) {
             then: AskThen::Discard(form),
         });
     } else {
-        app.overlay = form.back.map_or(Overlay::None, Overlay::Reader);
+        app.overlay = leave_form(*form);
         app.say(MessageKind::Info, "cancelled: nothing written");
     }
 }
@@ -557,6 +812,8 @@ pub(super) fn cite_as(app: &mut App, kind: FormKind) {
         FormKind::Goal => Form::new_goal(),
         FormKind::History => Form::new_history(),
         FormKind::Observation => Form::new_observation(),
+        FormKind::Milestone => Form::new_milestone(),
+        FormKind::Citation => Form::new_citation(),
     };
     form.set("source", &r.source);
     form.set("quote", &quote);
