@@ -69,7 +69,7 @@ pub fn report_command(
                 p.id.as_str(),
                 p.name_zh.as_str(),
                 "project",
-                p.noted.as_ref()?,
+                p.noted.as_deref()?,
             ))
         })
         .chain(
@@ -81,7 +81,7 @@ pub fn report_command(
                         x.id.as_str(),
                         x.metric_zh.as_str(),
                         "goal",
-                        x.noted.as_ref()?,
+                        x.noted.as_deref()?,
                     ))
                 }),
         )

@@ -6,26 +6,9 @@
 
 mod common;
 
-use common::copy_fixture;
 use common::tmux::*;
-use std::path::Path;
-use std::process::Command;
+use common::{cli_ok, copy_fixture};
 use std::time::{Duration, Instant};
-
-fn cli(file: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_shibei-tracker"))
-        .arg("--file")
-        .arg(file)
-        .args(args)
-        .output()
-        .expect("the binary runs");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 /// The last row of the screen: the status bar (or the filter line).
 fn status_line(s: &str) -> String {
@@ -179,7 +162,7 @@ fn keys_typed_right_after_a_paste_land_in_order() {
     tmux.keys(&["Tab"]);
     paste_then(&tmux, passage, &["C-s"]);
     tmux.wait_text("saved");
-    let json = cli(&file, &["show", "rd-centre", "--format", "json"]);
+    let json = cli_ok(&file, &["show", "rd-centre", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&json).expect("json");
     assert_eq!(
         v["note"], "第一期：规划\n第二期：建设",

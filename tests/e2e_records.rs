@@ -4,26 +4,8 @@
 
 mod common;
 
-use common::copy_fixture;
 use common::tmux::*;
-use std::path::Path;
-use std::process::Command;
-
-/// Runs the command line on `file` (while the interface may be open).
-fn cli(file: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_shibei-tracker"))
-        .arg("--file")
-        .arg(file)
-        .args(args)
-        .output()
-        .expect("the binary runs");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use common::{cli_ok, copy_fixture};
 
 #[test]
 fn add_a_report_read_it_and_cite_a_passage_as_a_new_project() {
@@ -39,7 +21,7 @@ fn add_a_report_read_it_and_cite_a_passage_as_a_new_project() {
         "市北区2024年重点项目推进会召开。\n会上，青岛国际创新园三期项目正式签约，总投资20亿元。\n",
     )
     .expect("report written");
-    let out = cli(
+    let out = cli_ok(
         &file,
         &[
             "add-source",
@@ -83,7 +65,7 @@ fn add_a_report_read_it_and_cite_a_passage_as_a_new_project() {
     tmux.type_text("signed");
     tmux.keys(&["C-s"]);
     tmux.wait_text("added project");
-    let json = cli(
+    let json = cli_ok(
         &file,
         &[
             "show",
@@ -106,5 +88,5 @@ fn add_a_report_read_it_and_cite_a_passage_as_a_new_project() {
     tmux.wait_text("Sources: Enter reads");
     tmux.keys(&["q"]);
     tmux.wait_text("EXIT:0");
-    assert!(cli(&file, &["validate"]).contains("ok"));
+    assert!(cli_ok(&file, &["validate"]).contains("ok"));
 }

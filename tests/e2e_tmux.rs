@@ -3,30 +3,12 @@
 
 mod common;
 
-use common::copy_fixture;
 use common::tmux::*;
-use std::path::Path;
-use std::process::Command;
+use common::{cli_ok, copy_fixture};
 
 /// The first row of the list body (screen row 3).
 fn first_row(s: &str) -> String {
     s.lines().nth(3).unwrap_or("").to_string()
-}
-
-/// Runs the command line on `file` (while the interface may be open).
-fn cli(file: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_shibei-tracker"))
-        .arg("--file")
-        .arg(file)
-        .args(args)
-        .output()
-        .expect("the binary runs");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 #[test]
@@ -141,11 +123,11 @@ fn edit_status_with_a_note_then_undo_in_tmux() {
     copy_fixture(dir.path());
     let file = dir.path().join("tracker.yaml");
     // Canonical form first, so that undo gives back the very same bytes.
-    cli(&file, &["normalize"]);
+    cli_ok(&file, &["normalize"]);
     let original = std::fs::read(&file).expect("read copy");
     let id = "renhe-road-renewal-bc";
     let show = || -> serde_json::Value {
-        serde_json::from_str(&cli(&file, &["show", id, "--format", "json"])).expect("json")
+        serde_json::from_str(&cli_ok(&file, &["show", id, "--format", "json"])).expect("json")
     };
     assert_eq!(show()["status"], "under_construction");
     let tmux = start(&file);
@@ -195,10 +177,10 @@ fn milestone_asks_then_sets_the_status_and_a_value_goes_beside_in_tmux() {
     let dir = tempfile::tempdir().expect("temp dir");
     copy_fixture(dir.path());
     let file = dir.path().join("tracker.yaml");
-    cli(&file, &["normalize"]);
+    cli_ok(&file, &["normalize"]);
     let original = std::fs::read(&file).expect("read copy");
     let show = |id: &str| -> serde_json::Value {
-        serde_json::from_str(&cli(&file, &["show", id, "--format", "json"])).expect("json")
+        serde_json::from_str(&cli_ok(&file, &["show", id, "--format", "json"])).expect("json")
     };
     let tmux = start(&file);
     tmux.wait_text("9/9");
@@ -275,7 +257,7 @@ fn a_change_made_elsewhere_shows_up_by_itself_in_tmux() {
     let tmux = start(&file);
     let s = tmux.wait_text("9/9");
     assert!(first_row(&s).contains("在建"), "{s}");
-    cli(
+    cli_ok(
         &file,
         &[
             "--today",

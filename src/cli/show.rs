@@ -184,7 +184,7 @@ pub fn project_text_all(t: &Tracker, p: &Project, today: NaiveDate, all: bool) -
     if p.milestones.iter().any(|m| all || m.stands()) {
         let _ = writeln!(o, "\nMilestones");
         for (i, m) in p.milestones.iter().enumerate() {
-            if hidden(m.retracted.as_ref(), all) {
+            if hidden(m.retracted.as_deref(), all) {
                 hidden_count += 1;
                 continue;
             }
@@ -206,7 +206,7 @@ pub fn project_text_all(t: &Tracker, p: &Project, today: NaiveDate, all: bool) -
                 m.expect.label_en(),
                 m.text,
                 by_label(m.by.as_deref()),
-                retracted_label(m.retracted.as_ref())
+                retracted_label(m.retracted.as_deref())
             );
             match (&m.source, &m.quote) {
                 (Some(src), Some(q)) => {
@@ -219,7 +219,7 @@ pub fn project_text_all(t: &Tracker, p: &Project, today: NaiveDate, all: bool) -
                 }
             }
             if let (Some(r), Some(b)) = (m.reached, m.reached_by.as_deref()) {
-                if hidden(m.mark_retracted.as_ref(), all) {
+                if hidden(m.mark_retracted.as_deref(), all) {
                     hidden_count += 1;
                 } else {
                     let _ = writeln!(
@@ -227,12 +227,12 @@ pub fn project_text_all(t: &Tracker, p: &Project, today: NaiveDate, all: bool) -
                         "    {}marked reached {r}{}{}",
                         number(all, format!("mark {i}")),
                         by_label(Some(b)),
-                        retracted_label(m.mark_retracted.as_ref())
+                        retracted_label(m.mark_retracted.as_deref())
                     );
                 }
             }
             for (k, sl) in m.slipped_from.iter().enumerate() {
-                if hidden(sl.retracted.as_ref(), all) {
+                if hidden(sl.retracted.as_deref(), all) {
                     hidden_count += 1;
                     continue;
                 }
@@ -246,7 +246,7 @@ pub fn project_text_all(t: &Tracker, p: &Project, today: NaiveDate, all: bool) -
                     number(all, format!("slip {i}.{k}")),
                     sl.due,
                     by_label(sl.by.as_deref()),
-                    retracted_label(sl.retracted.as_ref())
+                    retracted_label(sl.retracted.as_deref())
                 );
             }
         }
@@ -256,7 +256,7 @@ pub fn project_text_all(t: &Tracker, p: &Project, today: NaiveDate, all: bool) -
         let mut hist: Vec<(usize, &HistoryEntry)> = p.history.iter().enumerate().collect();
         hist.sort_by_key(|(_, h)| h.date);
         for (i, h) in hist {
-            if hidden(h.retracted.as_ref(), all) {
+            if hidden(h.retracted.as_deref(), all) {
                 hidden_count += 1;
                 continue;
             }
@@ -271,7 +271,7 @@ pub fn project_text_all(t: &Tracker, p: &Project, today: NaiveDate, all: bool) -
                 h.date,
                 indented(&h.note, 4),
                 by_label(h.by.as_deref()),
-                retracted_label(h.retracted.as_ref())
+                retracted_label(h.retracted.as_deref())
             );
             if let (Some(s), Some(q)) = (&h.source, &h.quote) {
                 let _ = writeln!(o, "    {}", quote_line(t, s, q));
@@ -282,7 +282,7 @@ pub fn project_text_all(t: &Tracker, p: &Project, today: NaiveDate, all: bool) -
     for e in &p.sources {
         let _ = writeln!(o, "  {}", quote_line(t, &e.source, &e.quote));
     }
-    noted_text(&mut o, p.noted.as_ref(), !p.sources.is_empty());
+    noted_text(&mut o, p.noted.as_deref(), !p.sources.is_empty());
     hidden_note(&mut o, hidden_count);
     o
 }
@@ -378,7 +378,7 @@ pub fn target_text_all(t: &Tracker, x: &Target, today: NaiveDate, all: bool) -> 
     for e in &x.sources {
         let _ = writeln!(o, "  {}", quote_line(t, &e.source, &e.quote));
     }
-    noted_text(&mut o, x.noted.as_ref(), !x.sources.is_empty());
+    noted_text(&mut o, x.noted.as_deref(), !x.sources.is_empty());
     if let Some((src, q)) = x
         .baseline
         .as_ref()
@@ -389,7 +389,7 @@ pub fn target_text_all(t: &Tracker, x: &Target, today: NaiveDate, all: bool) -> 
     if x.observations.iter().any(|ob| all || ob.stands()) {
         let _ = writeln!(o, "\nObservations (newest first)");
         for (i, ob) in x.observations.iter().enumerate().rev() {
-            if hidden(ob.retracted.as_ref(), all) {
+            if hidden(ob.retracted.as_deref(), all) {
                 hidden_count += 1;
                 continue;
             }
@@ -405,7 +405,7 @@ pub fn target_text_all(t: &Tracker, x: &Target, today: NaiveDate, all: bool) -> 
                 ob.date,
                 value_with_unit(ob.value, &x.unit),
                 by_label(ob.by.as_deref()),
-                retracted_label(ob.retracted.as_ref())
+                retracted_label(ob.retracted.as_deref())
             );
             match (&ob.source, &ob.quote) {
                 (Some(src), Some(q)) => {

@@ -279,19 +279,12 @@ pub fn list_conflicts(t: &Tracker) -> String {
     let mut out = format!("{} from a merge:\n", count(all.len(), "conflict"));
     for f in &all {
         let c = &f.conflict;
-        let side = |v: &Option<String>, by: &Option<String>| {
-            format!(
-                "{}{}",
-                v.as_deref().map_or("(none)".into(), |v| format!("\"{v}\"")),
-                by.as_deref().map_or(String::new(), |b| format!(" by {b}"))
-            )
-        };
         out.push_str(&format!(
             "  {} {}\n    ours:   {}\n    theirs: {}\n    base:   {}\n    settle: shibei-tracker resolve {} {} --ours | --theirs | --value V\n",
             f.id,
             c.field,
-            side(&c.ours, &c.ours_by),
-            side(&c.theirs, &c.theirs_by),
+            merge::side_text(&c.ours, &c.ours_by),
+            merge::side_text(&c.theirs, &c.theirs_by),
             c.base.as_deref().map_or("(none)".into(), |v| format!("\"{v}\"")),
             f.id,
             shell_word(&c.field)

@@ -66,6 +66,7 @@ fn section<R: Record>(
                     .filter(|f| f.spec.key != "conflicts" && !(f.same)(b, r))
                     .map(|f| f.spec.key)
                     .filter(|k| !matches!(*k, "history" | "observations" | "milestones" | "status"))
+                    .filter(|k| !(*k == "sources" && lines.iter().any(|l| l.starts_with("cite "))))
                     .collect();
                 if !fields.is_empty() {
                     lines.push(format!("edit {id} {}", fields.join(", ")));
@@ -119,6 +120,15 @@ fn project(b: &Project, a: &Project) -> Vec<String> {
             by_label(who)
         ));
     }
+    for h in &added {
+        if let Some(r) = retraction_of(*h, &b.history, |h| &mut h.retracted) {
+            out.push(retract_line(&a.id, &format!("history {}", h.date), &r));
+        }
+    }
+    let added: Vec<&HistoryEntry> = added
+        .into_iter()
+        .filter(|h| retraction_of(*h, &b.history, |h| &mut h.retracted).is_none())
+        .collect();
     for h in added.iter().filter(|h| h.status.is_none()) {
         out.push(format!(
             "history {} {}{}",
@@ -128,7 +138,15 @@ fn project(b: &Project, a: &Project) -> Vec<String> {
         ));
     }
     for (m, old) in a.milestones.iter().zip(&b.milestones) {
-        if m.reached.is_some() && old.reached.is_none() {
+        if let (Some(r), None) = (&m.retracted, &old.retracted) {
+            out.push(retract_line(&a.id, &format!("milestone due {}", m.due), r));
+        } else if let (Some(r), None) = (&m.mark_retracted, &old.mark_retracted) {
+            out.push(retract_line(
+                &a.id,
+                &format!("milestone mark due {}", m.due),
+                r,
+            ));
+        } else if m.reached.is_some() && old.reached.is_none() {
             out.push(format!(
                 "milestone {} reached{}",
                 a.id,
@@ -141,14 +159,56 @@ fn project(b: &Project, a: &Project) -> Vec<String> {
     if a.milestones.len() != b.milestones.len() {
         out.push(format!("milestones {}", a.id));
     }
+    if b.rests_on_note() && !a.sources.is_empty() {
+        out.extend(cite_line(
+            &a.id,
+            a.sources.iter().map(|e| e.source.as_str()),
+        ));
+    }
     out
 }
 
+/// The entry of `before` that `entry` is, taken back since (the same
+/// entry but for the mark): its retraction.
+fn retraction_of<T: PartialEq + Clone>(
+    entry: &T,
+    before: &[T],
+    mark: fn(&mut T) -> &mut Option<Box<Retraction>>,
+) -> Option<Box<Retraction>> {
+    let mut bare = entry.clone();
+    let r = mark(&mut bare).take()?;
+    before.contains(&bare).then_some(r)
+}
+
+fn retract_line(id: &str, what: &str, r: &Retraction) -> String {
+    format!(
+        "retract {id} {what}{}: {}",
+        by_label(r.by.as_deref()),
+        r.reason
+    )
+}
+
+/// `cite ID S` once a record resting on a note is given its report.
+fn cite_line<'a>(id: &str, sources: impl Iterator<Item = &'a str>) -> Option<String> {
+    let sources: Vec<&str> = sources.collect();
+    (!sources.is_empty()).then(|| format!("cite {id} {}", sources.join(", ")))
+}
+
 fn target(b: &Target, a: &Target) -> Vec<String> {
-    a.observations
+    let mut out: Vec<String> = a
+        .observations
         .iter()
         .filter(|o| !b.observations.contains(o))
         .map(|o| {
+            if let Some(r) = retraction_of(o, &b.observations, |o| &mut o.retracted) {
+                let what = format!(
+                    "observation {} {}{}",
+                    o.date,
+                    format_number(o.value),
+                    a.unit
+                );
+                return retract_line(&a.id, &what, &r);
+            }
             format!(
                 "set-actual {} {}{} as of {}{}",
                 a.id,
@@ -158,7 +218,14 @@ fn target(b: &Target, a: &Target) -> Vec<String> {
                 by_label(o.by.as_deref())
             )
         })
-        .collect()
+        .collect();
+    if b.rests_on_note() && !a.sources.is_empty() {
+        out.extend(cite_line(
+            &a.id,
+            a.sources.iter().map(|e| e.source.as_str()),
+        ));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -200,6 +267,48 @@ mod tests {
         assert_eq!(
             describe(&after, &before)[1],
             "remove project alpha-smart-park"
+        );
+    }
+
+    #[test]
+    fn a_retraction_and_a_citation_are_named_as_such() {
+        let obs = Observation {
+            date: PartialDate::parse("2024-12-31").unwrap(),
+            value: 25000.0,
+            by: Some("李娜".into()),
+            ..Observation::default()
+        };
+        let t = Target {
+            id: "talent-introduced-2024".into(),
+            unit: "万人".into(),
+            observations: vec![obs],
+            noted: Some(Box::new(Noted {
+                note: "heard at the chain meeting".into(),
+                date: PartialDate::parse("2024-11").unwrap(),
+                ..Noted::default()
+            })),
+            ..Target::default()
+        };
+        let before = Tracker {
+            targets: vec![t],
+            ..Tracker::default()
+        };
+        let mut after = before.clone();
+        after.targets[0].observations[0].retracted = Some(Box::new(Retraction {
+            by: Some("王伟".into()),
+            date: PartialDate::parse("2024-12").unwrap(),
+            reason: "unit is 万人: 2.5 was meant".into(),
+        }));
+        after.targets[0].sources.push(Evidence {
+            source: "r2024".into(),
+            quote: "引进人才2.3万人".into(),
+        });
+        assert_eq!(
+            describe(&before, &after),
+            [
+                "retract talent-introduced-2024 observation 2024-12-31 25000万人 (by 王伟): unit is 万人: 2.5 was meant",
+                "cite talent-introduced-2024 r2024",
+            ]
         );
     }
 }

@@ -119,7 +119,7 @@ pub fn project_entries(p: &Project) -> Vec<Shown> {
                 h.note,
                 by_label(h.by.as_deref())
             ),
-            retracted: h.retracted.clone(),
+            retracted: h.retracted.as_deref().cloned(),
             quoted: h.is_quoted(),
         });
     }
@@ -127,7 +127,7 @@ pub fn project_entries(p: &Project) -> Vec<Shown> {
         out.push(Shown {
             entry: Entry::Milestone(i),
             line: format!("due {}  {}{}", m.due, m.text, by_label(m.by.as_deref())),
-            retracted: m.retracted.clone(),
+            retracted: m.retracted.as_deref().cloned(),
             quoted: m.is_quoted(),
         });
         if let Some(r) = m.reached {
@@ -138,7 +138,7 @@ pub fn project_entries(p: &Project) -> Vec<Shown> {
                     m.text,
                     by_label(m.reached_by.as_deref())
                 ),
-                retracted: m.mark_retracted.clone(),
+                retracted: m.mark_retracted.as_deref().cloned(),
                 quoted: false,
             });
         }
@@ -151,7 +151,7 @@ pub fn project_entries(p: &Project) -> Vec<Shown> {
                     s.due,
                     by_label(s.by.as_deref())
                 ),
-                retracted: s.retracted.clone(),
+                retracted: s.retracted.as_deref().cloned(),
                 quoted: s.quote.is_some(),
             });
         }
@@ -173,7 +173,7 @@ pub fn target_entries(x: &Target) -> Vec<Shown> {
                 value_with_unit(o.value, &x.unit),
                 by_label(o.by.as_deref())
             ),
-            retracted: o.retracted.clone(),
+            retracted: o.retracted.as_deref().cloned(),
             quoted: o.is_quoted(),
         })
         .collect()
@@ -230,12 +230,12 @@ pub fn find_observation(x: &Target, which: &str) -> Result<usize, String> {
     ))
 }
 
-fn retraction(today: NaiveDate, by: Option<&str>, reason: &str) -> Retraction {
-    Retraction {
+fn retraction(today: NaiveDate, by: Option<&str>, reason: &str) -> Box<Retraction> {
+    Box::new(Retraction {
         by: by.map(str::to_string),
         date: PartialDate::day(today),
         reason: reason.trim().to_string(),
-    }
+    })
 }
 
 fn no_entry(id: &str, e: Entry) -> Refusal {
@@ -365,7 +365,7 @@ pub fn retract(
     })
 }
 
-fn already(id: &str, e: Entry, r: &Option<Retraction>) -> Result<(), Refusal> {
+fn already(id: &str, e: Entry, r: &Option<Box<Retraction>>) -> Result<(), Refusal> {
     match r {
         Some(r) => Err(Refusal::unchanged(format!(
             "{id}: {} was already retracted on {}{} ({}): unchanged, nothing written",
@@ -380,7 +380,7 @@ fn already(id: &str, e: Entry, r: &Option<Retraction>) -> Result<(), Refusal> {
 
 /// Takes back history entry `i` of `p`; a status change taken back gives
 /// the project the status before it.
-fn retract_history(p: &mut Project, i: usize, mark: Retraction) -> Result<String, Refusal> {
+fn retract_history(p: &mut Project, i: usize, mark: Box<Retraction>) -> Result<String, Refusal> {
     let id = p.id.clone();
     let h = p
         .history
@@ -536,7 +536,7 @@ fn add_source(list: &mut Vec<Evidence>, ev: &Evidence, id: &str) -> Result<Strin
 fn cite_entry(
     source: &mut Option<String>,
     quote: &mut Option<String>,
-    retracted: &Option<Retraction>,
+    retracted: &Option<Box<Retraction>>,
     ev: &Evidence,
     id: &str,
 ) -> Result<(), Refusal> {

@@ -546,6 +546,18 @@ pub struct Found {
     pub conflict: Conflict,
 }
 
+/// One side of a conflict as the command line and `validate` word it:
+/// `"value" by name`, `(none)` for a side that removed or never set it.
+pub fn side_text(value: &Option<String>, by: &Option<String>) -> String {
+    format!(
+        "{}{}",
+        value
+            .as_deref()
+            .map_or("(none)".into(), |v| format!("\"{v}\"")),
+        by.as_deref().map_or(String::new(), |b| format!(" by {b}"))
+    )
+}
+
 /// Every conflict in the file, in file order.
 pub fn conflicts(t: &Tracker) -> Vec<Found> {
     let mut out = Vec::new();
@@ -553,16 +565,29 @@ pub fn conflicts(t: &Tracker) -> Vec<Found> {
         let Val::Items(list) = (f.get)(t) else {
             continue;
         };
+        if list.is_empty() {
+            continue;
+        }
+        // The fields' places, looked up once per list (every item has the
+        // same table): a city's hundred thousand records are then a look
+        // at one field each.
+        let first = list.item(0);
+        let field = |key: &str| (0..first.field_count()).find(|&i| first.spec(i).key == key);
+        let (Some(at_conflicts), at_id) = (field("conflicts"), field("id")) else {
+            continue;
+        };
         for index in 0..list.len() {
             let r = list.item(index);
-            let field = |key: &str| (0..r.field_count()).find(|&i| r.spec(i).key == key);
-            let Some(Val::Items(cs)) = field("conflicts").map(|i| r.get(i)) else {
+            let Val::Items(cs) = r.get(at_conflicts) else {
                 continue;
             };
+            if cs.is_empty() {
+                continue;
+            }
             let Some(cs) = cs.as_any().downcast_ref::<Vec<Conflict>>() else {
                 continue;
             };
-            let id = match field("id").map(|i| r.get(i)) {
+            let id = match at_id.map(|i| r.get(i)) {
                 Some(Val::Str(id)) => id.to_string(),
                 _ => String::new(),
             };

@@ -193,7 +193,7 @@ pub fn project_errors(t: &Tracker, p: &Project) -> Errors {
     e.check("chain", chain_known(t, &p.chain));
     e.check("area", area_known(t, p.area.as_deref()));
     e.check("parent", parent_fits(t, &p.id, p.parent.as_deref()));
-    grounds(&mut e, t, &p.sources, p.noted.as_ref());
+    grounds(&mut e, t, &p.sources, p.noted.as_deref());
     e
 }
 
@@ -225,7 +225,7 @@ pub fn target_errors(t: &Tracker, x: &Target) -> Errors {
     if x.target.is_none() && x.observations.is_empty() {
         e.at("target", NO_GOAL_NOR_RESULT);
     }
-    grounds(&mut e, t, &x.sources, x.noted.as_ref());
+    grounds(&mut e, t, &x.sources, x.noted.as_deref());
     e
 }
 
@@ -457,7 +457,7 @@ pub fn build_project(c: &Ctx, d: &Draft) -> Result<Project, Vec<FieldError>> {
         Some(Ground::Quote(ev)) => p.sources = vec![ev],
         Some(Ground::Note(n)) => {
             p.note = None;
-            p.noted = Some(c.noted(n));
+            p.noted = Some(Box::new(c.noted(n)));
         }
         None => {}
     }
@@ -536,7 +536,7 @@ pub fn build_target(c: &Ctx, d: &Draft) -> Result<Target, Vec<FieldError>> {
         Some(Ground::Quote(ev)) => x.sources = vec![ev],
         Some(Ground::Note(n)) => {
             x.note = None;
-            x.noted = Some(c.noted(n));
+            x.noted = Some(Box::new(c.noted(n)));
         }
         None => {}
     }

@@ -292,14 +292,24 @@ impl NameKeys {
     /// duplicate guards compare, a hundred thousand names at a time.
     pub fn key_of(text: &str) -> String {
         let mut joined = String::with_capacity(text.len() * 2);
+        Self::key_into(text, &mut joined);
+        joined
+    }
+
+    /// `key_of`, appended to `joined` (a buffer kept between names).
+    pub fn key_into(text: &str, joined: &mut String) {
         for ch in text.chars() {
             if ch.is_ascii_alphanumeric() {
                 joined.push(ch.to_ascii_lowercase());
             } else if let Some(py) = ch.to_pinyin() {
-                joined.extend(py.plain().chars().map(|c| if c == 'ü' { 'v' } else { c }));
+                let plain = py.plain();
+                if plain.is_ascii() {
+                    joined.push_str(plain);
+                } else {
+                    joined.extend(plain.chars().map(|c| if c == 'ü' { 'v' } else { c }));
+                }
             }
         }
-        joined
     }
 
     /// Public form of the match for one word, as the picker and tests use it.

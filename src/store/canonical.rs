@@ -294,8 +294,15 @@ fn record(
 ) -> Option<()> {
     // Fields seen, by their place in the table (tables are short).
     let mut seen = 0u64;
+    let n = r.field_count();
+    // The writer puts fields in table order: each key is looked for from
+    // the place after the one before (most keys are found at once).
+    let mut next = 0;
     fields(lines, indent, item, |f| {
-        let i = (0..r.field_count()).find(|&i| r.spec(i).key_in(version) == Some(f.key))?;
+        let i = (0..n)
+            .map(|k| (next + k) % n)
+            .find(|&i| r.spec(i).key_in(version) == Some(f.key))?;
+        next = i + 1;
         if seen & (1 << i) != 0 {
             return None;
         }
@@ -578,11 +585,11 @@ mod tests {
             "nothing new, nothing changed"
         );
         let took_back = || {
-            Some(Retraction {
+            Some(Box::new(Retraction {
                 by: Some("王伟".into()),
                 date: PartialDate::parse("2026-12-04").unwrap(),
                 reason: "typed 25000 for 2.5 (万人)".into(),
-            })
+            }))
         };
         let noted = || Noted {
             note: "区委会议上听说的，报告尚未提及".into(),
@@ -608,7 +615,7 @@ mod tests {
             mark_retracted: took_back(),
             ..Default::default()
         });
-        p.noted = Some(noted());
+        p.noted = Some(Box::new(noted()));
         let x = &mut t.targets[0];
         x.observations.push(Observation {
             value: 25000.0,
@@ -619,7 +626,7 @@ mod tests {
             ..Default::default()
         });
         Record::settle(x);
-        x.noted = Some(noted());
+        x.noted = Some(Box::new(noted()));
         let text = crate::store::emit(&t);
         for line in [
             "        retracted:\n          by: \"王伟\"\n          date: \"2026-12-04\"\n",
@@ -924,7 +931,7 @@ mod tests {
                     note,
                     source,
                     quote,
-                    retracted,
+                    retracted: retracted.map(Box::new),
                     ..Default::default()
                 },
             );
@@ -953,7 +960,7 @@ mod tests {
                 milestones: l.1,
                 history: l.2,
                 sources: l.3,
-                noted: l.4,
+                noted: l.4.map(Box::new),
                 ..Default::default()
             },
         )
@@ -975,7 +982,7 @@ mod tests {
                     note,
                     source,
                     quote,
-                    retracted,
+                    retracted: retracted.map(Box::new),
                     ..Default::default()
                 },
             )

@@ -560,13 +560,6 @@ pub fn conflicts(loaded: &Loaded, file: &Path) -> Vec<Problem> {
                 .key("conflicts")
                 .index(f.at);
             let c = &f.conflict;
-            let side = |v: &Option<String>, by: &Option<String>| {
-                format!(
-                    "{}{}",
-                    v.as_deref().map_or("(none)".into(), |v| format!("\"{v}\"")),
-                    by.as_deref().map_or(String::new(), |b| format!(" by {b}"))
-                )
-            };
             Problem {
                 file: file.to_path_buf(),
                 position: Some(lines.locate(&path)),
@@ -575,8 +568,8 @@ pub fn conflicts(loaded: &Loaded, file: &Path) -> Vec<Problem> {
                     "conflict from a merge: {} {} — ours {}, theirs {}",
                     f.id,
                     c.field,
-                    side(&c.ours, &c.ours_by),
-                    side(&c.theirs, &c.theirs_by)
+                    crate::domain::merge::side_text(&c.ours, &c.ours_by),
+                    crate::domain::merge::side_text(&c.theirs, &c.theirs_by)
                 ),
                 hint: format!(
                     "settle it: shibei-tracker resolve {} {} --ours | --theirs | --value V (or C in the interface)",

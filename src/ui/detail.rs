@@ -285,7 +285,7 @@ fn project_lines(t: &Tracker, p: &Project, app: &App, marks: &mut Marks) -> Vec<
                 Span::raw(h.note.clone()),
                 Span::styled(by_label(h.by.as_deref()), theme::dim()),
             ]);
-            if !marks.push(&mut v, Entry::History(i), h.retracted.as_ref(), line) {
+            if !marks.push(&mut v, Entry::History(i), h.retracted.as_deref(), line) {
                 continue;
             }
             if let (Some(s), Some(q)) = (&h.source, &h.quote) {
@@ -315,7 +315,7 @@ fn project_lines(t: &Tracker, p: &Project, app: &App, marks: &mut Marks) -> Vec<
                 Span::styled(format!("[{mark}]"), style),
                 Span::styled(by_label(m.by.as_deref()), theme::dim()),
             ]);
-            if !marks.push(&mut v, Entry::Milestone(i), m.retracted.as_ref(), line) {
+            if !marks.push(&mut v, Entry::Milestone(i), m.retracted.as_deref(), line) {
                 continue;
             }
             match (&m.source, &m.quote) {
@@ -335,7 +335,7 @@ fn project_lines(t: &Tracker, p: &Project, app: &App, marks: &mut Marks) -> Vec<
                     ),
                     theme::dim(),
                 );
-                marks.push(&mut v, Entry::Mark(i), m.mark_retracted.as_ref(), line);
+                marks.push(&mut v, Entry::Mark(i), m.mark_retracted.as_deref(), line);
             }
             // A promise moved later says so, with where each date came from.
             if let Some(slip) = m.slip_label() {
@@ -348,7 +348,7 @@ fn project_lines(t: &Tracker, p: &Project, app: &App, marks: &mut Marks) -> Vec<
                         sl.due,
                         by_label(sl.by.as_deref())
                     ));
-                    if !marks.push(&mut v, Entry::Slip(i, k), sl.retracted.as_ref(), line) {
+                    if !marks.push(&mut v, Entry::Slip(i, k), sl.retracted.as_deref(), line) {
                         continue;
                     }
                     match (&sl.source, &sl.quote) {
@@ -498,7 +498,7 @@ fn goal_lines(
             g.unit,
             by_label(o.by.as_deref())
         ));
-        if !marks.push(&mut v, Entry::Observation(i), o.retracted.as_ref(), line) {
+        if !marks.push(&mut v, Entry::Observation(i), o.retracted.as_deref(), line) {
             continue;
         }
         match (&o.source, &o.quote) {

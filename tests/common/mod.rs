@@ -174,3 +174,20 @@ pub fn run_effects_ok(app: &mut App, effects: Vec<Effect>, file: &Path) {
         "the effects quit"
     );
 }
+
+/// Runs the command line on `file` (while the interface may be open) and
+/// returns what it printed; fails the test if the command fails.
+pub fn cli_ok(file: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_shibei-tracker"))
+        .arg("--file")
+        .arg(file)
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
