@@ -45,6 +45,8 @@ for w in 120 80; do
   capture "$w" 16 "Goals, /2024" 2 / 2 0 2 4 Enter
   capture "$w" 24 "Chains" 3
   capture "$w" 16 "Projects as a tree, /renhe" / r e n h e Enter T
+  capture "$w" 16 "Sources" 4
+  capture "$w" 24 "Sources, a report read" 4 Enter
   cli "$w" "list --filter chain:数字" list --filter chain:数字
   cli "$w" "progress --chain 现代金融" progress --chain 现代金融
 done
