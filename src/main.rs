@@ -233,8 +233,12 @@ enum Command {
         /// The project or target: its id, name or pinyin.
         id: String,
         /// Why it is taken back (kept with it).
-        #[arg(long)]
-        reason: String,
+        #[arg(long, required_unless_present = "undo")]
+        reason: Option<String>,
+        /// Undo a retraction that was itself the mistake: the entry counts
+        /// again and the mark is removed.
+        #[arg(long, conflicts_with = "reason")]
+        undo: bool,
         #[command(flatten)]
         entry: shibei_tracker::cli::EntryArgs,
     },
@@ -498,9 +502,15 @@ fn main() -> ExitCode {
             quote,
             entry,
         }) => cli::cite(&file, stamp(), &id, source, quote, entry),
-        Some(Command::Retract { id, reason, entry }) => {
-            cli::retract(&file, stamp(), &id, &reason, entry)
-        }
+        Some(Command::Retract {
+            id,
+            reason,
+            undo,
+            entry,
+        }) => match reason {
+            Some(reason) if !undo => cli::retract(&file, stamp(), &id, &reason, entry),
+            _ => cli::unretract(&file, stamp(), &id, entry),
+        },
         Some(Command::AddMilestone(a)) => cli::add_milestone(&file, stamp(), a),
         Some(Command::RemoveMilestone { project, n, reason }) => {
             cli::remove_milestone(&file, stamp(), &project, n, &reason)

@@ -268,6 +268,38 @@ fn a_status_change_taken_back_gives_the_status_before_it() {
     let v = json(&c, "visionox");
     assert_eq!(v["status"], "under_construction");
     ok(&c, &["validate"]);
+    let retracted = read(&c.file);
+
+    // The retraction was itself the mistake: undone, the change counts
+    // again and the file reads as before it.
+    let n = n.to_string();
+    let out = ok(&c, &["retract", "visionox", "--history", &n, "--undo"]);
+    assert!(out.contains("counts again"), "{out}");
+    assert_eq!(json(&c, "visionox")["status"], "stalled");
+    assert!(!read(&c.file).contains("meant huadian-gas"));
+    let again = read(&c.file);
+    let out = ok(&c, &["retract", "visionox", "--history", &n, "--undo"]);
+    assert!(out.contains("is not retracted: unchanged"), "{out}");
+    assert_eq!(read(&c.file), again);
+    // A reason and --undo do not go together; one of them is needed.
+    let o = run(&c, &["retract", "visionox", "--history", &n]);
+    assert_eq!(o.status.code(), Some(2));
+    ok(
+        &c,
+        &[
+            "retract",
+            "visionox",
+            "--history",
+            &n,
+            "--reason",
+            "meant huadian-gas",
+        ],
+    );
+    assert_eq!(
+        read(&c.file).replace("2024-09-01", "D"),
+        retracted.replace("2024-09-01", "D")
+    );
+    ok(&c, &["validate"]);
 }
 
 #[test]

@@ -105,6 +105,20 @@ pub fn retract(file: &Path, at: Stamp, id: &str, reason: &str, which: EntryArgs)
     })
 }
 
+/// `retract ID ENTRY --undo`: undoes a retraction (the entry counts
+/// again), for a retraction that was itself the mistake.
+pub fn unretract(file: &Path, at: Stamp, id: &str, which: EntryArgs) -> Outcome {
+    save_record(file, at, |t| {
+        let id = named_id(t, id)?;
+        let Some(entry) = which.entry(t, &id)? else {
+            return Err(Failure::usage(
+                "name the entry whose retraction to undo: --observation DATE|N, --history N, --milestone N or --mark N (`show ID --all` numbers them)",
+            ));
+        };
+        Ok(Edit::Restore { id, entry })
+    })
+}
+
 /// The options of `add-milestone`.
 #[derive(Debug, clap::Args)]
 pub struct NewMilestoneArgs {

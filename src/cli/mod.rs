@@ -14,7 +14,7 @@ mod show;
 mod team;
 
 pub use corrections::{
-    add_milestone, cite, remove_milestone, retract, EntryArgs, NewMilestoneArgs,
+    add_milestone, cite, remove_milestone, retract, unretract, EntryArgs, NewMilestoneArgs,
 };
 pub use edit::{milestone, parse_value, set_actual, set_status, MilestoneArgs, ObservationArgs};
 pub use list::{list, next_due_label};

@@ -123,11 +123,16 @@ fn project(b: &Project, a: &Project) -> Vec<String> {
     for h in &added {
         if let Some(r) = retraction_of(*h, &b.history, |h| &mut h.retracted) {
             out.push(retract_line(&a.id, &format!("history {}", h.date), &r));
+        } else if restored(*h, &b.history, |h| &mut h.retracted) {
+            out.push(format!("retract {} history {} --undo", a.id, h.date));
         }
     }
     let added: Vec<&HistoryEntry> = added
         .into_iter()
-        .filter(|h| retraction_of(*h, &b.history, |h| &mut h.retracted).is_none())
+        .filter(|h| {
+            retraction_of(*h, &b.history, |h| &mut h.retracted).is_none()
+                && !restored(*h, &b.history, |h| &mut h.retracted)
+        })
         .collect();
     for h in added.iter().filter(|h| h.status.is_none()) {
         out.push(format!(
@@ -180,6 +185,19 @@ fn retraction_of<T: PartialEq + Clone>(
     before.contains(&bare).then_some(r)
 }
 
+/// Whether `entry` is an entry of `before` whose retraction was undone.
+fn restored<T: PartialEq + Clone>(
+    entry: &T,
+    before: &[T],
+    mark: fn(&mut T) -> &mut Option<Box<Retraction>>,
+) -> bool {
+    mark(&mut entry.clone()).is_none()
+        && before.iter().any(|old| {
+            let mut bare = old.clone();
+            mark(&mut bare).take().is_some() && bare == *entry
+        })
+}
+
 fn retract_line(id: &str, what: &str, r: &Retraction) -> String {
     format!(
         "retract {id} {what}{}: {}",
@@ -200,6 +218,9 @@ fn target(b: &Target, a: &Target) -> Vec<String> {
         .iter()
         .filter(|o| !b.observations.contains(o))
         .map(|o| {
+            if restored(o, &b.observations, |o| &mut o.retracted) {
+                return format!("retract {} observation {} --undo", a.id, o.date);
+            }
             if let Some(r) = retraction_of(o, &b.observations, |o| &mut o.retracted) {
                 let what = format!(
                     "observation {} {}{}",
@@ -309,6 +330,12 @@ mod tests {
                 "retract talent-introduced-2024 observation 2024-12-31 25000万人 (by 王伟): unit is 万人: 2.5 was meant",
                 "cite talent-introduced-2024 r2024",
             ]
+        );
+        let mut undone = after.clone();
+        undone.targets[0].observations[0].retracted = None;
+        assert_eq!(
+            describe(&after, &undone),
+            ["retract talent-introduced-2024 observation 2024-12-31 --undo"]
         );
     }
 }

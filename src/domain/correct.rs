@@ -365,6 +365,102 @@ pub fn retract(
     })
 }
 
+/// Undoes a retraction of entry `e` of record `id` (a retraction that was
+/// itself the mistake): the mark and its reason are removed and the entry
+/// counts again, with what it did (a status change gives the project its
+/// status again). A slip's retraction is not undone here (the date it had
+/// moved to is not kept): slip the milestone again.
+pub fn restore(t: &mut Tracker, id: &str, e: Entry) -> Result<Change, Refusal> {
+    if let Some(x) = t.targets.iter_mut().find(|x| x.id == id) {
+        let Entry::Observation(i) = e else {
+            return Err(no_entry(id, e));
+        };
+        let before = Record::Target(x.clone());
+        let unit = x.unit.clone();
+        let o = x.observations.get_mut(i).ok_or_else(|| no_entry(id, e))?;
+        not_retracted(id, e, &o.retracted)?;
+        o.retracted = None;
+        let summary = format!(
+            "{id}: the value {} as of {} counts again (its retraction undone)",
+            value_with_unit(o.value, &unit),
+            o.date
+        );
+        return Ok(Change {
+            before,
+            after: Record::Target(x.clone()),
+            summary,
+        });
+    }
+    let p = t
+        .projects
+        .iter_mut()
+        .find(|p| p.id == id)
+        .ok_or_else(|| Refusal::no(format!("unknown project or target \"{id}\"")))?;
+    let before = Record::Project(p.clone());
+    let what = match e {
+        Entry::Observation(_) => return Err(no_entry(id, e)),
+        Entry::History(i) => {
+            let h = p.history.get_mut(i).ok_or_else(|| no_entry(id, e))?;
+            not_retracted(id, e, &h.retracted)?;
+            h.retracted = None;
+            let what = format!("the history entry {} \"{}\"", h.date, h.note);
+            let now = p.status;
+            if let Some(status) = super::model::newest_status_entry(p).and_then(|(_, h)| h.status) {
+                p.status = status;
+            }
+            if now == p.status {
+                what
+            } else {
+                format!(
+                    "{what}; status {} -> {}",
+                    status_label(now),
+                    status_label(p.status)
+                )
+            }
+        }
+        Entry::Milestone(i) => {
+            let m = p.milestones.get_mut(i).ok_or_else(|| no_entry(id, e))?;
+            not_retracted(id, e, &m.retracted)?;
+            m.retracted = None;
+            format!("the milestone \"{}\" due {}", m.text, m.due)
+        }
+        Entry::Mark(i) => {
+            let m = p.milestones.get_mut(i).ok_or_else(|| no_entry(id, e))?;
+            not_retracted(id, e, &m.mark_retracted)?;
+            if m.reached.is_none() {
+                return Err(no_entry(id, e));
+            }
+            m.mark_retracted = None;
+            format!("the mark \"{}\" reached", m.text)
+        }
+        Entry::Slip(i, k) => {
+            let m = p.milestones.get(i).ok_or_else(|| no_entry(id, e))?;
+            let s = m.slipped_from.get(k).ok_or_else(|| no_entry(id, e))?;
+            not_retracted(id, e, &s.retracted)?;
+            return Err(Refusal::no(format!(
+                "{id}: a slip taken back is not undone (the date it had moved to is not kept): slip \"{}\" again with `milestone {id} --slip-to DATE`",
+                m.text
+            )));
+        }
+    };
+    let summary = format!("{id}: {what} counts again (its retraction undone)");
+    Ok(Change {
+        before,
+        after: Record::Project(p.clone()),
+        summary,
+    })
+}
+
+fn not_retracted(id: &str, e: Entry, r: &Option<Box<Retraction>>) -> Result<(), Refusal> {
+    match r {
+        Some(_) => Ok(()),
+        None => Err(Refusal::unchanged(format!(
+            "{id}: {} is not retracted: unchanged, nothing written",
+            e.label()
+        ))),
+    }
+}
+
 fn already(id: &str, e: Entry, r: &Option<Box<Retraction>>) -> Result<(), Refusal> {
     match r {
         Some(r) => Err(Refusal::unchanged(format!(
@@ -623,6 +719,44 @@ mod tests {
         assert_eq!(m.due, pd("2024"));
         assert_eq!(m.slip_label().unwrap(), "slipped from 2023 to 2024");
         assert_eq!(m.slipped_from.len(), 2, "the slip stays, marked");
+    }
+
+    #[test]
+    fn a_retraction_undone_counts_again_but_a_slip_is_slipped_again() {
+        let mut t = tracker();
+        let mark = Edit::MarkMilestone {
+            project: "p".into(),
+            date: pd("2026-12-04"),
+            set_status: false,
+        };
+        edit(&mut t, mark).unwrap();
+        let untouched = t.clone();
+        let take_back = |entry| Edit::Retract {
+            id: "p".into(),
+            entry,
+            reason: "another project's".into(),
+        };
+        let undo = |entry| Edit::Restore {
+            id: "p".into(),
+            entry,
+        };
+        edit(&mut t, take_back(Entry::Mark(0))).unwrap();
+        assert!(t.projects[0].milestones[0].reached_on().is_none());
+        edit(&mut t, undo(Entry::Mark(0))).unwrap();
+        assert_eq!(t, untouched, "as before the retraction");
+        let r = edit(&mut t, undo(Entry::Mark(0))).unwrap_err();
+        assert!(r.message.contains("is not retracted"), "{r}");
+
+        let mut t = tracker();
+        let slip = Edit::SlipMilestone {
+            project: "p".into(),
+            to: pd("2024"),
+            note: None,
+        };
+        edit(&mut t, slip).unwrap();
+        edit(&mut t, take_back(Entry::Slip(0, 0))).unwrap();
+        let r = edit(&mut t, undo(Entry::Slip(0, 0))).unwrap_err();
+        assert!(r.message.contains("--slip-to"), "{r}");
     }
 
     #[test]

@@ -58,6 +58,8 @@ pub enum Edit {
         entry: Entry,
         reason: String,
     },
+    /// Undoes a retraction: the entry counts again.
+    Restore { id: String, entry: Entry },
     /// Moves the project's next milestone to a later date, keeping the date
     /// it had among `slipped_from`.
     SlipMilestone {
@@ -208,7 +210,8 @@ impl Edit {
             | Edit::Remove { id }
             | Edit::Resolve { id, .. }
             | Edit::Cite { id, .. }
-            | Edit::Retract { id, .. } => id,
+            | Edit::Retract { id, .. }
+            | Edit::Restore { id, .. } => id,
         }
     }
 }
@@ -607,6 +610,7 @@ pub fn apply_by(
         Edit::Retract { id, entry, reason } => {
             super::correct::retract(t, id, *entry, reason, today, by)
         }
+        Edit::Restore { id, entry } => super::correct::restore(t, id, *entry),
         Edit::SlipMilestone { project, to, note } => {
             let p = project_mut(t, project)?;
             let (i, m) = next_open(p)?;
