@@ -393,6 +393,7 @@ fn merge_beside_validate(c: &mut Criterion, dir: &Path, n: usize, today: NaiveDa
                 tracker,
                 text,
                 written,
+                same_names: None,
             };
             black_box(validate(&loaded))
         })

@@ -565,7 +565,15 @@ fn forge_a_cache() {
     } else {
         Status::Cancelled
     };
-    store::cache::put(&file, &loaded.text, &store::seeds_dir(&file), &t, true);
+    let same = shibei_tracker::domain::guard::same_names(&t);
+    store::cache::put(
+        &file,
+        &loaded.text,
+        &store::seeds_dir(&file),
+        &t,
+        true,
+        &same,
+    );
 }
 
 /// Hole 1 of issue 18: a cache folder someone else may write is not used.

@@ -139,11 +139,15 @@ fn previous_value(
         .map(|(y, o)| (o.value, o.date, y.id.clone()))
 }
 
+/// Records whose names read the same: (kind, first index, second index),
+/// kind `"project"` or `"target"`.
+pub type SameNames = Vec<(&'static str, usize, usize)>;
+
 /// Pairs of records already in the file whose names read the same (the
 /// same key: a homophone, case or punctuation aside), for `validate`'s
 /// warnings: (kind, first index, second index). Hashed by key, so a city
 /// of a hundred thousand projects costs one pass.
-pub fn same_names(t: &Tracker) -> Vec<(&'static str, usize, usize)> {
+pub fn same_names(t: &Tracker) -> SameNames {
     let mut out = Vec::new();
     let keys = hashed_keys(&t.projects, |p| &p.name_zh);
     let mut seen: HashMap<u64, usize> = HashMap::with_capacity(t.projects.len());

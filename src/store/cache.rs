@@ -20,6 +20,7 @@
 //! Nothing here is needed for correctness: any failure means "parse".
 
 use super::disk::PrivateDir;
+use crate::domain::guard::SameNames;
 use crate::domain::model::Tracker;
 use serde::{Deserialize, Serialize};
 use std::fs::{self, File};
@@ -32,7 +33,7 @@ use xxhash_rust::xxh3::Xxh3;
 pub const MIN_BYTES: usize = 1 << 20;
 
 /// Bumped whenever the layout or the model changes shape.
-const MAGIC: &[u8; 8] = b"SHBTC008";
+const MAGIC: &[u8; 8] = b"SHBTC009";
 
 /// Bytes read or written at a time: a cache is never held whole.
 const WINDOW: usize = 1 << 18;
@@ -262,13 +263,13 @@ pub fn get_current(file: &Path, seeds: &Path, limit: u64) -> Option<Tracker> {
     }
     let folder = folder()?;
     let want = stamp_open(&folder.secret, f, len)?;
-    get_stamped(folder, file, want, seeds).map(|(t, _)| t)
+    get_stamped(folder, file, want, seeds).map(|(t, _, _)| t)
 }
 
 /// The tracker cached for `file`, if the cache matches `text` (the file's
 /// content as just read) and the reports in `seeds` as they are now; and
 /// whether `text` is the writer's own form of it (see `store::Loaded`).
-pub fn get(file: &Path, text: &str, seeds: &Path) -> Option<(Tracker, bool)> {
+pub fn get(file: &Path, text: &str, seeds: &Path) -> Option<(Tracker, bool, SameNames)> {
     let folder = folder()?;
     get_stamped(
         folder,
@@ -280,7 +281,12 @@ pub fn get(file: &Path, text: &str, seeds: &Path) -> Option<(Tracker, bool)> {
 
 /// The tracker cached for `file`, if the cache was made from the file as
 /// stamped `want`, with its form.
-fn get_stamped(folder: &Folder, file: &Path, want: Stamp, seeds: &Path) -> Option<(Tracker, bool)> {
+fn get_stamped(
+    folder: &Folder,
+    file: &Path,
+    want: Stamp,
+    seeds: &Path,
+) -> Option<(Tracker, bool, SameNames)> {
     let (mut f, len) = folder.dir.open_file(&cache_name(file)?, false)?;
     if len < HEAD + KEY || len > want.len.saturating_mul(4).saturating_add(1 << 20) {
         return None;
@@ -315,20 +321,43 @@ fn get_stamped(folder: &Folder, file: &Path, want: Stamp, seeds: &Path) -> Optio
         }
     }
     let (t, (r, _)) = postcard::from_io::<Tracker, _>((r, &mut scratch)).ok()?;
+    let (same, (r, _)) = postcard::from_io::<Vec<(bool, u32, u32)>, _>((r, &mut scratch)).ok()?;
     let (written, (mut r, _)) = postcard::from_io::<bool, _>((r, &mut scratch)).ok()?;
     if !r.fill_buf().ok()?.is_empty() {
         return None;
     }
     let mut sum = r.into_inner().hash;
     sum.update(&key);
-    (sum.digest().to_le_bytes() == head[8..]).then_some((t, written))
+    if sum.digest().to_le_bytes() != head[8..] {
+        return None;
+    }
+    let same = same_names_read(&t, same)?;
+    Some((t, written, same))
+}
+
+/// The same-name pairs as the cache keeps them: (a project's, first,
+/// second); indices checked against the tracker.
+fn same_names_read(t: &Tracker, kept: Vec<(bool, u32, u32)>) -> Option<SameNames> {
+    kept.into_iter()
+        .map(|(project, a, b)| {
+            let (kind, len) = if project {
+                ("project", t.projects.len())
+            } else {
+                ("target", t.targets.len())
+            };
+            let (a, b) = (a as usize, b as usize);
+            (a < len && b < len).then_some((kind, a, b))
+        })
+        .collect()
 }
 
 /// Caches `t`, validated from `text` (the content of `file`) against the
 /// reports in `seeds`. Failures are ignored: the cache is an optimisation.
 /// `written`: `text` is the writer's own form of `t`.
-pub fn put(file: &Path, text: &str, seeds: &Path, t: &Tracker, written: bool) {
-    if let Some(p) = prepare(file, seeds, t) {
+/// `same`: `guard::same_names(t)`, which `validate` then reads from the
+/// cache instead of hashing every name again.
+pub fn put(file: &Path, text: &str, seeds: &Path, t: &Tracker, written: bool, same: &SameNames) {
+    if let Some(p) = folder().and_then(|f| prepare_in(f, file, seeds, t, same)) {
         store(file, text, p, written);
     }
 }
@@ -355,10 +384,22 @@ impl Drop for Prepared {
 /// private temporary file beside the cache of `file` (`None` if a report
 /// cannot be read or the file cannot be made).
 pub fn prepare(file: &Path, seeds: &Path, t: &Tracker) -> Option<Prepared> {
-    prepare_in(folder()?, file, seeds, t)
+    prepare_in(
+        folder()?,
+        file,
+        seeds,
+        t,
+        &crate::domain::guard::same_names(t),
+    )
 }
 
-fn prepare_in(folder: &'static Folder, file: &Path, seeds: &Path, t: &Tracker) -> Option<Prepared> {
+fn prepare_in(
+    folder: &'static Folder,
+    file: &Path,
+    seeds: &Path,
+    t: &Tracker,
+    same: &SameNames,
+) -> Option<Prepared> {
     let name = cache_name(file)?;
     let tmp = temp_name(&name);
     // Created exclusively (never through a link), private.
@@ -389,6 +430,11 @@ fn prepare_in(folder: &'static Folder, file: &Path, seeds: &Path, t: &Tracker) -
     let out = p.out.as_mut()?;
     postcard::to_io(&reports, &mut *out).ok()?;
     postcard::to_io(t, &mut *out).ok()?;
+    let same: Vec<(bool, u32, u32)> = same
+        .iter()
+        .map(|&(kind, a, b)| (kind == "project", a as u32, b as u32))
+        .collect();
+    postcard::to_io(&same, &mut *out).ok()?;
     Some(p)
 }
 
@@ -434,13 +480,20 @@ mod tests {
     }
 
     fn put_in(folder: &'static Folder, file: &Path, text: &str, seeds: &Path, t: &Tracker) {
-        let p = prepare_in(folder, file, seeds, t).expect("prepared");
+        let same = crate::domain::guard::same_names(t);
+        let p = prepare_in(folder, file, seeds, t, &same).expect("prepared");
         store(file, text, p, true);
     }
 
     fn get_in(folder: &Folder, file: &Path, text: &str, seeds: &Path) -> Option<(Tracker, bool)> {
         let want = stamp(&folder.secret, file, text.as_bytes())?;
-        get_stamped(folder, file, want, seeds)
+        let (t, written, same) = get_stamped(folder, file, want, seeds)?;
+        assert_eq!(
+            same,
+            crate::domain::guard::same_names(&t),
+            "same names kept"
+        );
+        Some((t, written))
     }
 
     #[test]

@@ -74,6 +74,9 @@ pub struct Loaded {
     /// every save writes it), dressed as the file is: a save then finds the
     /// changed record by its id instead of comparing the whole file.
     pub written: bool,
+    /// `domain::guard::same_names(&tracker)` when it is already known (a
+    /// big file: kept in the cache with the tracker), for `warnings`.
+    pub same_names: Option<crate::domain::guard::SameNames>,
 }
 
 /// The folder holding the reports a tracker file cites: `seeds/` beside it.
@@ -521,7 +524,10 @@ pub fn check_quote(file: &Path, t: &Tracker, source: &str, quote: &str) -> Resul
 /// dated after `today`, and report files in seeds/ that no source lists.
 pub fn warnings(loaded: &Loaded, file: &Path, today: chrono::NaiveDate) -> Vec<Problem> {
     let mut issues = validate::dated_after(&loaded.tracker, today);
-    issues.extend(validate::same_names(&loaded.tracker));
+    issues.extend(match &loaded.same_names {
+        Some(same) => validate::same_names_as_issues(&loaded.tracker, same),
+        None => validate::same_names(&loaded.tracker),
+    });
     let unlisted = unlisted_reports(file, &loaded.tracker);
     if issues.is_empty() {
         return unlisted;
@@ -593,22 +599,26 @@ pub fn load(file: &Path) -> Result<Loaded, Vec<Problem>> {
     // and its reports are byte for byte those it was built from.
     let cached = text.len() >= cache::MIN_BYTES;
     if cached {
-        if let Some((tracker, written)) = cache::get(file, &text, &seeds) {
+        if let Some((tracker, written, same)) = cache::get(file, &text, &seeds) {
             return Ok(Loaded {
                 tracker,
                 text,
                 written,
+                same_names: Some(same),
             });
         }
     }
     let (tracker, written) = parse_form(&text, file, &seeds)?;
-    if cached {
-        cache::put(file, &text, &seeds, &tracker, written);
-    }
+    let same_names = cached.then(|| {
+        let same = crate::domain::guard::same_names(&tracker);
+        cache::put(file, &text, &seeds, &tracker, written, &same);
+        same
+    });
     Ok(Loaded {
         tracker,
         text,
         written,
+        same_names,
     })
 }
 
@@ -843,7 +853,8 @@ fn write_whole(
 /// `load` would have it; failures just leave the next read to parse.
 fn remember(file: &Path, text: &str, tracker: &Tracker) {
     if text.len() >= cache::MIN_BYTES && validates(file, tracker) {
-        cache::put(file, text, &seeds_dir(file), tracker, true);
+        let same = crate::domain::guard::same_names(tracker);
+        cache::put(file, text, &seeds_dir(file), tracker, true, &same);
     }
 }
 

@@ -245,10 +245,15 @@ pub fn dated_after(t: &Tracker, today: chrono::NaiveDate) -> Vec<Issue> {
 /// case or punctuation aside; for goals, in the same period and area):
 /// warnings, since a record entered twice splits its history and values.
 pub fn same_names(t: &Tracker) -> Vec<Issue> {
+    same_names_as_issues(t, &crate::domain::guard::same_names(t))
+}
+
+/// The warnings for the pairs `guard::same_names` found (or the cache
+/// kept).
+pub fn same_names_as_issues(t: &Tracker, same: &crate::domain::guard::SameNames) -> Vec<Issue> {
     let root = DocPath::root();
-    crate::domain::guard::same_names(t)
-        .into_iter()
-        .map(|(kind, first, second)| {
+    same.iter()
+        .map(|&(kind, first, second)| {
             let (list, a, b, name) = if kind == "project" {
                 let (a, b) = (&t.projects[first], &t.projects[second]);
                 ("projects", &a.id, &b.id, b.name_zh.as_str())
