@@ -269,7 +269,7 @@ pub fn get_current(file: &Path, seeds: &Path, limit: u64) -> Option<Tracker> {
 /// The tracker cached for `file`, if the cache matches `text` (the file's
 /// content as just read) and the reports in `seeds` as they are now; and
 /// whether `text` is the writer's own form of it (see `store::Loaded`).
-pub fn get(file: &Path, text: &str, seeds: &Path) -> Option<(Tracker, bool, SameNames)> {
+pub fn get(file: &Path, text: &str, seeds: &Path) -> Option<(Tracker, bool, Option<SameNames>)> {
     let folder = folder()?;
     get_stamped(
         folder,
@@ -286,7 +286,7 @@ fn get_stamped(
     file: &Path,
     want: Stamp,
     seeds: &Path,
-) -> Option<(Tracker, bool, SameNames)> {
+) -> Option<(Tracker, bool, Option<SameNames>)> {
     let (mut f, len) = folder.dir.open_file(&cache_name(file)?, false)?;
     if len < HEAD + KEY || len > want.len.saturating_mul(4).saturating_add(1 << 20) {
         return None;
@@ -321,7 +321,8 @@ fn get_stamped(
         }
     }
     let (t, (r, _)) = postcard::from_io::<Tracker, _>((r, &mut scratch)).ok()?;
-    let (same, (r, _)) = postcard::from_io::<Vec<(bool, u32, u32)>, _>((r, &mut scratch)).ok()?;
+    let (same, (r, _)) =
+        postcard::from_io::<Option<Vec<(bool, u32, u32)>>, _>((r, &mut scratch)).ok()?;
     let (written, (mut r, _)) = postcard::from_io::<bool, _>((r, &mut scratch)).ok()?;
     if !r.fill_buf().ok()?.is_empty() {
         return None;
@@ -331,7 +332,10 @@ fn get_stamped(
     if sum.digest().to_le_bytes() != head[8..] {
         return None;
     }
-    let same = same_names_read(&t, same)?;
+    let same = match same {
+        Some(kept) => Some(same_names_read(&t, kept)?),
+        None => None,
+    };
     Some((t, written, same))
 }
 
@@ -357,7 +361,7 @@ fn same_names_read(t: &Tracker, kept: Vec<(bool, u32, u32)>) -> Option<SameNames
 /// `same`: `guard::same_names(t)`, which `validate` then reads from the
 /// cache instead of hashing every name again.
 pub fn put(file: &Path, text: &str, seeds: &Path, t: &Tracker, written: bool, same: &SameNames) {
-    if let Some(p) = folder().and_then(|f| prepare_in(f, file, seeds, t, same)) {
+    if let Some(p) = folder().and_then(|f| prepare_in(f, file, seeds, t, Some(same))) {
         store(file, text, p, written);
     }
 }
@@ -383,14 +387,12 @@ impl Drop for Prepared {
 /// Encodes `t` with the stamps of the reports in `seeds` it cites into a
 /// private temporary file beside the cache of `file` (`None` if a report
 /// cannot be read or the file cannot be made).
+///
+/// The same-name pairs are left to the next `validate`: hashing every name
+/// on the save's path took `set-status` at 10k from 1.05x to 1.19x the
+/// build before issue 17 (benches: alternated runs).
 pub fn prepare(file: &Path, seeds: &Path, t: &Tracker) -> Option<Prepared> {
-    prepare_in(
-        folder()?,
-        file,
-        seeds,
-        t,
-        &crate::domain::guard::same_names(t),
-    )
+    prepare_in(folder()?, file, seeds, t, None)
 }
 
 fn prepare_in(
@@ -398,7 +400,7 @@ fn prepare_in(
     file: &Path,
     seeds: &Path,
     t: &Tracker,
-    same: &SameNames,
+    same: Option<&SameNames>,
 ) -> Option<Prepared> {
     let name = cache_name(file)?;
     let tmp = temp_name(&name);
@@ -430,10 +432,11 @@ fn prepare_in(
     let out = p.out.as_mut()?;
     postcard::to_io(&reports, &mut *out).ok()?;
     postcard::to_io(t, &mut *out).ok()?;
-    let same: Vec<(bool, u32, u32)> = same
-        .iter()
-        .map(|&(kind, a, b)| (kind == "project", a as u32, b as u32))
-        .collect();
+    let same: Option<Vec<(bool, u32, u32)>> = same.map(|same| {
+        same.iter()
+            .map(|&(kind, a, b)| (kind == "project", a as u32, b as u32))
+            .collect()
+    });
     postcard::to_io(&same, &mut *out).ok()?;
     Some(p)
 }
@@ -481,7 +484,7 @@ mod tests {
 
     fn put_in(folder: &'static Folder, file: &Path, text: &str, seeds: &Path, t: &Tracker) {
         let same = crate::domain::guard::same_names(t);
-        let p = prepare_in(folder, file, seeds, t, &same).expect("prepared");
+        let p = prepare_in(folder, file, seeds, t, Some(&same)).expect("prepared");
         store(file, text, p, true);
     }
 
@@ -490,7 +493,7 @@ mod tests {
         let (t, written, same) = get_stamped(folder, file, want, seeds)?;
         assert_eq!(
             same,
-            crate::domain::guard::same_names(&t),
+            Some(crate::domain::guard::same_names(&t)),
             "same names kept"
         );
         Some((t, written))

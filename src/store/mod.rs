@@ -604,7 +604,7 @@ pub fn load(file: &Path) -> Result<Loaded, Vec<Problem>> {
                 tracker,
                 text,
                 written,
-                same_names: Some(same),
+                same_names: same,
             });
         }
     }
