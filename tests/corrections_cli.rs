@@ -237,6 +237,24 @@ fn a_value_slipped_in_scale_is_asked_about_then_retracted_and_ignored() {
     assert!(e.contains("cannot be taken back, only superseded"), "{e}");
     let out = ok(&c, &["validate"]);
     assert!(out.contains("1 retracted entry"), "{out}");
+
+    // The retraction undone, named by the date as it was taken back.
+    let out = ok(
+        &c,
+        &[
+            "retract",
+            "hitech-firms-2024",
+            "--observation",
+            "2024-08",
+            "--undo",
+        ],
+    );
+    assert!(out.contains("counts again"), "{out}");
+    let v = json(&c, "hitech-firms-2024");
+    assert_eq!(v["progress"]["value"], 6100.0, "counted again");
+    assert!(v["observations"][1]
+        .get("retracted")
+        .is_none_or(|r| r.is_null()));
 }
 
 #[test]

@@ -194,7 +194,15 @@ fn signals_restore_the_terminal_and_keep_the_file() {
         assert!(killed.success());
         let s = tmux.wait_for("the shell after the signal", |_, s| s.contains("EXIT:"));
         assert!(s.contains(&format!("EXIT:{code}")), "SIG{sig}: {s}");
-        let out = std::fs::read(&raw).unwrap_or_default();
+        // pipe-pane's `cat` writes on its own time: wait for what it
+        // has to say (seen failing once, on a loaded machine).
+        let modes_off = ["\x1b[?2004l", "\x1b[?1000l"];
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let mut out = std::fs::read(&raw).unwrap_or_default();
+        while !modes_off.iter().all(|off| text(&out).contains(off)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+            out = std::fs::read(&raw).unwrap_or_default();
+        }
         for (mode, off) in [
             ("bracketed paste", "\x1b[?2004l"),
             ("mouse capture", "\x1b[?1000l"),

@@ -180,7 +180,8 @@ pub fn target_entries(x: &Target) -> Vec<Shown> {
 }
 
 /// The observation of `x` that `which` names: its index in the file
-/// (`2`), or its as-of date (`2024`) when one standing value has it.
+/// (`2`), or its as-of date (`2024`) when one standing value has it (or,
+/// none standing, one taken back: what `retract --undo` names).
 pub fn find_observation(x: &Target, which: &str) -> Result<usize, String> {
     let which = which.trim();
     let listed = || {
@@ -207,9 +208,16 @@ pub fn find_observation(x: &Target, which: &str) -> Result<usize, String> {
         }
     }
     if let Some(d) = PartialDate::parse(which) {
-        let hits: Vec<usize> = (0..x.observations.len())
-            .filter(|&i| x.observations[i].date == d && x.observations[i].stands())
-            .collect();
+        // A standing value first; else one taken back (to undo that).
+        let dated = |standing: bool| -> Vec<usize> {
+            (0..x.observations.len())
+                .filter(|&i| x.observations[i].date == d && x.observations[i].stands() == standing)
+                .collect()
+        };
+        let mut hits = dated(true);
+        if hits.is_empty() {
+            hits = dated(false);
+        }
         match hits[..] {
             [i] => return Ok(i),
             [] => {}
