@@ -379,84 +379,80 @@ pub fn retract(
 /// status again). A slip's retraction is not undone here (the date it had
 /// moved to is not kept): slip the milestone again.
 pub fn restore(t: &mut Tracker, id: &str, e: Entry) -> Result<Change, Refusal> {
-    if let Some(x) = t.targets.iter_mut().find(|x| x.id == id) {
-        let Entry::Observation(i) = e else {
-            return Err(no_entry(id, e));
-        };
-        let before = Record::Target(x.clone());
-        let unit = x.unit.clone();
-        let o = x.observations.get_mut(i).ok_or_else(|| no_entry(id, e))?;
-        not_retracted(id, e, &o.retracted)?;
-        o.retracted = None;
-        let summary = format!(
-            "{id}: the value {} as of {} counts again (its retraction undone)",
-            value_with_unit(o.value, &unit),
-            o.date
-        );
-        return Ok(Change {
-            before,
-            after: Record::Target(x.clone()),
-            summary,
-        });
+    let before = match (t.target(id), t.project(id)) {
+        (Some(x), _) => Record::Target(x.clone()),
+        (None, Some(p)) => Record::Project(p.clone()),
+        (None, None) => return Err(Refusal::no(format!("unknown project or target \"{id}\""))),
+    };
+    let what = match &before {
+        Record::Target(x) => target_entries(x),
+        Record::Project(p) => project_entries(p),
+        _ => Vec::new(),
     }
-    let p = t
-        .projects
-        .iter_mut()
-        .find(|p| p.id == id)
-        .ok_or_else(|| Refusal::no(format!("unknown project or target \"{id}\"")))?;
-    let before = Record::Project(p.clone());
-    let what = match e {
-        Entry::Observation(_) => return Err(no_entry(id, e)),
-        Entry::History(i) => {
-            let h = p.history.get_mut(i).ok_or_else(|| no_entry(id, e))?;
-            not_retracted(id, e, &h.retracted)?;
-            h.retracted = None;
-            let what = format!("the history entry {} \"{}\"", h.date, h.note);
+    .into_iter()
+    .find(|s| s.entry == e)
+    .map_or_else(|| e.label(), |s| s.line);
+    let mark = mark_of(t, id, e)?;
+    not_retracted(id, e, mark)?;
+    if let Entry::Slip(..) = e {
+        return Err(Refusal::no(format!(
+            "{id}: a slip taken back is not undone (the date it had moved to is not kept): slip it again with `milestone {id} --slip-to DATE`"
+        )));
+    }
+    *mark = None;
+    let mut summary = format!("{id}: {what} counts again (its retraction undone)");
+    let after = match t.projects.iter_mut().find(|p| p.id == id) {
+        Some(p) => {
+            // A status change counts again: the project has its status.
             let now = p.status;
             if let Some(status) = super::model::newest_status_entry(p).and_then(|(_, h)| h.status) {
                 p.status = status;
             }
-            if now == p.status {
-                what
-            } else {
-                format!(
-                    "{what}; status {} -> {}",
+            if now != p.status {
+                summary += &format!(
+                    "; status {} -> {}",
                     status_label(now),
                     status_label(p.status)
-                )
+                );
             }
+            Record::Project(p.clone())
         }
-        Entry::Milestone(i) => {
-            let m = p.milestones.get_mut(i).ok_or_else(|| no_entry(id, e))?;
-            not_retracted(id, e, &m.retracted)?;
-            m.retracted = None;
-            format!("the milestone \"{}\" due {}", m.text, m.due)
-        }
-        Entry::Mark(i) => {
-            let m = p.milestones.get_mut(i).ok_or_else(|| no_entry(id, e))?;
-            not_retracted(id, e, &m.mark_retracted)?;
-            if m.reached.is_none() {
-                return Err(no_entry(id, e));
-            }
-            m.mark_retracted = None;
-            format!("the mark \"{}\" reached", m.text)
-        }
-        Entry::Slip(i, k) => {
-            let m = p.milestones.get(i).ok_or_else(|| no_entry(id, e))?;
-            let s = m.slipped_from.get(k).ok_or_else(|| no_entry(id, e))?;
-            not_retracted(id, e, &s.retracted)?;
-            return Err(Refusal::no(format!(
-                "{id}: a slip taken back is not undone (the date it had moved to is not kept): slip \"{}\" again with `milestone {id} --slip-to DATE`",
-                m.text
-            )));
-        }
+        None => Record::Target(t.target(id).cloned().ok_or_else(|| no_entry(id, e))?),
     };
-    let summary = format!("{id}: {what} counts again (its retraction undone)");
     Ok(Change {
         before,
-        after: Record::Project(p.clone()),
+        after,
         summary,
     })
+}
+
+/// Where entry `e` of record `id` keeps its retraction mark.
+fn mark_of<'a>(
+    t: &'a mut Tracker,
+    id: &str,
+    e: Entry,
+) -> Result<&'a mut Option<Box<Retraction>>, Refusal> {
+    let found = if let Some(x) = t.targets.iter_mut().find(|x| x.id == id) {
+        match e {
+            Entry::Observation(i) => x.observations.get_mut(i).map(|o| &mut o.retracted),
+            _ => None,
+        }
+    } else if let Some(p) = t.projects.iter_mut().find(|p| p.id == id) {
+        match e {
+            Entry::Observation(_) => None,
+            Entry::History(i) => p.history.get_mut(i).map(|h| &mut h.retracted),
+            Entry::Milestone(i) => p.milestones.get_mut(i).map(|m| &mut m.retracted),
+            Entry::Mark(i) => p.milestones.get_mut(i).map(|m| &mut m.mark_retracted),
+            Entry::Slip(i, k) => p
+                .milestones
+                .get_mut(i)
+                .and_then(|m| m.slipped_from.get_mut(k))
+                .map(|s| &mut s.retracted),
+        }
+    } else {
+        None
+    };
+    found.ok_or_else(|| no_entry(id, e))
 }
 
 fn not_retracted(id: &str, e: Entry, r: &Option<Box<Retraction>>) -> Result<(), Refusal> {
