@@ -186,39 +186,26 @@ pub fn same_names(t: &Tracker) -> SameNames {
     out
 }
 
-/// Each name's key (`name_key`) hashed, `None` for a name with no key,
-/// without building the key: the keys of a city's names were most of
-/// `validate`'s warnings (10k projects: 8 ms building them, 5 ms hashing
-/// as they are read). Equal keys give equal hashes; equal hashes are
-/// compared by key by the caller.
+/// Each name's key (`name_key`) hashed, `None` for a name with no key:
+/// one key buffer per chunk, so no key string is kept per name (equal
+/// hashes are compared by key by the caller).
 fn hashed_keys<T: Sync>(items: &[T], name: impl Fn(&T) -> &str + Sync) -> Vec<Option<u64>> {
     let each = |range: std::ops::Range<usize>, out: &mut Vec<Option<u64>>| {
-        out.extend(items[range].iter().map(|item| key_hash(name(item))));
+        let mut buf = String::with_capacity(128);
+        out.extend(
+            items[range]
+                .iter()
+                .map(|item| key_hash(name(item), &mut buf)),
+        );
     };
     super::par::map_chunks(items.len(), &each, &mut || false).unwrap_or_default()
 }
 
-/// The hash of `NameKeys::key_of(text)`, byte by byte as the key would
-/// read (a multiply-rotate hash: fast, and unaimed collisions are checked).
-fn key_hash(text: &str) -> Option<u64> {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h: u64 = 0;
-    let mut any = false;
-    let mut feed = |b: u8| {
-        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        any = true;
-    };
-    for ch in text.chars() {
-        if ch.is_ascii_alphanumeric() {
-            feed(ch.to_ascii_lowercase() as u8);
-        } else if let Some(py) = pinyin::ToPinyin::to_pinyin(&ch) {
-            for c in py.plain().chars() {
-                // As `key_of` writes it: ü as v, the rest ASCII.
-                feed(if c == 'ü' { b'v' } else { c as u8 });
-            }
-        }
-    }
-    any.then_some(h)
+/// The xxh3 of `NameKeys::key_of(text)`, built in `buf`.
+fn key_hash(text: &str, buf: &mut String) -> Option<u64> {
+    buf.clear();
+    NameKeys::key_into(text, buf);
+    (!buf.is_empty()).then(|| xxhash_rust::xxh3::xxh3_64(buf.as_bytes()))
 }
 
 #[cfg(test)]
@@ -312,14 +299,24 @@ mod tests {
     fn a_name_hashes_as_its_key_reads() {
         let same = ["人和路", "仁和路", "Ren He-Lu", "renhelu"];
         for n in same {
-            assert_eq!(key_hash(n), key_hash(same[0]), "{n}");
+            assert_eq!(
+                key_hash(n, &mut String::new()),
+                key_hash(same[0], &mut String::new()),
+                "{n}"
+            );
             assert_eq!(name_key(n), name_key(same[0]), "{n}");
         }
         // ü is read as v, as `key_of` writes it.
-        assert_eq!(key_hash("驴"), key_hash("LV"));
+        assert_eq!(
+            key_hash("驴", &mut String::new()),
+            key_hash("LV", &mut String::new())
+        );
         assert_eq!(name_key("驴"), "lv");
-        assert_ne!(key_hash("人和路"), key_hash("人和街"));
-        assert_eq!(key_hash("——"), None);
+        assert_ne!(
+            key_hash("人和路", &mut String::new()),
+            key_hash("人和街", &mut String::new())
+        );
+        assert_eq!(key_hash("——", &mut String::new()), None);
         assert!(name_key("——").is_empty());
     }
 }
