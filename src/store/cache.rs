@@ -59,8 +59,8 @@ struct Folder {
     secret: Secret,
 }
 
-/// Where caches go, or `None` when caching is off or there is no home.
-/// The cache folder this process would use (`None`: off).
+/// The cache folder this process would use (`None`: caching is off or
+/// there is no home).
 pub fn cache_dir() -> Option<PathBuf> {
     match std::env::var_os("TRACKER_CACHE_DIR") {
         Some(d) if d == "off" || d.is_empty() => None,
@@ -71,6 +71,11 @@ pub fn cache_dir() -> Option<PathBuf> {
             .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
             .map(|d| d.join("shibei-tracker")),
     }
+}
+
+/// Whether this process caches (its folder is usable).
+pub fn enabled() -> bool {
+    folder().is_some()
 }
 
 /// The cache folder of this process, opened on first use. A folder that

@@ -609,7 +609,8 @@ pub fn load(file: &Path) -> Result<Loaded, Vec<Problem>> {
         }
     }
     let (tracker, written) = parse_form(&text, file, &seeds)?;
-    let same_names = cached.then(|| {
+    // Kept with the tracker for `validate`: worked out only to be cached.
+    let same_names = (cached && cache::enabled()).then(|| {
         let same = crate::domain::guard::same_names(&tracker);
         cache::put(file, &text, &seeds, &tracker, written, &same);
         same
