@@ -294,6 +294,60 @@ fn e_asks_the_date_and_a_mistyped_value_is_retracted_from_the_details_and_undone
 }
 
 #[test]
+fn a_retraction_from_an_earlier_session_is_counted_again_from_the_details() {
+    let (c, mut app) = opened();
+    select(&mut app, &c.file, "2", "hitech-firms-2024");
+    keys(&mut app, &c.file, "e");
+    type_text(&mut app, &c.file, "61");
+    keys(&mut app, &c.file, "<enter> <c-u>");
+    type_text(&mut app, &c.file, "2024-08");
+    keys(&mut app, &c.file, "<enter> <enter>");
+    let added = read(&c.file);
+    keys(&mut app, &c.file, "<enter>");
+    select_entry(&mut app, &c.file, Entry::Observation(1));
+    keys(&mut app, &c.file, "x");
+    type_text(&mut app, &c.file, "typed on the wrong goal");
+    keys(&mut app, &c.file, "<enter>");
+    let retracted = read(&c.file);
+    assert_ne!(retracted, added);
+
+    // A new session: nothing to undo, but the retracted entry, shown with
+    // A, offers to count again.
+    let reports = store::reports(&c.file, &load(&c.file).tracker);
+    let mut app = open(&c).with_reports(reports);
+    select(&mut app, &c.file, "2", "hitech-firms-2024");
+    keys(&mut app, &c.file, "<enter> u");
+    assert!(
+        message(&app).contains("nothing to undo"),
+        "{}",
+        message(&app)
+    );
+    keys(&mut app, &c.file, "A");
+    select_entry(&mut app, &c.file, Entry::Observation(1));
+    keys(&mut app, &c.file, "x");
+    let Overlay::Ask(ask) = &app.overlay else {
+        panic!("asked first: {:?}", app.overlay)
+    };
+    assert!(ask.question.contains("again?"), "{}", ask.question);
+    // n leaves it as it is; y counts it again, the file as before.
+    keys(&mut app, &c.file, "n");
+    assert_eq!(app.mode(), Mode::Detail);
+    assert_eq!(read(&c.file), retracted);
+    keys(&mut app, &c.file, "x y");
+    assert_eq!(app.mode(), Mode::Detail, "{}", message(&app));
+    assert_eq!(read(&c.file), added, "{}", message(&app));
+    let x = load(&c.file)
+        .tracker
+        .target("hitech-firms-2024")
+        .cloned()
+        .unwrap();
+    assert_eq!(assess(&x, common::today()).value, Some(61.0));
+    // And u takes the restore back: retracted again, reason and all.
+    keys(&mut app, &c.file, "u");
+    assert_eq!(read(&c.file), retracted);
+}
+
+#[test]
 fn milestones_are_added_edited_and_taken_back_from_a_projects_details() {
     let (c, mut app) = opened();
     select(&mut app, &c.file, "1", "visionox");

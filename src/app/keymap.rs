@@ -486,7 +486,7 @@ pub static KEYMAP: &[Binding] = &[
         Detail,
         &[Key::ch('x')],
         Action::Retract,
-        "retract the selected entry a person made: asks why, keeps it in the file marked (u undoes)",
+        "retract the selected entry a person made: asks why, keeps it in the file marked (u undoes); on a retracted one (A), asks to count it again",
     ),
     bind(
         Detail,

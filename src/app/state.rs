@@ -171,6 +171,12 @@ pub struct Ask {
 pub enum AskThen {
     /// `D`: remove the record (from the details, if it was opened there).
     Delete { id: String, over: Option<Detail> },
+    /// `x` on a retracted entry (shown with `A`): yes counts it again.
+    Restore {
+        id: String,
+        entry: crate::domain::edit::Entry,
+        over: Option<Detail>,
+    },
     /// Esc in a form with typing in it: drop the form.
     Discard(Box<crate::app::records::Form>),
     /// A guard asked (a name like an existing record's, a value out of

@@ -166,7 +166,19 @@ pub(super) fn start_retract(app: &mut App) {
         return;
     };
     if e.retracted.is_some() {
-        app.say(MessageKind::Info, "already retracted: nothing to do");
+        // Shown with `A`: the same key offers to count it again, which also
+        // reaches a retraction made in an earlier session (`u` cannot).
+        app.overlay = Overlay::Ask(Ask {
+            question: format!(
+                "Count \"{}\" again? y undoes its retraction (u takes that back), n leaves it retracted",
+                e.line
+            ),
+            then: AskThen::Restore {
+                id,
+                entry: e.entry,
+                over: Some(d),
+            },
+        });
         return;
     }
     if e.quoted {
@@ -270,6 +282,14 @@ pub(super) fn answer(app: &mut App, yes: bool) -> Vec<Effect> {
                 return Vec::new();
             }
             save_record_edits(app, &[Edit::Remove { id }])
+        }
+        AskThen::Restore { id, entry, over } => {
+            app.overlay = Overlay::back_to(over);
+            if !yes {
+                app.say(MessageKind::Info, "left retracted: nothing changed");
+                return Vec::new();
+            }
+            super::edit::save_edit(app, &Edit::Restore { id, entry })
         }
         AskThen::Discard(form) => {
             if yes {
