@@ -1,11 +1,11 @@
 //! `progress`: goals and results with their progress state.
 
 use super::output::{csv, fitted_table, json_text, push_note};
-use super::show::target_cells;
+use super::show::{baseline_label, percent_cell};
 use super::{chain_label, tracker_to_read, Failure, Format, Outcome};
 use crate::columns::{column, Column};
 use crate::command::resolve_chain;
-use crate::domain::labels::{period_short, value_with_unit};
+use crate::domain::labels::{goal_label, period_short, value_with_unit};
 use crate::domain::progress::assess;
 use crate::domain::suggest::closest;
 use crate::domain::*;
@@ -90,7 +90,10 @@ pub fn progress(
     let rows: Vec<Vec<Cow<str>>> = targets
         .iter()
         .map(|x| {
-            let (pr, [goal, base, _, percent, _]) = target_cells(x, today);
+            // Only the cells this table shows: a value label and a period
+            // label made and dropped per row were 8% of the command.
+            let pr = assess(x, today);
+            let (goal, base, percent) = (goal_label(x), baseline_label(x), percent_cell(&pr));
             interim |= pr.value.is_some() && pr.interim;
             // The value as the interface shows it ("6所*": interim), its
             // date in a column of its own that gives way first.

@@ -289,15 +289,30 @@ pub fn project_text_all(t: &Tracker, p: &Project, today: NaiveDate, all: bool) -
 
 pub fn target_cells(x: &Target, today: NaiveDate) -> (Progress, [String; 5]) {
     let pr = assess(x, today);
-    let goal = goal_label(x);
-    let base = x
-        .baseline
+    let actual = pr.value_label(&x.unit).unwrap_or_default();
+    let percent = percent_cell(&pr);
+    (
+        pr,
+        [
+            goal_label(x),
+            baseline_label(x),
+            actual,
+            percent,
+            x.period.label(),
+        ],
+    )
+}
+
+/// "120家 (2020)", or empty without a baseline.
+pub fn baseline_label(x: &Target) -> String {
+    x.baseline
         .as_ref()
         .map(|b| format!("{} ({})", value_with_unit(b.value, &x.unit), b.date))
-        .unwrap_or_default();
-    let actual = pr.value_label(&x.unit).unwrap_or_default();
-    let percent = pr.percent.map(percent_label).unwrap_or_default();
-    (pr, [goal, base, actual, percent, x.period.label()])
+        .unwrap_or_default()
+}
+
+pub fn percent_cell(pr: &Progress) -> String {
+    pr.percent.map(percent_label).unwrap_or_default()
 }
 
 pub fn target_text(t: &Tracker, x: &Target, today: NaiveDate) -> String {
