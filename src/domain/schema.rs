@@ -208,9 +208,31 @@ pub trait DynRecord {
     fn get(&self, i: usize) -> Val<'_>;
     fn slot(&mut self, i: usize) -> Slot<'_>;
     fn settle(&mut self);
+    /// The place of the field written `key` in a file of `version`,
+    /// looked for from place `from` on, then from the start: the writer
+    /// puts fields in table order, so most keys are found at once.
+    fn find_key(&self, key: &str, version: u32, from: usize) -> Option<usize>;
+    /// Whether a field required in `version` is missing from `seen` (a bit
+    /// per place in the table).
+    fn misses_required(&self, seen: u64, version: u32) -> bool;
 }
 
 impl<R: Record> DynRecord for R {
+    // The two lookups a reader makes per field and per record, done here
+    // on the concrete table rather than a virtual call per field: 8% of a
+    // first read at 10k.
+    fn find_key(&self, key: &str, version: u32, from: usize) -> Option<usize> {
+        let f = R::FIELDS;
+        let from = from.min(f.len());
+        (from..f.len())
+            .chain(0..from)
+            .find(|&i| f[i].spec.key_in(version) == Some(key))
+    }
+    fn misses_required(&self, seen: u64, version: u32) -> bool {
+        R::FIELDS.iter().enumerate().any(|(i, f)| {
+            f.spec.need == Need::Required && f.spec.in_version(version) && seen & (1 << i) == 0
+        })
+    }
     fn label(&self) -> &'static str {
         R::LABEL
     }

@@ -294,14 +294,10 @@ fn record(
 ) -> Option<()> {
     // Fields seen, by their place in the table (tables are short).
     let mut seen = 0u64;
-    let n = r.field_count();
-    // The writer puts fields in table order: each key is looked for from
-    // the place after the one before (most keys are found at once).
+    // Each key is looked for from the place after the one before.
     let mut next = 0;
     fields(lines, indent, item, |f| {
-        let i = (0..n)
-            .map(|k| (next + k) % n)
-            .find(|&i| r.spec(i).key_in(version) == Some(f.key))?;
+        let i = r.find_key(f.key, version, next)?;
         next = i + 1;
         if seen & (1 << i) != 0 {
             return None;
@@ -320,11 +316,7 @@ fn record(
         }
         value(&f, indent, &spec, r.slot(i), version)
     })?;
-    let missing = (0..r.field_count()).any(|i| {
-        let spec = r.spec(i);
-        spec.need == Need::Required && spec.in_version(version) && seen & (1 << i) == 0
-    });
-    if missing {
+    if r.misses_required(seen, version) {
         return None;
     }
     r.settle();
