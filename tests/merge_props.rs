@@ -1270,3 +1270,50 @@ proptest! {
         }
     }
 }
+
+/// A record nobody changed is not read by the fast way: a hand edit that
+/// left it out of the writer's form (in all three versions) is kept as it
+/// stands, while the records each side changed are merged as the whole way
+/// merges them. A record someone changed, out of that form: the whole way.
+#[test]
+fn a_record_nobody_changed_is_kept_as_it_stands() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let base = store::load(&root.join("tracker.yaml"))
+        .expect("the bundled tracker loads")
+        .tracker;
+    let (mut o, mut t) = (base.clone(), base.clone());
+    o.projects[0].name_en.push_str(" (ours)");
+    t.projects[1].name_en.push_str(" (theirs)");
+    // A project far from both, with a plain English name: unquoted, the
+    // same text for any YAML reader.
+    let odd = base
+        .projects
+        .iter()
+        .skip(5)
+        .find(|p| {
+            p.name_en
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == ' ')
+        })
+        .expect("a plain English name");
+    let quoted = format!("    name_en: \"{}\"\n", odd.name_en);
+    let bare = format!("    name_en: {}\n", odd.name_en);
+    let hand = |s: String| {
+        assert_eq!(s.matches(&quoted).count(), 1, "{quoted}");
+        s.replace(&quoted, &bare)
+    };
+    let (bt, ot, tt) = (
+        hand(store::emit(&base)),
+        hand(store::emit(&o)),
+        hand(store::emit(&t)),
+    );
+    let (text, before, left) = fast_way(&bt, &ot, &tt).expect("merged record by record");
+    let (whole, whole_before, whole_left) = whole_way(&bt, &ot, &tt);
+    assert_eq!(text, hand(whole), "the whole way's text but that line");
+    assert_eq!((before, left), (whole_before, whole_left));
+    assert!(text.contains(" (ours)\"") && text.contains(" (theirs)\""));
+    // Ours changed that record too: it is read, and not in the writer's
+    // form, so the fast way gives up.
+    let changed = ot.replace(&bare, &format!("    name_en: {} (ours)\n", odd.name_en));
+    assert!(fast_way(&bt, &changed, &tt).is_none());
+}
