@@ -324,6 +324,11 @@ fn a_retraction_from_an_earlier_session_is_counted_again_from_the_details() {
     );
     keys(&mut app, &c.file, "A");
     select_entry(&mut app, &c.file, Entry::Observation(1));
+    assert!(
+        message(&app).contains("retracted: x counts it again"),
+        "{}",
+        message(&app)
+    );
     keys(&mut app, &c.file, "x");
     let Overlay::Ask(ask) = &app.overlay else {
         panic!("asked first: {:?}", app.overlay)

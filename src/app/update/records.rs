@@ -129,7 +129,7 @@ pub(super) fn move_entry(app: &mut App, by: isize) {
     } as usize;
     let e = &entries[next];
     let what = if e.retracted.is_some() {
-        "retracted (A hides retracted entries)"
+        "retracted: x counts it again (asks first)"
     } else if e.quoted {
         "quoted from a report: it cannot be retracted, only superseded"
     } else {
