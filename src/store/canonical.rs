@@ -330,9 +330,13 @@ fn value(f: &Field, indent: usize, spec: &schema::Spec, slot: Slot, version: u32
     // What the decoder reads for the text of this field, checked as the
     // full reader checks it (hostile characters; one that must show).
     let text = |v: Option<&str>| -> Option<String> {
+        let v = v?;
         let s = match spec.how {
-            How::Id => scalar::id(v?)?,
-            _ => scalar::quoted(v?)?,
+            // A bare id is letters, digits and hyphens (`bare_ok`): nothing
+            // the hostile check could refuse, nor blank.
+            How::Id if !v.starts_with('"') => return scalar::id(v),
+            How::Id => scalar::id(v)?,
+            _ => scalar::quoted(v)?,
         };
         hostile::clean(&s, key, spec.how == How::Note).then_some(s)
     };
