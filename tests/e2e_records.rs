@@ -90,3 +90,55 @@ fn add_a_report_read_it_and_cite_a_passage_as_a_new_project() {
     tmux.wait_text("EXIT:0");
     assert!(cli_ok(&file, &["validate"]).contains("ok"));
 }
+
+/// Issue 19, end to end: a value typed by mistake and retracted on the
+/// command line in an earlier session is counted again from the details
+/// of the real binary in tmux (`A` shows it, Tab selects it, `x` asks).
+#[test]
+fn a_retracted_value_is_counted_again_from_the_interface() {
+    if !tmux_or_skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_fixture(dir.path());
+    let file = dir.path().join("tracker.yaml");
+    let flags = ["--today", "2024-09-01", "--by", "王伟"];
+    let run = |args: &[&str]| cli_ok(&file, &[&flags[..], args].concat());
+    run(&["set-actual", "hitech-firms-2024", "61", "--date", "2024-08"]);
+    let added = std::fs::read(&file).expect("read");
+    let out = run(&[
+        "retract",
+        "hitech-firms-2024",
+        "--observation",
+        "2024-08",
+        "--reason",
+        "typed on the wrong goal",
+    ]);
+    assert!(out.contains("retracted"), "{out}");
+    let retracted = std::fs::read(&file).expect("read");
+    assert_ne!(retracted, added);
+
+    let tmux = start(&file);
+    tmux.wait_text("Projects");
+    tmux.keys(&["2", "/"]);
+    tmux.type_text("新认定高新技术企业");
+    tmux.keys(&["Enter", "Enter"]);
+    tmux.wait_text("Observations");
+    tmux.keys(&["A"]);
+    tmux.wait_text("showing 1 retracted entry too");
+    // The newest first: the retracted 61 is the first entry.
+    tmux.keys(&["Tab"]);
+    tmux.wait_text("retracted: x counts it again");
+    tmux.keys(&["x"]);
+    tmux.wait_text("again? y undoes its retraction");
+    assert_eq!(
+        std::fs::read(&file).expect("read"),
+        retracted,
+        "asked first"
+    );
+    tmux.keys(&["y"]);
+    tmux.wait_text("counts again");
+    assert_eq!(std::fs::read(&file).expect("read"), added);
+    tmux.keys(&["Escape", "q"]);
+    tmux.wait_text("EXIT:0");
+}
