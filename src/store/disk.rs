@@ -681,21 +681,6 @@ impl PrivateDir {
     }
 }
 
-/// Temporary files of the tracker `real` present in its folder (for tests
-/// and diagnostics).
-pub fn temp_files(real: &Path) -> Vec<PathBuf> {
-    let (dir, name) = dir_and_name(real);
-    let prefix = temp_prefix(&name);
-    fs::read_dir(&dir)
-        .map(|rd| {
-            rd.flatten()
-                .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
-                .map(|e| e.path())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

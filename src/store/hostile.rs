@@ -139,12 +139,6 @@ fn no_refused_char(s: &[u8]) -> bool {
     true
 }
 
-/// Whether `key` names a free-text field (its text may hold tabs and
-/// line breaks).
-pub fn note_field(key: &str) -> bool {
-    is_note(key)
-}
-
 /// Why the text value `s` of field `key` is refused, with a hint.
 fn refusal(s: &str, key: &str, in_note: bool) -> Option<(String, &'static str)> {
     // Spaces only are reported by the decoder as empty; invisible-only
