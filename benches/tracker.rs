@@ -22,6 +22,9 @@ use std::fs;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
+#[path = "../tests/common/replicate.rs"]
+mod replicate;
+
 fn projects() -> usize {
     std::env::var("BENCH_PROJECTS")
         .ok()
@@ -37,29 +40,7 @@ fn generate(n: usize, dir: &Path) -> (PathBuf, Tracker) {
         Ok(l) => l.tracker,
         Err(p) => panic!("tracker.yaml does not load: {p:?}"),
     };
-    let mut t = base.clone();
-    let per = base.projects.len();
-    t.projects = (0..n)
-        .map(|i| {
-            let c = i / per;
-            let mut p = base.projects[i % per].clone();
-            p.id = format!("{}-{c}", p.id);
-            p.name_zh = format!("{}{c}号", p.name_zh);
-            p.name_en = format!("{} no. {c}", p.name_en);
-            p.parent = None;
-            p
-        })
-        .collect();
-    let goals = n * base.targets.len() / per.max(1);
-    t.targets = (0..goals)
-        .map(|i| {
-            let c = i / base.targets.len();
-            let mut x = base.targets[i % base.targets.len()].clone();
-            x.id = format!("{}-{c}", x.id);
-            x.metric_zh = format!("{}{c}", x.metric_zh);
-            x
-        })
-        .collect();
+    let t = replicate::replicated(&base, n);
     fs::create_dir_all(dir.join("seeds")).expect("seeds folder");
     for s in &t.sources {
         fs::copy(

@@ -7,6 +7,9 @@ use shibei_tracker::domain::search::{Field, Query, SearchIndex};
 use shibei_tracker::domain::{ProgressState, Tracker};
 use std::path::Path;
 
+#[path = "common/replicate.rs"]
+mod replicate;
+
 fn bundled() -> Tracker {
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tracker.yaml");
     match shibei_tracker::store::load(&file) {
@@ -288,37 +291,6 @@ fn narrowing_a_tilde_word_finds_what_a_whole_pass_finds() {
     }
 }
 
-/// The bundled tracker's projects and goals replicated to `n` projects
-/// under new ids, each copy named a little differently (as `examples/gen`
-/// does), with the goals in the bundled proportion.
-fn replicated(n: usize) -> Tracker {
-    let base = bundled();
-    let mut t = base.clone();
-    let per = base.projects.len();
-    t.projects = (0..n)
-        .map(|i| {
-            let c = i / per;
-            let mut p = base.projects[i % per].clone();
-            p.id = format!("{}-{c}", p.id);
-            p.name_zh = format!("{}{c}号", p.name_zh);
-            p.name_en = format!("{} no. {c}", p.name_en);
-            p.parent = None;
-            p
-        })
-        .collect();
-    let goals = n * base.targets.len() / per.max(1);
-    t.targets = (0..goals)
-        .map(|i| {
-            let c = i / base.targets.len();
-            let mut x = base.targets[i % base.targets.len()].clone();
-            x.id = format!("{}-{c}", x.id);
-            x.metric_zh = format!("{}{c}", x.metric_zh);
-            x
-        })
-        .collect();
-    t
-}
-
 /// Each query of `typed` (in order, on one index, as the interface sends
 /// them while typing) finds exactly what a search that keeps nothing
 /// finds: the command line's one-shot search, and a whole pass.
@@ -362,7 +334,7 @@ fn typed_and_deleted(line: &str) -> Vec<String> {
 /// deleting these lines finds at every key what a whole pass finds.
 #[test]
 fn typing_starts_from_the_passes_before_and_finds_the_same() {
-    let t = replicated(9_000);
+    let t = replicate::replicated(&bundled(), 9_000);
     let mut typed = Vec::new();
     for line in [
         "renhelu",
@@ -493,7 +465,7 @@ fn records_kept_for_a_longer_word_are_all_that_could_match_it() {
 /// the whole pass.
 #[test]
 fn a_page_of_a_grown_tilde_word_is_the_top_of_a_whole_pass() {
-    let t = replicated(9_000);
+    let t = replicate::replicated(&bundled(), 9_000);
     let ix = SearchIndex::build(&t);
     let whole = SearchIndex::build(&t);
     let mut partial = 0;
