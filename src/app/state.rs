@@ -953,22 +953,24 @@ impl App {
             let rows: Vec<usize> = list.rows[shown].iter().map(|h| h.index).collect();
             (rows, list.len(), list.pos)
         };
+        // The ranked rows in, the same record kept selected: whether
+        // anything in view moved.
+        let take = |list: &mut ListState<Hit>, hits: Vec<Hit>| {
+            let before = seen(list);
+            let was = list.current().map(|h| h.index);
+            list.replace(hits, |h| Some(h.index) == was);
+            seen(list) != before
+        };
         let mut changed = false;
         if self.projects.unranked && !self.projects.stale {
             let (hits, _) = self.projects.search(&ctx, &self.index, None, stop)?;
-            let before = seen(&self.projects.list);
-            let was = self.projects.list.current().map(|h| h.index);
-            self.projects.list.replace(hits, |h| Some(h.index) == was);
+            changed |= take(&mut self.projects.list, hits);
             self.projects.unranked = false;
-            changed |= seen(&self.projects.list) != before;
         }
         if self.goals.unranked && !self.goals.stale {
             let (hits, _) = self.goals.search(&ctx, &self.index, None, stop)?;
-            let before = seen(&self.goals.list);
-            let was = self.goals.list.current().map(|h| h.index);
-            self.goals.list.replace(hits, |h| Some(h.index) == was);
+            changed |= take(&mut self.goals.list, hits);
             self.goals.unranked = false;
-            changed |= seen(&self.goals.list) != before;
         }
         for v in View::ALL {
             self.clamp(v);
