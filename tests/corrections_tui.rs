@@ -7,37 +7,16 @@
 
 mod common;
 
-use common::{copy, lines, load, open, read, render, Copy};
+use common::{
+    copy, keys_on as keys, lines, load, open, read, render, type_text_on as type_text, Copy,
+};
 use shibei_tracker::app::records::{Form, FormKind};
-use shibei_tracker::app::{handle_key, parse_keys, App, Mode, Overlay};
+use shibei_tracker::app::{App, Mode, Overlay};
 use shibei_tracker::domain::correct::Entry;
 use shibei_tracker::domain::{progress::assess, PartialDate};
 use shibei_tracker::store;
-use shibei_tracker::tui::run_effects;
 use std::path::Path;
 use std::process::Command;
-
-fn keys(app: &mut App, file: &Path, k: &str) {
-    for key in parse_keys(k).expect("key string parses") {
-        let effects = handle_key(app, key);
-        run_effects(app, effects, file);
-    }
-}
-
-/// Types `text` (spaces included) into the focused field or line.
-fn type_text(app: &mut App, file: &Path, text: &str) {
-    let k: Vec<String> = text
-        .chars()
-        .map(|c| {
-            if c == ' ' {
-                "<space>".to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect();
-    keys(app, file, &k.join(" "));
-}
 
 /// The interface on a copy, the reports read, someone at the keyboard.
 fn opened() -> (Copy, App) {

@@ -5,25 +5,17 @@
 
 mod common;
 
-use common::{copy, lines, load, open, read, render, Copy};
+use common::{
+    copy, keys_on as keys, lines, load, open, read, render, type_text_on as type_text, Copy,
+};
 use ratatui::style::Color;
 use shibei_tracker::app::records::FormKind;
-use shibei_tracker::app::{handle_key, parse_keys, App, Effect, Mode, Overlay, View};
+use shibei_tracker::app::{App, Effect, Mode, Overlay, View};
 use shibei_tracker::store;
 use shibei_tracker::tui::run_effects;
 use std::path::Path;
 
 /// Presses `k`, carrying out each key's effects before the next.
-fn keys(app: &mut App, file: &Path, k: &str) -> Vec<Effect> {
-    let mut all = Vec::new();
-    for key in parse_keys(k).expect("key string parses") {
-        let effects = handle_key(app, key);
-        all.extend(effects.clone());
-        run_effects(app, effects, file);
-    }
-    all
-}
-
 /// The interface on a copy, with the reports read as the event loop reads them.
 fn opened() -> (Copy, App) {
     let c = copy();
@@ -51,21 +43,6 @@ fn field_error(app: &App, key: &str) -> Option<String> {
         .iter()
         .find(|f| f.key == key)
         .and_then(|f| f.error.clone())
-}
-
-/// Types `text` (spaces included) into the focused field or line.
-fn type_text(app: &mut App, file: &Path, text: &str) {
-    let k: Vec<String> = text
-        .chars()
-        .map(|c| {
-            if c == ' ' {
-                "<space>".to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect();
-    keys(app, file, &k.join(" "));
 }
 
 fn select_project(app: &mut App, file: &Path, id: &str) {

@@ -55,6 +55,34 @@ pub fn keys(app: &mut App, k: &str) -> Vec<Effect> {
     press(app, k).expect("key string parses")
 }
 
+/// Replays `k` with each key's effects carried out on `file` as the event
+/// loop does (saves included); the effects, in order.
+pub fn keys_on(app: &mut App, file: &Path, k: &str) -> Vec<Effect> {
+    let mut all = Vec::new();
+    for key in shibei_tracker::app::parse_keys(k).expect("key string parses") {
+        let effects = shibei_tracker::app::handle_key(app, key);
+        all.extend(effects.clone());
+        shibei_tracker::tui::run_effects(app, effects, file);
+    }
+    all
+}
+
+/// Types `text` (spaces included) into the focused field or line, as
+/// `keys_on` does.
+pub fn type_text_on(app: &mut App, file: &Path, text: &str) {
+    let k: Vec<String> = text
+        .chars()
+        .map(|c| {
+            if c == ' ' {
+                "<space>".to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
+    keys_on(app, file, &k.join(" "));
+}
+
 /// Copies the fixture tracker and its seeds into `to`.
 pub fn copy_fixture(to: &Path) {
     let from = tui_fixture();
