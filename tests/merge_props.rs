@@ -403,6 +403,15 @@ fn pick<T>(v: &mut [T], i: u8) -> Option<&mut T> {
 
 /// Applies `op` as the person `by` would make it (an edit the tool would
 /// refuse is skipped).
+/// `base` with `ops` applied in turn, made by `by`.
+fn edited(base: &Tracker, ops: &[Op], by: &str) -> Tracker {
+    let mut t = base.clone();
+    for op in ops {
+        apply(&mut t, op, by);
+    }
+    t
+}
+
 fn apply(t: &mut Tracker, op: &Op, by: &str) {
     let who = Some(by.to_string());
     match *op {
@@ -1175,14 +1184,7 @@ proptest! {
         ours_ops in prop::collection::vec(any_op(), 0..8),
         theirs_ops in prop::collection::vec(any_op(), 0..8),
     ) {
-        let mut o = base.clone();
-        for op in &ours_ops {
-            apply(&mut o, op, "o");
-        }
-        let mut t = base.clone();
-        for op in &theirs_ops {
-            apply(&mut t, op, "t");
-        }
+        let (o, t) = (edited(&base, &ours_ops, "o"), edited(&base, &theirs_ops, "t"));
         let r = run(&base, &o, &t);
         if let Err(e) = never_loses(&base, &o, &t, &r) {
             prop_assert!(false, "{}", e);
@@ -1237,21 +1239,11 @@ proptest! {
         // Trackers that already hold conflicts, from an earlier merge.
         again in any::<bool>(),
     ) {
-        let mut o = base.clone();
-        for op in &ours_ops {
-            apply(&mut o, op, "o");
-        }
-        let mut t = base.clone();
-        for op in &theirs_ops {
-            apply(&mut t, op, "t");
-        }
+        let (o, t) = (edited(&base, &ours_ops, "o"), edited(&base, &theirs_ops, "t"));
         let (b, o, t) = if again {
             // Ours is a merge with conflicts; theirs goes on from it.
             let r = run(&base, &o, &t);
-            let mut t2 = r.clone();
-            for op in &theirs_ops {
-                apply(&mut t2, op, "t");
-            }
+            let t2 = edited(&r, &theirs_ops, "t");
             (o, r, t2)
         } else {
             (base, o, t)
