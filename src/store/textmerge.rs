@@ -286,17 +286,21 @@ fn section<'a, R: Record>(
     // changed by no one: its lines are the result's as they stand (were
     // they not the writer's, or a project's status not its history's, the
     // three files had them so; nothing of this merge's to rewrite). Only
-    // its conflicts are wanted, and a record without the key has none.
+    // its conflicts are wanted, and a record without their key has none.
     // Every other record of ours is checked as it stands (on every core);
     // theirs' and the base's only where their lines differ from ours'.
     let mut untouched = vec![0u8; o.len()];
     for j in t_twin.iter().chain(&b_twin).flatten() {
         untouched[*j] += 1;
     }
+    // Kinds without a conflicts field (sources, chains, areas) have none.
+    let conflicts = R::field("conflicts").map(|f| f.spec.key.as_bytes());
     let to_check: Vec<bool> = o
         .iter()
         .zip(&untouched)
-        .map(|(x, &n)| n < 2 || memmem::find(x.text.as_bytes(), b"conflicts").is_some())
+        .map(|(x, &n)| {
+            n < 2 || conflicts.is_some_and(|k| memmem::find(x.text.as_bytes(), k).is_some())
+        })
         .collect();
     let ours_checked = check_all::<R>(o, &to_check, v)?;
     let mut theirs_checked: Map<usize, Checked> = Map::default();
