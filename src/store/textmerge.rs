@@ -293,7 +293,8 @@ fn section<'a, R: Record>(
     for j in t_twin.iter().chain(&b_twin).flatten() {
         untouched[*j] += 1;
     }
-    // Kinds without a conflicts field (sources, chains, areas) have none.
+    // The field's key as the table writes it (a kind without the field
+    // would have none to look for).
     let conflicts = R::field("conflicts").map(|f| f.spec.key.as_bytes());
     let to_check: Vec<bool> = o
         .iter()
