@@ -1009,16 +1009,6 @@ impl App {
         self.pos_mut(view).clamp(len, rows);
     }
 
-    /// The words of the query narrowed to `field` (e.g. the chains filtered on).
-    pub fn query_terms(&self, field: Field) -> Vec<String> {
-        Query::parse(&self.query)
-            .terms
-            .into_iter()
-            .filter(|t| t.field == field)
-            .map(|t| t.word)
-            .collect()
-    }
-
     /// After the records changed in place (an edit, undo, a failed save):
     /// progress and lists are recomputed, each view staying on its record.
     pub fn refresh(&mut self) {

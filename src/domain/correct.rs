@@ -38,18 +38,6 @@ impl Entry {
     }
 }
 
-/// An entry in the words `parse_entry` reads back: "history 3",
-/// "observation 2", "milestone 0", "mark 0", "slip 0.1".
-pub fn entry_words(e: Entry) -> String {
-    match e {
-        Entry::Observation(i) => format!("observation {i}"),
-        Entry::History(i) => format!("history {i}"),
-        Entry::Milestone(i) => format!("milestone {i}"),
-        Entry::Mark(i) => format!("mark {i}"),
-        Entry::Slip(i, k) => format!("slip {i}.{k}"),
-    }
-}
-
 /// The entry of record `id` that `text` names ("history 3", "observation
 /// 2024" by its date, "milestone 0", "mark 0", "slip 0.1"); `None` for an
 /// empty text (the record itself).

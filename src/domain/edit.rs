@@ -194,28 +194,6 @@ fn next_open(p: &Project) -> Result<(usize, &super::model::Milestone), Refusal> 
     })
 }
 
-impl Edit {
-    pub fn record_id(&self) -> &str {
-        match self {
-            Edit::SetStatus { project, .. }
-            | Edit::MarkMilestone { project, .. }
-            | Edit::AddMilestone { project, .. }
-            | Edit::SlipMilestone { project, .. }
-            | Edit::AddHistory { project, .. } => project,
-            Edit::AddObservation { target, .. } => target,
-            Edit::AddProject(p) => &p.id,
-            Edit::AddTarget(x) => &x.id,
-            Edit::AddSource(s) => &s.id,
-            Edit::SetField { id, .. }
-            | Edit::Remove { id }
-            | Edit::Resolve { id, .. }
-            | Edit::Cite { id, .. }
-            | Edit::Retract { id, .. }
-            | Edit::Restore { id, .. } => id,
-        }
-    }
-}
-
 /// "citing r2022", or "resting on your note" for a record no report
 /// states yet.
 fn grounds_label(sources: &[Evidence]) -> String {
