@@ -332,6 +332,38 @@ fn a_retraction_from_an_earlier_session_is_counted_again_from_the_details() {
 }
 
 #[test]
+fn a_retracted_slip_is_not_offered_to_count_again() {
+    let (c, _) = opened();
+    let cli =
+        |args: &[&str]| common::cli_ok(&c.file, &[&["--today", "2024-09-01"][..], args].concat());
+    cli(&["milestone", "visionox", "--slip-to", "2024-12"]);
+    cli(&[
+        "retract",
+        "visionox",
+        "--slip",
+        "0.0",
+        "--reason",
+        "the wrong project",
+    ]);
+    let retracted = read(&c.file);
+    let reports = store::reports(&c.file, &load(&c.file).tracker);
+    let mut app = open(&c).with_reports(reports);
+    select(&mut app, &c.file, "1", "visionox");
+    keys(&mut app, &c.file, "<enter> A");
+    select_entry(&mut app, &c.file, Entry::Slip(0, 0));
+    assert!(
+        message(&app).contains("slipped again, not undone"),
+        "{}",
+        message(&app)
+    );
+    // x says why at once: nothing asked, nothing written.
+    keys(&mut app, &c.file, "x");
+    assert_eq!(app.mode(), Mode::Detail);
+    assert!(message(&app).contains("--slip-to"), "{}", message(&app));
+    assert_eq!(read(&c.file), retracted);
+}
+
+#[test]
 fn milestones_are_added_edited_and_taken_back_from_a_projects_details() {
     let (c, mut app) = opened();
     select(&mut app, &c.file, "1", "visionox");

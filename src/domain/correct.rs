@@ -366,6 +366,17 @@ pub fn retract(
 /// counts again, with what it did (a status change gives the project its
 /// status again). A slip's retraction is not undone here (the date it had
 /// moved to is not kept): slip the milestone again.
+/// Whether entry `e` of record `id`, once retracted, can be counted again:
+/// all but a slip, whose later date is not kept.
+pub fn restorable(id: &str, e: Entry) -> Result<(), Refusal> {
+    match e {
+        Entry::Slip(..) => Err(Refusal::no(format!(
+            "{id}: a slip taken back is not undone (the date it had moved to is not kept): slip it again with `milestone {id} --slip-to DATE`"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 pub fn restore(t: &mut Tracker, id: &str, e: Entry) -> Result<Change, Refusal> {
     let before = match (t.target(id), t.project(id)) {
         (Some(x), _) => Record::Target(x.clone()),
@@ -382,11 +393,7 @@ pub fn restore(t: &mut Tracker, id: &str, e: Entry) -> Result<Change, Refusal> {
     .map_or_else(|| e.label(), |s| s.line);
     let mark = mark_of(t, id, e)?;
     not_retracted(id, e, mark)?;
-    if let Entry::Slip(..) = e {
-        return Err(Refusal::no(format!(
-            "{id}: a slip taken back is not undone (the date it had moved to is not kept): slip it again with `milestone {id} --slip-to DATE`"
-        )));
-    }
+    restorable(id, e)?;
     *mark = None;
     let mut summary = format!("{id}: {what} counts again (its retraction undone)");
     let after = match t.projects.iter_mut().find(|p| p.id == id) {

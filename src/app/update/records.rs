@@ -111,7 +111,7 @@ pub(super) fn move_entry(app: &mut App, by: isize) {
     let Overlay::Detail(d) = app.overlay else {
         return;
     };
-    let Some((_, entries)) = detail_entries(app, d.all) else {
+    let Some((id, entries)) = detail_entries(app, d.all) else {
         return;
     };
     if entries.is_empty() {
@@ -129,7 +129,11 @@ pub(super) fn move_entry(app: &mut App, by: isize) {
     } as usize;
     let e = &entries[next];
     let what = if e.retracted.is_some() {
-        "retracted: x counts it again (asks first)"
+        if crate::domain::correct::restorable(&id, e.entry).is_ok() {
+            "retracted: x counts it again (asks first)"
+        } else {
+            "retracted (a slip taken back is slipped again, not undone)"
+        }
     } else if e.quoted {
         "quoted from a report: it cannot be retracted, only superseded"
     } else {
@@ -167,7 +171,12 @@ pub(super) fn start_retract(app: &mut App) {
     };
     if e.retracted.is_some() {
         // Shown with `A`: the same key offers to count it again, which also
-        // reaches a retraction made in an earlier session (`u` cannot).
+        // reaches a retraction made in an earlier session (`u` cannot); a
+        // slip cannot be, which is said before asking.
+        if let Err(r) = crate::domain::correct::restorable(&id, e.entry) {
+            app.say(MessageKind::Error, r.message);
+            return;
+        }
         app.overlay = Overlay::Ask(Ask {
             question: format!(
                 "Count \"{}\" again? y undoes its retraction (u takes that back), n leaves it retracted",
