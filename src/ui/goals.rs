@@ -2,7 +2,7 @@
 //! target, the state coloured, and the time left in its period.
 
 use super::cells::styled;
-use super::table::{draw_table, Content, TableSpec};
+use super::table::{draw_table, title_with_note_mark, Content, TableSpec};
 use super::theme;
 use crate::app::state::{Screen, Sort};
 use crate::app::App;
@@ -109,20 +109,17 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, screen: Screen) {
         " Goals "
     };
     // The mark explained, when a row shown carries it.
-    let shown = app
+    let in_view = app
         .goals
         .list
         .rows
         .iter()
-        .skip(app.pos(crate::app::View::Goals).offset);
-    let marked = shown
-        .take(screen.body_rows as usize)
-        .any(|h| tr.targets.get(h.index).is_some_and(|x| x.rests_on_note()));
-    let title = if marked {
-        format!("{title}(? rests on a note) ")
-    } else {
-        title.to_string()
-    };
+        .skip(app.pos(crate::app::View::Goals).offset)
+        .take(screen.body_rows as usize);
+    let title = title_with_note_mark(
+        title,
+        in_view.map(|h| tr.targets.get(h.index).is_some_and(|x| x.rests_on_note())),
+    );
     let spec = TableSpec {
         title,
         cols: &COLUMNS,

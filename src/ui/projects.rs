@@ -1,6 +1,6 @@
 //! The Projects view: one row per project, matches highlighted.
 
-use super::table::{draw_table, Content, TableSpec};
+use super::table::{draw_table, title_with_note_mark, Content, TableSpec};
 use super::theme;
 use crate::app::state::{Screen, Sort};
 use crate::app::App;
@@ -43,20 +43,17 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, screen: Screen) {
         " Projects "
     };
     // The mark explained, when a row shown carries it.
-    let shown = app
+    let in_view = app
         .projects
         .list
         .rows
         .iter()
-        .skip(app.pos(crate::app::View::Projects).offset);
-    let marked = shown
-        .take(screen.body_rows as usize)
-        .any(|h| t.projects.get(h.index).is_some_and(|p| p.rests_on_note()));
-    let title = if marked {
-        format!("{title}(? rests on a note) ")
-    } else {
-        title.to_string()
-    };
+        .skip(app.pos(crate::app::View::Projects).offset)
+        .take(screen.body_rows as usize);
+    let title = title_with_note_mark(
+        title,
+        in_view.map(|h| t.projects.get(h.index).is_some_and(|p| p.rests_on_note())),
+    );
     let spec = TableSpec {
         title,
         cols: &COLUMNS,

@@ -87,6 +87,16 @@ impl Content {
     }
 }
 
+/// `title`, with the `?` mark explained when a row in view carries it
+/// (`marked`: whether each row in view rests on a note).
+pub fn title_with_note_mark(title: &str, mut marked: impl Iterator<Item = bool>) -> String {
+    if marked.any(|m| m) {
+        format!("{title}(? rests on a note) ")
+    } else {
+        title.to_string()
+    }
+}
+
 /// A list view as a table.
 pub struct TableSpec<'a> {
     pub title: String,
