@@ -132,7 +132,7 @@ pub fn git_setup(file: &Path) -> Outcome {
         .map_err(|e| Failure::usage(format!("cannot tell where this program is: {e}")))?;
     let driver = format!(
         "{} merge-file %O %A %B --path %P",
-        shell_quote(&exe.to_string_lossy())
+        shell_word(&exe.to_string_lossy())
     );
     let key = format!("merge.{DRIVER}.driver");
     if repo.ask(&["config", "--local", "--get", &key]).as_deref() != Some(driver.as_str()) {
@@ -204,11 +204,6 @@ fn gitattributes_path(rel: &str) -> String {
     } else {
         p
     }
-}
-
-/// `s` quoted for the shell git runs the driver with.
-fn shell_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "'\\''"))
 }
 
 /// Adds `line` to the text file `path` (made if missing) unless it is
@@ -293,14 +288,12 @@ pub fn list_conflicts(t: &Tracker) -> String {
     out
 }
 
-fn shell_word(s: &str) -> String {
-    if s.chars()
-        .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
-    {
-        s.to_string()
-    } else {
-        shell_quote(s)
-    }
+/// `s` as one word of a POSIX shell command line (git runs the driver
+/// through `sh`; a `settle:` line is copied into one): bare when safe,
+/// else quoted. Only a NUL cannot be quoted, and no path or field holds
+/// one.
+fn shell_word(s: &str) -> std::borrow::Cow<'_, str> {
+    shlex::try_quote(s).unwrap_or_else(|_| s.replace('\0', "").into())
 }
 
 /// `sync`: commits the tracker and new reports with a message naming the
@@ -564,4 +557,32 @@ fn push(
     Err(Failure::usage(format!(
         "{out}the remote kept moving while we pushed: sync again"
     )))
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::shell_word;
+
+    /// What `sh` makes of a quoted word is the word: paths with spaces,
+    /// quotes and CJK, and field names, as the driver line and `settle:`
+    /// lines carry them.
+    #[test]
+    fn a_quoted_word_reads_back_through_sh() {
+        for w in [
+            "/opt/shibei tracker/bin/shibei-tracker",
+            "/home/o'neil/shibei-tracker",
+            "/数据/跟踪器/shibei-tracker",
+            "milestones[0].due",
+            "$HOME `x` \"y\" \\z",
+            "name_en",
+        ] {
+            let out = std::process::Command::new("sh")
+                .arg("-c")
+                .arg(format!("printf %s {}", shell_word(w)))
+                .output()
+                .expect("sh runs");
+            assert_eq!(String::from_utf8_lossy(&out.stdout), w);
+        }
+        assert_eq!(shell_word("name_en"), "name_en", "a safe word stays bare");
+    }
 }
